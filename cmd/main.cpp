@@ -1,0 +1,35 @@
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "common/log.h"
+#include "exit_code.h"
+#include "registry.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"kadm: easily bootstrap a secure Kubernetes cluster", "kadm"};
+  app.set_help_all_flag("--help-all", "Show help for all subcommands");
+  app.require_subcommand(1);
+  app.fallthrough();
+  kadm::cli::Context ctx;
+  app.add_option("-v,--v", ctx.globals.verbosity, "number for the log level verbosity")
+      ->default_val(0);
+  kadm::cli::setup_all(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  kadm::log::init({ctx.globals.verbosity, ctx.human_to_stderr});
+  if (!ctx.action) return 0;
+  auto status = ctx.action();
+  if (!status) {
+    std::fprintf(stderr, "error: %s\n", status.error().text().c_str());
+    if (ctx.globals.verbosity < 5) {
+      std::fprintf(stderr, "To see the stack trace of this error execute with --v=5 or higher\n");
+    }
+    return kadm::cli::exit_code_for(status.error());
+  }
+  return 0;
+}

@@ -1,0 +1,184 @@
+#include "common/fs.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <system_error>
+
+#include "common/unique_fd.h"
+
+namespace kadm::fs {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+namespace {
+
+Error io_error(const std::string& what, const stdfs::path& path, int err) {
+  return Error(ErrorKind::Io, what + " " + path.string() + ": " + errno_text(err));
+}
+
+std::string temp_suffix() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string s = ".kadm-tmp-";
+  for (int i = 0; i < 10; ++i) s += kChars[rng() % (sizeof(kChars) - 1)];
+  return s;
+}
+
+Status fsync_dir(const stdfs::path& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return std::unexpected(io_error("open directory", dir, errno));
+  if (::fsync(fd.get()) != 0) return std::unexpected(io_error("fsync directory", dir, errno));
+  return {};
+}
+
+}  // namespace
+
+Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode) {
+  stdfs::path dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  stdfs::path tmp = dir / (path.filename().string() + temp_suffix());
+
+  // Clear the umask for the open so the file is created with exactly `mode`; nothing else runs
+  // between the two umask calls on this thread's behalf.
+  mode_t old_mask = ::umask(0);
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+  int open_errno = errno;
+  ::umask(old_mask);
+  if (!fd) return std::unexpected(io_error("create", tmp, open_errno));
+
+  // Removes the temp file unless the rename below succeeded.
+  struct TempGuard {
+    const stdfs::path& p;
+    bool armed = true;
+    ~TempGuard() {
+      if (armed) ::unlink(p.c_str());
+    }
+  } guard{tmp};
+
+  const char* data = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd.get(), data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(io_error("write", tmp, errno));
+    }
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::fsync(fd.get()) != 0) return std::unexpected(io_error("fsync", tmp, errno));
+  if (::close(fd.release()) != 0) return std::unexpected(io_error("close", tmp, errno));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return std::unexpected(io_error("rename to " + path.string() + " from", tmp, errno));
+  }
+  guard.armed = false;
+  return fsync_dir(dir);
+}
+
+Result<std::string> read_file(const stdfs::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    int err = errno;
+    Error e = io_error("read", path, err);
+    if (err == ENOENT) e = Error(ErrorKind::NotFound, e.message());
+    return std::unexpected(e);
+  }
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(io_error("read", path, errno));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+Result<bool> exists(const stdfs::path& path) {
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) == 0) return true;
+  if (errno == ENOENT || errno == ENOTDIR) return false;
+  return std::unexpected(io_error("stat", path, errno));
+}
+
+Status make_dirs(const stdfs::path& path, mode_t mode) {
+  if (path.empty()) return {};
+  struct stat st{};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return {};
+    return std::unexpected(Error(ErrorKind::Io, path.string() + " exists and is not a directory"));
+  }
+  if (path.has_parent_path() && path.parent_path() != path) {
+    if (auto s = make_dirs(path.parent_path(), 0755); !s) return s;
+  }
+  mode_t old_mask = ::umask(0);
+  int rc = ::mkdir(path.c_str(), mode);
+  int err = errno;
+  ::umask(old_mask);
+  if (rc != 0 && err != EEXIST) return std::unexpected(io_error("create directory", path, err));
+  return {};
+}
+
+Status remove_file(const stdfs::path& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return std::unexpected(io_error("remove", path, errno));
+  }
+  return {};
+}
+
+Status remove_contents(const stdfs::path& dir) {
+  std::error_code ec;
+  stdfs::directory_iterator it(dir, ec);
+  if (ec == std::errc::no_such_file_or_directory) return {};
+  if (ec) return std::unexpected(io_error("list", dir, ec.value()));
+  for (const auto& entry : it) {
+    stdfs::remove_all(entry.path(), ec);
+    if (ec) return std::unexpected(io_error("remove", entry.path(), ec.value()));
+  }
+  return {};
+}
+
+Result<bool> dir_is_empty(const stdfs::path& dir) {
+  std::error_code ec;
+  stdfs::directory_iterator it(dir, ec);
+  if (ec == std::errc::no_such_file_or_directory) return true;
+  if (ec) return std::unexpected(io_error("list", dir, ec.value()));
+  return it == stdfs::directory_iterator();
+}
+
+Result<mode_t> file_mode(const stdfs::path& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) return std::unexpected(io_error("stat", path, errno));
+  return st.st_mode & 07777;
+}
+
+Status check_writable_dir(const stdfs::path& dir) {
+  stdfs::path p = dir;
+  while (!p.empty()) {
+    struct stat st{};
+    if (::stat(p.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) {
+        return std::unexpected(Error(ErrorKind::Io, p.string() + " is not a directory"));
+      }
+      if (::access(p.c_str(), W_OK | X_OK) != 0) {
+        return std::unexpected(io_error("cannot write into", p, errno));
+      }
+      return {};
+    }
+    if (p == p.parent_path()) break;
+    p = p.parent_path();
+  }
+  return {};
+}
+
+}  // namespace kadm::fs

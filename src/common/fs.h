@@ -1,0 +1,37 @@
+#pragma once
+// Filesystem access that never throws and never leaves half-written files.
+//
+// write_file_atomic: the temp file is created in the target's directory with its final mode
+// (O_CREAT with `mode`, umask cleared for the call), so a private key is 0600 from its first byte;
+// then write, fsync, rename over the target, fsync the directory.
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+
+namespace kadm::fs {
+
+namespace stdfs = std::filesystem;
+
+Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode);
+Result<std::string> read_file(const stdfs::path& path);
+Result<bool> exists(const stdfs::path& path);
+// Creates the directory and missing parents with `mode` (existing ones are left as they are).
+Status make_dirs(const stdfs::path& path, mode_t mode);
+// Removes a file; a missing file is not an error.
+Status remove_file(const stdfs::path& path);
+// Removes everything inside `dir`, leaving `dir` itself.
+Status remove_contents(const stdfs::path& dir);
+Result<bool> dir_is_empty(const stdfs::path& dir);
+Result<mode_t> file_mode(const stdfs::path& path);
+// Checks that `dir` (or its nearest existing ancestor) accepts new files, without writing any.
+Status check_writable_dir(const stdfs::path& dir);
+
+std::string errno_text(int err);
+
+}  // namespace kadm::fs

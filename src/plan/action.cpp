@@ -1,0 +1,35 @@
+#include "plan/action.h"
+
+#include <cstdio>
+
+#include "common/strings.h"
+
+namespace kadm::plan {
+
+namespace {
+std::string octal(mode_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode));
+  return buf;
+}
+}  // namespace
+
+std::string describe(const Action& action) {
+  struct Visitor {
+    std::string operator()(const WriteFile& a) const {
+      return "write " + a.path.string() + " (" + octal(a.mode) + ", " +
+             std::to_string(a.content.size()) + " bytes" + (a.sensitive ? ", secret" : "") + ")";
+    }
+    std::string operator()(const MakeDir& a) const {
+      return "create directory " + a.path.string() + " (" + octal(a.mode) + ")";
+    }
+    std::string operator()(const RemoveFile& a) const { return "remove " + a.path.string(); }
+    std::string operator()(const RemoveContents& a) const {
+      return "delete the contents of " + a.path.string();
+    }
+    std::string operator()(const RunCommand& a) const { return "run " + str::join(a.argv, " "); }
+  };
+  return std::visit(Visitor{}, action);
+}
+
+}  // namespace kadm::plan

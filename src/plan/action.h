@@ -1,0 +1,46 @@
+#pragma once
+// What a phase wants done to the host, as data. Phases compute actions and hand them to an
+// Effects (effects.h); whether they are carried out or only shown is decided there, once.
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace kadm::plan {
+
+struct WriteFile {
+  std::filesystem::path path;
+  std::string content;
+  mode_t mode = 0644;
+  // Holds key material or credentials: dry-run shows the path and mode, never the bytes.
+  bool sensitive = false;
+};
+
+struct MakeDir {
+  std::filesystem::path path;
+  mode_t mode = 0755;
+};
+
+struct RemoveFile {
+  std::filesystem::path path;
+};
+
+// Deletes what is inside a directory, keeping the directory (kubeadm reset semantics).
+struct RemoveContents {
+  std::filesystem::path path;
+};
+
+struct RunCommand {
+  std::vector<std::string> argv;
+  std::string why;
+};
+
+using Action = std::variant<WriteFile, MakeDir, RemoveFile, RemoveContents, RunCommand>;
+
+// One line describing the action for logs and dry-run ("write /etc/kubernetes/pki/ca.key (0600)").
+std::string describe(const Action& action);
+
+}  // namespace kadm::plan

@@ -1,0 +1,57 @@
+#pragma once
+// The one seam through which kadm changes a host. RealEffects writes atomically and runs
+// commands; DryRunEffects prints what would happen and touches nothing; RecordingEffects keeps
+// the actions for tests.
+
+#include <iosfwd>
+#include <vector>
+
+#include "common/error.h"
+#include "plan/action.h"
+
+namespace kadm::plan {
+
+class Effects {
+ public:
+  virtual ~Effects() = default;
+  virtual Status apply(const Action& action) = 0;
+  virtual bool dry_run() const { return false; }
+
+  Status apply_all(const std::vector<Action>& actions) {
+    for (const auto& a : actions) {
+      if (auto s = apply(a); !s) return s;
+    }
+    return {};
+  }
+};
+
+class RealEffects final : public Effects {
+ public:
+  Status apply(const Action& action) override;
+};
+
+class DryRunEffects final : public Effects {
+ public:
+  // Non-sensitive file contents (manifests, configs) are printed in full when show_content.
+  explicit DryRunEffects(bool show_content = true) : m_show_content(show_content) {}
+  Status apply(const Action& action) override;
+  bool dry_run() const override { return true; }
+
+ private:
+  bool m_show_content;
+};
+
+class RecordingEffects final : public Effects {
+ public:
+  Status apply(const Action& action) override {
+    actions.push_back(action);
+    return {};
+  }
+  std::vector<Action> actions;
+};
+
+// Runs argv without a shell; returns combined output on success, an error naming the command
+// and its output otherwise.
+Result<std::string> run_command(const std::vector<std::string>& argv);
+
+}  // namespace kadm::plan
