@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing kadm needs on a fresh Debian 12 machine (idempotent; runs
+# apt-get only when something is missing). Go (>= the version k8s.io/kubernetes asks for) is
+# expected on PATH: the Kubernetes test binaries are built from the Go module proxy.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git clang-format
+  libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
+  libcurl4-openssl-dev libgtest-dev
+  openssl etcd-server etcd-client iproute2 util-linux procps psmisc curl python3 python3-yaml
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "[deps] installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian's etcd-server package may start a system etcd on 2379; kadm's tests bring their own.
+if command -v systemctl >/dev/null && systemctl is-active --quiet etcd 2>/dev/null; then
+  systemctl stop etcd || true
+fi
+command -v go >/dev/null || { echo "[deps] Go is required on PATH to build the Kubernetes test binaries" >&2; exit 1; }

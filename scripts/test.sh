@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: install dependencies, build kadm (warnings are
+# errors), build the real Kubernetes binaries once (cached outside the repo), run every ctest
+# tier (unit, integration, e2e), check formatting, then run the unit tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+scripts/deps.sh
+
+echo "[test] formatting"
+mapfile -t sources < <(git ls-files '*.cpp' '*.h')
+clang-format --dry-run --Werror "${sources[@]}"
+
+echo "[test] build"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C build -j"$jobs"
+
+echo "[test] real Kubernetes binaries"
+scripts/k8s-binaries.sh >/dev/null
+
+echo "[test] unit, integration, e2e"
+ctest --test-dir build --output-on-failure -j2
+
+echo "[test] unit tests under ASan+UBSan"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKADM_SANITIZE=ON >/dev/null
+ninja -C build-asan -j"$jobs" kadm_unit_tests kadm
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan -L unit --output-on-failure -j2
