@@ -36,9 +36,12 @@ struct Registrar {
 
 void setup_all(CLI::App& root, Context& ctx);
 
-// Sets the action of the parsed (sub)command.
+// Sets the action of the parsed (sub)command. CLI11 runs the callbacks of the deepest parsed
+// subcommand first, so the first action set wins ("init phase certs" beats "init").
 inline void on_run(CLI::App* app, Context& ctx, Action action) {
-  app->callback([&ctx, action = std::move(action)] { ctx.action = action; });
+  app->callback([&ctx, action = std::move(action)] {
+    if (!ctx.action) ctx.action = action;
+  });
 }
 
 }  // namespace kadm::cli

@@ -1,0 +1,54 @@
+#pragma once
+// Generates "<command> phase <name> [<sub>]" subcommands from a workflow's phase tree, the way
+// kubeadm does: running a phase is running the same workflow with a filter, never another code
+// path. A phase with children only prints help unless it is run through its "all" entry.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "registry.h"
+#include "workflow/runner.h"
+
+namespace kadm::cli {
+
+template <class Data>
+void add_phase_commands(CLI::App* command, const workflow::Workflow<Data>& wf, Context& ctx,
+                        const std::function<void(CLI::App*)>& add_flags,
+                        const std::function<Status(const std::string& filter)>& run) {
+  CLI::App* phase_root = command->add_subcommand("phase", "Use this command to invoke single phase of the " +
+                                                              command->get_name() + " workflow");
+  phase_root->require_subcommand(1);
+  std::vector<CLI::App*> apps(wf.flat().size(), nullptr);
+  for (size_t i = 0; i < wf.flat().size(); ++i) {
+    const auto& flat = wf.flat()[i];
+    const auto& phase = wf.at(i);
+    CLI::App* parent = flat.parent < 0 ? phase_root : apps[static_cast<size_t>(flat.parent)];
+    std::string help = phase.short_help;
+    CLI::App* app = parent->add_subcommand(phase.name, help);
+    if (!phase.long_help.empty()) app->footer(phase.long_help);
+    if (phase.hidden) app->group("");
+    for (const auto& alias : phase.aliases) app->alias(alias);
+    apps[i] = app;
+    add_flags(app);
+    // "certs all" stands for the parent's subtree; a parent's own subcommand runs its subtree too
+    // when it has work of its own or no "all" child (kubeadm: "kubeadm init phase etcd" prints help).
+    std::string filter = flat.full_name;
+    if (phase.run_all_siblings && flat.parent >= 0) {
+      filter = wf.flat()[static_cast<size_t>(flat.parent)].full_name;
+    }
+    bool has_all_child = false;
+    for (const auto& c : phase.children) has_all_child |= c.run_all_siblings;
+    if (!phase.children.empty() && !phase.run && !has_all_child) {
+      // Pure group without an "all" entry (e.g. "etcd"): run the whole group, as a user expects.
+    } else if (!phase.children.empty() && !phase.run) {
+      app->require_subcommand(1);
+      continue;
+    }
+    on_run(app, ctx, [run, filter] { return run(filter); });
+  }
+}
+
+}  // namespace kadm::cli

@@ -1,0 +1,114 @@
+#include "kubelet/kubelet_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+#include "common/strings.h"
+
+namespace kadm::kubelet {
+
+namespace {
+
+// Deep-merges `over` into `base` (maps merge key by key; anything else replaces).
+void merge_into(YAML::Node base, const YAML::Node& over) {
+  for (const auto& kv : over) {
+    const std::string key = kv.first.as<std::string>();
+    if (kv.second.IsMap() && base[key] && base[key].IsMap()) {
+      merge_into(base[key], kv.second);
+    } else {
+      base[key] = YAML::Clone(kv.second);
+    }
+  }
+}
+
+void emit_sorted(YAML::Emitter& out, const YAML::Node& node) {
+  if (node.IsMap()) {
+    std::vector<std::string> keys;
+    for (const auto& kv : node) keys.push_back(kv.first.as<std::string>());
+    std::sort(keys.begin(), keys.end());
+    out << YAML::BeginMap;
+    for (const auto& k : keys) {
+      out << YAML::Key << k << YAML::Value;
+      emit_sorted(out, node[k]);
+    }
+    out << YAML::EndMap;
+  } else if (node.IsSequence()) {
+    out << YAML::BeginSeq;
+    for (const auto& item : node) emit_sorted(out, item);
+    out << YAML::EndSeq;
+  } else {
+    out << node;
+  }
+}
+
+}  // namespace
+
+Result<std::string> kubelet_config_yaml(const KubeletConfigInputs& in,
+                                        const config::KubeVersion& version) {
+  YAML::Node c;
+  c["apiVersion"] = "kubelet.config.k8s.io/v1beta1";
+  c["kind"] = "KubeletConfiguration";
+  c["authentication"]["anonymous"]["enabled"] = false;
+  c["authentication"]["webhook"]["cacheTTL"] = "0s";
+  c["authentication"]["webhook"]["enabled"] = true;
+  c["authentication"]["x509"]["clientCAFile"] = in.client_ca_file;
+  c["authorization"]["mode"] = "Webhook";
+  c["authorization"]["webhook"]["cacheAuthorizedTTL"] = "0s";
+  c["authorization"]["webhook"]["cacheUnauthorizedTTL"] = "0s";
+  c["clusterDNS"].push_back(in.cluster_dns);
+  c["clusterDomain"] = in.cluster_domain;
+  c["healthzBindAddress"] = "127.0.0.1";
+  c["healthzPort"] = 10248;
+  c["rotateCertificates"] = true;
+  c["staticPodPath"] = in.static_pod_path;
+  // kubeadm started setting the systemd driver with v1.22; older kubelets used their default.
+  if (version.at_least(1, 22)) c["cgroupDriver"] = "systemd";
+  // The runtime endpoint moved from a flag into the config with v1.27.
+  if (version.at_least(1, 27) && !in.cri_socket.empty()) {
+    c["containerRuntimeEndpoint"] = in.cri_socket;
+  }
+  if (in.systemd_resolved) c["resolvConf"] = "/run/systemd/resolve/resolv.conf";
+  if (!in.user_yaml.empty()) {
+    try {
+      YAML::Node user = YAML::Load(in.user_yaml);
+      if (user.IsMap()) merge_into(c, user);
+    } catch (const YAML::Exception& e) {
+      return fail(ErrorKind::Validation,
+                  std::string("invalid KubeletConfiguration document: ") + e.what());
+    }
+  }
+  YAML::Emitter out;
+  emit_sorted(out, c);
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string kubeadm_flags_env(const config::NodeRegistration& node, const std::string& node_ip,
+                              const std::string& pause_image, bool is_control_plane_init,
+                              const config::KubeVersion& version) {
+  std::vector<std::string> flags;
+  if (!version.at_least(1, 24)) {
+    // dockershim-era kubelets needed the runtime spelled out on the command line.
+    flags.push_back("--container-runtime=remote");
+    flags.push_back("--container-runtime-endpoint=" + node.cri_socket);
+  } else if (!version.at_least(1, 27)) {
+    flags.push_back("--container-runtime-endpoint=" + node.cri_socket);
+  }
+  if (!node_ip.empty()) flags.push_back("--node-ip=" + node_ip);
+  if (!version.at_least(1, 35) && !pause_image.empty()) {
+    flags.push_back("--pod-infra-container-image=" + pause_image);
+  }
+  // Workers register their taints through the flag; control planes get them from
+  // mark-control-plane.
+  if (!is_control_plane_init && node.taints && !node.taints->empty()) {
+    std::vector<std::string> taints;
+    for (const auto& t : *node.taints) {
+      taints.push_back(t.key + (t.value.empty() ? "" : "=" + t.value) + ":" + t.effect);
+    }
+    flags.push_back("--register-with-taints=" + str::join(taints, ","));
+  }
+  for (const auto& a : node.kubelet_extra_args) flags.push_back("--" + a.name + "=" + a.value);
+  return "KUBELET_KUBEADM_ARGS=\"" + str::join(flags, " ") + "\"\n";
+}
+
+}  // namespace kadm::kubelet
