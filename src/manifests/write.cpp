@@ -25,10 +25,9 @@ constexpr std::array kControlPlane = {
 
 Status write_pod(const Pod& pod, const std::filesystem::path& dir, plan::Effects& effects) {
   const auto path = dir / (pod.name + ".yaml");
-  return effects.apply(plan::WriteFile{path, to_yaml(pod), kManifestMode, false})
-      .transform_error([&](Error e) {
-        return std::move(e).with_context("failed to write static Pod manifest " + path.string());
-      });
+  auto written = effects.apply(plan::WriteFile{path, to_yaml(pod), kManifestMode, false});
+  if (!written) return fail_with(written, "failed to write static Pod manifest " + path.string());
+  return {};
 }
 
 }  // namespace
