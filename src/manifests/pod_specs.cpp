@@ -67,17 +67,16 @@ struct Context {
 };
 
 Result<Context> make_context(const config::InitConfiguration& cfg) {
-  const VersionRow row = KADM_TRY_CTX(version_row(cfg.cluster.kubernetes_version),
-                                      "static Pod manifests");
+  const VersionRow row =
+      KADM_TRY_CTX(version_row(cfg.cluster.kubernetes_version), "static Pod manifests");
   const auto& cp = cfg.timeouts.control_plane_component_health_check;
   const long long seconds = cp.count() > 0 ? (cp.count() + 999) / 1000 : kDefaultHealthCheckSeconds;
   return Context{
       .cfg = cfg,
       .cluster = cfg.cluster,
       .row = row,
-      .pki = cfg.cluster.certificates_dir.empty()
-                 ? std::string(constants::kDefaultCertificatesDir)
-                 : cfg.cluster.certificates_dir,
+      .pki = cfg.cluster.certificates_dir.empty() ? std::string(constants::kDefaultCertificatesDir)
+                                                  : cfg.cluster.certificates_dir,
       .advertise = cfg.local_api_endpoint.advertise_address,
       .bind_port = cfg.local_api_endpoint.bind_port > 0 ? cfg.local_api_endpoint.bind_port
                                                         : constants::kAPIServerPort,
@@ -198,7 +197,8 @@ void add_external_etcd_mounts(const Context& c, Mounts& m) {
     std::string dir = std::filesystem::path(*file).parent_path().string();
     if (dir.empty() || dir == ".") continue;
     bool covered = dir.starts_with(kCACertsDir) || dir.starts_with(c.pki);
-    for (std::string_view trusted : ca_trust_dirs(c.row)) covered = covered || dir.starts_with(trusted);
+    for (std::string_view trusted : ca_trust_dirs(c.row))
+      covered = covered || dir.starts_with(trusted);
     if (covered) continue;
     bool inside_existing = false;
     for (auto it = dirs.begin(); it != dirs.end();) {
@@ -234,7 +234,8 @@ Pod component_pod(const Context& c, Container container,
   return pod;
 }
 
-std::vector<std::string> command(std::string_view binary, const std::map<std::string, std::string>& defaults,
+std::vector<std::string> command(std::string_view binary,
+                                 const std::map<std::string, std::string>& defaults,
                                  const std::vector<Arg>& user, const VersionRow& row) {
   std::vector<Arg> base;
   for (const auto& [name, value] : defaults) base.push_back({name, value});
@@ -302,10 +303,9 @@ Result<Pod> apiserver_pod(const config::InitConfiguration& cfg, const HostFacts&
       {"requestheader-username-headers", "X-Remote-User"},
       {"secure-port", std::to_string(c.bind_port)},
       {"service-account-issuer",
-       "https://kubernetes.default.svc." +
-           (c.cluster.networking.dns_domain.empty()
-                ? std::string(constants::kDefaultDNSDomain)
-                : c.cluster.networking.dns_domain)},
+       "https://kubernetes.default.svc." + (c.cluster.networking.dns_domain.empty()
+                                                ? std::string(constants::kDefaultDNSDomain)
+                                                : c.cluster.networking.dns_domain)},
       {"service-account-key-file", pki_path(c, "sa.pub")},
       {"service-account-signing-key-file", pki_path(c, "sa.key")},
       {"service-cluster-ip-range", c.cluster.networking.service_subnet},
@@ -352,10 +352,9 @@ Result<Pod> apiserver_pod(const config::InitConfiguration& cfg, const HostFacts&
   if (c.cluster.etcd.external) add_external_etcd_mounts(c, m);
   m.add_extra(api.extra_volumes);
 
-  Pod pod = component_pod(
-      c, std::move(k),
-      {{"kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint",
-        join_host_port(c.advertise, c.bind_port)}});
+  Pod pod = component_pod(c, std::move(k),
+                          {{"kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint",
+                            join_host_port(c.advertise, c.bind_port)}});
   m.apply(pod);
   return pod;
 }
@@ -488,7 +487,8 @@ ProbeEndpoint etcd_probe_endpoint(const std::vector<Arg>& extra_args, bool ipv6)
     const auto close = hostport.find(']');
     if (close == std::string::npos) return ep;
     h = hostport.substr(1, close - 1);
-    if (close + 1 < hostport.size() && hostport[close + 1] == ':') port = hostport.substr(close + 2);
+    if (close + 1 < hostport.size() && hostport[close + 1] == ':')
+      port = hostport.substr(close + 2);
   } else {
     const auto colon = hostport.rfind(':');
     h = hostport.substr(0, colon);
@@ -515,7 +515,8 @@ Result<Pod> etcd_pod(const config::InitConfiguration& cfg,
   const auto& local = *c.cluster.etcd.local;
   const std::string node = cfg.node_registration.name;
   const bool ipv6 = is_ipv6(c.advertise);
-  const std::string client_url = "https://" + join_host_port(c.advertise, constants::kEtcdClientPort);
+  const std::string client_url =
+      "https://" + join_host_port(c.advertise, constants::kEtcdClientPort);
   const std::string peer_url = "https://" + join_host_port(c.advertise, constants::kEtcdPeerPort);
   const std::string loopback = ipv6 ? "::1" : "127.0.0.1";
   const std::string data_dir =
@@ -575,8 +576,8 @@ Result<Pod> etcd_pod(const config::InitConfiguration& cfg,
     case EtcdProbeStyle::HealthSerializable:
       k.liveness_probe = probe(c, ProbeKind::Liveness, ep.host,
                                "/health?exclude=NOSPACE&serializable=true", ep.port, ep.scheme);
-      k.startup_probe = probe(c, ProbeKind::Startup, ep.host, "/health?serializable=false",
-                              ep.port, ep.scheme);
+      k.startup_probe =
+          probe(c, ProbeKind::Startup, ep.host, "/health?serializable=false", ep.port, ep.scheme);
       break;
     case EtcdProbeStyle::LivezReadyz:
       k.liveness_probe = probe(c, ProbeKind::Liveness, ep.host, "/livez", ep.port, ep.scheme);

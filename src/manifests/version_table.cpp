@@ -31,20 +31,20 @@ constexpr std::array kRows = {
     VersionRow{21, "3.4.13-0", "v1.8.0", "3.4.1", true, IO::CoreDNSPauseEtcd, true, true, false,
                false, true, false, false, EP::Health, false, EF::None, false,
                AO::SortedByNameThenValue, true},
-    VersionRow{22, "3.5.0-0", "v1.8.4", "3.5", true, IO::CoreDNSPauseEtcd, false, false, true,
-               true, true, false, false, EP::Health, true, EF::None, false,
+    VersionRow{22, "3.5.0-0", "v1.8.4", "3.5", true, IO::CoreDNSPauseEtcd, false, false, true, true,
+               true, false, false, EP::Health, true, EF::None, false, AO::SortedByNameThenValue,
+               true},
+    VersionRow{23, "3.5.1-0", "v1.8.6", "3.6", true, IO::CoreDNSPauseEtcd, false, false, true, true,
+               true, false, false, EP::HealthSerializable, true, EF::Experimental, false,
                AO::SortedByNameThenValue, true},
-    VersionRow{23, "3.5.1-0", "v1.8.6", "3.6", true, IO::CoreDNSPauseEtcd, false, false, true,
-               true, true, false, false, EP::HealthSerializable, true, EF::Experimental, false,
+    VersionRow{24, "3.5.3-0", "v1.8.6", "3.7", true, IO::CoreDNSPauseEtcd, false, false, true, true,
+               true, false, false, EP::HealthSerializable, true, EF::Experimental, false,
                AO::SortedByNameThenValue, true},
-    VersionRow{24, "3.5.3-0", "v1.8.6", "3.7", true, IO::CoreDNSPauseEtcd, false, false, true,
-               true, true, false, false, EP::HealthSerializable, true, EF::Experimental, false,
+    VersionRow{25, "3.5.4-0", "v1.9.3", "3.8", true, IO::CoreDNSPauseEtcd, false, false, true, true,
+               true, false, false, EP::HealthSerializable, true, EF::Experimental, false,
                AO::SortedByNameThenValue, true},
-    VersionRow{25, "3.5.4-0", "v1.9.3", "3.8", true, IO::CoreDNSPauseEtcd, false, false, true,
-               true, true, false, false, EP::HealthSerializable, true, EF::Experimental, false,
-               AO::SortedByNameThenValue, true},
-    VersionRow{26, "3.5.6-0", "v1.9.3", "3.9", true, IO::CoreDNSPauseEtcd, false, false, true,
-               true, true, false, false, EP::HealthSerializable, true, EF::Experimental, false,
+    VersionRow{26, "3.5.6-0", "v1.9.3", "3.9", true, IO::CoreDNSPauseEtcd, false, false, true, true,
+               true, false, false, EP::HealthSerializable, true, EF::Experimental, false,
                AO::SortedByNameThenValue, true},
     VersionRow{27, "3.5.7-0", "v1.10.1", "3.9", true, IO::CoreDNSPauseEtcd, false, false, true,
                true, true, false, false, EP::HealthSerializable, true, EF::Experimental, false,
@@ -91,8 +91,7 @@ std::string supported_range() {
 Result<VersionRow> version_row(const config::KubeVersion& v) {
   if (v.major != 1 || v.minor < kOldestSupportedMinor || v.minor > kNewestSupportedMinor) {
     return fail(ErrorKind::Validation, "Kubernetes version " + v.str() +
-                                           " is not supported: kadm supports " +
-                                           supported_range());
+                                           " is not supported: kadm supports " + supported_range());
   }
   const VersionRow* best = nullptr;
   for (const auto& row : kRows) {

@@ -55,8 +55,8 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
 }
 
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
-                                 const std::filesystem::path& manifests_dir,
-                                 plan::Effects& effects, const HostFacts& host) {
+                                 const std::filesystem::path& manifests_dir, plan::Effects& effects,
+                                 const HostFacts& host) {
   const Pod pod = KADM_TRY(etcd_pod(cfg, {}, host));
   KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
   KADM_TRY(write_pod(pod, manifests_dir, effects));

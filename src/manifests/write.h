@@ -18,7 +18,7 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
                                      const HostFacts& host = real_host());
 
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
-                                 const std::filesystem::path& manifests_dir,
-                                 plan::Effects& effects, const HostFacts& host = real_host());
+                                 const std::filesystem::path& manifests_dir, plan::Effects& effects,
+                                 const HostFacts& host = real_host());
 
 }  // namespace kadm::manifests

@@ -179,10 +179,9 @@ TEST(ManifestsArgs, UserArgsOverrideAndKeepOrderOnCurrentVersions) {
   EXPECT_EQ(f[f.size() - 3], "--service-account-issuer=https://new.example.test");
   EXPECT_EQ(f[f.size() - 2], "--service-account-issuer=https://old.example.test");
   EXPECT_EQ(f[f.size() - 1], "--audit-log-path=/var/log/audit.log");
-  EXPECT_EQ(std::count_if(f.begin(), f.end(),
-                          [](const std::string& s) {
-                            return s.starts_with("--service-account-issuer=");
-                          }),
+  EXPECT_EQ(std::count_if(
+                f.begin(), f.end(),
+                [](const std::string& s) { return s.starts_with("--service-account-issuer="); }),
             2);
 }
 
@@ -218,9 +217,11 @@ TEST(ManifestsVersions, UnsupportedVersionsNameTheRange) {
 TEST(ManifestsEtcd, ExternalEtcd) {
   auto cfg = test_config("v1.37.2");
   cfg.cluster.etcd.local.reset();
-  cfg.cluster.etcd.external = config::ExternalEtcd{
-      {"https://10.0.0.1:2379", "https://10.0.0.2:2379"}, "/etc/etcd/pki/ca.crt",
-      "/etc/etcd/pki/client/apiserver.crt", "/etc/kubernetes/pki/etcd-client.key"};
+  cfg.cluster.etcd.external =
+      config::ExternalEtcd{{"https://10.0.0.1:2379", "https://10.0.0.2:2379"},
+                           "/etc/etcd/pki/ca.crt",
+                           "/etc/etcd/pki/client/apiserver.crt",
+                           "/etc/kubernetes/pki/etcd-client.key"};
   const auto pod = apiserver_pod(cfg, test_host());
   ASSERT_TRUE(pod);
   const auto f = flags(*pod);
@@ -241,13 +242,13 @@ TEST(ManifestsEtcd, ExternalEtcd) {
 }
 
 TEST(ManifestsEtcd, JoiningMemberListsTheCluster) {
-  const auto pod = etcd_pod(test_config("v1.37.2"),
-                            {{"cp-0", "https://192.168.0.9:2380"},
-                             {"cp-1", "https://192.168.0.10:2380"}},
-                            test_host());
+  const auto pod = etcd_pod(
+      test_config("v1.37.2"),
+      {{"cp-0", "https://192.168.0.9:2380"}, {"cp-1", "https://192.168.0.10:2380"}}, test_host());
   ASSERT_TRUE(pod);
-  EXPECT_TRUE(has(flags(*pod),
-                  "--initial-cluster=cp-0=https://192.168.0.9:2380,cp-1=https://192.168.0.10:2380"));
+  EXPECT_TRUE(
+      has(flags(*pod),
+          "--initial-cluster=cp-0=https://192.168.0.9:2380,cp-1=https://192.168.0.10:2380"));
   EXPECT_TRUE(has(flags(*pod), "--initial-cluster-state=existing"));
 }
 
@@ -372,10 +373,11 @@ TEST(Images, DefaultRepositoryNestsCoreDNSAndDisabledAddonsAreSkipped) {
   cfg.cluster.dns.disabled = true;
   cfg.cluster.etcd.local->image_tag = "3.6.99-0";
   cfg.cluster.etcd.local->image_repository = "etcd.example.test";
-  EXPECT_EQ(*images(cfg), (std::vector<std::string>{
-                              def + "/kube-apiserver:v1.35.0", def + "/kube-controller-manager:v1.35.0",
-                              def + "/kube-scheduler:v1.35.0", def + "/pause:3.10.1",
-                              "etcd.example.test/etcd:3.6.99-0"}));
+  EXPECT_EQ(*images(cfg),
+            (std::vector<std::string>{def + "/kube-apiserver:v1.35.0",
+                                      def + "/kube-controller-manager:v1.35.0",
+                                      def + "/kube-scheduler:v1.35.0", def + "/pause:3.10.1",
+                                      "etcd.example.test/etcd:3.6.99-0"}));
   auto v120 = test_config("v1.20.9");
   v120.cluster.image_repository.clear();
   EXPECT_EQ(images(v120)->back(), def + "/coredns:1.7.0");
