@@ -1,0 +1,68 @@
+#include "manifests/write.h"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+namespace kadm::manifests {
+namespace {
+
+constexpr mode_t kManifestsDirMode = 0700;
+constexpr mode_t kManifestMode = 0600;  // CIS benchmark 1.1.x
+
+using PodFn = Result<Pod> (*)(const config::InitConfiguration&, const HostFacts&);
+
+struct Component {
+  std::string_view name;
+  PodFn build;
+};
+
+constexpr std::array kControlPlane = {
+    Component{"kube-apiserver", &apiserver_pod},
+    Component{"kube-controller-manager", &controller_manager_pod},
+    Component{"kube-scheduler", &scheduler_pod},
+};
+
+Status write_pod(const Pod& pod, const std::filesystem::path& dir, plan::Effects& effects) {
+  const auto path = dir / (pod.name + ".yaml");
+  auto written = effects.apply(plan::WriteFile{path, to_yaml(pod), kManifestMode, false});
+  if (!written) return fail_with(written, "failed to write static Pod manifest " + path.string());
+  return {};
+}
+
+}  // namespace
+
+Status write_control_plane_manifests(const config::InitConfiguration& cfg,
+                                     const std::filesystem::path& manifests_dir,
+                                     std::string_view component, plan::Effects& effects,
+                                     const HostFacts& host) {
+  bool known = component.empty();
+  for (const auto& c : kControlPlane) known = known || c.name == component;
+  if (!known) {
+    return fail(ErrorKind::Validation,
+                "unknown control-plane component \"" + std::string(component) +
+                    "\": use kube-apiserver, kube-controller-manager or kube-scheduler");
+  }
+  spdlog::info("[control-plane] Using manifest folder \"{}\"", manifests_dir.string());
+  KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
+  for (const auto& c : kControlPlane) {
+    if (!component.empty() && c.name != component) continue;
+    spdlog::info("[control-plane] Creating static Pod manifest for \"{}\"", c.name);
+    const Pod pod = KADM_TRY(c.build(cfg, host));
+    KADM_TRY(write_pod(pod, manifests_dir, effects));
+  }
+  return {};
+}
+
+Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
+                                 const std::filesystem::path& manifests_dir, plan::Effects& effects,
+                                 const HostFacts& host) {
+  const Pod pod = KADM_TRY(etcd_pod(cfg, {}, host));
+  KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
+  KADM_TRY(write_pod(pod, manifests_dir, effects));
+  spdlog::info("[etcd] Creating static Pod manifest for local etcd in \"{}\"",
+               manifests_dir.string());
+  return {};
+}
+
+}  // namespace kadm::manifests
