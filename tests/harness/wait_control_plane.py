@@ -163,8 +163,11 @@ def main():
     for c in components:
         if c in healthy:
             continue
-        print(f"[harness] UNHEALTHY {c}: {urls.get(c, '?')}: {last.get(c, '?')}; "
+        state = "UNHEALTHY" if not fatal or c in fatal else "not healthy yet"
+        print(f"[harness] {state} {c}: {urls.get(c, '?')}: {last.get(c, '?')}; "
               f"{describe(read_status(a.status_dir, c))}", file=sys.stderr)
+        if fatal and c not in fatal:
+            continue  # gave up because of another component: its log is the one that matters
         for pod in [c] + RELATED.get(c, []):
             if pod in shown:
                 continue
