@@ -58,4 +58,11 @@ info = json.loads(sys.argv[1])["status"]["userInfo"]
 assert info["username"] == "kubernetes-admin", info
 assert "kubeadm:cluster-admins" in info.get("groups", []), info
 PY
+
+# Teardown leaves no control plane process of this run behind.
+harness_host_down cp1
+for pid in $(pgrep -f '(^|/)(etcd|kube-apiserver|kube-controller-manager|kube-scheduler) ' || true); do
+  grep -qzx "KADM_HARNESS_RUN=$HARNESS_RUN_ID" "/proc/$pid/environ" 2>/dev/null &&
+    fail "process $pid of this run survived teardown: $(ps -o args= -p "$pid")"
+done
 echo "PASS: kubeadm-written control plane runs under the harness"

@@ -66,6 +66,13 @@ _harness_gc_stale() {
     ip netns del "$ns" 2>/dev/null || true
     ip link del "kadm-br$rid" 2>/dev/null || true
   done
+  local d
+  for d in "${TMPDIR:-/tmp}"/kadm-harness.*/; do
+    [[ -f $d/owner && $d != "$HARNESS_RUN_DIR/" ]] || continue
+    owner=$(cat "$d/owner" 2>/dev/null || true)
+    if [[ -n $owner ]] && kill -0 "$owner" 2>/dev/null; then continue; fi
+    rm -rf "$d"
+  done
 }
 
 _harness_init_run() {
@@ -278,7 +285,12 @@ harness_cleanup_all() {
     kill -9 $strays 2>/dev/null || true
     rc=1
   fi
-  [[ ${HARNESS_KEEP:-0} == 1 ]] || rm -rf "$HARNESS_RUN_DIR"
+  if [[ ${HARNESS_KEEP:-0} == 1 ]]; then
+    rm -f "$HARNESS_RUN_DIR/owner"  # kept for inspection: not garbage for later runs
+    _harness_log "kept $HARNESS_RUN_DIR"
+  else
+    rm -rf "$HARNESS_RUN_DIR"
+  fi
   return $rc
 }
 
@@ -286,4 +298,7 @@ harness_cleanup_all() {
 # passing test into a failure when cleanup found surviving processes.
 harness_trap_cleanup() {
   trap '_harness_rc=$?; harness_cleanup_all || { [[ $_harness_rc == 0 ]] && _harness_rc=1; }; exit $_harness_rc' EXIT
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
 }
