@@ -25,4 +25,5 @@ fi
 if command -v systemctl >/dev/null && systemctl is-active --quiet etcd 2>/dev/null; then
   systemctl stop etcd || true
 fi
+"$(dirname "$0")/../tests/harness/deps.sh"
 command -v go >/dev/null || { echo "[deps] Go is required on PATH to build the Kubernetes test binaries" >&2; exit 1; }

@@ -26,7 +26,7 @@ Error io_error(const std::string& what, const stdfs::path& path, int err) {
 std::string temp_suffix() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string s = ".kadm-tmp-";
+  std::string s = ".tmp-";
   for (int i = 0; i < 10; ++i) s += kChars[rng() % (sizeof(kChars) - 1)];
   return s;
 }
@@ -43,7 +43,9 @@ Status fsync_dir(const stdfs::path& dir) {
 Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode) {
   stdfs::path dir = path.parent_path();
   if (dir.empty()) dir = ".";
-  stdfs::path tmp = dir / (path.filename().string() + temp_suffix());
+  // Hidden ("." first): the kubelet loads every non-hidden file of the manifests directory and
+  // must never see a half-written one.
+  stdfs::path tmp = dir / ("." + path.filename().string() + temp_suffix());
 
   // Clear the umask for the open so the file is created with exactly `mode`; nothing else runs
   // between the two umask calls on this thread's behalf.
