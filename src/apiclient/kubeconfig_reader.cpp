@@ -19,17 +19,17 @@ std::string scalar(const YAML::Node& map, const char* key) {
 }
 
 // Finds the `name:`-keyed entry of a kubeconfig list (clusters, contexts, users).
-YAML::Node find_named(const YAML::Node& root, const char* list, const std::string& name,
-                      const char* inner) {
+std::optional<YAML::Node> find_named(const YAML::Node& root, const char* list,
+                                     const std::string& name, const char* inner) {
   YAML::Node items = root[list];
-  if (!items || !items.IsSequence()) return YAML::Node();
+  if (!items || !items.IsSequence()) return std::nullopt;
   for (const auto& item : items) {
     if (item.IsMap() && scalar(item, "name") == name) {
       YAML::Node body = item[inner];
-      return body ? body : YAML::Node(YAML::NodeType::Map);
+      return body && body.IsMap() ? body : YAML::Node(YAML::NodeType::Map);
     }
   }
-  return YAML::Node();
+  return std::nullopt;
 }
 
 std::string absolute(std::string_view base_dir, const std::string& path) {
@@ -71,16 +71,17 @@ Result<Kubeconfig> parse_root(const YAML::Node& root, std::string_view source,
   kc.source = src;
   kc.context_name = scalar(root, "current-context");
   if (kc.context_name.empty()) return missing("current-context is not set");
-  YAML::Node context = find_named(root, "contexts", kc.context_name, "context");
+  auto context = find_named(root, "contexts", kc.context_name, "context");
   if (!context) return missing("context \"" + kc.context_name + "\" not found in contexts");
-  kc.cluster_name = scalar(context, "cluster");
-  kc.user_name = scalar(context, "user");
+  kc.cluster_name = scalar(*context, "cluster");
+  kc.user_name = scalar(*context, "user");
 
-  YAML::Node cluster = find_named(root, "clusters", kc.cluster_name, "cluster");
-  if (!cluster) {
+  auto found_cluster = find_named(root, "clusters", kc.cluster_name, "cluster");
+  if (!found_cluster) {
     return missing("cluster \"" + kc.cluster_name + "\" of context \"" + kc.context_name +
                    "\" not found in clusters");
   }
+  const YAML::Node& cluster = *found_cluster;
   kc.server = scalar(cluster, "server");
   if (kc.server.empty()) return missing("cluster \"" + kc.cluster_name + "\" has no server");
   kc.insecure_skip_tls_verify = scalar(cluster, "insecure-skip-tls-verify") == "true";
@@ -91,11 +92,12 @@ Result<Kubeconfig> parse_root(const YAML::Node& root, std::string_view source,
   }
 
   if (!kc.user_name.empty()) {
-    YAML::Node user = find_named(root, "users", kc.user_name, "user");
-    if (!user) {
+    auto found_user = find_named(root, "users", kc.user_name, "user");
+    if (!found_user) {
       return missing("user \"" + kc.user_name + "\" of context \"" + kc.context_name +
                      "\" not found in users");
     }
+    const YAML::Node& user = *found_user;
     kc.client_cert_pem = KADM_TRY(decoded_data(user, "client-certificate-data", src));
     kc.client_cert_file = absolute(base_dir, scalar(user, "client-certificate"));
     if (kc.client_cert_pem.empty() && !kc.client_cert_file.empty()) {

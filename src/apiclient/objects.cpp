@@ -114,7 +114,7 @@ std::string configmap_path(std::string_view ns, std::string_view name) {
 }
 std::string node_path(std::string_view name) { return "/api/v1/nodes/" + std::string(name); }
 
-ApiResult<json> apply(Client& client, const json& object) {
+ApiResult<json> apply_object(Client& client, const json& object) {
   auto path = collection_path(object);
   if (!path) return std::unexpected(ApiError(std::move(path).error()));
   return client.create_or_update(*path, object);

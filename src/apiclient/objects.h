@@ -26,7 +26,7 @@ std::string node_path(std::string_view name);
 
 // create_or_update for any object whose kind collection_path knows (ConfigMap, Secret, Role,
 // RoleBinding, ClusterRole, ClusterRoleBinding, ServiceAccount, ...).
-ApiResult<json> apply(Client& client, const json& object);
+ApiResult<json> apply_object(Client& client, const json& object);
 
 // --- bootstrap tokens -------------------------------------------------------------------------
 // The items of the kube-system Secrets of type bootstrap.kubernetes.io/token.
