@@ -4,9 +4,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <iostream>
+#include <sstream>
 
 #include "apiclient/objects.h"
 #include "apiclient/wait.h"
+#include "common/log.h"
+#include "common/strings.h"
 #include "lib/fake_clock.h"
 #include "lib/http_test_server.h"
 #include "token/token_secret.h"
@@ -384,6 +388,31 @@ TEST(Wait, ForObjectAgainstServer) {
       WaitOptions{5s, 5min, &clock, "cluster-info"});
   ASSERT_TRUE(got) << got.error().text();
   EXPECT_EQ(count.load(), 3);
+}
+
+}  // namespace
+}  // namespace kadm::apiclient
+
+namespace kadm::apiclient {
+namespace {
+
+TEST(CurlClient, SecretsNeverReachTheLogAtAnyVerbosity) {
+  std::ostringstream captured;
+  log::capture_to(captured, 10);
+  Store store;
+  test::HttpTestServer server([&](const test::HttpRequest& r) { return store.handle(r); });
+  test::FakeClock clock;
+  auto client = client_for(server.url(), fast_options(&clock));
+  config::BootstrapToken t;
+  t.token = "zyxwvu.s3cr3ts3cr3ts3cr";
+  ASSERT_TRUE(create_or_update_token_secret(*client, t, std::chrono::system_clock::now()));
+  ASSERT_TRUE(create_or_update_token_secret(*client, t, std::chrono::system_clock::now()));
+  log::capture_to(std::cerr, 0);
+  std::string text = captured.str();
+  EXPECT_NE(text.find("/api/v1/namespaces/kube-system/secrets"), std::string::npos) << text;
+  EXPECT_EQ(text.find("s3cr3t"), std::string::npos) << text;
+  EXPECT_EQ(text.find(str::base64_encode("s3cr3ts3cr3ts3cr")), std::string::npos) << text;
+  EXPECT_EQ(text.find("abcdef.0123456789abcdef"), std::string::npos) << text;  // bearer token
 }
 
 }  // namespace
