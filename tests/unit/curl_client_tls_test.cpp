@@ -20,7 +20,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool run(const std::string& cmd) { return std::system(("{ " + cmd + "; } >/dev/null 2>&1").c_str()) == 0; }
+bool run(const std::string& cmd) {
+  return std::system(("{ " + cmd + "; } >/dev/null 2>&1").c_str()) == 0;
+}
 
 class TlsServer {
  public:
