@@ -1,0 +1,294 @@
+#include "apiclient/curl_client.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+
+#include "apiclient/curl_handles.h"
+#include "common/strings.h"
+
+namespace kadm::apiclient {
+
+namespace {
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  std::string_view line(data, size * count);
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+    (*headers)[str::lower(line.substr(0, colon))] = str::trim(line.substr(colon + 1));
+  }
+  return size * count;
+}
+
+// Failures after which the same request may well succeed: the server is starting, restarting
+// or overloaded. Certificate problems are not among them.
+bool retryable(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool retryable_status(int status) { return status == 429 || status >= 500; }
+
+bool is_tls_failure(CURLcode code) {
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::optional<Duration> retry_after(const RawResponse& r) {
+  auto it = r.headers.find("retry-after");
+  if (it == r.headers.end()) return std::nullopt;
+  long long seconds = 0;
+  const std::string& v = it->second;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  // The HTTP-date form is rare from the API server; fall back to our own backoff for it.
+  if (ec != std::errc() || end != v.data() + v.size() || seconds < 0) return std::nullopt;
+  return std::chrono::duration_cast<Duration>(std::chrono::seconds(seconds));
+}
+
+std::string seconds_text(Duration d) {
+  return format_duration(std::chrono::duration_cast<Duration>(d));
+}
+
+curl_blob blob_of(const std::string& s) {
+  return curl_blob{const_cast<char*>(s.data()), s.size(), CURL_BLOB_COPY};
+}
+
+}  // namespace
+
+struct CurlClient::Attempt {
+  CURLcode code = CURLE_OK;
+  std::string curl_error;
+  RawResponse response;
+};
+
+CurlClient::CurlClient(Kubeconfig kubeconfig, CurlClientOptions options)
+    : m_config(std::move(kubeconfig)),
+      m_server(m_config.server),
+      m_options(options),
+      m_clock(options.clock ? options.clock : &real_clock()),
+      m_rng(std::random_device{}()) {
+  while (!m_server.empty() && m_server.back() == '/') m_server.pop_back();
+}
+
+Result<std::unique_ptr<CurlClient>> CurlClient::from_kubeconfig(const Kubeconfig& kubeconfig,
+                                                                CurlClientOptions options) {
+  global_init_once();
+  if (!kubeconfig.server.starts_with("https://") && !kubeconfig.server.starts_with("http://")) {
+    return fail(ErrorKind::Validation, "kubeconfig " + kubeconfig.source + ": server \"" +
+                                           kubeconfig.server +
+                                           "\" must start with https:// (or http://)");
+  }
+  return std::unique_ptr<CurlClient>(new CurlClient(kubeconfig, options));
+}
+
+Result<std::unique_ptr<CurlClient>> CurlClient::insecure(std::string server,
+                                                         CurlClientOptions options) {
+  Kubeconfig kc;
+  kc.source = "(insecure client for " + server + ")";
+  kc.server = std::move(server);
+  kc.insecure_skip_tls_verify = true;
+  return from_kubeconfig(kc, options);
+}
+
+Duration CurlClient::next_wait(Duration backoff) {
+  if (m_options.retry.jitter <= 0) return backoff;
+  std::uniform_real_distribution<double> dist(0.0, m_options.retry.jitter);
+  std::lock_guard lock(m_rng_mutex);
+  return backoff +
+         Duration(static_cast<Duration::rep>(static_cast<double>(backoff.count()) * dist(m_rng)));
+}
+
+CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::string& body,
+                                             Duration timeout) {
+  Attempt a;
+  CurlEasy curl(curl_easy_init());
+  if (!curl) {
+    a.code = CURLE_FAILED_INIT;
+    a.curl_error = "cannot create a curl handle";
+    return a;
+  }
+  CURL* h = curl.get();
+  std::array<char, CURL_ERROR_SIZE> errbuf{};
+  std::string url = m_server + request.path;
+
+  CurlSlist headers;
+  bool ok = slist_append(headers, "Accept: application/json");
+  if (request.body)
+    ok = ok && slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+  if (!m_config.token.empty()) {
+    std::string auth = "Authorization: Bearer " + m_config.token;
+    ok = ok && slist_append(headers, auth.c_str());
+    std::fill(auth.begin(), auth.end(), '\0');
+  }
+  if (!ok) {
+    a.code = CURLE_OUT_OF_MEMORY;
+    a.curl_error = "out of memory building request headers";
+    return a;
+  }
+
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf.data());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "kadm/" KADM_VERSION);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min(timeout, m_options.connect_timeout).count()));
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.response.body);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &a.response.headers);
+
+  if (request.method == "POST") {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+  } else if (request.method != "GET") {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  if (request.body) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+  }
+
+  if (m_config.insecure_skip_tls_verify) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else if (!m_config.ca_pem.empty()) {
+    // Trust the cluster CA only, not the system store.
+    curl_blob ca = blob_of(m_config.ca_pem);
+    curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
+    curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+  }
+  if (!m_config.client_cert_pem.empty()) {
+    curl_blob cert = blob_of(m_config.client_cert_pem);
+    curl_blob key = blob_of(m_config.client_key_pem);
+    curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cert);
+    curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &key);
+    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+  }
+
+  a.code = curl_easy_perform(h);
+  if (a.code != CURLE_OK) {
+    a.curl_error = errbuf[0] ? std::string(errbuf.data()) : curl_easy_strerror(a.code);
+    return a;
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  a.response.status = static_cast<int>(status);
+  return a;
+}
+
+ApiResult<RawResponse> CurlClient::send_raw(const Request& request) {
+  const RetryPolicy& policy = m_options.retry;
+  const std::string body = request.body ? request.body->dump() : std::string();
+  const std::string call = request.method + " " + request.path;
+  const auto start = m_clock->now();
+  const auto deadline = start + policy.total_deadline;
+  Duration backoff = policy.initial_backoff;
+
+  std::optional<ApiError> last;
+  for (int attempt = 1;; ++attempt) {
+    auto now = m_clock->now();
+    if (now >= deadline) break;
+    Duration left = std::chrono::duration_cast<Duration>(deadline - now);
+    Duration timeout = std::min(request.timeout.value_or(m_options.request_timeout), left);
+    timeout = std::max(timeout, Duration(1));
+
+    Attempt a = perform_once(request, body, timeout);
+    std::optional<Duration> server_wait;
+    if (a.code != CURLE_OK) {
+      // Method and path only: bodies may carry token secrets or keys.
+      spdlog::debug("{} {}{} failed: {}", request.method, m_server, request.path, a.curl_error);
+      ErrorKind kind = is_tls_failure(a.code)               ? ErrorKind::Tls
+                       : a.code == CURLE_OPERATION_TIMEDOUT ? ErrorKind::Timeout
+                                                            : ErrorKind::Api;
+      last = ApiError(kind, "cannot talk to " + m_server + ": " + a.curl_error, 0, "");
+      last->with_context(call);
+      if (!retryable(a.code)) return std::unexpected(*last);
+    } else {
+      spdlog::debug("{} {}{} {}", request.method, m_server, request.path, a.response.status);
+      if (!retryable_status(a.response.status)) return std::move(a.response);
+      last = error_from_response(request.method, request.path, a.response.status, a.response.body);
+      server_wait = retry_after(a.response);
+    }
+
+    if (policy.max_attempts > 0 && attempt >= policy.max_attempts) {
+      return std::unexpected(std::move(*last).with_context("giving up after " +
+                                                           std::to_string(attempt) + " attempts"));
+    }
+    Duration wait = server_wait ? *server_wait : next_wait(backoff);
+    backoff = std::min(std::chrono::duration_cast<Duration>(backoff * policy.multiplier),
+                       policy.max_backoff);
+    if (m_clock->now() + wait >= deadline) {
+      // Waiting would overrun the deadline: say so now instead of sleeping in vain.
+      ApiError timed_out(ErrorKind::Timeout,
+                         "no successful answer from " + m_server + " within " +
+                             seconds_text(policy.total_deadline) + " (" + std::to_string(attempt) +
+                             " attempts); last error: " + last->text(),
+                         last->http_status(), last->reason());
+      return std::unexpected(std::move(timed_out));
+    }
+    m_clock->sleep_for(wait);
+  }
+  std::string last_text = last ? "; last error: " + last->text() : "";
+  return std::unexpected(ApiError(ErrorKind::Timeout,
+                                  "no successful answer from " + m_server + " within " +
+                                      seconds_text(policy.total_deadline) + last_text,
+                                  last ? last->http_status() : 0, last ? last->reason() : ""));
+}
+
+ApiResult<json> CurlClient::send(const Request& request) {
+  auto raw = send_raw(request);
+  if (!raw) return std::unexpected(std::move(raw).error());
+  if (raw->status < 200 || raw->status >= 300) {
+    return std::unexpected(
+        error_from_response(request.method, request.path, raw->status, raw->body));
+  }
+  if (raw->body.empty()) return json();
+  json parsed = json::parse(raw->body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    return std::unexpected(
+        ApiError(Error(ErrorKind::Api, "the answer to " + request.method + " " + request.path +
+                                           " is not valid JSON")));
+  }
+  return parsed;
+}
+
+}  // namespace kadm::apiclient

@@ -1,0 +1,70 @@
+#pragma once
+// Client over libcurl: TLS material from a kubeconfig, per-call timeouts, and retries with
+// exponential backoff + jitter on connection errors, 429 and 5xx (honouring Retry-After), all
+// bounded by a total deadline. Plain http:// servers are accepted (used by unit tests).
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+
+#include "apiclient/client.h"
+#include "apiclient/clock.h"
+#include "apiclient/kubeconfig_reader.h"
+
+namespace kadm::apiclient {
+
+struct RetryPolicy {
+  Duration initial_backoff{500};
+  double multiplier = 2.0;
+  Duration max_backoff{8000};
+  double jitter = 0.2;             // each wait grows by a random fraction in [0, jitter)
+  Duration total_deadline{60000};  // all attempts and waits of one call
+  int max_attempts = 0;            // 0: limited by the deadline only
+};
+
+struct CurlClientOptions {
+  Duration request_timeout{30000};  // one attempt (capped by what is left of the deadline)
+  Duration connect_timeout{10000};
+  RetryPolicy retry;
+  Clock* clock = nullptr;  // null: the real clock
+};
+
+struct RawResponse {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+class CurlClient final : public Client {
+ public:
+  // Server, CA, client certificate/key and bearer token from the kubeconfig.
+  static Result<std::unique_ptr<CurlClient>> from_kubeconfig(const Kubeconfig& kubeconfig,
+                                                             CurlClientOptions options = {});
+  // No credentials, no CA: TLS verification off (token discovery's first, untrusted read).
+  static Result<std::unique_ptr<CurlClient>> insecure(std::string server,
+                                                      CurlClientOptions options = {});
+
+  ApiResult<json> send(const Request& request) override;
+  // Same retries; any status is returned as is (health endpoints answer text, not JSON).
+  ApiResult<RawResponse> send_raw(const Request& request);
+
+  const std::string& server() const { return m_server; }
+
+ private:
+  CurlClient(Kubeconfig kubeconfig, CurlClientOptions options);
+
+  struct Attempt;
+  Attempt perform_once(const Request& request, const std::string& body, Duration timeout);
+  Duration next_wait(Duration backoff);
+
+  Kubeconfig m_config;
+  std::string m_server;
+  CurlClientOptions m_options;
+  Clock* m_clock;
+  std::mutex m_rng_mutex;
+  std::mt19937_64 m_rng;
+};
+
+}  // namespace kadm::apiclient
