@@ -163,6 +163,8 @@ bool module_persisted(const host::Host& host, const std::string& module) {
 bool module_loaded(const host::Host& host, const std::string& module) {
   // /sys/module/<name> also exists for modules built into the kernel.
   if (host.is_dir("/sys/module/" + module)) return true;
+  // br_netfilter is what creates /proc/sys/net/bridge, even where /sys/module is hidden.
+  if (module == "br_netfilter" && host.is_dir("/proc/sys/net/bridge")) return true;
   auto modules = host.read_file("/proc/modules");
   if (!modules) return false;
   for (const auto& line : lines_of(*modules)) {
