@@ -35,12 +35,12 @@ std::vector<Op> edit_script(const std::vector<std::string>& a, const std::vector
     if (i < a.size() && j < b.size() && a[i] == b[j]) {
       ops.push_back({' ', i, j, &a[i]});
       ++i, ++j;
-    } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
+    } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      ops.push_back({'-', i, j, &a[i]});  // removals before additions, as diff(1) prints them
+      ++i;
+    } else {
       ops.push_back({'+', i, j, &b[j]});
       ++j;
-    } else {
-      ops.push_back({'-', i, j, &a[i]});
-      ++i;
     }
   }
   return ops;
