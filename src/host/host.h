@@ -46,7 +46,7 @@ struct InterfaceAddress {
 };
 
 struct CgroupControllers {
-  int version = 0;                 // 1 or 2
+  int version = 0;                // 1 or 2
   std::set<std::string> enabled;  // controller names
 };
 

@@ -150,7 +150,8 @@ bool LinuxHost::port_in_use(int port, const std::string& address) const {
     sa.sin6_family = AF_INET6;
     sa.sin6_port = htons(static_cast<uint16_t>(port));
     sa.sin6_addr = in6addr_any;
-    if (!address.empty() && ::inet_pton(AF_INET6, address.c_str(), &sa.sin6_addr) != 1) return false;
+    if (!address.empty() && ::inet_pton(AF_INET6, address.c_str(), &sa.sin6_addr) != 1)
+      return false;
     rc = ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
   } else {
     sockaddr_in sa{};
@@ -215,7 +216,8 @@ Result<std::vector<std::string>> LinuxHost::resolve(const std::string& name) con
     }
   }
   if (!found.empty() || !live()) {
-    if (found.empty()) return fail("lookup " + name + ": no such host in " + real_path("/etc/hosts"));
+    if (found.empty())
+      return fail("lookup " + name + ": no such host in " + real_path("/etc/hosts"));
     return found;
   }
   addrinfo hints{};
@@ -227,11 +229,11 @@ Result<std::vector<std::string>> LinuxHost::resolve(const std::string& name) con
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(res, &::freeaddrinfo);
   for (auto* ai = res; ai; ai = ai->ai_next) {
     char buf[INET6_ADDRSTRLEN] = {};
-    const void* addr = ai->ai_family == AF_INET
-                           ? static_cast<const void*>(
-                                 &reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr)
-                           : static_cast<const void*>(
-                                 &reinterpret_cast<const sockaddr_in6*>(ai->ai_addr)->sin6_addr);
+    const void* addr =
+        ai->ai_family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr)
+            : static_cast<const void*>(
+                  &reinterpret_cast<const sockaddr_in6*>(ai->ai_addr)->sin6_addr);
     if (::inet_ntop(ai->ai_family, addr, buf, sizeof buf)) found.emplace_back(buf);
   }
   return found;
@@ -251,12 +253,11 @@ std::vector<InterfaceAddress> LinuxHost::interface_addresses() const {
     int family = ifa->ifa_addr->sa_family;
     if (family != AF_INET && family != AF_INET6) continue;
     char buf[INET6_ADDRSTRLEN] = {};
-    const void* addr =
-        family == AF_INET
-            ? static_cast<const void*>(
-                  &reinterpret_cast<const sockaddr_in*>(ifa->ifa_addr)->sin_addr)
-            : static_cast<const void*>(
-                  &reinterpret_cast<const sockaddr_in6*>(ifa->ifa_addr)->sin6_addr);
+    const void* addr = family == AF_INET
+                           ? static_cast<const void*>(
+                                 &reinterpret_cast<const sockaddr_in*>(ifa->ifa_addr)->sin_addr)
+                           : static_cast<const void*>(
+                                 &reinterpret_cast<const sockaddr_in6*>(ifa->ifa_addr)->sin6_addr);
     if (!::inet_ntop(family, addr, buf, sizeof buf)) continue;
     out.push_back({ifa->ifa_name, buf, prefix_of(ifa->ifa_netmask)});
   }

@@ -95,8 +95,8 @@ int bind_port(const config::APIEndpoint& e) {
 void add_control_plane_checks(std::vector<Check>& checks, const config::InitConfiguration& cfg,
                               config::KubeVersion target) {
   const auto& cluster = cfg.cluster;
-  std::string version = cluster.kubernetes_version.empty() ? target.str()
-                                                           : cluster.kubernetes_version;
+  std::string version =
+      cluster.kubernetes_version.empty() ? target.str() : cluster.kubernetes_version;
   checks.push_back(num_cpu(kControlPlaneCPUs));
   checks.push_back(mem(kControlPlaneMemMB));
   checks.push_back(kubernetes_version(version, newest_supported_version()));
@@ -172,7 +172,8 @@ std::vector<Check> join_checks(const config::JoinConfiguration& cfg, config::Kub
   std::string endpoint;
   if (cfg.discovery.bootstrap_token) endpoint = cfg.discovery.bootstrap_token->api_server_endpoint;
   if (!endpoint.empty()) checks.push_back(http_proxy(endpoint));
-  std::string adv = cfg.control_plane ? cfg.control_plane->local_api_endpoint.advertise_address : "";
+  std::string adv =
+      cfg.control_plane ? cfg.control_plane->local_api_endpoint.advertise_address : "";
   bool v6 = endpoint.find('[') != std::string::npos || adv.find(':') != std::string::npos;
   add_node_checks(checks, cfg.node_registration, target, true, v6, options);
   if (!cfg.control_plane) {
@@ -193,14 +194,33 @@ std::vector<Check> join_checks(const config::JoinConfiguration& cfg, config::Kub
 bool is_known_check_name(std::string_view name) {
   // kubeadm checks kadm does not run (image pulls happen later; docker-era checks), still
   // accepted so scripts that ignore them keep working silently.
-  static const std::set<std::string> kFixed = {
-      "isprivilegeduser", "numcpu", "mem", "kubernetesversion", "firewalld", "httpproxy",
-      "httpproxycidr", "externaletcdversion", "externaletcdclientcertificates", "cri",
-      "containerruntimeversion", "swap", "systemverification", "hostname", "kubeletversion",
-      "service-kubelet", "service-docker", "isdockersystemdcheck", "imagepull", "swapfstab",
-      "selinux", "bridgenetfilter", "networkoverlap", "cgroupdriver", "all"};
-  static const std::string_view kPrefixes[] = {"port-", "fileavailable-", "diravailable-",
-                                               "fileexisting-", "filecontent-", "sysctl-"};
+  static const std::set<std::string> kFixed = {"isprivilegeduser",
+                                               "numcpu",
+                                               "mem",
+                                               "kubernetesversion",
+                                               "firewalld",
+                                               "httpproxy",
+                                               "httpproxycidr",
+                                               "externaletcdversion",
+                                               "externaletcdclientcertificates",
+                                               "cri",
+                                               "containerruntimeversion",
+                                               "swap",
+                                               "systemverification",
+                                               "hostname",
+                                               "kubeletversion",
+                                               "service-kubelet",
+                                               "service-docker",
+                                               "isdockersystemdcheck",
+                                               "imagepull",
+                                               "swapfstab",
+                                               "selinux",
+                                               "bridgenetfilter",
+                                               "networkoverlap",
+                                               "cgroupdriver",
+                                               "all"};
+  static const std::string_view kPrefixes[] = {"port-",         "fileavailable-", "diravailable-",
+                                               "fileexisting-", "filecontent-",   "sysctl-"};
   auto lower = str::lower(name);
   if (kFixed.contains(lower)) return true;
   for (auto p : kPrefixes) {

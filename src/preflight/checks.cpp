@@ -67,46 +67,47 @@ constexpr KubeletSkew kKubeletSkew[] = {{29, 3}, {0, 1}};
 }  // namespace
 
 Fix swap_fix() {
-  return Fix{"turn swap off now (swapoff -a) and comment out swap entries in /etc/fstab",
-             [](const host::Host& host) {
-               std::vector<FixStep> steps;
-               if (swap_live(host)) steps.push_back(LiveCommand{{"swapoff", "-a"}, "disable swap"});
-               steps.push_back(FileEdit{"/etc/fstab", 0644,
-                                        [](const std::optional<std::string>& current) {
-                                          return comment_out_swap(current.value_or(""));
-                                        }});
-               return steps;
-             }};
+  return Fix{
+      "turn swap off now (swapoff -a) and comment out swap entries in /etc/fstab",
+      [](const host::Host& host) {
+        std::vector<FixStep> steps;
+        if (swap_live(host)) steps.push_back(LiveCommand{{"swapoff", "-a"}, "disable swap"});
+        steps.push_back(FileEdit{"/etc/fstab", 0644, [](const std::optional<std::string>& current) {
+                                   return comment_out_swap(current.value_or(""));
+                                 }});
+        return steps;
+      }};
 }
 
 Fix sysctl_fix(const std::string& key) {
-  return Fix{"set " + key + " = 1 now (sysctl -w) and at boot (" + std::string(kSysctlFile) + ")",
-             [key](const host::Host& host) {
-               std::vector<FixStep> steps;
-               bool bridge = str::starts_with(key, "net.bridge.");
-               if (bridge) {
-                 if (!module_loaded(host, "br_netfilter")) {
-                   steps.push_back(LiveCommand{{"modprobe", "br_netfilter"},
-                                               "the net.bridge sysctls exist only with br_netfilter"});
-                 }
-                 steps.push_back(FileEdit{std::string(kModulesFile), 0644,
-                                          [](const std::optional<std::string>& c) {
-                                            return add_module_line(c, "br_netfilter");
-                                          }});
-               }
-               auto live = live_sysctl(host, key);
-               if (!live || *live != "1") {
-                 steps.push_back(LiveCommand{{"sysctl", "-w", key + "=1"}, "set " + key});
-               }
-               // Edit the file that decides the boot value, so a later file cannot undo ours.
-               auto persisted = persisted_sysctl(host, key);
-               std::string file = persisted && persisted->value != "1" ? persisted->file
-                                                                        : std::string(kSysctlFile);
-               steps.push_back(FileEdit{file, 0644, [key](const std::optional<std::string>& c) {
-                                          return set_sysctl_line(c, key, "1");
-                                        }});
-               return steps;
-             }};
+  return Fix{
+      "set " + key + " = 1 now (sysctl -w) and at boot (" + std::string(kSysctlFile) + ")",
+      [key](const host::Host& host) {
+        std::vector<FixStep> steps;
+        bool bridge = str::starts_with(key, "net.bridge.");
+        if (bridge) {
+          if (!module_loaded(host, "br_netfilter")) {
+            steps.push_back(LiveCommand{{"modprobe", "br_netfilter"},
+                                        "the net.bridge sysctls exist only with br_netfilter"});
+          }
+          steps.push_back(
+              FileEdit{std::string(kModulesFile), 0644, [](const std::optional<std::string>& c) {
+                         return add_module_line(c, "br_netfilter");
+                       }});
+        }
+        auto live = live_sysctl(host, key);
+        if (!live || *live != "1") {
+          steps.push_back(LiveCommand{{"sysctl", "-w", key + "=1"}, "set " + key});
+        }
+        // Edit the file that decides the boot value, so a later file cannot undo ours.
+        auto persisted = persisted_sysctl(host, key);
+        std::string file =
+            persisted && persisted->value != "1" ? persisted->file : std::string(kSysctlFile);
+        steps.push_back(FileEdit{file, 0644, [key](const std::optional<std::string>& c) {
+                                   return set_sysctl_line(c, key, "1");
+                                 }});
+        return steps;
+      }};
 }
 
 Check is_privileged_user() {
@@ -122,7 +123,8 @@ Check num_cpu(int minimum) {
   return Check{"NumCPU", Severity::Error,
                [minimum](const host::Host& host) {
                  auto n = host.cpu_count();
-                 if (!n) return error("could not determine the number of CPUs: " + n.error().text());
+                 if (!n)
+                   return error("could not determine the number of CPUs: " + n.error().text());
                  if (*n < minimum) {
                    return error("the number of available CPUs " + std::to_string(*n) +
                                 " is less than the required " + std::to_string(minimum));
@@ -133,39 +135,39 @@ Check num_cpu(int minimum) {
 }
 
 Check mem(std::uint64_t minimum_mb) {
-  return Check{"Mem", Severity::Error,
-               [minimum_mb](const host::Host& host) {
-                 auto mb = host.memory_mb();
-                 if (!mb) return error("could not determine the system RAM: " + mb.error().text());
-                 if (*mb < minimum_mb) {
-                   return error("the system RAM (" + std::to_string(*mb) +
-                                " MB) is less than the minimum " + std::to_string(minimum_mb) +
-                                " MB");
-                 }
-                 return Findings{};
-               },
-               std::nullopt, "use a machine with at least " + std::to_string(minimum_mb) + " MB RAM"};
+  return Check{
+      "Mem", Severity::Error,
+      [minimum_mb](const host::Host& host) {
+        auto mb = host.memory_mb();
+        if (!mb) return error("could not determine the system RAM: " + mb.error().text());
+        if (*mb < minimum_mb) {
+          return error("the system RAM (" + std::to_string(*mb) + " MB) is less than the minimum " +
+                       std::to_string(minimum_mb) + " MB");
+        }
+        return Findings{};
+      },
+      std::nullopt, "use a machine with at least " + std::to_string(minimum_mb) + " MB RAM"};
 }
 
 Check kubernetes_version(std::string configured, config::KubeVersion newest) {
-  return Check{"KubernetesVersion", Severity::Warning,
-               [configured, newest](const host::Host&) {
-                 auto v = config::parse_kube_version(configured);
-                 if (!v) {
-                   return error("couldn't parse Kubernetes version \"" + configured +
-                                "\": " + v.error().text());
-                 }
-                 if (v->major > newest.major ||
-                     (v->major == newest.major && v->minor > newest.minor)) {
-                   return warning(
-                       "Kubernetes version is greater than kadm version. Please consider to "
-                       "upgrade kadm. Kubernetes version: " +
-                       v->str() + ". Kadm version: " + std::to_string(newest.major) + "." +
-                       std::to_string(newest.minor) + ".x");
-                 }
-                 return Findings{};
-               },
-               std::nullopt, ""};
+  return Check{
+      "KubernetesVersion", Severity::Warning,
+      [configured, newest](const host::Host&) {
+        auto v = config::parse_kube_version(configured);
+        if (!v) {
+          return error("couldn't parse Kubernetes version \"" + configured +
+                       "\": " + v.error().text());
+        }
+        if (v->major > newest.major || (v->major == newest.major && v->minor > newest.minor)) {
+          return warning(
+              "Kubernetes version is greater than kadm version. Please consider to "
+              "upgrade kadm. Kubernetes version: " +
+              v->str() + ". Kadm version: " + std::to_string(newest.major) + "." +
+              std::to_string(newest.minor) + ".x");
+        }
+        return Findings{};
+      },
+      std::nullopt, ""};
 }
 
 Check firewalld(std::vector<int> ports) {
@@ -208,7 +210,8 @@ Check dir_available(std::string path) {
                  if (!empty) return error("cannot read " + path + ": " + empty.error().text());
                  return *empty ? Findings{} : error(path + " is not empty");
                },
-               std::nullopt, "empty the directory (kadm reset) if it is left over from an earlier run"};
+               std::nullopt,
+               "empty the directory (kadm reset) if it is left over from an earlier run"};
 }
 
 Check file_content(std::string path, std::string want, std::string sysctl_key) {
@@ -255,8 +258,8 @@ std::string proxy_for(const host::Host& host, std::string_view scheme, std::stri
     h = h.substr(0, h.find(':'));
   }
   auto ip = net::parse_ip(h);
-  if (h == "localhost" || (ip && ((!ip->v6 && ip->bytes[0] == 127) ||
-                                  (ip->v6 && ip->str() == "::1")))) {
+  if (h == "localhost" ||
+      (ip && ((!ip->v6 && ip->bytes[0] == 127) || (ip->v6 && ip->str() == "::1")))) {
     return "";  // loopback never goes through a proxy
   }
   for (const auto& raw : str::split(get("NO_PROXY"), ',')) {
@@ -273,9 +276,9 @@ std::string proxy_for(const host::Host& host, std::string_view scheme, std::stri
     }
     if (entry.front() == '.') entry.erase(0, 1);
     auto lh = str::lower(h);
-    if (lh == entry || (lh.size() > entry.size() &&
-                        lh.compare(lh.size() - entry.size() - 1, std::string::npos,
-                                   "." + entry) == 0)) {
+    if (lh == entry ||
+        (lh.size() > entry.size() &&
+         lh.compare(lh.size() - entry.size() - 1, std::string::npos, "." + entry) == 0)) {
       return "";
     }
   }
@@ -330,44 +333,45 @@ Check external_etcd_client_certificates(config::ExternalEtcd etcd) {
 }
 
 const std::vector<std::string>& known_cri_endpoints() {
-  static const std::vector<std::string> endpoints = {
-      "unix:///var/run/containerd/containerd.sock", "unix:///var/run/crio/crio.sock",
-      "unix:///var/run/cri-dockerd.sock"};
+  static const std::vector<std::string> endpoints = {"unix:///var/run/containerd/containerd.sock",
+                                                     "unix:///var/run/crio/crio.sock",
+                                                     "unix:///var/run/cri-dockerd.sock"};
   return endpoints;
 }
 
 Check cri(std::string endpoint) {
-  return Check{
-      "CRI", Severity::Error,
-      [endpoint](const host::Host& host) {
-        auto socket_path = [](std::string e) {
-          return str::starts_with(e, "unix://") ? e.substr(7) : e;
-        };
-        std::string chosen = endpoint;
-        if (chosen.empty()) {
-          std::vector<std::string> found;
-          for (const auto& e : known_cri_endpoints()) {
-            if (host.exists(socket_path(e))) found.push_back(e);
-          }
-          if (found.empty()) {
-            return error("could not connect to the container runtime: no container runtime "
+  return Check{"CRI", Severity::Error,
+               [endpoint](const host::Host& host) {
+                 auto socket_path = [](std::string e) {
+                   return str::starts_with(e, "unix://") ? e.substr(7) : e;
+                 };
+                 std::string chosen = endpoint;
+                 if (chosen.empty()) {
+                   std::vector<std::string> found;
+                   for (const auto& e : known_cri_endpoints()) {
+                     if (host.exists(socket_path(e))) found.push_back(e);
+                   }
+                   if (found.empty()) {
+                     return error(
+                         "could not connect to the container runtime: no container runtime "
                          "socket found (looked for " +
                          str::join(known_cri_endpoints(), ", ") + ")");
-          }
-          if (found.size() > 1) {
-            return error("found multiple CRI endpoints on the host. Please define which one do "
+                   }
+                   if (found.size() > 1) {
+                     return error(
+                         "found multiple CRI endpoints on the host. Please define which one do "
                          "you wish to use by setting the 'criSocket' field in the kubeadm "
                          "configuration file: " +
                          str::join(found, ", "));
-          }
-          chosen = found.front();
-        }
-        if (auto s = host.unix_socket_answers(socket_path(chosen)); !s) {
-          return error("could not connect to the container runtime: " + s.error().text());
-        }
-        return Findings{};
-      },
-      std::nullopt, "install and start a container runtime (containerd or CRI-O)"};
+                   }
+                   chosen = found.front();
+                 }
+                 if (auto s = host.unix_socket_answers(socket_path(chosen)); !s) {
+                   return error("could not connect to the container runtime: " + s.error().text());
+                 }
+                 return Findings{};
+               },
+               std::nullopt, "install and start a container runtime (containerd or CRI-O)"};
 }
 
 Check swap(config::KubeVersion target) {
@@ -390,7 +394,9 @@ Check system_verification() {
   // cgroup v2 has no cpuacct/devices/freezer controllers in cgroup.controllers: the kernel
   // provides them implicitly there.
   static const CgroupSet kCgroups[] = {
-      {1, {"cpu", "cpuacct", "cpuset", "devices", "freezer", "memory", "pids"}, {"hugetlb", "blkio"}},
+      {1,
+       {"cpu", "cpuacct", "cpuset", "devices", "freezer", "memory", "pids"},
+       {"hugetlb", "blkio"}},
       {2, {"cpu", "cpuset", "memory", "pids"}, {"hugetlb"}},
   };
   return Check{
@@ -446,7 +452,8 @@ std::string invalid_node_name_reason(std::string_view name) {
     if (label.empty()) return "it has an empty label";
     if (label.size() > 63) return "label \"" + label + "\" is longer than 63 characters";
     for (char c : label) {
-      if (c >= 'A' && c <= 'Z') return "it contains upper-case letters; use \"" + str::lower(name) + "\"";
+      if (c >= 'A' && c <= 'Z')
+        return "it contains upper-case letters; use \"" + str::lower(name) + "\"";
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
         return std::string("it contains the character '") + c + "'";
       }
@@ -465,13 +472,14 @@ Check hostname(std::string node_name, bool explicit_name) {
             auto current = host.hostname();
             std::string name = node_name;
             if (name.empty()) {
-              if (!current) return error("could not determine the host name: " + current.error().text());
+              if (!current)
+                return error("could not determine the host name: " + current.error().text());
               name = *current;
             }
             if (auto why = invalid_node_name_reason(name); !why.empty()) {
-              f.errors.push_back("hostname \"" + name +
-                                 "\" is not a valid node name (a lower-case RFC 1123 subdomain): " +
-                                 why);
+              f.errors.push_back(
+                  "hostname \"" + name +
+                  "\" is not a valid node name (a lower-case RFC 1123 subdomain): " + why);
               return f;
             }
             if (name == "localhost" || str::starts_with(name, "localhost.")) {
@@ -481,7 +489,8 @@ Check hostname(std::string node_name, bool explicit_name) {
             }
             if (auto addrs = host.resolve(name); !addrs || addrs->empty()) {
               f.warnings.push_back("hostname \"" + name + "\" could not be reached");
-              if (!addrs) f.warnings.push_back("hostname \"" + name + "\": " + addrs.error().text());
+              if (!addrs)
+                f.warnings.push_back("hostname \"" + name + "\": " + addrs.error().text());
             }
             if (explicit_name && current && *current != name) {
               f.warnings.push_back("the node name \"" + name + "\" differs from the host name \"" +
@@ -502,10 +511,9 @@ Check hostname(std::string node_name, bool explicit_name) {
                       steps.push_back(LiveCommand{{"hostname", node_name}, "rename the host"});
                     }
                   }
-                  steps.push_back(FileEdit{"/etc/hostname", 0644,
-                                           [node_name](const std::optional<std::string>&) {
-                                             return node_name + "\n";
-                                           }});
+                  steps.push_back(FileEdit{
+                      "/etc/hostname", 0644,
+                      [node_name](const std::optional<std::string>&) { return node_name + "\n"; }});
                   return steps;
                 }};
   }
@@ -513,54 +521,56 @@ Check hostname(std::string node_name, bool explicit_name) {
 }
 
 Check kubelet_version(config::KubeVersion cp) {
-  return Check{
-      "KubeletVersion", Severity::Error,
-      [cp](const host::Host& host) {
-        auto out = host.query_command({"kubelet", "--version"});
-        if (!out) return error("couldn't get kubelet version: " + out.error().text());
-        auto words = str::split(str::trim(out->output), ' ');
-        auto v = words.empty() ? config::parse_kube_version("")
-                               : config::parse_kube_version(words.back());
-        if (out->exit_code != 0 || !v) {
-          return error("couldn't get kubelet version: cannot parse \"" + str::trim(out->output) +
-                       "\"");
-        }
-        int older = 1;
-        for (const auto& s : kKubeletSkew) {
-          if (cp.at_least(1, s.from_minor)) {
-            older = s.allowed_older_minors;
-            break;
-          }
-        }
-        if (v->major < cp.major || (v->major == cp.major && v->minor < cp.minor - older)) {
-          return error("Kubelet version \"" + v->str() +
-                       "\" is lower than kadm can support. Please upgrade kubelet");
-        }
-        if (v->major == cp.major && v->minor > cp.minor) {
-          return error("the kubelet version is higher than the control plane version. This is not "
+  return Check{"KubeletVersion", Severity::Error,
+               [cp](const host::Host& host) {
+                 auto out = host.query_command({"kubelet", "--version"});
+                 if (!out) return error("couldn't get kubelet version: " + out.error().text());
+                 auto words = str::split(str::trim(out->output), ' ');
+                 auto v = words.empty() ? config::parse_kube_version("")
+                                        : config::parse_kube_version(words.back());
+                 if (out->exit_code != 0 || !v) {
+                   return error("couldn't get kubelet version: cannot parse \"" +
+                                str::trim(out->output) + "\"");
+                 }
+                 int older = 1;
+                 for (const auto& s : kKubeletSkew) {
+                   if (cp.at_least(1, s.from_minor)) {
+                     older = s.allowed_older_minors;
+                     break;
+                   }
+                 }
+                 if (v->major < cp.major || (v->major == cp.major && v->minor < cp.minor - older)) {
+                   return error("Kubelet version \"" + v->str() +
+                                "\" is lower than kadm can support. Please upgrade kubelet");
+                 }
+                 if (v->major == cp.major && v->minor > cp.minor) {
+                   return error(
+                       "the kubelet version is higher than the control plane version. This is not "
                        "a supported version skew and may lead to a malfunctional cluster. Kubelet "
                        "version: \"" +
                        v->str() + "\" Control plane version: \"" + cp.str() + "\"");
-        }
-        return Findings{};
-      },
-      std::nullopt, "install a kubelet matching the control plane version"};
-}
-
-Check service_kubelet() {
-  return Check{"Service-Kubelet", Severity::Warning,
-               [](const host::Host& host) {
-                 auto s = host.service_state("kubelet.service");
-                 if (!s.init_system_known) {
-                   return warning("no supported init system detected, skipping checking for services");
-                 }
-                 if (!s.exists) return warning("kubelet service does not exist");
-                 if (!s.enabled) {
-                   return warning("kubelet service is not enabled, please run 'systemctl enable kubelet.service'");
                  }
                  return Findings{};
                },
-               std::nullopt, "systemctl enable kubelet.service"};
+               std::nullopt, "install a kubelet matching the control plane version"};
+}
+
+Check service_kubelet() {
+  return Check{
+      "Service-Kubelet", Severity::Warning,
+      [](const host::Host& host) {
+        auto s = host.service_state("kubelet.service");
+        if (!s.init_system_known) {
+          return warning("no supported init system detected, skipping checking for services");
+        }
+        if (!s.exists) return warning("kubelet service does not exist");
+        if (!s.enabled) {
+          return warning(
+              "kubelet service is not enabled, please run 'systemctl enable kubelet.service'");
+        }
+        return Findings{};
+      },
+      std::nullopt, "systemctl enable kubelet.service"};
 }
 
 }  // namespace kadm::preflight

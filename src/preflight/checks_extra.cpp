@@ -19,18 +19,18 @@ const std::vector<std::string>& required_sysctls() {
 }
 
 Check swap_fstab() {
-  return Check{"SwapFstab", Severity::Warning,
-               [](const host::Host& host) {
-                 Findings f;
-                 auto fstab = host.read_file("/etc/fstab");
-                 if (!fstab) return f;
-                 for (const auto& line : fstab_swap_entries(*fstab)) {
-                   f.warnings.push_back("/etc/fstab turns swap on at boot: \"" + str::trim(line) +
-                                        "\"");
-                 }
-                 return f;
-               },
-               swap_fix(), "comment out the swap lines in /etc/fstab"};
+  return Check{
+      "SwapFstab", Severity::Warning,
+      [](const host::Host& host) {
+        Findings f;
+        auto fstab = host.read_file("/etc/fstab");
+        if (!fstab) return f;
+        for (const auto& line : fstab_swap_entries(*fstab)) {
+          f.warnings.push_back("/etc/fstab turns swap on at boot: \"" + str::trim(line) + "\"");
+        }
+        return f;
+      },
+      swap_fix(), "comment out the swap lines in /etc/fstab"};
 }
 
 Check selinux() {
@@ -44,13 +44,16 @@ Check selinux() {
         auto enforce = host.read_file("/sys/fs/selinux/enforce");
         bool enforcing = enforce && str::trim(*enforce) == "1";
         if (enforcing) {
-          f.errors.push_back("SELinux is enforcing, which blocks the control-plane containers "
-                             "from reading host files; " + kHint);
+          f.errors.push_back(
+              "SELinux is enforcing, which blocks the control-plane containers "
+              "from reading host files; " +
+              kHint);
         }
         if (auto config = host.read_file("/etc/selinux/config");
             config && selinux_config_mode(*config) == "enforcing") {
-          f.warnings.push_back("/etc/selinux/config has SELINUX=enforcing, so SELinux enforces "
-                               "again after a reboot; set SELINUX=permissive");
+          f.warnings.push_back(
+              "/etc/selinux/config has SELINUX=enforcing, so SELinux enforces "
+              "again after a reboot; set SELINUX=permissive");
         }
         return f;
       },
@@ -61,10 +64,10 @@ Check selinux() {
             if (enforce && str::trim(*enforce) == "1") {
               steps.push_back(LiveCommand{{"setenforce", "0"}, "make SELinux permissive"});
             }
-            steps.push_back(FileEdit{"/etc/selinux/config", 0644,
-                                     [](const std::optional<std::string>& c) {
-                                       return selinux_config_permissive(c.value_or(""));
-                                     }});
+            steps.push_back(
+                FileEdit{"/etc/selinux/config", 0644, [](const std::optional<std::string>& c) {
+                           return selinux_config_permissive(c.value_or(""));
+                         }});
             return steps;
           }},
       kHint};
@@ -76,12 +79,14 @@ Check bridge_netfilter() {
       [](const host::Host& host) {
         Findings f;
         if (!module_loaded(host, "br_netfilter")) {
-          f.warnings.push_back("the br_netfilter module is not loaded, so bridged pod traffic "
-                               "bypasses iptables (kube-proxy Services break)");
+          f.warnings.push_back(
+              "the br_netfilter module is not loaded, so bridged pod traffic "
+              "bypasses iptables (kube-proxy Services break)");
         }
         if (!module_persisted(host, "br_netfilter")) {
-          f.warnings.push_back("br_netfilter is not loaded at boot: no /etc/modules-load.d/*.conf "
-                               "lists it");
+          f.warnings.push_back(
+              "br_netfilter is not loaded at boot: no /etc/modules-load.d/*.conf "
+              "lists it");
         }
         return f;
       },
@@ -91,41 +96,42 @@ Check bridge_netfilter() {
             if (!module_loaded(host, "br_netfilter")) {
               steps.push_back(LiveCommand{{"modprobe", "br_netfilter"}, "load br_netfilter"});
             }
-            steps.push_back(FileEdit{std::string(kModulesFile), 0644,
-                                     [](const std::optional<std::string>& c) {
-                                       return add_module_line(c, "br_netfilter");
-                                     }});
+            steps.push_back(
+                FileEdit{std::string(kModulesFile), 0644, [](const std::optional<std::string>& c) {
+                           return add_module_line(c, "br_netfilter");
+                         }});
             return steps;
           }},
       "modprobe br_netfilter; echo br_netfilter >> " + std::string(kModulesFile)};
 }
 
 Check sysctl(std::string key) {
-  return Check{"Sysctl-" + key, Severity::Warning,
-               [key](const host::Host& host) {
-                 Findings f;
-                 auto live = live_sysctl(host, key);
-                 if (!live) {
-                   f.warnings.push_back(sysctl_proc_path(key) + " does not exist" +
-                                        (str::starts_with(key, "net.bridge.")
-                                             ? " (the br_netfilter module is not loaded)"
-                                             : ""));
-                 } else if (*live != "1") {
-                   f.warnings.push_back(key + " is " + *live + ", the cluster network needs 1");
-                 }
-                 auto persisted = persisted_sysctl(host, key);
-                 if (!persisted) {
-                   f.warnings.push_back(key +
-                                        " = 1 is not set in /etc/sysctl.d/*.conf or "
-                                        "/etc/sysctl.conf, so it is lost at reboot");
-                 } else if (persisted->value != "1") {
-                   f.warnings.push_back(persisted->file + " sets " + key + " = " +
-                                        persisted->value + " at boot; the cluster network needs 1");
-                 }
-                 return f;
-               },
-               sysctl_fix(key),
-               "sysctl -w " + key + "=1 and add \"" + key + " = 1\" to " + std::string(kSysctlFile)};
+  return Check{
+      "Sysctl-" + key, Severity::Warning,
+      [key](const host::Host& host) {
+        Findings f;
+        auto live = live_sysctl(host, key);
+        if (!live) {
+          f.warnings.push_back(sysctl_proc_path(key) + " does not exist" +
+                               (str::starts_with(key, "net.bridge.")
+                                    ? " (the br_netfilter module is not loaded)"
+                                    : ""));
+        } else if (*live != "1") {
+          f.warnings.push_back(key + " is " + *live + ", the cluster network needs 1");
+        }
+        auto persisted = persisted_sysctl(host, key);
+        if (!persisted) {
+          f.warnings.push_back(key +
+                               " = 1 is not set in /etc/sysctl.d/*.conf or "
+                               "/etc/sysctl.conf, so it is lost at reboot");
+        } else if (persisted->value != "1") {
+          f.warnings.push_back(persisted->file + " sets " + key + " = " + persisted->value +
+                               " at boot; the cluster network needs 1");
+        }
+        return f;
+      },
+      sysctl_fix(key),
+      "sysctl -w " + key + "=1 and add \"" + key + " = 1\" to " + std::string(kSysctlFile)};
 }
 
 Check network_overlap(std::string pod_subnet, std::string service_subnet) {
@@ -134,10 +140,13 @@ Check network_overlap(std::string pod_subnet, std::string service_subnet) {
       [pod_subnet, service_subnet](const host::Host& host) {
         Findings f;
         std::vector<net::Cidr> pods, services;
-        for (const auto& [text, out] : {std::pair{&pod_subnet, &pods}, {&service_subnet, &services}}) {
+        for (const auto& [text, out] :
+             {std::pair{&pod_subnet, &pods}, {&service_subnet, &services}}) {
           for (const auto& part : str::split(*text, ',')) {
-            if (auto c = net::parse_cidr(str::trim(part))) out->push_back(*c);
-            else f.errors.push_back("couldn't parse CIDR \"" + str::trim(part) + "\"");
+            if (auto c = net::parse_cidr(str::trim(part)))
+              out->push_back(*c);
+            else
+              f.errors.push_back("couldn't parse CIDR \"" + str::trim(part) + "\"");
           }
         }
         for (const auto& p : pods) {
@@ -154,9 +163,9 @@ Check network_overlap(std::string pod_subnet, std::string service_subnet) {
           for (const auto* list : {&pods, &services}) {
             for (const auto& c : *list) {
               if (c.overlaps(*node_net)) {
-                f.warnings.push_back(std::string(list == &pods ? "pod" : "service") +
-                                     " network " + c.text + " overlaps the network " +
-                                     node_net->text + " of interface " + a.interface +
+                f.warnings.push_back(std::string(list == &pods ? "pod" : "service") + " network " +
+                                     c.text + " overlaps the network " + node_net->text +
+                                     " of interface " + a.interface +
                                      "; traffic to that network may be misrouted");
               }
             }
@@ -164,7 +173,8 @@ Check network_overlap(std::string pod_subnet, std::string service_subnet) {
         }
         return f;
       },
-      std::nullopt, "pick pod and service CIDRs that overlap neither each other nor the node's networks"};
+      std::nullopt,
+      "pick pod and service CIDRs that overlap neither each other nor the node's networks"};
 }
 
 Check cgroup_driver(std::string kubelet_default_driver) {
@@ -180,9 +190,11 @@ Check cgroup_driver(std::string kubelet_default_driver) {
           if (!str::starts_with(t, "SystemdCgroup")) continue;
           auto eq = t.find('=');
           if (eq == std::string::npos) continue;
-          runtime_driver = str::lower(str::trim(t.substr(eq + 1))) == "true" ? "systemd" : "cgroupfs";
+          runtime_driver =
+              str::lower(str::trim(t.substr(eq + 1))) == "true" ? "systemd" : "cgroupfs";
         }
-        if (runtime_driver.empty()) return f;  // not stated: containerd's default differs by version
+        if (runtime_driver.empty())
+          return f;  // not stated: containerd's default differs by version
         std::string kubelet_driver = kubelet_default_driver;
         std::string source = "kadm's kubelet default";
         if (auto cfg = host.read_file("/var/lib/kubelet/config.yaml")) {
@@ -199,7 +211,8 @@ Check cgroup_driver(std::string kubelet_default_driver) {
         if (kubelet_driver != runtime_driver) {
           f.warnings.push_back("containerd uses the " + runtime_driver +
                                " cgroup driver (SystemdCgroup in /etc/containerd/config.toml) but "
-                               "the kubelet uses " + kubelet_driver + " (" + source +
+                               "the kubelet uses " +
+                               kubelet_driver + " (" + source +
                                "); both must agree or pods restart at random");
         }
         return f;

@@ -60,7 +60,8 @@ std::string unified_diff(const std::string& path, const std::optional<std::strin
   auto b = lines_of(after);
   auto ops = edit_script(a, b);
   constexpr size_t kContext = 3;
-  std::string out = (before ? "--- " + path : std::string("--- /dev/null")) + "\n+++ " + path + "\n";
+  std::string out =
+      (before ? "--- " + path : std::string("--- /dev/null")) + "\n+++ " + path + "\n";
   size_t k = 0;
   while (k < ops.size()) {
     if (ops[k].kind == ' ') {

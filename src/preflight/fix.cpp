@@ -59,10 +59,14 @@ Result<FixReport> fix_host(const std::vector<Check>& checks, const host::Host& h
     if (before.ok()) continue;
     FixOutcome outcome{check.name, {}, {}, ""};
     std::vector<plan::Action> actions;
+    bool covered = false;
     for (const auto& step : check.fix->plan(host)) {
       if (const auto* cmd = std::get_if<LiveCommand>(&step)) {
         auto line = str::join(cmd->argv, " ");
-        if (!commands_done.insert(line).second) continue;  // another check already ran it
+        if (!commands_done.insert(line).second) {  // another check already ran it
+          covered = true;
+          continue;
+        }
         outcome.commands.push_back(line);
         actions.push_back(plan::RunCommand{cmd->argv, cmd->why});
         continue;
@@ -82,15 +86,17 @@ Result<FixReport> fix_host(const std::vector<Check>& checks, const host::Host& h
       if (state.original && !state.backed_up) {
         auto mode = fs::file_mode(real);
         // The backup keeps the original's mode: some of these files are readable by root only.
-        actions.push_back(plan::WriteFile{real + suffix, *state.original, mode ? *mode : 0644u,
-                                          false});
+        actions.push_back(
+            plan::WriteFile{real + suffix, *state.original, mode ? *mode : 0644u, false});
         state.backed_up = true;
       }
       actions.push_back(plan::WriteFile{real, next, edit.mode, false});
       state.planned = next;
     }
     if (outcome.diffs.empty() && outcome.commands.empty()) {
-      outcome.result = "nothing kadm can change: " + summary_of(before);
+      outcome.result =
+          (covered ? "handled by the fixes above; still failing: " : "nothing kadm can change: ") +
+          summary_of(before);
       out << "[fix] " << check.name << ": " << outcome.result << "\n";
       report.outcomes.push_back(std::move(outcome));
       continue;

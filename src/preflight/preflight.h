@@ -21,7 +21,7 @@ namespace kadm::preflight {
 struct PreflightOptions {
   // --ignore-preflight-errors values; merged with nodeRegistration.ignorePreflightErrors.
   std::vector<std::string> ignore_errors;
-  bool fix = false;  // change the host through `effects` before checking
+  bool fix = false;             // change the host through `effects` before checking
   std::ostream* out = nullptr;  // human output; nullptr = std::cout
   FixOptions fix_options;
   CheckSetOptions check_set;
@@ -31,9 +31,9 @@ struct PreflightOptions {
 };
 
 struct Outcome {
-  Report report;           // the final check run (after fixing, if asked)
-  FixReport fix;           // empty unless options.fix
-  Status status;           // Preflight error when fatal; Validation for a bad ignore list
+  Report report;  // the final check run (after fixing, if asked)
+  FixReport fix;  // empty unless options.fix
+  Status status;  // Preflight error when fatal; Validation for a bad ignore list
 };
 
 Outcome preflight_init(const config::InitConfiguration& cfg, const host::Host& host,

@@ -20,8 +20,8 @@ struct Pending {
 };
 
 // Runs one check, printing its warnings at once and collecting errors, as kubeadm does.
-void run_one(const Check& check, const host::Host& host, const IgnoreSet& ignore,
-             std::ostream& out, Report& report, std::vector<Pending>& errors) {
+void run_one(const Check& check, const host::Host& host, const IgnoreSet& ignore, std::ostream& out,
+             Report& report, std::vector<Pending>& errors) {
   Findings f = check.run(host);
   if (f.ok()) {
     report.results.push_back({check.name, "ok", "", "", false});
@@ -86,8 +86,8 @@ Result<IgnoreSet> parse_ignore_list(const std::vector<std::string>& values, std:
   return set;
 }
 
-Report run_checks(const std::vector<Check>& checks, const host::Host& host,
-                  const IgnoreSet& ignore, std::ostream& out) {
+Report run_checks(const std::vector<Check>& checks, const host::Host& host, const IgnoreSet& ignore,
+                  std::ostream& out) {
   Report report;
   std::vector<Pending> errors;
   // The root check runs first and alone: without root most other checks would report noise.
@@ -125,9 +125,8 @@ std::string report_json(const Report& report) {
                       {"fix", r.fix},
                       {"ignored", r.ignored}});
   }
-  nlohmann::ordered_json doc = {{"kind", "PreflightReport"},
-                                {"fatal", report.fatal},
-                                {"checks", checks}};
+  nlohmann::ordered_json doc = {
+      {"kind", "PreflightReport"}, {"fatal", report.fatal}, {"checks", checks}};
   return doc.dump(2) + "\n";
 }
 
@@ -137,10 +136,10 @@ std::string report_yaml(const Report& report) {
   e << YAML::Key << "fatal" << YAML::Value << report.fatal;
   e << YAML::Key << "checks" << YAML::Value << YAML::BeginSeq;
   for (const auto& r : report.results) {
-    e << YAML::BeginMap << YAML::Key << "check" << YAML::Value << r.check << YAML::Key
-      << "severity" << YAML::Value << r.severity << YAML::Key << "message" << YAML::Value
-      << YAML::DoubleQuoted << r.message << YAML::Key << "fix" << YAML::Value << YAML::DoubleQuoted
-      << r.fix << YAML::Key << "ignored" << YAML::Value << r.ignored << YAML::EndMap;
+    e << YAML::BeginMap << YAML::Key << "check" << YAML::Value << r.check << YAML::Key << "severity"
+      << YAML::Value << r.severity << YAML::Key << "message" << YAML::Value << YAML::DoubleQuoted
+      << r.message << YAML::Key << "fix" << YAML::Value << YAML::DoubleQuoted << r.fix << YAML::Key
+      << "ignored" << YAML::Value << r.ignored << YAML::EndMap;
   }
   e << YAML::EndSeq << YAML::EndMap;
   return std::string(e.c_str()) + "\n";

@@ -44,8 +44,7 @@ class FixtureHost final : public host::LinuxHost {
   }
   void add_executable(const std::string& name) const {
     write("/usr/bin/" + name, "#!/bin/sh\n");
-    std::filesystem::permissions(real_path("/usr/bin/" + name),
-                                 std::filesystem::perms::owner_all);
+    std::filesystem::permissions(real_path("/usr/bin/" + name), std::filesystem::perms::owner_all);
   }
   std::string read(const std::string& path) const {
     auto r = fs::read_file(real_path(path));
@@ -53,7 +52,9 @@ class FixtureHost final : public host::LinuxHost {
   }
 
   unsigned effective_uid() const override { return euid; }
-  bool port_in_use(int port, const std::string&) const override { return busy_ports.contains(port); }
+  bool port_in_use(int port, const std::string&) const override {
+    return busy_ports.contains(port);
+  }
   host::ServiceState service_state(const std::string& unit) const override {
     auto it = services.find(unit);
     return it == services.end() ? host::ServiceState{true, false, false, false} : it->second;

@@ -108,16 +108,19 @@ TEST(Checks, SwapIsWarningNowAndErrorForV120) {
   auto now = swap(v(35)).run(f.host);
   ASSERT_EQ(now.warnings.size(), 1u);
   EXPECT_TRUE(now.errors.empty());
-  EXPECT_NE(now.warnings[0].find("swap is supported for cgroup v2 only. The kubelet"), std::string::npos);
+  EXPECT_NE(now.warnings[0].find("swap is supported for cgroup v2 only. The kubelet"),
+            std::string::npos);
   auto old = swap(v(20)).run(f.host);
-  EXPECT_EQ(old.errors, std::vector<std::string>{"running with swap on is not supported. Please disable swap"});
+  EXPECT_EQ(old.errors,
+            std::vector<std::string>{"running with swap on is not supported. Please disable swap"});
   EXPECT_EQ(swap(v(20)).severity, Severity::Error);
 }
 
 TEST(Checks, SwapFstabSELinuxBridge) {
   Fixture f;
   EXPECT_TRUE(swap_fstab().run(f.host).ok());
-  f.host.write("/etc/fstab", "UUID=1 / ext4 defaults 0 1\n#/old none swap sw 0 0\n/swapfile none swap sw 0 0\n");
+  f.host.write("/etc/fstab",
+               "UUID=1 / ext4 defaults 0 1\n#/old none swap sw 0 0\n/swapfile none swap sw 0 0\n");
   EXPECT_EQ(swap_fstab().run(f.host).warnings.size(), 1u);
 
   EXPECT_TRUE(selinux().run(f.host).ok());
@@ -163,7 +166,8 @@ TEST(Checks, Hostname) {
   EXPECT_FALSE(local.warnings.empty());
   auto unknown = hostname("node-2", true).run(f.host);
   EXPECT_TRUE(has(unknown.warnings, "hostname \"node-2\" could not be reached"));
-  EXPECT_TRUE(has(unknown.warnings, "the node name \"node-2\" differs from the host name \"node-1\""));
+  EXPECT_TRUE(
+      has(unknown.warnings, "the node name \"node-2\" differs from the host name \"node-1\""));
   EXPECT_TRUE(hostname("node-2", true).fix.has_value());
   EXPECT_FALSE(hostname("", false).fix.has_value());
   EXPECT_EQ(invalid_node_name_reason("a.b-c"), "");
@@ -232,7 +236,8 @@ TEST(Checks, CgroupDriverAgreement) {
   EXPECT_TRUE(cgroup_driver("systemd").run(f.host).ok());
   f.host.write("/etc/containerd/config.toml", "[plugins.runc.options]\n  SystemdCgroup = false\n");
   EXPECT_EQ(cgroup_driver("systemd").run(f.host).warnings.size(), 1u);
-  f.host.write("/var/lib/kubelet/config.yaml", "kind: KubeletConfiguration\ncgroupDriver: cgroupfs\n");
+  f.host.write("/var/lib/kubelet/config.yaml",
+               "kind: KubeletConfiguration\ncgroupDriver: cgroupfs\n");
   EXPECT_TRUE(cgroup_driver("systemd").run(f.host).ok());
 }
 
@@ -269,15 +274,34 @@ TEST(CheckSets, InitFollowsTargetVersionAndConfig) {
   cfg.cluster.etcd.local->data_dir = "/data/etcd";
   auto now = names(init_checks(cfg, v(35)));
   EXPECT_EQ(now.front(), "IsPrivilegedUser");
-  for (auto n : {"NumCPU", "Mem", "KubernetesVersion", "Firewalld", "Port-7443", "Port-10259",
-                 "Port-10257", "FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml",
+  for (auto n : {"NumCPU",
+                 "Mem",
+                 "KubernetesVersion",
+                 "Firewalld",
+                 "Port-7443",
+                 "Port-10259",
+                 "Port-10257",
+                 "FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml",
                  "FileAvailable--etc-kubernetes-manifests-kube-controller-manager.yaml",
                  "FileAvailable--etc-kubernetes-manifests-kube-scheduler.yaml",
-                 "FileAvailable--etc-kubernetes-manifests-etcd.yaml", "Port-2379", "Port-2380",
-                 "DirAvailable--data-etcd", "HTTPProxyCIDR", "Swap", "CRI",
-                 "FileContent--proc-sys-net-ipv4-ip_forward", "FileExisting-crictl", "Hostname",
-                 "Service-Kubelet", "Port-10250", "KubeletVersion", "SystemVerification",
-                 "SELinux", "BridgeNetfilter", "Sysctl-net.ipv4.ip_forward", "NetworkOverlap"}) {
+                 "FileAvailable--etc-kubernetes-manifests-etcd.yaml",
+                 "Port-2379",
+                 "Port-2380",
+                 "DirAvailable--data-etcd",
+                 "HTTPProxyCIDR",
+                 "Swap",
+                 "CRI",
+                 "FileContent--proc-sys-net-ipv4-ip_forward",
+                 "FileExisting-crictl",
+                 "Hostname",
+                 "Service-Kubelet",
+                 "Port-10250",
+                 "KubeletVersion",
+                 "SystemVerification",
+                 "SELinux",
+                 "BridgeNetfilter",
+                 "Sysctl-net.ipv4.ip_forward",
+                 "NetworkOverlap"}) {
     EXPECT_TRUE(has(now, n)) << n;
   }
   EXPECT_FALSE(has(now, "Port-6443"));
@@ -298,9 +322,10 @@ TEST(CheckSets, JoinWorkerAndControlPlane) {
   cfg.discovery.bootstrap_token = config::BootstrapTokenDiscovery{"t", "10.0.0.1:6443", {}, false};
   auto worker = names(join_checks(cfg, v(35)));
   EXPECT_EQ(worker.front(), "IsPrivilegedUser");
-  for (auto n : {"DirAvailable--etc-kubernetes-manifests", "FileAvailable--etc-kubernetes-kubelet.conf",
-                 "FileAvailable--etc-kubernetes-bootstrap-kubelet.conf",
-                 "FileAvailable--etc-kubernetes-pki-ca.crt", "HTTPProxy", "Swap", "Port-10250"}) {
+  for (auto n :
+       {"DirAvailable--etc-kubernetes-manifests", "FileAvailable--etc-kubernetes-kubelet.conf",
+        "FileAvailable--etc-kubernetes-bootstrap-kubelet.conf",
+        "FileAvailable--etc-kubernetes-pki-ca.crt", "HTTPProxy", "Swap", "Port-10250"}) {
     EXPECT_TRUE(has(worker, n)) << n;
   }
   EXPECT_FALSE(has(worker, "Port-6443"));

@@ -30,8 +30,9 @@ void persisted_problems(test::FixtureHost& h) {
   h.write("/etc/selinux/config", "# comment\nSELINUX=enforcing\nSELINUXTYPE=targeted\n");
   h.write("/sys/fs/selinux/enforce", "0");
   h.write("/proc/modules", "br_netfilter 32768 0 - Live 0x0\n");
-  for (auto p : {"/proc/sys/net/bridge/bridge-nf-call-iptables",
-                 "/proc/sys/net/bridge/bridge-nf-call-ip6tables", "/proc/sys/net/ipv4/ip_forward"}) {
+  for (auto p :
+       {"/proc/sys/net/bridge/bridge-nf-call-iptables",
+        "/proc/sys/net/bridge/bridge-nf-call-ip6tables", "/proc/sys/net/ipv4/ip_forward"}) {
     h.write(p, "1\n");
   }
 }
@@ -42,7 +43,8 @@ TEST(Diff, UnifiedLineDiff) {
   EXPECT_EQ(unified_diff("/f", std::string("a\nb\n"), "a\nb\n"), "");
   EXPECT_EQ(unified_diff("/f", std::string("a\nb\nc\n"), "a\nB\nc\n"),
             "--- /f\n+++ /f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
-  EXPECT_EQ(unified_diff("/f", std::nullopt, "x\n"), "--- /dev/null\n+++ /f\n@@ -0,0 +1,1 @@\n+x\n");
+  EXPECT_EQ(unified_diff("/f", std::nullopt, "x\n"),
+            "--- /dev/null\n+++ /f\n@@ -0,0 +1,1 @@\n+x\n");
 }
 
 TEST(Fix, WritesExpectedFilesWithBackupsThenChangesNothing) {
@@ -60,7 +62,8 @@ TEST(Fix, WritesExpectedFilesWithBackupsThenChangesNothing) {
             "/swapfile none swap sw 0 0\n");
   EXPECT_EQ(host.read("/etc/fstab.kadm-backup-T1"),
             "UUID=1 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n");
-  EXPECT_EQ(host.read("/etc/selinux/config"), "# comment\nSELINUX=permissive\nSELINUXTYPE=targeted\n");
+  EXPECT_EQ(host.read("/etc/selinux/config"),
+            "# comment\nSELINUX=permissive\nSELINUXTYPE=targeted\n");
   EXPECT_EQ(host.read("/etc/modules-load.d/k8s.conf"), "br_netfilter\n");
   EXPECT_EQ(host.read("/etc/sysctl.d/k8s.conf"),
             "net.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\n"
@@ -109,7 +112,8 @@ TEST(Fix, IgnoredChecksAreLeftAlone) {
   std::ostringstream out, sink;
   auto ignore = parse_ignore_list({"SELinux"}, sink);
   ASSERT_TRUE(fix_host(fixable_checks(), host, effects, *ignore, out, {"T"}));
-  EXPECT_EQ(host.read("/etc/selinux/config"), "# comment\nSELINUX=enforcing\nSELINUXTYPE=targeted\n");
+  EXPECT_EQ(host.read("/etc/selinux/config"),
+            "# comment\nSELINUX=enforcing\nSELINUXTYPE=targeted\n");
 }
 
 TEST(Fix, DryRunChangesNothing) {

@@ -32,8 +32,7 @@ IgnoreSet ignore(std::vector<std::string> values) {
 TEST(RunChecks, KubeadmOutputShape) {
   test::TempDir dir;
   test::FixtureHost host(dir.path());
-  std::vector<Check> checks = {fixed("IsPrivilegedUser", {}, {}),
-                               fixed("Swap", {"swap is on"}, {}),
+  std::vector<Check> checks = {fixed("IsPrivilegedUser", {}, {}), fixed("Swap", {"swap is on"}, {}),
                                fixed("Port-6443", {}, {"Port 6443 is in use"}),
                                fixed("NumCPU", {}, {"too few"})};
   std::ostringstream out;
@@ -107,8 +106,8 @@ TEST(RunChecks, MachineReadableReport) {
   test::TempDir dir;
   test::FixtureHost host(dir.path());
   std::ostringstream out;
-  auto report = run_checks({fixed("Swap", {"swap is on"}, {}), fixed("Mem", {}, {})}, host,
-                           {}, out);
+  auto report =
+      run_checks({fixed("Swap", {"swap is on"}, {}), fixed("Mem", {}, {})}, host, {}, out);
   auto doc = nlohmann::json::parse(report_json(report));
   ASSERT_EQ(doc["checks"].size(), 2u);
   EXPECT_EQ(doc["checks"][0]["check"], "Swap");
