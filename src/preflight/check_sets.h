@@ -1,0 +1,40 @@
+#pragma once
+// Which checks run for which command, as data (spec §8.2): init, worker join, control-plane join
+// (= join + init's "secondary" list). Every set starts with IsPrivilegedUser when it applies.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/types.h"
+#include "config/version.h"
+#include "preflight/check.h"
+
+namespace kadm::preflight {
+
+// The newest Kubernetes minor this kadm knows; newer targets get the KubernetesVersion warning.
+// Also the target assumed for join, which has no version of its own.
+const config::KubeVersion& newest_supported_version();
+
+struct CheckSetOptions {
+  // What kadm writes as the kubelet cgroupDriver when no kubelet config exists yet.
+  std::string kubelet_cgroup_driver = "systemd";
+};
+
+/// Checks for `kadm init` of the first control plane, for target version `target`.
+std::vector<Check> init_checks(const config::InitConfiguration& cfg, config::KubeVersion target,
+                               const CheckSetOptions& options = {});
+/// Checks for `kadm join`; with cfg.control_plane set, also the control-plane checks, which
+/// need the cluster's configuration (`cluster`, fetched during discovery).
+std::vector<Check> join_checks(const config::JoinConfiguration& cfg, config::KubeVersion target,
+                               const config::ClusterConfiguration* cluster = nullptr,
+                               const CheckSetOptions& options = {});
+/// Init's checks for a control plane joining an existing cluster (no root or node checks).
+std::vector<Check> secondary_control_plane_checks(const config::InitConfiguration& cfg,
+                                                  config::KubeVersion target);
+
+/// True for names some kadm or kubeadm version prints (case-insensitive), so an ignore list
+/// written for another version is accepted with at most a warning for truly unknown names.
+bool is_known_check_name(std::string_view name);
+
+}  // namespace kadm::preflight

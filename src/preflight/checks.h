@@ -1,0 +1,62 @@
+#pragma once
+// Constructors for every preflight check. Each returns a Check value whose name is exactly what
+// kubeadm prints (spec §8.2) or, for checks kubeadm does not have, a name of the same style.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/types.h"
+#include "config/version.h"
+#include "preflight/check.h"
+
+namespace kadm::preflight {
+
+// --- kubeadm's checks ---
+Check is_privileged_user();
+Check num_cpu(int minimum);
+Check mem(std::uint64_t minimum_mb);
+Check kubernetes_version(std::string configured, config::KubeVersion newest_supported);
+Check firewalld(std::vector<int> ports);
+Check port_open(int port, std::string address = "");
+Check file_available(std::string path);
+Check dir_available(std::string path);
+// First byte of `path` must be `want`; `sysctl_key` (may be "") lets the check offer a fix.
+Check file_content(std::string path, std::string want, std::string sysctl_key);
+Check in_path(std::string binary, Severity severity);
+Check http_proxy(std::string url_host);
+Check http_proxy_cidr(std::vector<std::string> cidrs);
+Check external_etcd_client_certificates(config::ExternalEtcd etcd);
+// `endpoint` as configured ("unix:///var/run/containerd/containerd.sock"); "" = detect.
+Check cri(std::string endpoint);
+Check swap(config::KubeVersion target);
+Check system_verification();
+// `node_name` = the name the node registers with; `explicit_name` when --node-name/config set it.
+Check hostname(std::string node_name, bool explicit_name);
+Check kubelet_version(config::KubeVersion control_plane);
+Check service_kubelet();
+
+// --- host preparation kubeadm leaves to documentation ---
+Check swap_fstab();
+Check selinux();
+Check bridge_netfilter();
+Check sysctl(std::string key);
+Check network_overlap(std::string pod_subnet, std::string service_subnet);
+// `kubelet_default_driver` is what kadm writes into the kubelet config when none exists yet.
+Check cgroup_driver(std::string kubelet_default_driver);
+
+// The sysctls the seed guide sets to 1.
+const std::vector<std::string>& required_sysctls();
+// Known CRI endpoints probed when none is configured.
+const std::vector<std::string>& known_cri_endpoints();
+
+// Fix planners shared by several checks.
+Fix swap_fix();
+Fix sysctl_fix(const std::string& key);
+
+// Parses a DNS-1123 subdomain (node names); "" when valid, else the reason.
+std::string invalid_node_name_reason(std::string_view name);
+// The proxy URL a request to https://`host` would use given the environment, or "".
+std::string proxy_for(const host::Host& host, std::string_view scheme, std::string_view target);
+
+}  // namespace kadm::preflight

@@ -1,0 +1,53 @@
+#pragma once
+// The preflight phase of init and join: parse the ignore list, optionally fix the host, run the
+// checks, and turn fatal findings into ErrorKind::Preflight. `kadm preflight`, `kadm init phase
+// preflight` and `kadm join phase preflight` all come here.
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/types.h"
+#include "config/version.h"
+#include "host/host.h"
+#include "plan/effects.h"
+#include "preflight/check_sets.h"
+#include "preflight/fix.h"
+#include "preflight/run_checks.h"
+
+namespace kadm::preflight {
+
+struct PreflightOptions {
+  // --ignore-preflight-errors values; merged with nodeRegistration.ignorePreflightErrors.
+  std::vector<std::string> ignore_errors;
+  bool fix = false;             // change the host through `effects` before checking
+  std::ostream* out = nullptr;  // human output; nullptr = std::cout
+  FixOptions fix_options;
+  CheckSetOptions check_set;
+  // Target Kubernetes version; default: the config's kubernetesVersion (init) or the newest
+  // supported version (join).
+  std::optional<config::KubeVersion> target;
+};
+
+struct Outcome {
+  Report report;  // the final check run (after fixing, if asked)
+  FixReport fix;  // empty unless options.fix
+  Status status;  // Preflight error when fatal; Validation for a bad ignore list
+};
+
+Outcome preflight_init(const config::InitConfiguration& cfg, const host::Host& host,
+                       plan::Effects& effects, const PreflightOptions& options);
+/// `cluster` is needed for control-plane joins (cfg.control_plane set); nullptr uses defaults.
+Outcome preflight_join(const config::JoinConfiguration& cfg, const host::Host& host,
+                       plan::Effects& effects, const PreflightOptions& options,
+                       const config::ClusterConfiguration* cluster = nullptr);
+
+/// Phase entry points: the Outcome's status.
+Status run_init_preflight(const config::InitConfiguration& cfg, const host::Host& host,
+                          plan::Effects& effects, const PreflightOptions& options);
+Status run_join_preflight(const config::JoinConfiguration& cfg, const host::Host& host,
+                          plan::Effects& effects, const PreflightOptions& options,
+                          const config::ClusterConfiguration* cluster = nullptr);
+
+}  // namespace kadm::preflight
