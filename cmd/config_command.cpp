@@ -123,7 +123,8 @@ const Registrar reg(500, [](CLI::App& root, Context& ctx) {
   auto opts = std::make_shared<MigrateOptions>();
   auto* migrate = parent->add_subcommand(
       "migrate", "Read an older version of the kubeadm configuration API and output v1beta4");
-  migrate->add_option("--old-config", opts->old_config, "Path to the configuration file to convert.")
+  migrate
+      ->add_option("--old-config", opts->old_config, "Path to the configuration file to convert.")
       ->required();
   migrate->add_option("--new-config", opts->new_config,
                       "Path to the resulting file; standard output if not given.");

@@ -10,11 +10,14 @@ namespace {
 // distinguishable; that is what the --config mixing rule needs.
 void text(CLI::App* app, const std::string& name, std::optional<std::string>& out,
           const std::string& help) {
-  app->add_option_function<std::string>(name, [&out](const std::string& v) { out = v; }, help);
+  app->add_option_function<std::string>(
+      name, [&out](const std::string& v) { out = v; }, help);
 }
 
-void number(CLI::App* app, const std::string& name, std::optional<int>& out, const std::string& help) {
-  app->add_option_function<int>(name, [&out](const int& v) { out = v; }, help);
+void number(CLI::App* app, const std::string& name, std::optional<int>& out,
+            const std::string& help) {
+  app->add_option_function<int>(
+      name, [&out](const int& v) { out = v; }, help);
 }
 
 // Comma-separated and repeatable, like kubeadm's string slices.
@@ -31,8 +34,10 @@ void list(CLI::App* app, const std::string& name, std::optional<std::vector<std:
 }
 
 // "--flag" and "--flag=false" both work; CLI11 passes a negative count for false.
-void boolean(CLI::App* app, const std::string& name, std::optional<bool>& out, const std::string& help) {
-  app->add_flag_function(name, [&out](std::int64_t count) { out = count > 0; }, help);
+void boolean(CLI::App* app, const std::string& name, std::optional<bool>& out,
+             const std::string& help) {
+  app->add_flag_function(
+      name, [&out](std::int64_t count) { out = count > 0; }, help);
 }
 
 }  // namespace
@@ -100,9 +105,10 @@ void add_join_flags(CLI::App* app, config::JoinFlags& f) {
   list(app, "--discovery-token-ca-cert-hash", f.discovery_token_ca_cert_hash,
        "For token-based discovery, validate that the root CA public key matches this hash "
        "(format: \"sha256:<hex>\").");
-  boolean(app, "--discovery-token-unsafe-skip-ca-verification",
-          f.discovery_token_unsafe_skip_ca_verification,
-          "For token-based discovery, allow joining without --discovery-token-ca-cert-hash pinning.");
+  boolean(
+      app, "--discovery-token-unsafe-skip-ca-verification",
+      f.discovery_token_unsafe_skip_ca_verification,
+      "For token-based discovery, allow joining without --discovery-token-ca-cert-hash pinning.");
   text(app, "--discovery-file", f.discovery_file,
        "For file-based discovery, a file or URL from which to load cluster information.");
   text(app, "--tls-bootstrap-token", f.tls_bootstrap_token,

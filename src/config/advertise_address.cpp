@@ -67,7 +67,8 @@ std::string default_route_interface(const std::string& proc_net_route) {
 Result<HostNetwork> read_host_network() {
   HostNetwork net;
   // No /proc/net/route (containers without procfs) just means no default route is known.
-  if (auto route = fs::read_file("/proc/net/route")) net.default_route_interface = default_route_interface(*route);
+  if (auto route = fs::read_file("/proc/net/route"))
+    net.default_route_interface = default_route_interface(*route);
   ifaddrs* raw = nullptr;
   if (getifaddrs(&raw) != 0) {
     return fail(ErrorKind::Io, std::string("list network interfaces: ") + std::strerror(errno));

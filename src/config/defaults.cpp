@@ -75,7 +75,8 @@ void set_cluster_defaults(ClusterConfiguration& c) {
   default_string(c.image_repository, kDefaultImageRepository);
   default_string(c.cluster_name, constants::kDefaultClusterName);
   default_string(c.kubernetes_version, kDefaultKubernetesVersion);
-  if (c.certificate_validity_period == Duration{}) c.certificate_validity_period = kCertificateValidity;
+  if (c.certificate_validity_period == Duration{})
+    c.certificate_validity_period = kCertificateValidity;
   if (c.ca_certificate_validity_period == Duration{}) {
     c.ca_certificate_validity_period = kCaCertificateValidity;
   }
@@ -122,8 +123,7 @@ void set_init_defaults(InitConfiguration& cfg) {
 void set_join_defaults(JoinConfiguration& cfg) {
   set_node_registration_defaults(cfg.node_registration);
   set_timeouts_defaults(cfg.timeouts);
-  default_string(cfg.ca_cert_path,
-                 std::string(constants::kDefaultCertificatesDir) + "/ca.crt");
+  default_string(cfg.ca_cert_path, std::string(constants::kDefaultCertificatesDir) + "/ca.crt");
   auto& d = cfg.discovery;
   if (d.bootstrap_token) default_string(d.tls_bootstrap_token, d.bootstrap_token->token);
   if (d.file) d.file->kube_config_path = strip_file_url(d.file->kube_config_path);

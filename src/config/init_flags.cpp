@@ -94,7 +94,8 @@ Result<InitConfiguration> config_from_flags(const InitFlags& f) {
   assign_if(f.pod_network_cidr, c.networking.pod_subnet);
   assign_if(f.service_cidr, c.networking.service_subnet);
   assign_if(f.service_dns_domain, c.networking.dns_domain);
-  if (f.feature_gates) c.feature_gates = KADM_TRY_CTX(parse_feature_gates(*f.feature_gates), "--feature-gates");
+  if (f.feature_gates)
+    c.feature_gates = KADM_TRY_CTX(parse_feature_gates(*f.feature_gates), "--feature-gates");
   if (f.token || f.token_ttl) {
     auto& token = cfg.bootstrap_tokens.emplace_back();
     assign_if(f.token, token.token);
@@ -107,8 +108,9 @@ Result<InitConfiguration> config_from_file(const std::string& path) {
   auto loaded = KADM_TRY(load_config_file(path));
   for (const auto& w : loaded.warnings) spdlog::warn("[config] {}", w);
   if (!loaded.init) {
-    return fail(ErrorKind::Validation, path + " contains no InitConfiguration or ClusterConfiguration "
-                                              "document; `kadm config print init-defaults` shows one");
+    return fail(ErrorKind::Validation, path +
+                                           " contains no InitConfiguration or ClusterConfiguration "
+                                           "document; `kadm config print init-defaults` shows one");
   }
   return std::move(*loaded.init);
 }

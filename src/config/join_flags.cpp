@@ -81,8 +81,9 @@ Result<JoinConfiguration> config_from_file(const std::string& path) {
   auto loaded = KADM_TRY(load_config_file(path));
   for (const auto& w : loaded.warnings) spdlog::warn("[config] {}", w);
   if (!loaded.join) {
-    return fail(ErrorKind::Validation, path + " contains no JoinConfiguration document; "
-                                              "`kadm config print join-defaults` shows one");
+    return fail(ErrorKind::Validation, path +
+                                           " contains no JoinConfiguration document; "
+                                           "`kadm config print join-defaults` shows one");
   }
   return std::move(*loaded.join);
 }

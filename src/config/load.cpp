@@ -125,7 +125,8 @@ bool read(Ctx& ctx, const YAML::Node& v, int line, const std::string& path,
   if (!read(ctx, v, line, path, text)) return false;
   auto t = parse_rfc3339(text);
   if (!t) {
-    ctx.error(line, path, "expected an RFC 3339 time such as 2030-01-02T15:04:05Z, got \"" + text + "\"");
+    ctx.error(line, path,
+              "expected an RFC 3339 time such as 2030-01-02T15:04:05Z, got \"" + text + "\"");
     return false;
   }
   out = *t;
@@ -233,7 +234,8 @@ class Fields {
   // A field kadm accepts for compatibility but does not use.
   void ignored(std::string_view key, std::string_view why) {
     if (auto* e = find(key)) {
-      m_ctx.warn(e->line, m_ctx.kind + " field \"" + child(key) + "\" is ignored: " + std::string(why));
+      m_ctx.warn(e->line,
+                 m_ctx.kind + " field \"" + child(key) + "\" is ignored: " + std::string(why));
     }
   }
 
@@ -283,12 +285,15 @@ void read_args(Fields& f, std::string_view key, std::vector<Arg>& out) {
   Ctx& ctx = f.ctx();
   if (ctx.since(ApiVersion::V1Beta4)) {
     std::vector<Arg> args;
-    f.list(key, [&](Fields& item) {
-      Arg a;
-      item.get("name", a.name);
-      item.get("value", a.value);
-      args.push_back(a);
-    }, "{name, value} maps (v1beta4 list form)");
+    f.list(
+        key,
+        [&](Fields& item) {
+          Arg a;
+          item.get("name", a.name);
+          item.get("value", a.value);
+          args.push_back(a);
+        },
+        "{name, value} maps (v1beta4 list form)");
     if (!args.empty()) out = std::move(args);
     return;
   }
@@ -592,15 +597,18 @@ class StreamLoader {
     if (doc.IsNull()) return;  // "---" with nothing after it
     const int line = line_of(doc, 0);
     if (!doc.IsMap()) {
-      m_ctx.errors.push_back(m_ctx.at(line) + "a configuration document must be a map with "
-                                              "apiVersion and kind, got " + describe(doc));
+      m_ctx.errors.push_back(m_ctx.at(line) +
+                             "a configuration document must be a map with "
+                             "apiVersion and kind, got " +
+                             describe(doc));
       return;
     }
     const auto api_version = scalar(doc, "apiVersion");
     const auto kind = scalar(doc, "kind");
     if (api_version.empty() || kind.empty()) {
-      m_ctx.errors.push_back(m_ctx.at(line) + "document without apiVersion or kind; every "
-                                              "document needs both (e.g. apiVersion: " +
+      m_ctx.errors.push_back(m_ctx.at(line) +
+                             "document without apiVersion or kind; every "
+                             "document needs both (e.g. apiVersion: " +
                              std::string(kKubeadmVersions[0].name) + ", kind: InitConfiguration)");
       return;
     }
@@ -619,7 +627,8 @@ class StreamLoader {
 
   Result<LoadedConfig> finish() {
     if (!m_ctx.errors.empty()) {
-      return fail(ErrorKind::Validation, "invalid configuration:\n" + str::join(m_ctx.errors, "\n"));
+      return fail(ErrorKind::Validation,
+                  "invalid configuration:\n" + str::join(m_ctx.errors, "\n"));
     }
     if (m_timeout_for_control_plane != Duration{} && m_out.init) {
       m_out.init->timeouts.control_plane_component_health_check = m_timeout_for_control_plane;
@@ -651,7 +660,8 @@ class StreamLoader {
     slot = YAML::Dump(doc) + "\n";
   }
 
-  void kubeadm_document(const YAML::Node& doc, ApiVersion version, const std::string& kind, int line) {
+  void kubeadm_document(const YAML::Node& doc, ApiVersion version, const std::string& kind,
+                        int line) {
     auto k = std::ranges::find(kKubeadmKinds, kind, &KubeadmKind::kind);
     if (k == kKubeadmKinds.end() || version < k->first || version > k->last) {
       m_ctx.errors.push_back(m_ctx.at(line) + "unsupported kind \"" + kind + "\" for apiVersion " +
@@ -729,8 +739,8 @@ Result<LoadedConfig> load_config_text(std::string_view yaml, std::string_view so
     for (const auto& doc : docs) loader.document(doc);
   } catch (const YAML::Exception& e) {
     // Defensive: the readers check node types first, so this indicates a kadm bug.
-    return fail(ErrorKind::Validation, std::string(source_name) + ":" +
-                                           std::to_string(e.mark.line + 1) + ": " + e.msg);
+    return fail(ErrorKind::Validation,
+                std::string(source_name) + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   return loader.finish();
 }

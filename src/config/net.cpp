@@ -50,7 +50,8 @@ std::optional<Cidr> parse_cidr(std::string_view text) {
   const auto digits = text.substr(slash + 1);
   int prefix = -1;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
-  if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
+  if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size())
+    return std::nullopt;
   if (prefix < 0 || prefix > ip->bits()) return std::nullopt;
   return Cidr{*ip, prefix};
 }

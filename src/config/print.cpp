@@ -254,18 +254,19 @@ std::string print_init_defaults() {
   set_init_defaults(cfg);
   // kubeadm prints its own <major>.<minor>.0 here rather than the resolved default release.
   if (auto v = parse_kube_version(default_kubernetes_version())) {
-    cfg.cluster.kubernetes_version = std::to_string(v->major) + "." + std::to_string(v->minor) + ".0";
+    cfg.cluster.kubernetes_version =
+        std::to_string(v->major) + "." + std::to_string(v->minor) + ".0";
   }
   return init_configuration_yaml(cfg) + "---\n" + cluster_configuration_yaml(cfg.cluster);
 }
 
 std::string print_join_defaults() {
   JoinConfiguration cfg;
-  cfg.discovery.bootstrap_token = BootstrapTokenDiscovery{
-      .token = std::string(kPlaceholderToken),
-      .api_server_endpoint = std::string(kPlaceholderApiServerEndpoint),
-      .ca_cert_hashes = {},
-      .unsafe_skip_ca_verification = true};
+  cfg.discovery.bootstrap_token =
+      BootstrapTokenDiscovery{.token = std::string(kPlaceholderToken),
+                              .api_server_endpoint = std::string(kPlaceholderApiServerEndpoint),
+                              .ca_cert_hashes = {},
+                              .unsafe_skip_ca_verification = true};
   cfg.node_registration.name = kPlaceholderNodeName;
   set_join_defaults(cfg);
   return join_configuration_yaml(cfg);

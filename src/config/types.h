@@ -66,7 +66,7 @@ struct ExternalEtcd {
 };
 
 struct Etcd {
-  std::optional<LocalEtcd> local;        // exactly one of local / external is set after defaults
+  std::optional<LocalEtcd> local;  // exactly one of local / external is set after defaults
   std::optional<ExternalEtcd> external;
   bool operator==(const Etcd&) const = default;
 };

@@ -25,10 +25,13 @@ constexpr std::array<std::string_view, 3> kImagePullPolicies = {"Always", "IfNot
 constexpr std::array<std::string_view, 3> kTaintEffects = {"NoSchedule", "PreferNoSchedule",
                                                            "NoExecute"};
 // Feature gates kadm recognises (current ones plus those the v1.20 guide era used).
-constexpr std::array<std::string_view, 7> kFeatureGates = {
-    "ControlPlaneKubeletLocalMode", "NodeLocalCRISocket", "WaitForAllControlPlaneComponents",
-    "RootlessControlPlane",         "PublicKeysECDSA",    "EtcdLearnerMode",
-    "IPv6DualStack"};
+constexpr std::array<std::string_view, 7> kFeatureGates = {"ControlPlaneKubeletLocalMode",
+                                                           "NodeLocalCRISocket",
+                                                           "WaitForAllControlPlaneComponents",
+                                                           "RootlessControlPlane",
+                                                           "PublicKeysECDSA",
+                                                           "EtcdLearnerMode",
+                                                           "IPv6DualStack"};
 
 template <size_t N>
 bool one_of(std::string_view v, const std::array<std::string_view, N>& set) {
@@ -41,7 +44,9 @@ std::string list_of(const std::array<std::string_view, N>& set) {
 }
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
@@ -65,11 +70,13 @@ class Problems {
   std::string m_prefix;
 };
 
-std::vector<Cidr> check_cidr_list(const Problems& p, std::string_view field, std::string_view text) {
+std::vector<Cidr> check_cidr_list(const Problems& p, std::string_view field,
+                                  std::string_view text) {
   std::vector<Cidr> cidrs;
   const auto parts = str::split(text, ',');
   if (parts.size() > 2) {
-    p.add(field, "at most two CIDRs (one IPv4 and one IPv6 for dual-stack) are allowed, got " + quoted(text));
+    p.add(field, "at most two CIDRs (one IPv4 and one IPv6 for dual-stack) are allowed, got " +
+                     quoted(text));
   }
   bool ok = true;
   for (const auto& part : parts) {
@@ -102,7 +109,8 @@ void check_san(const Problems& p, std::string_view field, const std::string& san
 }
 
 void check_sans(const Problems& p, std::string_view field, const std::vector<std::string>& sans) {
-  for (size_t i = 0; i < sans.size(); ++i) check_san(p.sub(field), "[" + std::to_string(i) + "]", sans[i]);
+  for (size_t i = 0; i < sans.size(); ++i)
+    check_san(p.sub(field), "[" + std::to_string(i) + "]", sans[i]);
 }
 
 // host[:port] as in controlPlaneEndpoint / apiServerEndpoint; IPv6 hosts need brackets with a port.
@@ -158,12 +166,14 @@ void check_certificate_key(const Problems& p, std::string_view field, const std:
 
 void check_args(const Problems& p, std::string_view field, const std::vector<Arg>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].name.empty()) p.sub(field).add("[" + std::to_string(i) + "].name", "must not be empty");
+    if (args[i].name.empty())
+      p.sub(field).add("[" + std::to_string(i) + "].name", "must not be empty");
   }
 }
 
 void check_ignore_preflight(const Problems& p, const std::vector<std::string>& names) {
-  const bool has_all = std::ranges::any_of(names, [](const auto& n) { return str::lower(n) == "all"; });
+  const bool has_all =
+      std::ranges::any_of(names, [](const auto& n) { return str::lower(n) == "all"; });
   if (has_all && names.size() > 1) {
     p.add("ignorePreflightErrors",
           "\"all\" already ignores every check and must not be combined with other names");
@@ -177,7 +187,8 @@ void check_node_registration(const Problems& p, const NodeRegistration& n) {
                       "(RFC 1123 subdomain), starting and ending with a letter or digit");
   }
   if (!n.image_pull_policy.empty() && !one_of(n.image_pull_policy, kImagePullPolicies)) {
-    p.add("imagePullPolicy", quoted(n.image_pull_policy) + " is not one of " + list_of(kImagePullPolicies));
+    p.add("imagePullPolicy",
+          quoted(n.image_pull_policy) + " is not one of " + list_of(kImagePullPolicies));
   }
   check_ignore_preflight(p, n.ignore_preflight_errors);
   check_args(p, "kubeletExtraArgs", n.kubelet_extra_args);
@@ -207,12 +218,14 @@ void check_bootstrap_token(const Problems& p, const BootstrapToken& t) {
   }
   for (const auto& u : t.usages) {
     if (!one_of(u, kTokenUsages)) {
-      p.add("usages", "invalid bootstrap token usage " + quoted(u) + "; use " + list_of(kTokenUsages));
+      p.add("usages",
+            "invalid bootstrap token usage " + quoted(u) + "; use " + list_of(kTokenUsages));
     }
   }
   for (const auto& g : t.groups) {
     if (!is_valid_bootstrap_group(g)) {
-      p.add("groups", quoted(g) + " is not a valid bootstrap token group (system:bootstrappers:[a-z0-9:-]*)");
+      p.add("groups",
+            quoted(g) + " is not a valid bootstrap token group (system:bootstrappers:[a-z0-9:-]*)");
     }
   }
 }
@@ -230,9 +243,10 @@ void check_networking(const Problems& p, const Networking& n, const std::string&
   for (const auto& c : services) {
     const int host_bits = c.base.bits() - c.prefix;
     if (host_bits > kMaxServiceSubnetHostBits) {
-      p.add("serviceSubnet", "the range /" + std::to_string(c.prefix) + " is too large: at most " +
-                                 std::to_string(kMaxServiceSubnetHostBits) +
-                                 " host bits are allowed (IPv4 /12 or longer, IPv6 /108 or longer)");
+      p.add("serviceSubnet",
+            "the range /" + std::to_string(c.prefix) + " is too large: at most " +
+                std::to_string(kMaxServiceSubnetHostBits) +
+                " host bits are allowed (IPv4 /12 or longer, IPv6 /108 or longer)");
     }
   }
   std::vector<Cidr> pods;
@@ -241,18 +255,21 @@ void check_networking(const Problems& p, const Networking& n, const std::string&
     const int node_mask = c.base.v6 ? kNodeCidrMaskV6 : kNodeCidrMaskV4;
     if (c.prefix > node_mask) {
       p.add("podSubnet", "the range /" + std::to_string(c.prefix) +
-                             " is smaller than one node's share (/" + std::to_string(node_mask) + ")");
+                             " is smaller than one node's share (/" + std::to_string(node_mask) +
+                             ")");
     }
     for (const auto& s : services) {
       if (c.overlaps(s)) {
-        p.add("podSubnet", quoted(n.pod_subnet) + " overlaps serviceSubnet " + quoted(n.service_subnet) +
+        p.add("podSubnet", quoted(n.pod_subnet) + " overlaps serviceSubnet " +
+                               quoted(n.service_subnet) +
                                ": pod, service and node ranges must not overlap");
       }
     }
   }
   if (auto ip = parse_ip(advertise)) {
     using Ranges = std::pair<const std::vector<Cidr>*, std::string_view>;
-    for (const auto& [list, field] : {Ranges{&services, "serviceSubnet"}, Ranges{&pods, "podSubnet"}}) {
+    for (const auto& [list, field] :
+         {Ranges{&services, "serviceSubnet"}, Ranges{&pods, "podSubnet"}}) {
       for (const auto& c : *list) {
         if (c.contains(*ip)) {
           p.add(field, "contains the node's advertise address " + advertise +
@@ -277,7 +294,8 @@ void check_cluster(const Problems& p, const ClusterConfiguration& c, const std::
   check_args(p.sub("controllerManager"), "extraArgs", c.controller_manager.extra_args);
   check_args(p.sub("scheduler"), "extraArgs", c.scheduler.extra_args);
   check_absolute(p, "certificatesDir", c.certificates_dir);
-  if (c.etcd.local && c.etcd.external) p.sub("etcd").add("", "set either local or external, not both");
+  if (c.etcd.local && c.etcd.external)
+    p.sub("etcd").add("", "set either local or external, not both");
   if (c.etcd.local) {
     const auto lp = p.sub("etcd.local");
     check_sans(lp, "serverCertSANs", c.etcd.local->server_cert_sans);
@@ -290,7 +308,8 @@ void check_cluster(const Problems& p, const ClusterConfiguration& c, const std::
   }
   for (const auto& [name, enabled] : c.feature_gates) {
     if (!one_of(name, kFeatureGates)) {
-      p.add("featureGates", quoted(name) + " is not a known feature gate; known: " + list_of(kFeatureGates));
+      p.add("featureGates",
+            quoted(name) + " is not a known feature gate; known: " + list_of(kFeatureGates));
     }
   }
   if (c.cluster_name.empty()) p.add("clusterName", "must not be empty");
@@ -311,7 +330,8 @@ bool is_valid_bootstrap_group(std::string_view group) {
   if (!str::starts_with(group, kPrefix)) return false;
   const auto rest = group.substr(kPrefix.size());
   if (rest.empty() || rest.size() > 256 || !is_lower_alnum(rest.back())) return false;
-  return std::ranges::all_of(rest, [](char c) { return is_lower_alnum(c) || c == ':' || c == '-'; });
+  return std::ranges::all_of(rest,
+                             [](char c) { return is_lower_alnum(c) || c == ':' || c == '-'; });
 }
 
 bool is_valid_ca_cert_hash(std::string_view hash) {
@@ -331,7 +351,8 @@ std::vector<std::string> validate_init(const InitConfiguration& cfg) {
   std::vector<std::string> out;
   const Problems p(out);
   for (size_t i = 0; i < cfg.bootstrap_tokens.size(); ++i) {
-    check_bootstrap_token(p.sub("bootstrapTokens[" + std::to_string(i) + "]"), cfg.bootstrap_tokens[i]);
+    check_bootstrap_token(p.sub("bootstrapTokens[" + std::to_string(i) + "]"),
+                          cfg.bootstrap_tokens[i]);
   }
   check_node_registration(p.sub("nodeRegistration"), cfg.node_registration);
   check_api_endpoint(p.sub("localAPIEndpoint"), cfg.local_api_endpoint);
@@ -373,9 +394,11 @@ std::vector<std::string> validate_join(const JoinConfiguration& cfg) {
              "sha256:...) or, insecurely, --discovery-token-unsafe-skip-ca-verification");
     }
   }
-  if (disc.file && disc.file->kube_config_path.empty()) d.add("file.kubeConfigPath", "must not be empty");
+  if (disc.file && disc.file->kube_config_path.empty())
+    d.add("file.kubeConfigPath", "must not be empty");
   if (!disc.tls_bootstrap_token.empty() && !is_valid_bootstrap_token(disc.tls_bootstrap_token)) {
-    d.add("tlsBootstrapToken", "invalid bootstrap token: expected <6 chars>.<16 chars> of [a-z0-9]");
+    d.add("tlsBootstrapToken",
+          "invalid bootstrap token: expected <6 chars>.<16 chars> of [a-z0-9]");
   }
   if (cfg.control_plane) {
     const auto cp = p.sub("controlPlane");

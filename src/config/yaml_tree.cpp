@@ -90,9 +90,12 @@ YamlValue& YamlValue::push(YamlValue v) {
 
 std::string YamlValue::inline_form() const {
   switch (m_type) {
-    case Type::Null: return "null";
-    case Type::Map: return "{}";
-    case Type::List: return "[]";
+    case Type::Null:
+      return "null";
+    case Type::Map:
+      return "{}";
+    case Type::List:
+      return "[]";
     case Type::Scalar:
       return !m_verbatim && yaml_needs_quotes(m_scalar) ? double_quoted(m_scalar) : m_scalar;
   }

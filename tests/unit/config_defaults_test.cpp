@@ -88,16 +88,16 @@ TEST(ConfigDefaults, InitDynamicDefaults) {
 
 TEST(ConfigDefaults, DetectorFailureIsReported) {
   InitConfiguration cfg;
-  auto st = set_init_dynamic_defaults(cfg, "h", [] () -> Result<std::string> {
-    return fail(ErrorKind::Validation, "no address");
-  });
+  auto st = set_init_dynamic_defaults(
+      cfg, "h", []() -> Result<std::string> { return fail(ErrorKind::Validation, "no address"); });
   ASSERT_FALSE(st.has_value());
   EXPECT_NE(st.error().text().find("no address"), std::string::npos);
 }
 
 TEST(ConfigDefaults, JoinDefaults) {
   JoinConfiguration cfg;
-  cfg.discovery.bootstrap_token = BootstrapTokenDiscovery{"abcdef.0123456789abcdef", "1.2.3.4:6443", {}, true};
+  cfg.discovery.bootstrap_token =
+      BootstrapTokenDiscovery{"abcdef.0123456789abcdef", "1.2.3.4:6443", {}, true};
   set_join_defaults(cfg);
   EXPECT_EQ(cfg.ca_cert_path, "/etc/kubernetes/pki/ca.crt");
   EXPECT_EQ(cfg.discovery.tls_bootstrap_token, "abcdef.0123456789abcdef");
@@ -131,7 +131,8 @@ TEST(AdvertiseAddress, PrefersDefaultRouteInterface) {
   EXPECT_EQ(choose_advertise_address(net).value(), "192.168.1.20");
   net.default_route_interface = "";
   EXPECT_EQ(choose_advertise_address(net).value(), "10.0.0.5");
-  net.addresses = {{"lo", "127.0.0.1", false, true, false}, {"eth0", "2001:db8::5", true, false, false}};
+  net.addresses = {{"lo", "127.0.0.1", false, true, false},
+                   {"eth0", "2001:db8::5", true, false, false}};
   EXPECT_EQ(choose_advertise_address(net).value(), "2001:db8::5");
   net.addresses = {{"lo", "127.0.0.1", false, true, false}, {"lo", "::1", true, true, false}};
   auto none = choose_advertise_address(net);

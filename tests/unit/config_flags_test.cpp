@@ -61,14 +61,16 @@ TEST(InitFlagsResolve, ConfigMixedWithDisallowedFlagsIsAnError) {
   InitFlags f;
   f.pod_network_cidr = "10.244.0.0/16";
   f.kubernetes_version = "v1.20.9";
-  f.dry_run = true;       // allowed
+  f.dry_run = true;           // allowed
   f.skip_token_print = true;  // allowed (skip-*)
   auto cfg = resolve_init_config(f, std::string("/nonexistent.yaml"), "node", fixed_address);
   ASSERT_FALSE(cfg.has_value());
   EXPECT_EQ(cfg.error().kind(), ErrorKind::Validation);
   const auto text = cfg.error().text();
-  EXPECT_NE(text.find("can not mix '--config' with arguments --kubernetes-version, --pod-network-cidr"),
-            std::string::npos) << text;
+  EXPECT_NE(
+      text.find("can not mix '--config' with arguments --kubernetes-version, --pod-network-cidr"),
+      std::string::npos)
+      << text;
   // Exactly the disallowed flags are named; allowed ones (--dry-run, --skip-*) are not.
   const auto list = text.substr(0, text.find(": put"));
   EXPECT_EQ(list, "can not mix '--config' with arguments --kubernetes-version, --pod-network-cidr");
@@ -77,12 +79,13 @@ TEST(InitFlagsResolve, ConfigMixedWithDisallowedFlagsIsAnError) {
 TEST(InitFlagsResolve, ConfigWithAllowedFlags) {
   test::TempDir dir;
   const auto path = dir.path() / "kadm.yaml";
-  ASSERT_TRUE(fs::write_file_atomic(path,
-                                    "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n"
-                                    "nodeRegistration:\n  name: from-file\n  ignorePreflightErrors: [NumCPU]\n"
-                                    "---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"
-                                    "networking:\n  podSubnet: 10.244.0.0/16\n",
-                                    0600));
+  ASSERT_TRUE(fs::write_file_atomic(
+      path,
+      "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n"
+      "nodeRegistration:\n  name: from-file\n  ignorePreflightErrors: [NumCPU]\n"
+      "---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"
+      "networking:\n  podSubnet: 10.244.0.0/16\n",
+      0600));
   InitFlags f;
   f.dry_run = true;
   f.node_name = "from-flag";
@@ -93,7 +96,8 @@ TEST(InitFlagsResolve, ConfigWithAllowedFlags) {
   ASSERT_TRUE(cfg.has_value()) << cfg.error().text();
   EXPECT_TRUE(cfg->dry_run);
   EXPECT_EQ(cfg->node_registration.name, "from-flag");
-  EXPECT_EQ(cfg->node_registration.ignore_preflight_errors, (std::vector<std::string>{"NumCPU", "Swap"}));
+  EXPECT_EQ(cfg->node_registration.ignore_preflight_errors,
+            (std::vector<std::string>{"NumCPU", "Swap"}));
   EXPECT_EQ(cfg->skip_phases, std::vector<std::string>{"addon/kube-proxy"});
   EXPECT_EQ(cfg->cluster.networking.pod_subnet, "10.244.0.0/16");
 }
@@ -101,7 +105,8 @@ TEST(InitFlagsResolve, ConfigWithAllowedFlags) {
 TEST(InitFlagsResolve, ConfigWithoutInitDocument) {
   test::TempDir dir;
   const auto path = dir.path() / "join.yaml";
-  ASSERT_TRUE(fs::write_file_atomic(path, "apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\n", 0600));
+  ASSERT_TRUE(fs::write_file_atomic(
+      path, "apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\n", 0600));
   auto cfg = resolve_init_config({}, path.string(), "host", fixed_address);
   ASSERT_FALSE(cfg.has_value());
   EXPECT_NE(cfg.error().text().find("no InitConfiguration"), std::string::npos);
@@ -119,8 +124,8 @@ TEST(JoinFlagsResolve, TokenDiscoveryFromFlags) {
   JoinFlags f;
   f.api_server_endpoint = "192.168.0.10:6443";
   f.token = "abcdef.0123456789abcdef";
-  f.discovery_token_ca_cert_hash =
-      std::vector<std::string>{"sha256:3b793efefe27a19f93b0fbe6e637e9c41d0dde8a377d6ab1c0f656bf1136dd8a"};
+  f.discovery_token_ca_cert_hash = std::vector<std::string>{
+      "sha256:3b793efefe27a19f93b0fbe6e637e9c41d0dde8a377d6ab1c0f656bf1136dd8a"};
   auto cfg = resolve_join_config(f, std::nullopt, "Worker1", fixed_address);
   ASSERT_TRUE(cfg.has_value()) << cfg.error().text();
   EXPECT_EQ(cfg->discovery.bootstrap_token->token, "abcdef.0123456789abcdef");
@@ -149,7 +154,8 @@ TEST(JoinFlagsResolve, MissingPinIsAnError) {
   f.token = "abcdef.0123456789abcdef";
   auto cfg = resolve_join_config(f, std::nullopt, "w", fixed_address);
   ASSERT_FALSE(cfg.has_value());
-  EXPECT_NE(cfg.error().text().find("--discovery-token-unsafe-skip-ca-verification"), std::string::npos);
+  EXPECT_NE(cfg.error().text().find("--discovery-token-unsafe-skip-ca-verification"),
+            std::string::npos);
   EXPECT_EQ(cfg.error().text().find("0123456789abcdef"), std::string::npos);  // no secrets
 }
 

@@ -9,7 +9,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string data(const std::string& name) { return std::string(KADM_TEST_DATA_DIR) + "/config/" + name; }
+std::string data(const std::string& name) {
+  return std::string(KADM_TEST_DATA_DIR) + "/config/" + name;
+}
 
 bool any_contains(const std::vector<std::string>& lines, const std::string& needle) {
   for (const auto& l : lines) {
@@ -31,23 +33,31 @@ TEST_P(BadDocuments, FailWithAClearMessage) {
   auto r = load_config_text(c.yaml, "cfg.yaml");
   ASSERT_FALSE(r.has_value()) << c.name;
   EXPECT_EQ(r.error().kind(), ErrorKind::Validation);
-  for (const auto& e : c.expected) EXPECT_NE(r.error().text().find(e), std::string::npos) << c.name << ": " << r.error().text() << "\nmissing: " << e;
+  for (const auto& e : c.expected)
+    EXPECT_NE(r.error().text().find(e), std::string::npos)
+        << c.name << ": " << r.error().text() << "\nmissing: " << e;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Load, BadDocuments,
     ::testing::Values(
-        BadCase{"malformed", "apiVersion: kubeadm.k8s.io/v1beta4\nkind: [InitConfiguration\n",
+        BadCase{"malformed",
+                "apiVersion: kubeadm.k8s.io/v1beta4\nkind: [InitConfiguration\n",
                 {"cfg.yaml:", "malformed YAML"}},
-        BadCase{"unknown_api_version",
-                "apiVersion: kubeadm.k8s.io/v1beta1\nkind: InitConfiguration\n",
-                {"cfg.yaml:1:", "unsupported apiVersion \"kubeadm.k8s.io/v1beta1\"",
-                 "kubeadm.k8s.io/v1beta4", "kubeadm.k8s.io/v1beta2", "kubelet.config.k8s.io/v1beta1"}},
-        BadCase{"unknown_kind", "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfig\n",
+        BadCase{
+            "unknown_api_version",
+            "apiVersion: kubeadm.k8s.io/v1beta1\nkind: InitConfiguration\n",
+            {"cfg.yaml:1:", "unsupported apiVersion \"kubeadm.k8s.io/v1beta1\"",
+             "kubeadm.k8s.io/v1beta4", "kubeadm.k8s.io/v1beta2", "kubelet.config.k8s.io/v1beta1"}},
+        BadCase{"unknown_kind",
+                "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfig\n",
                 {"unsupported kind \"InitConfig\"", "InitConfiguration, ClusterConfiguration"}},
-        BadCase{"reset_in_v1beta3", "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ResetConfiguration\n",
+        BadCase{"reset_in_v1beta3",
+                "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ResetConfiguration\n",
                 {"unsupported kind \"ResetConfiguration\""}},
-        BadCase{"missing_kind", "apiVersion: kubeadm.k8s.io/v1beta4\nfoo: 1\n", {"without apiVersion or kind"}},
+        BadCase{"missing_kind",
+                "apiVersion: kubeadm.k8s.io/v1beta4\nfoo: 1\n",
+                {"without apiVersion or kind"}},
         BadCase{"wrong_int",
                 "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nlocalAPIEndpoint:\n"
                 "  bindPort: abc\n",
@@ -72,7 +82,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\ndryRun: maybe\n",
                 {"cfg.yaml:3:", "dryRun", "true or false"}},
         BadCase{"bad_algorithm",
-                "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nencryptionAlgorithm: DSA\n",
+                "apiVersion: kubeadm.k8s.io/v1beta4\nkind: "
+                "ClusterConfiguration\nencryptionAlgorithm: DSA\n",
                 {"encryptionAlgorithm", "RSA-2048, RSA-3072, RSA-4096, ECDSA-P256, ECDSA-P384"}},
         BadCase{"duplicate_kind",
                 "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n---\n"
@@ -125,7 +136,8 @@ TEST(ConfigLoad, V1Beta3MapExtraArgsAreSorted) {
       "cfg.yaml");
   ASSERT_TRUE(r.has_value()) << r.error().text();
   EXPECT_EQ(r->version, ApiVersion::V1Beta3);
-  EXPECT_EQ(r->init->cluster.controller_manager.extra_args, (std::vector<Arg>{{"a", "2"}, {"z", "1"}}));
+  EXPECT_EQ(r->init->cluster.controller_manager.extra_args,
+            (std::vector<Arg>{{"a", "2"}, {"z", "1"}}));
 }
 
 TEST(ConfigLoad, SeedEraV1Beta2Config) {
@@ -145,7 +157,8 @@ TEST(ConfigLoad, SeedEraV1Beta2Config) {
             (std::vector<Arg>{{"cgroup-driver", "systemd"}, {"node-ip", "192.168.0.10"}}));
   EXPECT_EQ(init.cluster.kubernetes_version, "v1.20.9");
   EXPECT_EQ(init.cluster.networking.pod_subnet, "10.244.0.0/16");
-  EXPECT_EQ(init.cluster.api_server.cert_sans, (std::vector<std::string>{"192.168.0.10", "k8s.example.com"}));
+  EXPECT_EQ(init.cluster.api_server.cert_sans,
+            (std::vector<std::string>{"192.168.0.10", "k8s.example.com"}));
   EXPECT_EQ(init.cluster.api_server.extra_args,
             (std::vector<Arg>{{"audit-log-maxage", "30"}, {"authorization-mode", "Node,RBAC"}}));
   // timeoutForControlPlane moved into the v1beta4 Timeouts.
@@ -183,9 +196,13 @@ TEST(ConfigLoad, ResetConfigurationFields) {
 
 TEST(ConfigLoad, TaintsNullVersusEmpty) {
   auto null_taints = load_config_text(
-      "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nnodeRegistration:\n  taints: null\n", "a");
+      "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nnodeRegistration:\n  taints: "
+      "null\n",
+      "a");
   auto empty_taints = load_config_text(
-      "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nnodeRegistration:\n  taints: []\n", "b");
+      "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nnodeRegistration:\n  taints: "
+      "[]\n",
+      "b");
   ASSERT_TRUE(null_taints && empty_taints);
   EXPECT_FALSE(null_taints->init->node_registration.taints.has_value());
   ASSERT_TRUE(empty_taints->init->node_registration.taints.has_value());

@@ -64,7 +64,9 @@ scheduler: {}
 )";
 }
 
-TEST(ConfigPrint, InitDefaultsGolden) { EXPECT_EQ(print_init_defaults(), expected_init_defaults()); }
+TEST(ConfigPrint, InitDefaultsGolden) {
+  EXPECT_EQ(print_init_defaults(), expected_init_defaults());
+}
 
 TEST(ConfigPrint, InitDefaultsRoundTrip) {
   auto loaded = load_config_text(print_init_defaults(), "defaults");
@@ -98,7 +100,8 @@ TEST(ConfigPrint, RichClusterConfigurationRoundTrip) {
   c.networking.pod_subnet = "10.244.0.0/16";
   c.control_plane_endpoint = "lb.example.com:6443";
   c.api_server.extra_args = {{"z-flag", "true"}, {"a-flag", "1"}, {"empty", ""}};
-  c.api_server.extra_volumes = {{"audit", "/var/log/audit", "/var/log/audit", true, "DirectoryOrCreate"}};
+  c.api_server.extra_volumes = {
+      {"audit", "/var/log/audit", "/var/log/audit", true, "DirectoryOrCreate"}};
   c.api_server.extra_envs = {{"HTTP_PROXY", "http://proxy:3128"}};
   c.api_server.cert_sans = {"10.0.0.1", "*.example.com"};
   c.feature_gates = {{"NodeLocalCRISocket", false}};
@@ -112,7 +115,8 @@ TEST(ConfigPrint, RichClusterConfigurationRoundTrip) {
   cfg.bootstrap_tokens.emplace_back().description = "yes";
   set_init_defaults(cfg);
   cfg.cluster.etcd.local->extra_args = {{"quota-backend-bytes", "8589934592"}};
-  const auto text = init_configuration_yaml(cfg) + "---\n" + cluster_configuration_yaml(cfg.cluster);
+  const auto text =
+      init_configuration_yaml(cfg) + "---\n" + cluster_configuration_yaml(cfg.cluster);
   EXPECT_NE(text.find("kubernetesVersion: \"1.30\""), std::string::npos) << text;
   EXPECT_NE(text.find("taints: []"), std::string::npos) << text;
   EXPECT_NE(text.find("description: \"yes\""), std::string::npos) << text;
