@@ -38,10 +38,12 @@ struct ControlPlaneComponent {
   std::vector<Arg> extra_args;  // ordered; later entries override earlier ones of the same name
   std::vector<HostPathMount> extra_volumes;
   std::vector<EnvVar> extra_envs;
+  bool operator==(const ControlPlaneComponent&) const = default;
 };
 
 struct APIServer : ControlPlaneComponent {
   std::vector<std::string> cert_sans;
+  bool operator==(const APIServer&) const = default;
 };
 
 struct LocalEtcd {
@@ -52,6 +54,7 @@ struct LocalEtcd {
   std::vector<EnvVar> extra_envs;
   std::vector<std::string> server_cert_sans;
   std::vector<std::string> peer_cert_sans;
+  bool operator==(const LocalEtcd&) const = default;
 };
 
 struct ExternalEtcd {
@@ -59,27 +62,32 @@ struct ExternalEtcd {
   std::string ca_file;
   std::string cert_file;
   std::string key_file;
+  bool operator==(const ExternalEtcd&) const = default;
 };
 
 struct Etcd {
-  std::optional<LocalEtcd> local;        // exactly one of local / external is set after defaults
+  std::optional<LocalEtcd> local;  // exactly one of local / external is set after defaults
   std::optional<ExternalEtcd> external;
+  bool operator==(const Etcd&) const = default;
 };
 
 struct Networking {
   std::string service_subnet;
   std::string pod_subnet;
   std::string dns_domain;
+  bool operator==(const Networking&) const = default;
 };
 
 struct DNS {
   std::string image_repository;
   std::string image_tag;
   bool disabled = false;
+  bool operator==(const DNS&) const = default;
 };
 
 struct Proxy {
   bool disabled = false;
+  bool operator==(const Proxy&) const = default;
 };
 
 enum class EncryptionAlgorithm { RSA2048, RSA3072, RSA4096, ECDSAP256, ECDSAP384 };
@@ -101,6 +109,7 @@ struct ClusterConfiguration {
   EncryptionAlgorithm encryption_algorithm = EncryptionAlgorithm::RSA2048;
   Duration certificate_validity_period{};
   Duration ca_certificate_validity_period{};
+  bool operator==(const ClusterConfiguration&) const = default;
 };
 
 struct Taint {
@@ -119,11 +128,13 @@ struct NodeRegistration {
   std::vector<std::string> ignore_preflight_errors;
   std::string image_pull_policy;  // Always | IfNotPresent | Never
   bool image_pull_serial = true;
+  bool operator==(const NodeRegistration&) const = default;
 };
 
 struct APIEndpoint {
   std::string advertise_address;
   int bind_port = 0;
+  bool operator==(const APIEndpoint&) const = default;
 };
 
 struct BootstrapToken {
@@ -133,6 +144,7 @@ struct BootstrapToken {
   std::optional<std::chrono::system_clock::time_point> expires;
   std::vector<std::string> usages;
   std::vector<std::string> groups;
+  bool operator==(const BootstrapToken&) const = default;
 };
 
 struct Timeouts {
@@ -143,6 +155,7 @@ struct Timeouts {
   Duration tls_bootstrap{};
   Duration discovery{};
   Duration upgrade_manifests{};
+  bool operator==(const Timeouts&) const = default;
 };
 
 struct InitConfiguration {
@@ -155,6 +168,7 @@ struct InitConfiguration {
   std::string patches_directory;
   Timeouts timeouts;
   ClusterConfiguration cluster;  // the ClusterConfiguration document (or defaults)
+  bool operator==(const InitConfiguration&) const = default;
 };
 
 struct BootstrapTokenDiscovery {
@@ -162,21 +176,25 @@ struct BootstrapTokenDiscovery {
   std::string api_server_endpoint;
   std::vector<std::string> ca_cert_hashes;
   bool unsafe_skip_ca_verification = false;
+  bool operator==(const BootstrapTokenDiscovery&) const = default;
 };
 
 struct FileDiscovery {
   std::string kube_config_path;
+  bool operator==(const FileDiscovery&) const = default;
 };
 
 struct Discovery {
   std::optional<BootstrapTokenDiscovery> bootstrap_token;
   std::optional<FileDiscovery> file;
   std::string tls_bootstrap_token;
+  bool operator==(const Discovery&) const = default;
 };
 
 struct JoinControlPlane {
   APIEndpoint local_api_endpoint;
   std::string certificate_key;
+  bool operator==(const JoinControlPlane&) const = default;
 };
 
 struct JoinConfiguration {
@@ -188,6 +206,20 @@ struct JoinConfiguration {
   std::vector<std::string> skip_phases;
   std::string patches_directory;
   Timeouts timeouts;
+  bool operator==(const JoinConfiguration&) const = default;
+};
+
+struct ResetConfiguration {
+  bool cleanup_tmp_dir = false;
+  std::string certificates_dir;
+  std::string cri_socket;
+  bool dry_run = false;
+  bool force = false;
+  std::vector<std::string> ignore_preflight_errors;
+  std::vector<std::string> skip_phases;
+  std::vector<std::string> unmount_flags;
+  Timeouts timeouts;
+  bool operator==(const ResetConfiguration&) const = default;
 };
 
 // Where a configuration came from, for messages ("v1beta3 InitConfiguration at line 4").

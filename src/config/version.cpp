@@ -5,17 +5,16 @@
 namespace kadm::config {
 
 std::string KubeVersion::str() const {
-  std::string s = "v" + std::to_string(major) + "." + std::to_string(minor) + "." +
-                  std::to_string(patch);
+  std::string s =
+      "v" + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
   if (!pre.empty()) s += "-" + pre;
   return s;
 }
 
 Result<KubeVersion> parse_kube_version(std::string_view text) {
   auto bad = [&] {
-    return fail(ErrorKind::Validation,
-                "invalid Kubernetes version \"" + std::string(text) +
-                    "\": expected a release such as v1.37.2 or 1.20.9");
+    return fail(ErrorKind::Validation, "invalid Kubernetes version \"" + std::string(text) +
+                                           "\": expected a release such as v1.37.2 or 1.20.9");
   };
   std::string_view s = text;
   if (!s.empty() && s[0] == 'v') s.remove_prefix(1);
