@@ -1,0 +1,42 @@
+#pragma once
+// The run data of the init workflow: built once from flags and config, then shared by every
+// phase through a typed reference (no casts, no globals).
+
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "certs/pki_state.h"
+#include "config/types.h"
+#include "config/version.h"
+#include "host/host.h"
+#include "plan/effects.h"
+
+namespace kadm::init {
+
+struct InitOptions {
+  bool dry_run = false;
+  bool upload_certs = false;
+  bool skip_token_print = false;
+  bool skip_certificate_key_print = false;
+  std::vector<std::string> ignore_preflight_errors;
+  std::filesystem::path kubeconfig_dir = "/etc/kubernetes";
+  std::filesystem::path kubelet_dir = "/var/lib/kubelet";
+};
+
+struct InitData {
+  config::InitConfiguration cfg;
+  config::KubeVersion version;
+  InitOptions options;
+  std::unique_ptr<plan::Effects> effects;
+  std::unique_ptr<host::Host> host;
+  certs::PkiState pki;
+  // Where human-readable phase output goes (stdout, or stderr with --output json).
+  std::ostream* out = nullptr;
+
+  std::filesystem::path manifests_dir() const { return options.kubeconfig_dir / "manifests"; }
+};
+
+}  // namespace kadm::init

@@ -1,0 +1,31 @@
+#pragma once
+// The wait-control-plane phase: poll each component's health endpoint (the same endpoints the
+// static pods' liveness probes use) until all answer 200, naming whoever is not healthy and
+// its last error when the time runs out.
+
+#include <string>
+#include <vector>
+
+#include "common/duration.h"
+#include "common/error.h"
+#include "config/types.h"
+
+namespace kadm::init {
+
+struct HealthEndpoint {
+  std::string component;  // "kube-apiserver"
+  std::string url;        // "https://10.0.0.1:6443/livez"
+};
+
+// Derived from the pod specs kadm writes, so the checks follow any bind-address or port override.
+Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
+    const config::InitConfiguration& cfg);
+
+struct WaitOptions {
+  Duration timeout{std::chrono::minutes(4)};
+  Duration interval{std::chrono::milliseconds(250)};
+};
+
+Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const WaitOptions& options);
+
+}  // namespace kadm::init
