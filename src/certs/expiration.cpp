@@ -46,6 +46,7 @@ std::vector<Renewable> renewables(const config::InitConfiguration& cfg,
                    dir / (std::string(def->base_name) + ".crt"), std::string(def->base_name)});
   }
   for (const auto& def : kubeconfig::kubeconfig_table()) {
+    if (!def.renewable) continue;
     out.push_back({std::string(def.file_name), "ca", kubeconfig_dir / def.file_name, ""});
   }
   std::ranges::sort(out, {}, &Renewable::name);

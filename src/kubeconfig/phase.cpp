@@ -121,18 +121,18 @@ const std::vector<KubeconfigDef>& kubeconfig_table() {
   static const std::vector<KubeconfigDef> table{
       {"admin", constants::kAdminConf,
        "Generate a kubeconfig file for the admin to use and for kadm itself", admin_user,
-       admin_orgs, ServerKind::ControlPlaneEndpoint, always},
+       admin_orgs, ServerKind::ControlPlaneEndpoint, always, true},
       {"super-admin", constants::kSuperAdminConf,
        "Generate a kubeconfig file for the super-admin (system:masters, bypasses RBAC)",
-       super_admin_user, masters, ServerKind::ControlPlaneEndpoint, with_super_admin},
+       super_admin_user, masters, ServerKind::ControlPlaneEndpoint, with_super_admin, true},
       {"kubelet", constants::kKubeletConf,
        "Generate a kubeconfig file for the kubelet to use only for cluster bootstrapping",
-       kubelet_user, nodes, ServerKind::KubeletDefault, always},
+       kubelet_user, nodes, ServerKind::KubeletDefault, always, false},
       {"controller-manager", constants::kControllerManagerConf,
        "Generate a kubeconfig file for the controller manager to use", controller_manager_user,
-       none, ServerKind::LocalEndpoint, always},
+       none, ServerKind::LocalEndpoint, always, true},
       {"scheduler", constants::kSchedulerConf, "Generate a kubeconfig file for the scheduler to use",
-       scheduler_user, none, ServerKind::LocalEndpoint, always},
+       scheduler_user, none, ServerKind::LocalEndpoint, always, true},
   };
   return table;
 }

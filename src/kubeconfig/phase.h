@@ -25,6 +25,8 @@ struct KubeconfigDef {
   std::vector<std::string> (*organizations)(const certs::VersionRules&);
   ServerKind server;
   bool (*applies)(const certs::VersionRules&);  // e.g. super-admin.conf only from v1.29
+  // `certs renew` handles it (kubelet.conf rotates through the kubelet itself).
+  bool renewable;
 };
 
 const std::vector<KubeconfigDef>& kubeconfig_table();
