@@ -23,8 +23,7 @@ Result<std::string> advertise_ip(const config::InitConfiguration& cfg) {
 }
 
 Result<AltNames> etcd_alt_names(const config::InitConfiguration& cfg,
-                                const std::vector<std::string>& extra,
-                                std::string_view cert_file) {
+                                const std::vector<std::string>& extra, std::string_view cert_file) {
   AltNamesBuilder b;
   b.add_dns(cfg.node_registration.name);
   b.add_dns("localhost");
@@ -107,8 +106,7 @@ Result<AltNames> etcd_server_alt_names(const config::InitConfiguration& cfg,
 Result<AltNames> etcd_peer_alt_names(const config::InitConfiguration& cfg,
                                      std::string_view cert_file) {
   const auto& local = cfg.cluster.etcd.local;
-  return etcd_alt_names(cfg, local ? local->peer_cert_sans : std::vector<std::string>{},
-                        cert_file);
+  return etcd_alt_names(cfg, local ? local->peer_cert_sans : std::vector<std::string>{}, cert_file);
 }
 
 }  // namespace kadm::certs

@@ -19,7 +19,7 @@ struct CertDef {
   std::string_view name;       // phase name: "etcd-server"
   std::string_view base_name;  // file base under certificatesDir: "etcd/server"
   std::string_view long_help;
-  std::string_view ca_name;    // phase name of the signing CA; "" for CAs and sa
+  std::string_view ca_name;  // phase name of the signing CA; "" for CAs and sa
   CertKind kind;
   std::string (*common_name)(const config::InitConfiguration&);
   std::vector<std::string> (*organizations)(const VersionRules&);

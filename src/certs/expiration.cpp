@@ -32,8 +32,8 @@ bool ca_key_present(const stdfs::path& dir, std::string_view ca_name) {
 struct Renewable {
   std::string name;
   std::string ca_name;
-  stdfs::path cert_file;        // leaf .crt, or the kubeconfig file
-  std::string base_name;        // leaf base name; "" for kubeconfigs
+  stdfs::path cert_file;  // leaf .crt, or the kubeconfig file
+  std::string base_name;  // leaf base name; "" for kubeconfigs
 };
 
 std::vector<Renewable> renewables(const config::InitConfiguration& cfg,
@@ -84,8 +84,8 @@ Status renew_one(const Renewable& r, const config::InitConfiguration& cfg, plan:
   KeyPairFiles files{KADM_TRY(certificate_pem(cert.get())), KADM_TRY(private_key_pem(key.get()))};
   if (r.base_name.empty()) {
     auto text = KADM_TRY(fs::read_file(r.cert_file));
-    auto updated = KADM_TRY(kubeconfig::replace_client_credentials(text, files.cert_pem,
-                                                                   files.key_pem));
+    auto updated =
+        KADM_TRY(kubeconfig::replace_client_credentials(text, files.cert_pem, files.key_pem));
     KADM_TRY(effects.apply(plan::WriteFile{r.cert_file, std::move(updated), 0600, true}));
   } else {
     std::vector<plan::Action> actions;
@@ -160,9 +160,10 @@ Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
     return fail(ErrorKind::Validation,
                 "unknown certificate \"" + std::string(name_or_all) + "\"; use one of: " + list);
   }
-  spdlog::info("\nDone renewing certificates. You must restart the kube-apiserver, "
-               "kube-controller-manager, kube-scheduler and etcd, so that they can use the new "
-               "certificates.");
+  spdlog::info(
+      "\nDone renewing certificates. You must restart the kube-apiserver, "
+      "kube-controller-manager, kube-scheduler and etcd, so that they can use the new "
+      "certificates.");
   return {};
 }
 

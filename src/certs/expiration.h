@@ -15,7 +15,7 @@
 namespace kadm::certs {
 
 struct CertExpiry {
-  std::string name;     // "apiserver", "admin.conf", "ca"
+  std::string name;  // "apiserver", "admin.conf", "ca"
   bool is_ca = false;
   bool missing = false;  // file absent (expires/residual are then meaningless)
   TimePoint expires;

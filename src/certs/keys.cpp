@@ -10,7 +10,7 @@ namespace {
 struct AlgorithmInfo {
   config::EncryptionAlgorithm algorithm;
   std::string_view name;
-  int rsa_bits;          // 0 for EC
+  int rsa_bits;            // 0 for EC
   std::string_view curve;  // "" for RSA
 };
 

@@ -92,7 +92,8 @@ bool is_dns1123_subdomain(std::string_view s) {
   size_t start = 0;
   while (true) {
     auto dot = s.find('.', start);
-    auto label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    auto label =
+        s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (!is_dns1123_label(label)) return false;
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
@@ -120,8 +121,9 @@ Result<HostPort> parse_host_port(std::string_view endpoint) {
       port_text = rest.substr(1);
       if (port_text.empty()) return bad("empty port");
     }
-  } else if (auto first = endpoint.find(':'); first != std::string_view::npos &&
-                                                endpoint.find(':', first + 1) == std::string_view::npos) {
+  } else if (auto first = endpoint.find(':');
+             first != std::string_view::npos &&
+             endpoint.find(':', first + 1) == std::string_view::npos) {
     out.host = std::string(endpoint.substr(0, first));
     port_text = endpoint.substr(first + 1);
     if (port_text.empty()) return bad("empty port");

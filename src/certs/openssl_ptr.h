@@ -34,7 +34,7 @@ struct OpenSslDeleter {
   void operator()(EXTENDED_KEY_USAGE* p) const noexcept {
     sk_ASN1_OBJECT_pop_free(p, ASN1_OBJECT_free);
   }
-  void operator()(STACK_OF(X509)* p) const noexcept { sk_X509_pop_free(p, X509_free); }
+  void operator()(STACK_OF(X509) * p) const noexcept { sk_X509_pop_free(p, X509_free); }
   void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
   void operator()(EVP_CIPHER_CTX* p) const noexcept { EVP_CIPHER_CTX_free(p); }
 };

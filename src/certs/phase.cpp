@@ -36,13 +36,15 @@ void warn_if_out_of_bounds(const CertDef& def, X509* cert) {
   auto info = inspect(cert);
   auto now = Clock::now();
   if (now < info.not_before) {
-    spdlog::warn("WARNING: could not validate bounds for certificate {}: the certificate is not "
-                 "valid yet",
-                 def.name);
+    spdlog::warn(
+        "WARNING: could not validate bounds for certificate {}: the certificate is not "
+        "valid yet",
+        def.name);
   } else if (now > info.not_after) {
-    spdlog::warn("WARNING: could not validate bounds for certificate {}: the certificate has "
-                 "expired",
-                 def.name);
+    spdlog::warn(
+        "WARNING: could not validate bounds for certificate {}: the certificate has "
+        "expired",
+        def.name);
   }
 }
 
@@ -75,8 +77,8 @@ Status run_ca(const CertDef& def, const config::InitConfiguration& cfg, PkiState
   auto rules = rules_for(cfg.cluster);
   auto request = KADM_TRY(request_for(def, cfg, rules));
   auto key = KADM_TRY(state.take_key(std::string(def.base_name), cfg.cluster.encryption_algorithm));
-  auto cert = KADM_TRY(create_self_signed_ca(request, key.get(),
-                                             ca_signing_options(cfg, state.start())));
+  auto cert =
+      KADM_TRY(create_self_signed_ca(request, key.get(), ca_signing_options(cfg, state.start())));
   KeyPairFiles files{KADM_TRY(certificate_pem(cert.get())), KADM_TRY(private_key_pem(key.get()))};
   spdlog::info("[certs] Generating \"{}\" certificate and key", def.base_name);
   KADM_TRY(write_pair(dir, def.base_name, files, effects));
@@ -129,7 +131,8 @@ Status run_leaf(const CertDef& def, const config::InitConfiguration& cfg, PkiSta
                 file_exists(file_of(dir, def.base_name, ".key"));
   if (!ca->key) {
     // External CA: nothing can be signed, so the leaf must already be there and valid.
-    if (auto s = exists ? validate_existing_leaf(def, request, *ca, dir) : Status{}; !s || !exists) {
+    if (auto s = exists ? validate_existing_leaf(def, request, *ca, dir) : Status{};
+        !s || !exists) {
       Error e(ErrorKind::Tls, "could not load expected certificate \"" + std::string(def.name) +
                                   "\" or validate the existence of key \"" +
                                   std::string(def.ca_name) + "\" for it");
@@ -150,9 +153,8 @@ Status run_leaf(const CertDef& def, const config::InitConfiguration& cfg, PkiSta
   KeyPairFiles files{KADM_TRY(certificate_pem(cert.get())), KADM_TRY(private_key_pem(key.get()))};
   spdlog::info("[certs] Generating \"{}\" certificate and key", def.base_name);
   if (std::ranges::find(request.usages, ExtKeyUsage::ServerAuth) != request.usages.end()) {
-    spdlog::info("[certs] {} serving cert is signed for DNS names [{}] and IPs [{}]",
-                 def.base_name, str::join(request.alt_names.dns, " "),
-                 str::join(request.alt_names.ips, " "));
+    spdlog::info("[certs] {} serving cert is signed for DNS names [{}] and IPs [{}]", def.base_name,
+                 str::join(request.alt_names.dns, " "), str::join(request.alt_names.ips, " "));
   }
   return write_pair(dir, def.base_name, files, effects);
 }
@@ -217,8 +219,10 @@ SigningOptions leaf_signing_options(const config::InitConfiguration& cfg, TimePo
 
 void append_writes(std::vector<plan::Action>& actions, const stdfs::path& cert_dir,
                    std::string_view base_name, const KeyPairFiles& files) {
-  actions.push_back(plan::WriteFile{file_of(cert_dir, base_name, ".key"), files.key_pem, 0600, true});
-  actions.push_back(plan::WriteFile{file_of(cert_dir, base_name, ".crt"), files.cert_pem, 0644, false});
+  actions.push_back(
+      plan::WriteFile{file_of(cert_dir, base_name, ".key"), files.key_pem, 0600, true});
+  actions.push_back(
+      plan::WriteFile{file_of(cert_dir, base_name, ".crt"), files.cert_pem, 0644, false});
 }
 
 Status run_cert_phase(std::string_view phase_name, const config::InitConfiguration& cfg,

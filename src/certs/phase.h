@@ -15,8 +15,7 @@ namespace kadm::certs {
 Status run_cert_phase(std::string_view phase_name, const config::InitConfiguration& cfg,
                       PkiState& state, plan::Effects& effects);
 // Every active row in order, with the header and footer lines.
-Status run_all_certs(const config::InitConfiguration& cfg, PkiState& state,
-                     plan::Effects& effects);
+Status run_all_certs(const config::InitConfiguration& cfg, PkiState& state, plan::Effects& effects);
 
 // The validity window of new certificates for this configuration.
 SigningOptions ca_signing_options(const config::InitConfiguration& cfg, TimePoint start);

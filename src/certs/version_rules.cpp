@@ -16,8 +16,7 @@ struct Change {
 
 // Ordered newest first; every row whose max_minor covers the version is applied.
 constexpr std::array kChanges{
-    Change{32,
-           [](VersionRules& r) { r.kubelet_local_mode_default = false; }},
+    Change{32, [](VersionRules& r) { r.kubelet_local_mode_default = false; }},
     Change{28,
            [](VersionRules& r) {
              r.admin_group = std::string(constants::kSystemMasters);

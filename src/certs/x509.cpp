@@ -31,10 +31,9 @@ Status set_subject(X509* cert, const CertRequest& request) {
       return fail(openssl_error("set subject organization"));
     }
   }
-  if (X509_NAME_add_entry_by_NID(name, NID_commonName, kNameType,
-                                 reinterpret_cast<const unsigned char*>(
-                                     request.common_name.c_str()),
-                                 -1, -1, 0) != 1) {
+  if (X509_NAME_add_entry_by_NID(
+          name, NID_commonName, kNameType,
+          reinterpret_cast<const unsigned char*>(request.common_name.c_str()), -1, -1, 0) != 1) {
     return fail(openssl_error("set subject common name"));
   }
   return {};
@@ -173,8 +172,8 @@ Result<UniqueX509> sign_leaf(const CertRequest& request, EVP_PKEY* public_key, X
   if (X509_set_issuer_name(cert.get(), X509_get_subject_name(ca)) != 1) {
     return fail(openssl_error("set issuer"));
   }
-  KADM_TRY(add_extension(cert.get(), ca, NID_key_usage,
-                         "critical,digitalSignature,keyEncipherment"));
+  KADM_TRY(
+      add_extension(cert.get(), ca, NID_key_usage, "critical,digitalSignature,keyEncipherment"));
   KADM_TRY(add_extension(cert.get(), ca, NID_ext_key_usage, usages_text(request.usages)));
   if (options.leaf_basic_constraints) {
     KADM_TRY(add_extension(cert.get(), ca, NID_basic_constraints, "critical,CA:FALSE"));
@@ -229,8 +228,8 @@ CertInfo inspect(X509* cert) {
   auto issuer_cns = name_entries(X509_get_issuer_name(cert), NID_commonName);
   if (!issuer_cns.empty()) info.issuer_common_name = issuer_cns.front();
 
-  UniqueGeneralNames gens(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  UniqueGeneralNames gens(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens.get()); ++i) {
     const GENERAL_NAME* g = sk_GENERAL_NAME_value(gens.get(), i);
     int type = 0;

@@ -34,8 +34,8 @@ struct CertRequest {
 struct SigningOptions {
   TimePoint not_before;
   TimePoint not_after;
-  bool zero_serial = false;              // old self-signed CA helper
-  bool leaf_basic_constraints = true;    // old leaves carried no BasicConstraints
+  bool zero_serial = false;            // old self-signed CA helper
+  bool leaf_basic_constraints = true;  // old leaves carried no BasicConstraints
 };
 
 Result<UniqueX509> create_self_signed_ca(const CertRequest& request, EVP_PKEY* key,

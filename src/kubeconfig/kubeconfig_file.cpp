@@ -49,19 +49,20 @@ Result<KubeconfigFile> parse_node(const YAML::Node& root) {
   f.user_name = scalar(ctx["context"], "user");
   YAML::Node cluster = find_named(root, "clusters", f.cluster_name);
   if (!cluster || !cluster["cluster"]) {
-    return fail(ErrorKind::Validation, "kubeconfig has no cluster named \"" + f.cluster_name + "\"");
+    return fail(ErrorKind::Validation,
+                "kubeconfig has no cluster named \"" + f.cluster_name + "\"");
   }
   const YAML::Node c = cluster["cluster"];
   f.server = scalar(c, "server");
-  f.ca_data = KADM_TRY(decode_data(scalar(c, "certificate-authority-data"),
-                                   "certificate-authority-data"));
+  f.ca_data =
+      KADM_TRY(decode_data(scalar(c, "certificate-authority-data"), "certificate-authority-data"));
   f.ca_file = scalar(c, "certificate-authority");
   f.insecure_skip_tls_verify = scalar(c, "insecure-skip-tls-verify") == "true";
   YAML::Node user = find_named(root, "users", f.user_name);
   if (user && user["user"]) {
     const YAML::Node u = user["user"];
-    f.client_cert_data = KADM_TRY(decode_data(scalar(u, "client-certificate-data"),
-                                              "client-certificate-data"));
+    f.client_cert_data =
+        KADM_TRY(decode_data(scalar(u, "client-certificate-data"), "client-certificate-data"));
     f.client_key_data = KADM_TRY(decode_data(scalar(u, "client-key-data"), "client-key-data"));
     f.client_cert_file = scalar(u, "client-certificate");
     f.client_key_file = scalar(u, "client-key");
@@ -94,8 +95,7 @@ std::string render(const KubeconfigSpec& spec) {
   out << YAML::EndMap << YAML::EndSeq;
   out << YAML::Key << "current-context" << YAML::Value << context;
   out << YAML::Key << "kind" << YAML::Value << "Config";
-  out << YAML::Key << "preferences" << YAML::Value << YAML::Flow << YAML::BeginMap
-      << YAML::EndMap;
+  out << YAML::Key << "preferences" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::EndMap;
   out << YAML::Key << "users" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << spec.user;
   out << YAML::Key << "user" << YAML::Value << YAML::BeginMap;

@@ -66,7 +66,7 @@ Result<std::string> server_for(const KubeconfigDef& def, const config::InitConfi
       return local_api_url(cfg);
     case ServerKind::KubeletDefault:
       return kubelet_local_mode(cfg, certs::rules_for(cfg.cluster)) ? local_api_url(cfg)
-                                                                   : control_plane_url(cfg);
+                                                                    : control_plane_url(cfg);
   }
   return control_plane_url(cfg);
 }
@@ -105,9 +105,10 @@ Status check_existing(const stdfs::path& path, const std::string& expected_ca,
                                            "\" exists already but has got the wrong CA cert");
   }
   if (existing.server != expected_server) {
-    spdlog::warn("[kubeconfig] WARNING: a kubeconfig file \"{}\" exists already but has an "
-                 "unexpected API Server URL: expected: {}, got: {}",
-                 path.string(), expected_server, existing.server);
+    spdlog::warn(
+        "[kubeconfig] WARNING: a kubeconfig file \"{}\" exists already but has an "
+        "unexpected API Server URL: expected: {}, got: {}",
+        path.string(), expected_server, existing.server);
   }
   spdlog::info("[kubeconfig] Using existing kubeconfig file: \"{}\"", path.string());
   return {};
@@ -131,8 +132,9 @@ const std::vector<KubeconfigDef>& kubeconfig_table() {
       {"controller-manager", constants::kControllerManagerConf,
        "Generate a kubeconfig file for the controller manager to use", controller_manager_user,
        none, ServerKind::LocalEndpoint, always, true},
-      {"scheduler", constants::kSchedulerConf, "Generate a kubeconfig file for the scheduler to use",
-       scheduler_user, none, ServerKind::LocalEndpoint, always, true},
+      {"scheduler", constants::kSchedulerConf,
+       "Generate a kubeconfig file for the scheduler to use", scheduler_user, none,
+       ServerKind::LocalEndpoint, always, true},
   };
   return table;
 }
@@ -147,8 +149,8 @@ const KubeconfigDef* find_kubeconfig(std::string_view name) {
 Result<std::string> local_api_url(const config::InitConfiguration& cfg) {
   auto ip = certs::canonical_ip(cfg.local_api_endpoint.advertise_address);
   if (!ip) {
-    return fail(ErrorKind::Validation, "invalid advertise address \"" +
-                                           cfg.local_api_endpoint.advertise_address + "\"");
+    return fail(ErrorKind::Validation,
+                "invalid advertise address \"" + cfg.local_api_endpoint.advertise_address + "\"");
   }
   return certs::https_url(*ip, bind_port(cfg));
 }
@@ -182,10 +184,10 @@ Status run_kubeconfig_phase(std::string_view name, const config::InitConfigurati
     return {};
   }
   auto key = KADM_TRY_CTX(state.take_key(key_id(*def), cfg.cluster.encryption_algorithm), ctx);
-  auto text = KADM_TRY_CTX(client_cert_kubeconfig(cfg, *ca, server, def->client_name(cfg),
-                                                  def->organizations(rules), std::move(key),
-                                                  state.start(), Duration{}),
-                           ctx);
+  auto text = KADM_TRY_CTX(
+      client_cert_kubeconfig(cfg, *ca, server, def->client_name(cfg), def->organizations(rules),
+                             std::move(key), state.start(), Duration{}),
+      ctx);
   spdlog::info("[kubeconfig] Writing \"{}\" kubeconfig file", def->file_name);
   KADM_TRY_CTX(effects.apply(plan::WriteFile{path, std::move(text), 0600, true}), ctx);
   return {};

@@ -32,7 +32,8 @@ struct KubeconfigDef {
 const std::vector<KubeconfigDef>& kubeconfig_table();
 const KubeconfigDef* find_kubeconfig(std::string_view name);
 
-// https://<controlPlaneEndpoint or advertiseAddress>:<port> and https://<advertiseAddress>:<bindPort>.
+// https://<controlPlaneEndpoint or advertiseAddress>:<port> and
+// https://<advertiseAddress>:<bindPort>.
 Result<std::string> control_plane_url(const config::InitConfiguration& cfg);
 Result<std::string> local_api_url(const config::InitConfiguration& cfg);
 

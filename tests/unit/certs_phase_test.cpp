@@ -55,13 +55,17 @@ const std::map<std::string, Expected>& expected_current() {
       {"ca", {"kubernetes", {}, {}, "kubernetes"}},
       {"apiserver", {"kube-apiserver", {}, {EKU::ServerAuth}, "kubernetes"}},
       {"apiserver-kubelet-client",
-       {"kube-apiserver-kubelet-client", {"kubeadm:cluster-admins"}, {EKU::ClientAuth}, "kubernetes"}},
+       {"kube-apiserver-kubelet-client",
+        {"kubeadm:cluster-admins"},
+        {EKU::ClientAuth},
+        "kubernetes"}},
       {"front-proxy-ca", {"front-proxy-ca", {}, {}, "front-proxy-ca"}},
       {"front-proxy-client", {"front-proxy-client", {}, {EKU::ClientAuth}, "front-proxy-ca"}},
       {"etcd/ca", {"etcd-ca", {}, {}, "etcd-ca"}},
       {"etcd/server", {"node1", {}, {EKU::ServerAuth, EKU::ClientAuth}, "etcd-ca"}},
       {"etcd/peer", {"node1", {}, {EKU::ServerAuth, EKU::ClientAuth}, "etcd-ca"}},
-      {"etcd/healthcheck-client", {"kube-etcd-healthcheck-client", {}, {EKU::ClientAuth}, "etcd-ca"}},
+      {"etcd/healthcheck-client",
+       {"kube-etcd-healthcheck-client", {}, {EKU::ClientAuth}, "etcd-ca"}},
       {"apiserver-etcd-client", {"kube-apiserver-etcd-client", {}, {EKU::ClientAuth}, "etcd-ca"}},
   };
   return m;
@@ -80,7 +84,8 @@ TEST_P(FullTree, EveryCertificateHasTheSpecifiedFields) {
   plan::RealEffects effects;
   auto s = certs::run_all_certs(cfg, state, effects);
   ASSERT_TRUE(s) << s.error().text();
-  int expected_key_type = GetParam() == config::EncryptionAlgorithm::RSA2048 ? EVP_PKEY_RSA : EVP_PKEY_EC;
+  int expected_key_type =
+      GetParam() == config::EncryptionAlgorithm::RSA2048 ? EVP_PKEY_RSA : EVP_PKEY_EC;
   for (const auto& [base, exp] : expected_current()) {
     SCOPED_TRACE(base);
     auto crt = dir.path() / "pki" / (base + ".crt");
@@ -115,30 +120,37 @@ TEST_P(FullTree, EveryCertificateHasTheSpecifiedFields) {
       EXPECT_EQ(info.alt_names.dns, std::vector<std::string>{exp.cn});
     }
     if (!is_ca) {
-      std::string ca_base = exp.issuer == "kubernetes" ? "ca" : exp.issuer == "etcd-ca" ? "etcd/ca" : "front-proxy-ca";
+      std::string ca_base = exp.issuer == "kubernetes" ? "ca"
+                            : exp.issuer == "etcd-ca"  ? "etcd/ca"
+                                                       : "front-proxy-ca";
       auto ca = load_cert(dir.path() / "pki" / (ca_base + ".crt"));
       EXPECT_TRUE(certs::verify_signed_by(cert.get(), ca.get()));
     }
   }
   auto sa_key = dir.path() / "pki" / "sa.key";
   EXPECT_EQ(*fs::file_mode(sa_key), 0600u);
-  EXPECT_NE(fs::read_file(dir.path() / "pki" / "sa.pub")->find("BEGIN PUBLIC KEY"), std::string::npos);
+  EXPECT_NE(fs::read_file(dir.path() / "pki" / "sa.pub")->find("BEGIN PUBLIC KEY"),
+            std::string::npos);
   auto text = out.str();
-  EXPECT_NE(text.find("[certs] Using certificateDir folder \"" + (dir.path() / "pki").string() + "\""),
-            std::string::npos);
-  EXPECT_NE(text.find("[certs] apiserver serving cert is signed for DNS names [kubernetes "
-                      "kubernetes.default kubernetes.default.svc kubernetes.default.svc.cluster.local "
-                      "node1] and IPs [10.96.0.1 10.20.30.40]"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("[certs] Using certificateDir folder \"" + (dir.path() / "pki").string() + "\""),
+      std::string::npos);
+  EXPECT_NE(
+      text.find("[certs] apiserver serving cert is signed for DNS names [kubernetes "
+                "kubernetes.default kubernetes.default.svc kubernetes.default.svc.cluster.local "
+                "node1] and IPs [10.96.0.1 10.20.30.40]"),
+      std::string::npos)
       << text;
-  EXPECT_NE(text.find("[certs] etcd/peer serving cert is signed for DNS names [localhost node1] and "
-                      "IPs [10.20.30.40 127.0.0.1 ::1]"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("[certs] etcd/peer serving cert is signed for DNS names [localhost node1] and "
+                "IPs [10.20.30.40 127.0.0.1 ::1]"),
+      std::string::npos);
   EXPECT_EQ(text.find("apiserver-kubelet-client serving cert"), std::string::npos);
   // Generation order is the table order, whatever order the background keys finished in.
   EXPECT_LT(text.find("Generating \"ca\""), text.find("Generating \"apiserver\""));
   EXPECT_LT(text.find("Generating \"etcd/ca\""), text.find("Generating \"etcd/server\""));
-  EXPECT_LT(text.find("Generating \"apiserver-etcd-client\""), text.find("Generating \"sa\" key and public key"));
+  EXPECT_LT(text.find("Generating \"apiserver-etcd-client\""),
+            text.find("Generating \"sa\" key and public key"));
   EXPECT_NE(text.find("[certs] Valid certificates and keys now exist in"), std::string::npos);
 
   // A second run reuses everything and changes nothing.
@@ -307,11 +319,13 @@ TEST_F(Refusals, UnreadableOrForeignKey) {
   // An Ed25519 key is neither RSA nor ECDSA.
   certs::UniqueEvpPkeyCtx pctx(EVP_PKEY_CTX_new_from_name(nullptr, "ED25519", nullptr));
   EVP_PKEY* raw = nullptr;
-  ASSERT_TRUE(pctx && EVP_PKEY_keygen_init(pctx.get()) == 1 && EVP_PKEY_keygen(pctx.get(), &raw) == 1);
+  ASSERT_TRUE(pctx && EVP_PKEY_keygen_init(pctx.get()) == 1 &&
+              EVP_PKEY_keygen(pctx.get(), &raw) == 1);
   certs::UniqueEvpPkey ed(raw);
   certs::UniqueBio bio(BIO_new(BIO_s_mem()));
   PEM_write_bio_PrivateKey(bio.get(), ed.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  ASSERT_TRUE(fs::write_file_atomic(dir.path() / "apiserver.key", certs::bio_contents(bio.get()), 0600));
+  ASSERT_TRUE(
+      fs::write_file_atomic(dir.path() / "apiserver.key", certs::bio_contents(bio.get()), 0600));
   s = rerun("apiserver");
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().text().find("neither in RSA nor ECDSA format"), std::string::npos);
@@ -327,9 +341,10 @@ TEST_F(Refusals, ExternalCaRequiresExistingValidLeaves) {
   EXPECT_NE(out.str().find("keyless certificate authority"), std::string::npos);
   auto s = certs::run_cert_phase("apiserver-kubelet-client", cfg, state, rec);
   ASSERT_FALSE(s);
-  EXPECT_NE(s.error().text().find("could not load expected certificate \"apiserver-kubelet-client\" "
-                                  "or validate the existence of key \"ca\" for it"),
-            std::string::npos);
+  EXPECT_NE(
+      s.error().text().find("could not load expected certificate \"apiserver-kubelet-client\" "
+                            "or validate the existence of key \"ca\" for it"),
+      std::string::npos);
   EXPECT_TRUE(rec.actions.empty());
 }
 
@@ -341,7 +356,9 @@ TEST(Keys, PemFormsAndReload) {
     auto pem = certs::private_key_pem(key->get());
     ASSERT_TRUE(pem);
     bool rsa = alg == config::EncryptionAlgorithm::RSA2048;
-    EXPECT_EQ(pem->rfind(rsa ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----", 0), 0u);
+    EXPECT_EQ(
+        pem->rfind(rsa ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----", 0),
+        0u);
     auto back = certs::load_private_key(*pem);
     ASSERT_TRUE(back);
     EXPECT_EQ(EVP_PKEY_eq(key->get(), back->get()), 1);

@@ -28,8 +28,9 @@ TEST(ApiserverSans, SpecExampleWithCertSans) {
   cfg.cluster.api_server.cert_sans = {"192.168.8.205", "kubernetes", "cp1"};
   auto names = certs::apiserver_alt_names(cfg, "apiserver.crt");
   ASSERT_TRUE(names) << names.error().text();
-  EXPECT_EQ(names->dns, (Strings{"cp1", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
-                                 "kubernetes.default.svc.cluster.local"}));
+  EXPECT_EQ(names->dns,
+            (Strings{"cp1", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                     "kubernetes.default.svc.cluster.local"}));
   EXPECT_EQ(names->ips, (Strings{"10.96.0.1", "192.168.8.201", "192.168.8.205"}));
 }
 
@@ -55,12 +56,13 @@ TEST_P(ControlPlaneEndpointSans, HostGoesToTheRightList) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, ControlPlaneEndpointSans,
-    ::testing::Values(EndpointCase{"lb.example.test", {"lb.example.test"}, {"10.96.0.1", "192.168.8.201"}},
-                      EndpointCase{"lb.example.test:8443", {"lb.example.test"}, {"10.96.0.1", "192.168.8.201"}},
-                      EndpointCase{"10.0.0.5:6443", {}, {"10.96.0.1", "192.168.8.201", "10.0.0.5"}},
-                      EndpointCase{"192.168.8.201", {}, {"10.96.0.1", "192.168.8.201"}},
-                      EndpointCase{"[fd00::10]:6443", {}, {"10.96.0.1", "192.168.8.201", "fd00::10"}},
-                      EndpointCase{"fd00:0::10", {}, {"10.96.0.1", "192.168.8.201", "fd00::10"}}));
+    ::testing::Values(
+        EndpointCase{"lb.example.test", {"lb.example.test"}, {"10.96.0.1", "192.168.8.201"}},
+        EndpointCase{"lb.example.test:8443", {"lb.example.test"}, {"10.96.0.1", "192.168.8.201"}},
+        EndpointCase{"10.0.0.5:6443", {}, {"10.96.0.1", "192.168.8.201", "10.0.0.5"}},
+        EndpointCase{"192.168.8.201", {}, {"10.96.0.1", "192.168.8.201"}},
+        EndpointCase{"[fd00::10]:6443", {}, {"10.96.0.1", "192.168.8.201", "fd00::10"}},
+        EndpointCase{"fd00:0::10", {}, {"10.96.0.1", "192.168.8.201", "fd00::10"}}));
 
 TEST(ApiserverSans, BadControlPlaneEndpointIsAnError) {
   auto cfg = base_config();
@@ -97,7 +99,8 @@ TEST(ApiserverSans, InvalidCertSanIsSkippedWithWarning) {
                                       "2001:DB8:0::1"};
   auto names = certs::apiserver_alt_names(cfg, "apiserver.crt");
   ASSERT_TRUE(names);
-  EXPECT_NE(std::find(names->dns.begin(), names->dns.end(), "*.apps.example.test"), names->dns.end());
+  EXPECT_NE(std::find(names->dns.begin(), names->dns.end(), "*.apps.example.test"),
+            names->dns.end());
   EXPECT_EQ(std::find(names->dns.begin(), names->dns.end(), "under_score"), names->dns.end());
   // Same IPv6 address in two spellings appears once.
   EXPECT_EQ(std::count(names->ips.begin(), names->ips.end(), "2001:db8::1"), 1);

@@ -47,8 +47,14 @@ TEST(Kubeconfig, AllFilesHaveTheSpecifiedIdentityAndServer) {
   ASSERT_TRUE(s) << s.error().text();
   auto ca = certs::load_certificate(*fs::read_file(dir.path() / "pki" / "ca.crt"));
   std::vector<Row> rows{
-      {"admin.conf", "kubernetes-admin", {"kubeadm:cluster-admins"}, "https://lb.example.test:6443"},
-      {"super-admin.conf", "kubernetes-super-admin", {"system:masters"}, "https://lb.example.test:6443"},
+      {"admin.conf",
+       "kubernetes-admin",
+       {"kubeadm:cluster-admins"},
+       "https://lb.example.test:6443"},
+      {"super-admin.conf",
+       "kubernetes-super-admin",
+       {"system:masters"},
+       "https://lb.example.test:6443"},
       {"kubelet.conf", "system:node:node1", {"system:nodes"}, "https://10.20.30.40:6443"},
       {"controller-manager.conf", "system:kube-controller-manager", {}, "https://10.20.30.40:6443"},
       {"scheduler.conf", "system:kube-scheduler", {}, "https://10.20.30.40:6443"},
@@ -72,7 +78,8 @@ TEST(Kubeconfig, AllFilesHaveTheSpecifiedIdentityAndServer) {
     EXPECT_TRUE(certs::verify_signed_by(cert->get(), ca->get()));
     EXPECT_NE(kc->client_key_data.find("BEGIN EC PRIVATE KEY"), std::string::npos);
   }
-  EXPECT_NE(log.str().find("[kubeconfig] Writing \"super-admin.conf\" kubeconfig file"), std::string::npos);
+  EXPECT_NE(log.str().find("[kubeconfig] Writing \"super-admin.conf\" kubeconfig file"),
+            std::string::npos);
 }
 
 TEST(Kubeconfig, EndpointsBracketIpv6AndKeepPorts) {
@@ -125,9 +132,10 @@ TEST(Kubeconfig, RerunChecksCaAndServer) {
     plan::RecordingEffects rec;
     ASSERT_TRUE(kubeconfig::run_kubeconfig_phase("admin", changed, dir.path(), state, rec));
     EXPECT_TRUE(rec.actions.empty());
-    EXPECT_NE(log.str().find("has an unexpected API Server URL: expected: https://10.20.30.41:6443, "
-                             "got: https://10.20.30.40:6443"),
-              std::string::npos);
+    EXPECT_NE(
+        log.str().find("has an unexpected API Server URL: expected: https://10.20.30.41:6443, "
+                       "got: https://10.20.30.40:6443"),
+        std::string::npos);
     EXPECT_NE(log.str().find("[kubeconfig] Using existing kubeconfig file: \""), std::string::npos);
   }
   // A new CA makes the existing file wrong.
@@ -136,7 +144,8 @@ TEST(Kubeconfig, RerunChecksCaAndServer) {
   ASSERT_TRUE(certs::run_cert_phase("ca", cfg, state, effects));
   auto s = kubeconfig::run_kubeconfig_phase("admin", cfg, dir.path(), state, effects);
   ASSERT_FALSE(s);
-  EXPECT_NE(s.error().text().find("exists already but has got the wrong CA cert"), std::string::npos);
+  EXPECT_NE(s.error().text().find("exists already but has got the wrong CA cert"),
+            std::string::npos);
 }
 
 TEST(Kubeconfig, ReaderHandlesFilesTokensAndBadYaml) {
@@ -176,7 +185,8 @@ TEST(UserKubeconfig, ClientNameAndOrgs) {
   ASSERT_TRUE(certs::run_cert_phase("ca", cfg, state, effects));
   auto ca = certs::load_ca_files(dir.path(), "ca");
   ASSERT_TRUE(ca);
-  auto text = kubeconfig::user_kubeconfig(cfg, *ca, "alice", {"devs", "ops"}, std::chrono::hours(24));
+  auto text =
+      kubeconfig::user_kubeconfig(cfg, *ca, "alice", {"devs", "ops"}, std::chrono::hours(24));
   ASSERT_TRUE(text) << text.error().text();
   auto kc = kubeconfig::parse(*text);
   ASSERT_TRUE(kc);
@@ -236,8 +246,9 @@ TEST(Expiration, ListsAndRenews) {
   EXPECT_NE(new_admin.client_cert_data, old_admin.client_cert_data);
   EXPECT_NE(new_admin.client_key_data, old_admin.client_key_data);
   EXPECT_EQ(*fs::file_mode(dir.path() / "admin.conf"), 0600u);
-  EXPECT_EQ(certs::inspect(certs::load_certificate(new_admin.client_cert_data)->get()).organizations,
-            std::vector<std::string>{"kubeadm:cluster-admins"});
+  EXPECT_EQ(
+      certs::inspect(certs::load_certificate(new_admin.client_cert_data)->get()).organizations,
+      std::vector<std::string>{"kubeadm:cluster-admins"});
   EXPECT_NE(log.str().find("Done renewing certificates."), std::string::npos);
 
   auto bad = certs::renew("ca", cfg, dir.path(), effects);
