@@ -47,6 +47,15 @@ struct Asn1TimeDeleter {
   void operator()(ASN1_TIME* p) const noexcept { ASN1_TIME_free(p); }
 };
 
+// ASN1_IA5STRING / ASN1_OCTET_STRING are ASN1_STRINGs too.
+struct Asn1StringDeleter {
+  void operator()(ASN1_STRING* p) const noexcept { ASN1_STRING_free(p); }
+};
+// Buffers OpenSSL allocates for the caller (i2d output, BN_bn2dec text).
+struct OpenSslBytesDeleter {
+  void operator()(void* p) const noexcept { OPENSSL_free(p); }
+};
+
 using UniqueEvpPkey = std::unique_ptr<EVP_PKEY, OpenSslDeleter>;
 using UniqueEvpPkeyCtx = std::unique_ptr<EVP_PKEY_CTX, OpenSslDeleter>;
 using UniqueX509 = std::unique_ptr<X509, OpenSslDeleter>;
@@ -63,6 +72,9 @@ using UniqueGeneralNames = std::unique_ptr<GENERAL_NAMES, OpenSslDeleter>;
 using UniqueGeneralName = std::unique_ptr<GENERAL_NAME, OpenSslDeleter>;
 using UniqueExtKeyUsage = std::unique_ptr<EXTENDED_KEY_USAGE, OpenSslDeleter>;
 using UniqueX509Stack = std::unique_ptr<STACK_OF(X509), OpenSslDeleter>;
+using UniqueAsn1String = std::unique_ptr<ASN1_STRING, Asn1StringDeleter>;
+using UniqueOpenSslBytes = std::unique_ptr<unsigned char, OpenSslBytesDeleter>;
+using UniqueOpenSslText = std::unique_ptr<char, OpenSslBytesDeleter>;
 using UniqueEvpMdCtx = std::unique_ptr<EVP_MD_CTX, OpenSslDeleter>;
 using UniqueEvpCipherCtx = std::unique_ptr<EVP_CIPHER_CTX, OpenSslDeleter>;
 

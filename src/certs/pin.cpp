@@ -12,12 +12,12 @@
 namespace kadm::certs {
 
 std::string public_key_pin(X509* cert) {
-  unsigned char* der = nullptr;
-  int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+  unsigned char* raw = nullptr;
+  int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &raw);
+  UniqueOpenSslBytes der(raw);
   if (len <= 0) return {};
   std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-  SHA256(der, static_cast<size_t>(len), digest.data());
-  OPENSSL_free(der);
+  SHA256(der.get(), static_cast<size_t>(len), digest.data());
   return "sha256:" + str::hex_encode(std::string_view(reinterpret_cast<const char*>(digest.data()),
                                                       digest.size()));
 }

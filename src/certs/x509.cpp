@@ -70,24 +70,20 @@ Status set_alt_names(X509* cert, const AltNames& names) {
   if (!gens) return fail(openssl_error("allocate subjectAltName"));
   for (const auto& dns : names.dns) {
     UniqueGeneralName gen(GENERAL_NAME_new());
-    ASN1_IA5STRING* ia5 = ASN1_IA5STRING_new();
-    if (!gen || !ia5 || ASN1_STRING_set(ia5, dns.data(), static_cast<int>(dns.size())) != 1) {
-      ASN1_IA5STRING_free(ia5);
+    UniqueAsn1String ia5(ASN1_IA5STRING_new());
+    if (!gen || !ia5 || ASN1_STRING_set(ia5.get(), dns.data(), static_cast<int>(dns.size())) != 1) {
       return fail(openssl_error("encode DNS name " + dns));
     }
-    GENERAL_NAME_set0_value(gen.get(), GEN_DNS, ia5);
+    GENERAL_NAME_set0_value(gen.get(), GEN_DNS, ia5.release());
     if (!sk_GENERAL_NAME_push(gens.get(), gen.get())) return fail(openssl_error("add DNS name"));
     gen.release();  // now owned by the stack
   }
   for (const auto& ip : names.ips) {
-    ASN1_OCTET_STRING* octets = a2i_IPADDRESS(ip.c_str());
+    UniqueAsn1String octets(a2i_IPADDRESS(ip.c_str()));
     if (!octets) return fail(openssl_error("encode IP address " + ip));
     UniqueGeneralName gen(GENERAL_NAME_new());
-    if (!gen) {
-      ASN1_OCTET_STRING_free(octets);
-      return fail(openssl_error("allocate IP name"));
-    }
-    GENERAL_NAME_set0_value(gen.get(), GEN_IPADD, octets);
+    if (!gen) return fail(openssl_error("allocate IP name"));
+    GENERAL_NAME_set0_value(gen.get(), GEN_IPADD, octets.release());
     if (!sk_GENERAL_NAME_push(gens.get(), gen.get())) return fail(openssl_error("add IP name"));
     gen.release();
   }
@@ -252,9 +248,8 @@ CertInfo inspect(X509* cert) {
   info.not_after = to_time_point(X509_get0_notAfter(cert));
   UniqueBignum serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
   if (serial) {
-    char* dec = BN_bn2dec(serial.get());
-    info.serial = dec ? dec : "";
-    OPENSSL_free(dec);
+    UniqueOpenSslText dec(BN_bn2dec(serial.get()));
+    info.serial = dec ? dec.get() : "";
   }
   return info;
 }
