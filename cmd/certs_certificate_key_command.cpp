@@ -1,0 +1,26 @@
+#include <iostream>
+
+#include "certs/pin.h"
+#include "default_init_config.h"
+#include "registry.h"
+
+namespace kadm::cli {
+namespace {
+
+Status run_certificate_key() {
+  auto key = KADM_TRY(certs::generate_certificate_key());
+  std::cout << key << "\n";
+  return {};
+}
+
+const Registrar reg(320, [](CLI::App& root, Context& ctx) {
+  auto* certs =
+      parent_command(root, "certs", "Commands related to handling Kubernetes certificates");
+  auto* cmd = certs->add_subcommand(
+      "certificate-key",
+      "Generate a new key to encrypt the control-plane certificates uploaded to the cluster");
+  on_run(cmd, ctx, [] { return run_certificate_key(); });
+});
+
+}  // namespace
+}  // namespace kadm::cli

@@ -1,0 +1,148 @@
+#include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+#include <iostream>
+
+#include "certs/expiration.h"
+#include "common/constants.h"
+#include "common/duration.h"
+#include "default_init_config.h"
+#include "registry.h"
+
+namespace kadm::cli {
+namespace {
+
+struct CheckOptions {
+  BaseConfigFlags base;
+  std::string kubeconfig_dir = std::string(constants::kKubernetesDir);
+  std::string output;
+};
+
+enum class TimeFormat { Rfc3339, Human };
+
+std::string format_time(certs::TimePoint t, TimeFormat format) {
+  std::time_t tt = certs::Clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64] = {};
+  if (format == TimeFormat::Rfc3339) {
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  } else {
+    std::strftime(buf, sizeof buf, "%b %d, %Y %H:%M UTC", &tm);
+  }
+  return buf;
+}
+
+// Columns padded to the widest cell plus three spaces, like Go's tabwriter in kubeadm.
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& r : rows) {
+    widths.resize(std::max(widths.size(), r.size()));
+    for (size_t i = 0; i < r.size(); ++i) widths[i] = std::max(widths[i], r[i].size());
+  }
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) {
+      line += r[i];
+      if (i + 1 < r.size()) line += std::string(widths[i] + 3 - r[i].size(), ' ');
+    }
+    std::cout << line << "\n";
+  }
+}
+
+nlohmann::ordered_json to_json(const std::vector<certs::CertExpiry>& rows) {
+  auto item = [](const certs::CertExpiry& e) {
+    nlohmann::ordered_json j;
+    j["name"] = e.name;
+    j["expirationDate"] = e.missing ? "" : format_time(e.expires, TimeFormat::Rfc3339);
+    j["residualTime"] = std::chrono::duration_cast<std::chrono::nanoseconds>(e.residual).count();
+    if (!e.is_ca) j["certificateAuthority"] = e.ca_name;
+    j["externallyManaged"] = e.externally_managed;
+    j["missing"] = e.missing;
+    return j;
+  };
+  nlohmann::ordered_json out;
+  out["kind"] = "CertificateExpirationInfo";
+  out["apiVersion"] = "output.kubeadm.k8s.io/v1alpha3";
+  out["certificates"] = nlohmann::ordered_json::array();
+  out["certificateAuthorities"] = nlohmann::ordered_json::array();
+  for (const auto& e : rows)
+    out[e.is_ca ? "certificateAuthorities" : "certificates"].push_back(item(e));
+  return out;
+}
+
+void emit_yaml(YAML::Emitter& y, const nlohmann::ordered_json& j) {
+  if (j.is_object()) {
+    y << YAML::BeginMap;
+    for (const auto& [k, v] : j.items()) {
+      y << YAML::Key << k << YAML::Value;
+      emit_yaml(y, v);
+    }
+    y << YAML::EndMap;
+  } else if (j.is_array()) {
+    y << YAML::BeginSeq;
+    for (const auto& v : j) emit_yaml(y, v);
+    y << YAML::EndSeq;
+  } else if (j.is_string()) {
+    y << YAML::DoubleQuoted << j.get<std::string>();
+  } else {
+    y << j.dump();
+  }
+}
+
+Status run_check(const CheckOptions& o) {
+  auto cfg = KADM_TRY(default_init_configuration(o.base));
+  auto rows = certs::check_expiration(cfg, o.kubeconfig_dir);
+  if (o.output == "json") {
+    std::cout << to_json(rows).dump(4) << "\n";
+    return {};
+  }
+  if (o.output == "yaml") {
+    YAML::Emitter y;
+    emit_yaml(y, to_json(rows));
+    std::cout << y.c_str() << "\n";
+    return {};
+  }
+  if (!o.output.empty() && o.output != "text") {
+    return fail(ErrorKind::Validation,
+                "invalid output format \"" + o.output + "\": use one of text, json, yaml");
+  }
+  auto yes_no = [](bool b) { return std::string(b ? "yes" : "no"); };
+  auto expires = [](const certs::CertExpiry& e) {
+    return e.missing ? std::string("<missing>") : format_time(e.expires, TimeFormat::Human);
+  };
+  std::vector<std::vector<std::string>> leaves{
+      {"CERTIFICATE", "EXPIRES", "RESIDUAL TIME", "CERTIFICATE AUTHORITY", "EXTERNALLY MANAGED"}};
+  std::vector<std::vector<std::string>> cas{
+      {"CERTIFICATE AUTHORITY", "EXPIRES", "RESIDUAL TIME", "EXTERNALLY MANAGED"}};
+  for (const auto& e : rows) {
+    std::string residual = e.missing ? "" : short_human_duration(e.residual);
+    if (e.is_ca) {
+      cas.push_back({e.name, expires(e), residual, yes_no(e.externally_managed)});
+    } else {
+      leaves.push_back({e.name, expires(e), residual, e.ca_name, yes_no(e.externally_managed)});
+    }
+  }
+  print_table(leaves);
+  std::cout << "\n";
+  print_table(cas);
+  return {};
+}
+
+const Registrar reg(322, [](CLI::App& root, Context& ctx) {
+  auto opts = std::make_shared<CheckOptions>();
+  auto* certs =
+      parent_command(root, "certs", "Commands related to handling Kubernetes certificates");
+  auto* cmd = certs->add_subcommand("check-expiration",
+                                    "Check certificates expiration for a Kubernetes cluster");
+  cmd->add_option("-o,--output", opts->output, "Output format: text (default), json or yaml");
+  cmd->add_option("--cert-dir", opts->base.cert_dir, "The path where certificates are stored");
+  cmd->add_option("--kubeconfig-dir", opts->kubeconfig_dir,
+                  "The path where kubeconfig files are stored");
+  cmd->add_option("--config", opts->base.config_path, "Path to a kadm configuration file");
+  on_run(cmd, ctx, [opts] { return run_check(*opts); });
+});
+
+}  // namespace
+}  // namespace kadm::cli

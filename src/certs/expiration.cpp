@@ -1,0 +1,170 @@
+#include "certs/expiration.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "certs/cert_table.h"
+#include "certs/keys.h"
+#include "certs/phase.h"
+#include "certs/pki_state.h"
+#include "common/constants.h"
+#include "common/fs.h"
+#include "kubeconfig/kubeconfig_file.h"
+#include "kubeconfig/phase.h"
+
+namespace kadm::certs {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+stdfs::path cert_dir_of(const config::InitConfiguration& cfg) {
+  return cfg.cluster.certificates_dir.empty() ? stdfs::path(constants::kDefaultCertificatesDir)
+                                              : stdfs::path(cfg.cluster.certificates_dir);
+}
+
+bool ca_key_present(const stdfs::path& dir, std::string_view ca_name) {
+  const auto* def = find_cert(ca_name);
+  return def && fs::exists(dir / (std::string(def->base_name) + ".key")).value_or(false);
+}
+
+// One renewable item: a leaf certificate file or a kubeconfig file, signed by a CA.
+struct Renewable {
+  std::string name;
+  std::string ca_name;
+  stdfs::path cert_file;  // leaf .crt, or the kubeconfig file
+  std::string base_name;  // leaf base name; "" for kubeconfigs
+};
+
+std::vector<Renewable> renewables(const config::InitConfiguration& cfg,
+                                  const stdfs::path& kubeconfig_dir) {
+  std::vector<Renewable> out;
+  auto dir = cert_dir_of(cfg);
+  for (const auto* def : active_certs(cfg)) {
+    if (def->kind != CertKind::Leaf) continue;
+    out.push_back({std::string(def->name), std::string(def->ca_name),
+                   dir / (std::string(def->base_name) + ".crt"), std::string(def->base_name)});
+  }
+  for (const auto& def : kubeconfig::kubeconfig_table()) {
+    if (!def.renewable) continue;
+    out.push_back({std::string(def.file_name), "ca", kubeconfig_dir / def.file_name, ""});
+  }
+  std::ranges::sort(out, {}, &Renewable::name);
+  return out;
+}
+
+Result<UniqueX509> load_renewable_cert(const Renewable& r) {
+  auto text = KADM_TRY(fs::read_file(r.cert_file));
+  if (r.base_name.empty()) {
+    auto kc = KADM_TRY(kubeconfig::parse(text));
+    if (kc.client_cert_data.empty()) {
+      return fail(ErrorKind::Tls, r.cert_file.string() + " has no embedded client certificate");
+    }
+    return load_certificate(kc.client_cert_data);
+  }
+  return load_certificate(text);
+}
+
+Status renew_one(const Renewable& r, const config::InitConfiguration& cfg, plan::Effects& effects,
+                 TimePoint now) {
+  auto dir = cert_dir_of(cfg);
+  const auto* ca_def = find_cert(r.ca_name);
+  auto ca = KADM_TRY(load_ca_files(dir, ca_def->base_name));
+  if (!ca.key) {
+    spdlog::info("[renew] {} is signed by an external CA \"{}\"; it can't be renewed here", r.name,
+                 r.ca_name);
+    return {};
+  }
+  auto old = KADM_TRY(load_renewable_cert(r));
+  auto info = inspect(old.get());
+  CertRequest req{info.common_name, info.organizations, info.alt_names, info.usages};
+  auto key = KADM_TRY(generate_key(cfg.cluster.encryption_algorithm));
+  auto cert = KADM_TRY(sign_leaf(req, key.get(), ca.cert.get(), ca.key.get(),
+                                 leaf_signing_options(cfg, now, ca.cert.get())));
+  KeyPairFiles files{KADM_TRY(certificate_pem(cert.get())), KADM_TRY(private_key_pem(key.get()))};
+  if (r.base_name.empty()) {
+    auto text = KADM_TRY(fs::read_file(r.cert_file));
+    auto updated =
+        KADM_TRY(kubeconfig::replace_client_credentials(text, files.cert_pem, files.key_pem));
+    KADM_TRY(effects.apply(plan::WriteFile{r.cert_file, std::move(updated), 0600, true}));
+  } else {
+    std::vector<plan::Action> actions;
+    append_writes(actions, dir, r.base_name, files);
+    KADM_TRY(effects.apply_all(actions));
+  }
+  spdlog::info("[renew] certificate {} renewed", r.name);
+  return {};
+}
+
+}  // namespace
+
+std::vector<CertExpiry> check_expiration(const config::InitConfiguration& cfg,
+                                         const stdfs::path& kubeconfig_dir, TimePoint now) {
+  std::vector<CertExpiry> out;
+  auto dir = cert_dir_of(cfg);
+  for (const auto& r : renewables(cfg, kubeconfig_dir)) {
+    if (!fs::exists(r.cert_file).value_or(false)) continue;
+    CertExpiry e{r.name, false, false, {}, {}, r.ca_name, !ca_key_present(dir, r.ca_name)};
+    auto cert = load_renewable_cert(r);
+    if (!cert) {
+      e.missing = true;
+    } else {
+      e.expires = inspect(cert->get()).not_after;
+      e.residual = std::chrono::duration_cast<Duration>(e.expires - now);
+    }
+    out.push_back(std::move(e));
+  }
+  std::vector<CertExpiry> cas;
+  for (const auto* def : active_certs(cfg)) {
+    if (def->kind != CertKind::Ca) continue;
+    CertExpiry e{std::string(def->name), true, true, {}, {}, "", !ca_key_present(dir, def->name)};
+    auto text = fs::read_file(dir / (std::string(def->base_name) + ".crt"));
+    if (text) {
+      if (auto cert = load_certificate(*text)) {
+        e.missing = false;
+        e.expires = inspect(cert->get()).not_after;
+        e.residual = std::chrono::duration_cast<Duration>(e.expires - now);
+      }
+    }
+    cas.push_back(std::move(e));
+  }
+  std::ranges::sort(cas, {}, &CertExpiry::name);
+  out.insert(out.end(), std::make_move_iterator(cas.begin()), std::make_move_iterator(cas.end()));
+  return out;
+}
+
+std::vector<std::string> renewable_names(const config::InitConfiguration& cfg) {
+  std::vector<std::string> names;
+  for (const auto& r : renewables(cfg, constants::kKubernetesDir)) names.push_back(r.name);
+  return names;
+}
+
+Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
+             const stdfs::path& kubeconfig_dir, plan::Effects& effects, TimePoint now) {
+  auto items = renewables(cfg, kubeconfig_dir);
+  bool all = name_or_all == "all";
+  bool found = false;
+  for (const auto& r : items) {
+    if (!all && r.name != name_or_all) continue;
+    found = true;
+    if (all && !fs::exists(r.cert_file).value_or(false)) continue;
+    auto s = renew_one(r, cfg, effects, now);
+    if (!s) return fail_with(std::move(s), "failed to renew certificate " + r.name);
+  }
+  if (!found) {
+    std::vector<std::string> names;
+    for (const auto& r : items) names.push_back(r.name);
+    names.push_back("all");
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    return fail(ErrorKind::Validation,
+                "unknown certificate \"" + std::string(name_or_all) + "\"; use one of: " + list);
+  }
+  spdlog::info(
+      "\nDone renewing certificates. You must restart the kube-apiserver, "
+      "kube-controller-manager, kube-scheduler and etcd, so that they can use the new "
+      "certificates.");
+  return {};
+}
+
+}  // namespace kadm::certs

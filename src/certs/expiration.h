@@ -1,0 +1,42 @@
+#pragma once
+// `kadm certs check-expiration` and `kadm certs renew` (spec §1.5).
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "certs/x509.h"
+#include "common/duration.h"
+#include "common/error.h"
+#include "config/types.h"
+#include "plan/effects.h"
+
+namespace kadm::certs {
+
+struct CertExpiry {
+  std::string name;  // "apiserver", "admin.conf", "ca"
+  bool is_ca = false;
+  bool missing = false;  // file absent (expires/residual are then meaningless)
+  TimePoint expires;
+  Duration residual{};
+  std::string ca_name;  // "" for CAs
+  bool externally_managed = false;
+};
+
+// Leaves and kubeconfigs sorted by name, then the CAs sorted by name. Rows for files that do not
+// exist are left out (super-admin.conf, etcd with external etcd) except for CAs, reported missing.
+std::vector<CertExpiry> check_expiration(const config::InitConfiguration& cfg,
+                                         const std::filesystem::path& kubeconfig_dir,
+                                         TimePoint now = Clock::now());
+
+// Names accepted by renew(): leaves and kubeconfig files, sorted; plus "all".
+std::vector<std::string> renewable_names(const config::InitConfiguration& cfg);
+
+// Re-signs with the CA from disk keeping CN, O, SANs and EKU; new key, serial and validity.
+// Kubeconfig files keep everything but the embedded client certificate and key.
+Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
+             const std::filesystem::path& kubeconfig_dir, plan::Effects& effects,
+             TimePoint now = Clock::now());
+
+}  // namespace kadm::certs

@@ -1,0 +1,93 @@
+#include "certs/keys.h"
+
+#include <openssl/pem.h>
+
+#include <array>
+
+namespace kadm::certs {
+namespace {
+
+struct AlgorithmInfo {
+  config::EncryptionAlgorithm algorithm;
+  std::string_view name;
+  int rsa_bits;            // 0 for EC
+  std::string_view curve;  // "" for RSA
+};
+
+constexpr std::array kAlgorithms{
+    AlgorithmInfo{config::EncryptionAlgorithm::RSA2048, "RSA-2048", 2048, ""},
+    AlgorithmInfo{config::EncryptionAlgorithm::RSA3072, "RSA-3072", 3072, ""},
+    AlgorithmInfo{config::EncryptionAlgorithm::RSA4096, "RSA-4096", 4096, ""},
+    AlgorithmInfo{config::EncryptionAlgorithm::ECDSAP256, "ECDSA-P256", 0, "P-256"},
+    AlgorithmInfo{config::EncryptionAlgorithm::ECDSAP384, "ECDSA-P384", 0, "P-384"},
+};
+
+const AlgorithmInfo* find_algorithm(config::EncryptionAlgorithm a) {
+  for (const auto& info : kAlgorithms) {
+    if (info.algorithm == a) return &info;
+  }
+  return nullptr;
+}
+
+Status check_supported_type(EVP_PKEY* key) {
+  int id = EVP_PKEY_get_base_id(key);
+  if (id != EVP_PKEY_RSA && id != EVP_PKEY_EC) {
+    return fail(ErrorKind::Tls, "the private key is neither in RSA nor ECDSA format");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view algorithm_name(config::EncryptionAlgorithm algorithm) {
+  const auto* info = find_algorithm(algorithm);
+  return info ? info->name : "unknown";
+}
+
+Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm) {
+  const auto* info = find_algorithm(algorithm);
+  if (!info) return fail(ErrorKind::Validation, "cannot generate a key for an unknown algorithm");
+  EVP_PKEY* raw = nullptr;
+  if (info->rsa_bits > 0) {
+    raw = EVP_RSA_gen(static_cast<unsigned>(info->rsa_bits));
+  } else {
+    raw = EVP_EC_gen(std::string(info->curve).c_str());
+  }
+  if (!raw) return fail(openssl_error("generate " + std::string(info->name) + " key"));
+  return UniqueEvpPkey(raw);
+}
+
+Result<std::string> private_key_pem(EVP_PKEY* key) {
+  UniqueBio bio(BIO_new(BIO_s_mem()));
+  // The "traditional" writer gives PKCS#1 for RSA and SEC1 for EC, as kubeadm's files have.
+  if (!bio || PEM_write_bio_PrivateKey_traditional(bio.get(), key, nullptr, nullptr, 0, nullptr,
+                                                   nullptr) != 1) {
+    return fail(openssl_error("encode private key"));
+  }
+  return bio_contents(bio.get());
+}
+
+Result<std::string> public_key_pem(EVP_PKEY* key) {
+  UniqueBio bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PUBKEY(bio.get(), key) != 1) {
+    return fail(openssl_error("encode public key"));
+  }
+  return bio_contents(bio.get());
+}
+
+Result<UniqueEvpPkey> load_private_key(std::string_view pem) {
+  auto bio = memory_bio(pem);
+  UniqueEvpPkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return fail(openssl_error("no private key found in PEM data"));
+  KADM_TRY(check_supported_type(key.get()));
+  return key;
+}
+
+Result<UniqueEvpPkey> load_public_key(std::string_view pem) {
+  auto bio = memory_bio(pem);
+  UniqueEvpPkey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return fail(openssl_error("no public key found in PEM data"));
+  return key;
+}
+
+}  // namespace kadm::certs

@@ -1,0 +1,24 @@
+#pragma once
+// Private keys: generation per encryptionAlgorithm and the PEM forms kubeadm writes
+// (RSA → PKCS#1 "RSA PRIVATE KEY", ECDSA → SEC1 "EC PRIVATE KEY", public → PKIX "PUBLIC KEY").
+
+#include <string>
+#include <string_view>
+
+#include "certs/openssl_ptr.h"
+#include "common/error.h"
+#include "config/types.h"
+
+namespace kadm::certs {
+
+Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm);
+// "RSA-2048", "ECDSA-P256", ... (the configuration spelling).
+std::string_view algorithm_name(config::EncryptionAlgorithm algorithm);
+
+Result<std::string> private_key_pem(EVP_PKEY* key);
+Result<std::string> public_key_pem(EVP_PKEY* key);
+// Accepts RSA and ECDSA private keys in PKCS#1, SEC1 or PKCS#8 PEM; anything else is an error.
+Result<UniqueEvpPkey> load_private_key(std::string_view pem);
+Result<UniqueEvpPkey> load_public_key(std::string_view pem);
+
+}  // namespace kadm::certs
