@@ -1,0 +1,18 @@
+#pragma once
+// The one way every command turns its flags (and --config) into a resolved, defaulted and
+// validated configuration, using this host's name and advertise address for the defaults.
+
+#include "common/error.h"
+#include "config/init_flags.h"
+#include "config/join_flags.h"
+#include "config/types.h"
+
+namespace kadm::cli {
+
+Result<config::InitConfiguration> load_init_configuration(const config::InitFlags& flags);
+Result<config::JoinConfiguration> load_join_configuration(const config::JoinFlags& flags);
+
+// This host's name, lower-cased (the default node name).
+std::string host_name();
+
+}  // namespace kadm::cli
