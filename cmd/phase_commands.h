@@ -18,8 +18,9 @@ template <class Data>
 void add_phase_commands(CLI::App* command, const workflow::Workflow<Data>& wf, Context& ctx,
                         const std::function<void(CLI::App*)>& add_flags,
                         const std::function<Status(const std::string& filter)>& run) {
-  CLI::App* phase_root = command->add_subcommand("phase", "Use this command to invoke single phase of the " +
-                                                              command->get_name() + " workflow");
+  CLI::App* phase_root =
+      command->add_subcommand("phase", "Use this command to invoke single phase of the " +
+                                           command->get_name() + " workflow");
   phase_root->require_subcommand(1);
   std::vector<CLI::App*> apps(wf.flat().size(), nullptr);
   for (size_t i = 0; i < wf.flat().size(); ++i) {
@@ -34,7 +35,8 @@ void add_phase_commands(CLI::App* command, const workflow::Workflow<Data>& wf, C
     apps[i] = app;
     add_flags(app);
     // "certs all" stands for the parent's subtree; a parent's own subcommand runs its subtree too
-    // when it has work of its own or no "all" child (kubeadm: "kubeadm init phase etcd" prints help).
+    // when it has work of its own or no "all" child (kubeadm: "kubeadm init phase etcd" prints
+    // help).
     std::string filter = flat.full_name;
     if (phase.run_all_siblings && flat.parent >= 0) {
       filter = wf.flat()[static_cast<size_t>(flat.parent)].full_name;

@@ -15,7 +15,8 @@ Registrar::Registrar(int order, SetupFn setup) { table().emplace_back(order, std
 
 void setup_all(CLI::App& root, Context& ctx) {
   auto& t = table();
-  std::stable_sort(t.begin(), t.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(t.begin(), t.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [order, fn] : t) fn(root, ctx);
 }
 

@@ -251,14 +251,25 @@ Status run_cert_phase(std::string_view phase_name, const config::InitConfigurati
   return {};
 }
 
-Status run_all_certs(const config::InitConfiguration& cfg, PkiState& state,
-                     plan::Effects& effects) {
+Status begin_certs(const config::InitConfiguration& cfg, PkiState& state) {
   auto dir = cert_dir_of(cfg);
   spdlog::info("[certs] Using certificateDir folder \"{}\"", dir.string());
-  auto defs = active_certs(cfg);
-  state.pregenerate(keys_needed(defs, dir), cfg.cluster.encryption_algorithm);
-  for (const auto* def : defs) KADM_TRY(run_cert_phase(def->name, cfg, state, effects));
-  spdlog::info("[certs] Valid certificates and keys now exist in \"{}\"", dir.string());
+  // RSA key generation dominates this phase: start every missing key now, in parallel.
+  state.pregenerate(keys_needed(active_certs(cfg), dir), cfg.cluster.encryption_algorithm);
+  return {};
+}
+
+void end_certs(const config::InitConfiguration& cfg) {
+  spdlog::info("[certs] Valid certificates and keys now exist in \"{}\"",
+               cert_dir_of(cfg).string());
+}
+
+Status run_all_certs(const config::InitConfiguration& cfg, PkiState& state,
+                     plan::Effects& effects) {
+  KADM_TRY(begin_certs(cfg, state));
+  for (const auto* def : active_certs(cfg))
+    KADM_TRY(run_cert_phase(def->name, cfg, state, effects));
+  end_certs(cfg);
   return {};
 }
 

@@ -15,6 +15,9 @@ namespace kadm::certs {
 Status run_cert_phase(std::string_view phase_name, const config::InitConfiguration& cfg,
                       PkiState& state, plan::Effects& effects);
 // Every active row in order, with the header and footer lines.
+// Prints the phase header and starts generating every missing key in parallel.
+Status begin_certs(const config::InitConfiguration& cfg, PkiState& state);
+void end_certs(const config::InitConfiguration& cfg);
 Status run_all_certs(const config::InitConfiguration& cfg, PkiState& state, plan::Effects& effects);
 
 // The validity window of new certificates for this configuration.

@@ -32,13 +32,20 @@ Result<Duration> parse_duration(std::string_view text) {
     std::string_view unit = s.substr(0, j);
     s.remove_prefix(j);
     long double per_unit_ms;
-    if (unit == "h") per_unit_ms = 3600e3L;
-    else if (unit == "m") per_unit_ms = 60e3L;
-    else if (unit == "s") per_unit_ms = 1e3L;
-    else if (unit == "ms") per_unit_ms = 1.0L;
-    else if (unit == "us" || unit == "µs") per_unit_ms = 1e-3L;
-    else if (unit == "ns") per_unit_ms = 1e-6L;
-    else return bad();
+    if (unit == "h")
+      per_unit_ms = 3600e3L;
+    else if (unit == "m")
+      per_unit_ms = 60e3L;
+    else if (unit == "s")
+      per_unit_ms = 1e3L;
+    else if (unit == "ms")
+      per_unit_ms = 1.0L;
+    else if (unit == "us" || unit == "µs")
+      per_unit_ms = 1e-3L;
+    else if (unit == "ns")
+      per_unit_ms = 1e-6L;
+    else
+      return bad();
     long double value = std::strtold(number.c_str(), nullptr);
     total_ms += value * per_unit_ms;
   }

@@ -75,18 +75,18 @@ std::unexpected<Error> fail_with(R&& r, std::string context) {
 // KADM_TRY(expr): evaluates to the value of a Result, or returns its error from the caller.
 // (Each expansion gets its own variable name, so KADM_TRY calls can nest.)
 #define KADM_TRY(...) KADM_TRY_IMPL_(KADM_CONCAT_(kadm_try_, __COUNTER__), __VA_ARGS__)
-#define KADM_TRY_IMPL_(var, ...)                        \
-  ({                                                    \
-    auto var = (__VA_ARGS__);                           \
+#define KADM_TRY_IMPL_(var, ...)                              \
+  ({                                                          \
+    auto var = (__VA_ARGS__);                                 \
     if (!var) return std::unexpected(std::move(var).error()); \
-    std::move(var).value();                             \
+    std::move(var).value();                                   \
   })
 
 // KADM_TRY_CTX(expr, context): same, adding a context line to the error.
 #define KADM_TRY_CTX(expr, ctx) KADM_TRY_CTX_IMPL_(KADM_CONCAT_(kadm_try_, __COUNTER__), expr, ctx)
-#define KADM_TRY_CTX_IMPL_(var, expr, ctx)                                    \
-  ({                                                                          \
-    auto var = (expr);                                                        \
+#define KADM_TRY_CTX_IMPL_(var, expr, ctx)                                      \
+  ({                                                                            \
+    auto var = (expr);                                                          \
     if (!var) return std::unexpected(std::move(var).error().with_context(ctx)); \
-    std::move(var).value();                                                   \
+    std::move(var).value();                                                     \
   })

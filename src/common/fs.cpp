@@ -107,7 +107,7 @@ Result<std::string> read_file(const stdfs::path& path) {
 }
 
 Result<bool> exists(const stdfs::path& path) {
-  struct stat st{};
+  struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) return true;
   if (errno == ENOENT || errno == ENOTDIR) return false;
   return std::unexpected(io_error("stat", path, errno));
@@ -115,7 +115,7 @@ Result<bool> exists(const stdfs::path& path) {
 
 Status make_dirs(const stdfs::path& path, mode_t mode) {
   if (path.empty()) return {};
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return {};
     return std::unexpected(Error(ErrorKind::Io, path.string() + " exists and is not a directory"));
@@ -159,7 +159,7 @@ Result<bool> dir_is_empty(const stdfs::path& dir) {
 }
 
 Result<mode_t> file_mode(const stdfs::path& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::unexpected(io_error("stat", path, errno));
   return st.st_mode & 07777;
 }
@@ -167,7 +167,7 @@ Result<mode_t> file_mode(const stdfs::path& path) {
 Status check_writable_dir(const stdfs::path& dir) {
   stdfs::path p = dir;
   while (!p.empty()) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(p.c_str(), &st) == 0) {
       if (!S_ISDIR(st.st_mode)) {
         return std::unexpected(Error(ErrorKind::Io, p.string() + " is not a directory"));

@@ -44,8 +44,7 @@ void init(const Options& options) {
   };
   auto below = std::make_shared<BelowWarn>(human);
   below->set_pattern("%v");
-  auto logger = std::make_shared<spdlog::logger>(
-      "kadm", spdlog::sinks_init_list{below, problems});
+  auto logger = std::make_shared<spdlog::logger>("kadm", spdlog::sinks_init_list{below, problems});
   logger->set_level(level_for(options.verbosity));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);

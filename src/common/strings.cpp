@@ -89,8 +89,10 @@ std::string base64url_encode_nopad(std::string_view data) {
   std::string s = base64_encode(data);
   while (!s.empty() && s.back() == '=') s.pop_back();
   for (char& c : s) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
   }
   return s;
 }

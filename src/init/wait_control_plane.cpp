@@ -98,7 +98,8 @@ Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const Wait
   auto deadline = std::chrono::steady_clock::now() + options.timeout;
   std::vector<std::future<Outcome>> polls;
   for (const auto& ep : endpoints) {
-    polls.push_back(std::async(std::launch::async, poll, std::cref(ep), std::cref(options), deadline));
+    polls.push_back(
+        std::async(std::launch::async, poll, std::cref(ep), std::cref(options), deadline));
   }
   std::vector<std::string> unhealthy;
   for (size_t i = 0; i < endpoints.size(); ++i) {

@@ -193,8 +193,8 @@ Status run_kubeconfig_phase(std::string_view name, const config::InitConfigurati
   return {};
 }
 
-Status run_all_kubeconfigs(const config::InitConfiguration& cfg, const stdfs::path& kubeconfig_dir,
-                           certs::PkiState& state, plan::Effects& effects) {
+Status begin_kubeconfigs(const config::InitConfiguration& cfg, const stdfs::path& kubeconfig_dir,
+                         certs::PkiState& state) {
   spdlog::info("[kubeconfig] Using kubeconfig folder \"{}\"", kubeconfig_dir.string());
   auto rules = certs::rules_for(cfg.cluster);
   std::vector<std::string> ids;
@@ -204,6 +204,12 @@ Status run_all_kubeconfigs(const config::InitConfiguration& cfg, const stdfs::pa
     }
   }
   state.pregenerate(ids, cfg.cluster.encryption_algorithm);
+  return {};
+}
+
+Status run_all_kubeconfigs(const config::InitConfiguration& cfg, const stdfs::path& kubeconfig_dir,
+                           certs::PkiState& state, plan::Effects& effects) {
+  KADM_TRY(begin_kubeconfigs(cfg, kubeconfig_dir, state));
   for (const auto& def : kubeconfig_table()) {
     KADM_TRY(run_kubeconfig_phase(def.name, cfg, kubeconfig_dir, state, effects));
   }

@@ -40,6 +40,9 @@ Result<std::string> local_api_url(const config::InitConfiguration& cfg);
 Status run_kubeconfig_phase(std::string_view name, const config::InitConfiguration& cfg,
                             const std::filesystem::path& kubeconfig_dir, certs::PkiState& state,
                             plan::Effects& effects);
+// Prints the phase header and starts generating the missing client keys in parallel.
+Status begin_kubeconfigs(const config::InitConfiguration& cfg,
+                         const std::filesystem::path& kubeconfig_dir, certs::PkiState& state);
 Status run_all_kubeconfigs(const config::InitConfiguration& cfg,
                            const std::filesystem::path& kubeconfig_dir, certs::PkiState& state,
                            plan::Effects& effects);

@@ -1,8 +1,8 @@
 #include <fcntl.h>
-#include <cstring>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cstring>
 
 #include <array>
 #include <cstdio>

@@ -20,7 +20,7 @@ struct Phase {
   // Makes this (childless) phase an "all" entry: selecting it selects its parent's subtree.
   bool run_all_siblings = false;
   std::vector<Phase> children;
-  std::function<Status(Data&)> run;         // may be empty for pure grouping phases
+  std::function<Status(Data&)> run;           // may be empty for pure grouping phases
   std::function<Result<bool>(Data&)> run_if;  // empty = always
 };
 

@@ -99,7 +99,8 @@ class Workflow {
           m_flat.push_back(f);
           m_ptrs.push_back(&p);
           int me = static_cast<int>(m_flat.size()) - 1;
-          for (const auto& c : p.children) visit(c, m_flat[static_cast<size_t>(me)].full_name, depth + 1, me);
+          for (const auto& c : p.children)
+            visit(c, m_flat[static_cast<size_t>(me)].full_name, depth + 1, me);
         };
     for (const auto& p : m_phases) visit(p, "", 0, -1);
   }

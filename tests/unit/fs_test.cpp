@@ -18,7 +18,10 @@ TEST(AtomicWrite, CreatesWithExactModeAndContent) {
   EXPECT_EQ(*fs::file_mode(path), 0644u);
   // No temp files are left behind.
   int n = 0;
-  for (auto& e : std::filesystem::directory_iterator(path.parent_path())) { (void)e; ++n; }
+  for (auto& e : std::filesystem::directory_iterator(path.parent_path())) {
+    (void)e;
+    ++n;
+  }
   EXPECT_EQ(n, 1);
 }
 

@@ -35,10 +35,8 @@ Phase<Data> group(const std::string& name, std::vector<Phase<Data>> children, bo
 }
 
 std::vector<Phase<Data>> tree() {
-  return {leaf("preflight"),
-          group("certs", {leaf("ca"), leaf("apiserver"), leaf("sa")}, true),
-          group("kubeconfig", {leaf("admin"), leaf("kubelet")}, true),
-          leaf("show-join-command")};
+  return {leaf("preflight"), group("certs", {leaf("ca"), leaf("apiserver"), leaf("sa")}, true),
+          group("kubeconfig", {leaf("admin"), leaf("kubelet")}, true), leaf("show-join-command")};
 }
 
 std::vector<std::string> run(const SelectOptions& o) {
@@ -66,13 +64,20 @@ TEST_P(WorkflowSelection, RunsExactlyTheSelectedPhases) {
 INSTANTIATE_TEST_SUITE_P(
     Table, WorkflowSelection,
     ::testing::Values(
-        SelectCase{"everything", {}, {"preflight", "ca", "apiserver", "sa", "admin", "kubelet", "show-join-command"}},
+        SelectCase{"everything",
+                   {},
+                   {"preflight", "ca", "apiserver", "sa", "admin", "kubelet", "show-join-command"}},
         SelectCase{"filter_subtree", {{"certs"}, {}}, {"ca", "apiserver", "sa"}},
         SelectCase{"filter_leaf", {{"certs/apiserver"}, {}}, {"apiserver"}},
         SelectCase{"filter_all_entry", {{"certs/all"}, {}}, {"ca", "apiserver", "sa"}},
-        SelectCase{"two_filters", {{"kubeconfig", "preflight"}, {}}, {"preflight", "admin", "kubelet"}},
-        SelectCase{"skip_subtree", {{}, {"certs"}}, {"preflight", "admin", "kubelet", "show-join-command"}},
-        SelectCase{"skip_leaf", {{}, {"certs/sa", "preflight"}}, {"ca", "apiserver", "admin", "kubelet", "show-join-command"}},
+        SelectCase{
+            "two_filters", {{"kubeconfig", "preflight"}, {}}, {"preflight", "admin", "kubelet"}},
+        SelectCase{"skip_subtree",
+                   {{}, {"certs"}},
+                   {"preflight", "admin", "kubelet", "show-join-command"}},
+        SelectCase{"skip_leaf",
+                   {{}, {"certs/sa", "preflight"}},
+                   {"ca", "apiserver", "admin", "kubelet", "show-join-command"}},
         SelectCase{"skip_wins_over_filter", {{"certs"}, {"certs/ca"}}, {"apiserver", "sa"}},
         SelectCase{"skip_parent_of_filter", {{"certs/ca"}, {"certs"}}, {}},
         SelectCase{"upper_case_names", {{"CERTS/CA"}, {}}, {"ca"}}),
@@ -105,7 +110,8 @@ TEST(Workflow, RunIfCanSkipAPhase) {
   phases[0].run_if = [](Data&) -> Result<bool> { return false; };
   Workflow<Data> wf(std::move(phases));
   Data d;
-  ASSERT_TRUE(wf.run({{"preflight", "show-join-command"}, {}}, [&]() -> Result<Data*> { return &d; }));
+  ASSERT_TRUE(
+      wf.run({{"preflight", "show-join-command"}, {}}, [&]() -> Result<Data*> { return &d; }));
   EXPECT_EQ(d.ran, std::vector<std::string>{"show-join-command"});
 }
 
@@ -113,7 +119,10 @@ TEST(Workflow, DataIsNotBuiltWhenNothingRuns) {
   Workflow<Data> wf(tree());
   bool built = false;
   Data d;
-  ASSERT_TRUE(wf.run({{"certs"}, {"certs"}}, [&]() -> Result<Data*> { built = true; return &d; }));
+  ASSERT_TRUE(wf.run({{"certs"}, {"certs"}}, [&]() -> Result<Data*> {
+    built = true;
+    return &d;
+  }));
   EXPECT_FALSE(built);
 }
 

@@ -1,0 +1,85 @@
+// `kadm init` and `kadm init phase ...`: flags → configuration → the init workflow.
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+
+#include "config/version.h"
+#include "config_source.h"
+#include "host/linux_host.h"
+#include "init/init_phases.h"
+#include "init_flags_cli.h"
+#include "phase_commands.h"
+#include "registry.h"
+
+namespace kadm::cli {
+namespace {
+
+struct InitCommandState {
+  config::InitFlags flags;
+  std::string kubeconfig_dir = "/etc/kubernetes";
+};
+
+const workflow::Workflow<init::InitData>& init_workflow() {
+  static const workflow::Workflow<init::InitData> wf(init::init_phases());
+  return wf;
+}
+
+Result<std::unique_ptr<init::InitData>> make_init_data(const InitCommandState& st) {
+  auto data = std::make_unique<init::InitData>();
+  data->cfg = KADM_TRY(load_init_configuration(st.flags));
+  data->version = KADM_TRY(config::parse_kube_version(data->cfg.cluster.kubernetes_version));
+  auto& o = data->options;
+  o.dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;
+  o.upload_certs = st.flags.upload_certs.value_or(false);
+  o.skip_token_print = st.flags.skip_token_print.value_or(false);
+  o.skip_certificate_key_print = st.flags.skip_certificate_key_print.value_or(false);
+  o.ignore_preflight_errors = st.flags.ignore_preflight_errors.value_or(std::vector<std::string>{});
+  o.kubeconfig_dir = st.kubeconfig_dir;
+  if (o.dry_run) {
+    data->effects = std::make_unique<plan::DryRunEffects>();
+  } else {
+    data->effects = std::make_unique<plan::RealEffects>();
+  }
+  data->host = std::make_unique<host::LinuxHost>();
+  data->out = &std::cout;
+  return data;
+}
+
+Status run_init(const InitCommandState& st, const std::string& filter) {
+  const auto& wf = init_workflow();
+  workflow::SelectOptions sel;
+  if (!filter.empty()) sel.filter = {filter};
+  sel.skip = st.flags.skip_phases.value_or(std::vector<std::string>{});
+  // Phase names are checked before anything is loaded, so a typo fails fast.
+  KADM_TRY(wf.select(sel));
+  auto data = KADM_TRY(make_init_data(st));
+  // --skip-phases wins; the config's skipPhases apply when the flag is absent (as in kubeadm).
+  if (!st.flags.skip_phases) sel.skip = data->cfg.skip_phases;
+  if (filter.empty()) spdlog::info("[init] Using Kubernetes version: {}", data->version.str());
+  return wf.run(sel, [&]() -> Result<init::InitData*> { return data.get(); });
+}
+
+void add_command_flags(CLI::App* app, InitCommandState& st) {
+  add_init_flags(app, st.flags);
+  app->add_option("--kubeconfig-dir", st.kubeconfig_dir,
+                  "The path where to save the kubeconfig files and the manifests folder")
+      ->default_str("/etc/kubernetes");
+}
+
+const Registrar reg(10, [](CLI::App& root, Context& ctx) {
+  auto st = std::make_shared<InitCommandState>();
+  auto* cmd = root.add_subcommand(
+      "init", "Run this command in order to set up the Kubernetes control plane");
+  add_command_flags(cmd, *st);
+  cmd->footer("The \"init\" command executes the following phases:\n```\n" +
+              init_workflow().help_tree() + "```");
+  add_phase_commands<init::InitData>(
+      cmd, init_workflow(), ctx, [st](CLI::App* app) { add_command_flags(app, *st); },
+      [st](const std::string& filter) { return run_init(*st, filter); });
+  on_run(cmd, ctx, [st] { return run_init(*st, ""); });
+});
+
+}  // namespace
+}  // namespace kadm::cli
