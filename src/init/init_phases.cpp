@@ -105,6 +105,10 @@ Phase control_plane_phase() {
   Phase p;
   p.name = "control-plane";
   p.short_help = "Generate all static Pod manifest files necessary to establish the control plane";
+  p.run = [](InitData& d) -> Status {
+    spdlog::info("[control-plane] Using manifest folder \"{}\"", d.manifests_dir().string());
+    return {};
+  };
   p.children.push_back(all_entry("Generate all static Pod manifest files"));
   struct Component {
     const char* phase;

@@ -43,7 +43,10 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
                 "unknown control-plane component \"" + std::string(component) +
                     "\": use kube-apiserver, kube-controller-manager or kube-scheduler");
   }
-  spdlog::info("[control-plane] Using manifest folder \"{}\"", manifests_dir.string());
+  // A single component is written by a sub-phase whose parent already printed the folder.
+  if (component.empty()) {
+    spdlog::info("[control-plane] Using manifest folder \"{}\"", manifests_dir.string());
+  }
   KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
   for (const auto& c : kControlPlane) {
     if (!component.empty() && c.name != component) continue;
