@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "certs/pin.h"
-#include "default_init_config.h"
+#include "parent_command.h"
 #include "registry.h"
 
 namespace kadm::cli {

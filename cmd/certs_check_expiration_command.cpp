@@ -5,32 +5,30 @@
 #include <iostream>
 
 #include "certs/expiration.h"
+#include "certs_flags.h"
 #include "common/constants.h"
 #include "common/duration.h"
-#include "default_init_config.h"
+#include "common/time_format.h"
+#include "config_source.h"
+#include "parent_command.h"
 #include "registry.h"
 
 namespace kadm::cli {
 namespace {
 
 struct CheckOptions {
-  BaseConfigFlags base;
+  config::InitFlags base;
   std::string kubeconfig_dir = std::string(constants::kKubernetesDir);
   std::string output;
 };
 
-enum class TimeFormat { Rfc3339, Human };
-
-std::string format_time(certs::TimePoint t, TimeFormat format) {
+// "Jan 02, 2006 15:04 UTC", the layout of kubeadm's expiration table.
+std::string human_time(certs::TimePoint t) {
   std::time_t tt = certs::Clock::to_time_t(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[64] = {};
-  if (format == TimeFormat::Rfc3339) {
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  } else {
-    std::strftime(buf, sizeof buf, "%b %d, %Y %H:%M UTC", &tm);
-  }
+  std::strftime(buf, sizeof buf, "%b %d, %Y %H:%M UTC", &tm);
   return buf;
 }
 
@@ -55,7 +53,7 @@ nlohmann::ordered_json to_json(const std::vector<certs::CertExpiry>& rows) {
   auto item = [](const certs::CertExpiry& e) {
     nlohmann::ordered_json j;
     j["name"] = e.name;
-    j["expirationDate"] = e.missing ? "" : format_time(e.expires, TimeFormat::Rfc3339);
+    j["expirationDate"] = e.missing ? "" : format_rfc3339_utc(e.expires);
     j["residualTime"] = std::chrono::duration_cast<std::chrono::nanoseconds>(e.residual).count();
     if (!e.is_ca) j["certificateAuthority"] = e.ca_name;
     j["externallyManaged"] = e.externally_managed;
@@ -92,7 +90,7 @@ void emit_yaml(YAML::Emitter& y, const nlohmann::ordered_json& j) {
 }
 
 Status run_check(const CheckOptions& o) {
-  auto cfg = KADM_TRY(default_init_configuration(o.base));
+  auto cfg = KADM_TRY(load_init_configuration(o.base));
   auto rows = certs::check_expiration(cfg, o.kubeconfig_dir);
   if (o.output == "json") {
     std::cout << to_json(rows).dump(4) << "\n";
@@ -110,7 +108,7 @@ Status run_check(const CheckOptions& o) {
   }
   auto yes_no = [](bool b) { return std::string(b ? "yes" : "no"); };
   auto expires = [](const certs::CertExpiry& e) {
-    return e.missing ? std::string("<missing>") : format_time(e.expires, TimeFormat::Human);
+    return e.missing ? std::string("<missing>") : human_time(e.expires);
   };
   std::vector<std::vector<std::string>> leaves{
       {"CERTIFICATE", "EXPIRES", "RESIDUAL TIME", "CERTIFICATE AUTHORITY", "EXTERNALLY MANAGED"}};
@@ -137,10 +135,7 @@ const Registrar reg(322, [](CLI::App& root, Context& ctx) {
   auto* cmd = certs->add_subcommand("check-expiration",
                                     "Check certificates expiration for a Kubernetes cluster");
   cmd->add_option("-o,--output", opts->output, "Output format: text (default), json or yaml");
-  cmd->add_option("--cert-dir", opts->base.cert_dir, "The path where certificates are stored");
-  cmd->add_option("--kubeconfig-dir", opts->kubeconfig_dir,
-                  "The path where kubeconfig files are stored");
-  cmd->add_option("--config", opts->base.config_path, "Path to a kadm configuration file");
+  add_pki_location_flags(cmd, opts->base, opts->kubeconfig_dir);
   on_run(cmd, ctx, [opts] { return run_check(*opts); });
 });
 

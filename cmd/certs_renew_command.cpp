@@ -1,6 +1,8 @@
 #include "certs/expiration.h"
+#include "certs_flags.h"
 #include "common/constants.h"
-#include "default_init_config.h"
+#include "config_source.h"
+#include "parent_command.h"
 #include "plan/effects.h"
 #include "registry.h"
 
@@ -8,13 +10,13 @@ namespace kadm::cli {
 namespace {
 
 struct RenewOptions {
-  BaseConfigFlags base;
+  config::InitFlags base;
   std::string kubeconfig_dir = std::string(constants::kKubernetesDir);
   std::string name;
 };
 
 Status run_renew(const RenewOptions& o) {
-  auto cfg = KADM_TRY(default_init_configuration(o.base));
+  auto cfg = KADM_TRY(load_init_configuration(o.base));
   plan::RealEffects effects;
   return certs::renew(o.name, cfg, o.kubeconfig_dir, effects);
 }
@@ -31,10 +33,7 @@ const Registrar reg(321, [](CLI::App& root, Context& ctx) {
                   "controller-manager.conf, etcd-healthcheck-client, etcd-peer, etcd-server, "
                   "front-proxy-client, scheduler.conf, super-admin.conf or all")
       ->required();
-  cmd->add_option("--cert-dir", opts->base.cert_dir, "The path where certificates are stored");
-  cmd->add_option("--kubeconfig-dir", opts->kubeconfig_dir,
-                  "The path where kubeconfig files are stored");
-  cmd->add_option("--config", opts->base.config_path, "Path to a kadm configuration file");
+  add_pki_location_flags(cmd, opts->base, opts->kubeconfig_dir);
   on_run(cmd, ctx, [opts] { return run_renew(*opts); });
 });
 

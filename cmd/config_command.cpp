@@ -10,18 +10,11 @@
 #include "config/load.h"
 #include "config/print.h"
 #include "config/validate.h"
+#include "parent_command.h"
 #include "registry.h"
 
 namespace kadm::cli {
 namespace {
-
-CLI::App* config_parent(CLI::App& root) {
-  auto found = root.get_subcommands([](CLI::App* a) { return a->get_name() == "config"; });
-  if (!found.empty()) return found.front();
-  auto* cmd = root.add_subcommand("config", "Manage configuration for a kadm cluster");
-  cmd->require_subcommand(1);
-  return cmd;
-}
 
 void print_warnings(const config::LoadedConfig& loaded) {
   for (const auto& w : loaded.warnings) std::cerr << "W " << w << "\n";
@@ -100,7 +93,7 @@ Status run_migrate(const MigrateOptions& o) {
 }
 
 const Registrar reg(500, [](CLI::App& root, Context& ctx) {
-  auto* parent = config_parent(root);
+  auto* parent = parent_command(root, "config", "Manage configuration for a kadm cluster");
 
   auto* print = parent->add_subcommand("print", "Print configuration");
   print->require_subcommand(1);

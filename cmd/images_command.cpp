@@ -1,73 +1,28 @@
 // kadm config images list|pull (spec §10.1).
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "config_source.h"
+#include "flag_binders.h"
 #include "manifests/images.h"
 #include "manifests/yaml_emit.h"
+#include "parent_command.h"
 #include "plan/effects.h"
 #include "registry.h"
 
 namespace kadm::cli {
 namespace {
 
-// TODO(lead): replace with the config loader's defaults (config::default_init_configuration) and
-// stable-1 resolution; until then kadm's newest supported release is the default version.
-constexpr std::string_view kFallbackKubernetesVersion = "v1.37.2";
-constexpr std::string_view kDefaultCRISocket = "unix:///var/run/containerd/containerd.sock";
-
 struct ImagesOptions {
-  std::string kubernetes_version;
-  std::string image_repository;
-  std::string config_file;
+  config::InitFlags flags;  // --config, --kubernetes-version, --image-repository, --cri-socket
   std::string output = "text";
-  std::string cri_socket;
 };
 
-// TODO(lead): replace with config::load_init_configuration(); reads only the image-related
-// ClusterConfiguration fields.
-Result<config::InitConfiguration> image_config(const ImagesOptions& o) {
-  config::InitConfiguration cfg;
-  cfg.cluster.kubernetes_version = std::string(kFallbackKubernetesVersion);
-  cfg.cluster.etcd.local = config::LocalEtcd{};
-  if (!o.config_file.empty()) {
-    try {
-      for (const auto& doc : YAML::LoadAllFromFile(o.config_file)) {
-        if (!doc.IsMap() || doc["kind"].as<std::string>("") != "ClusterConfiguration") continue;
-        auto& c = cfg.cluster;
-        c.kubernetes_version = doc["kubernetesVersion"].as<std::string>(c.kubernetes_version);
-        c.image_repository = doc["imageRepository"].as<std::string>("");
-        if (const auto dns = doc["dns"]; dns.IsMap()) {
-          c.dns.image_repository = dns["imageRepository"].as<std::string>("");
-          c.dns.image_tag = dns["imageTag"].as<std::string>("");
-          c.dns.disabled = dns["disabled"].as<bool>(false);
-        }
-        if (const auto proxy = doc["proxy"]; proxy.IsMap()) {
-          c.proxy.disabled = proxy["disabled"].as<bool>(false);
-        }
-        if (const auto etcd = doc["etcd"]; etcd.IsMap() && etcd["external"].IsMap()) {
-          c.etcd.local.reset();
-          c.etcd.external = config::ExternalEtcd{};
-        } else if (etcd.IsMap() && etcd["local"].IsMap()) {
-          c.etcd.local->image_repository = etcd["local"]["imageRepository"].as<std::string>("");
-          c.etcd.local->image_tag = etcd["local"]["imageTag"].as<std::string>("");
-        }
-      }
-    } catch (const YAML::Exception& e) {
-      return fail(ErrorKind::Validation,
-                  "cannot read configuration " + o.config_file + ": " + e.what());
-    }
-  }
-  if (!o.kubernetes_version.empty()) cfg.cluster.kubernetes_version = o.kubernetes_version;
-  if (!o.image_repository.empty()) cfg.cluster.image_repository = o.image_repository;
-  return cfg;
-}
-
 Status run_list(const ImagesOptions& o) {
-  const auto cfg = KADM_TRY(image_config(o));
+  const auto cfg = KADM_TRY(load_init_configuration(o.flags));
   const auto list = KADM_TRY(manifests::images(cfg));
   if (o.output == "text") {
     for (const auto& i : list) std::cout << i << "\n";
@@ -108,9 +63,9 @@ bool on_path(std::string_view tool) {
 }
 
 Status run_pull(const ImagesOptions& o) {
-  const auto cfg = KADM_TRY(image_config(o));
+  const auto cfg = KADM_TRY(load_init_configuration(o.flags));
   const auto list = KADM_TRY(manifests::images(cfg));
-  const std::string socket = o.cri_socket.empty() ? std::string(kDefaultCRISocket) : o.cri_socket;
+  const std::string& socket = cfg.node_registration.cri_socket;
   std::vector<std::string> base;
   if (on_path("crictl")) {
     base = {"crictl", "--runtime-endpoint", socket, "pull"};
@@ -133,20 +88,15 @@ Status run_pull(const ImagesOptions& o) {
 }
 
 void add_common(CLI::App* cmd, ImagesOptions& o) {
-  cmd->add_option("--kubernetes-version", o.kubernetes_version,
-                  "Choose a specific Kubernetes version for the control plane");
-  cmd->add_option("--image-repository", o.image_repository,
-                  "Choose a container registry to pull control plane images from");
-  cmd->add_option("--config", o.config_file, "Path to a kadm configuration file");
+  bind_text(cmd, "--config", o.flags.config_path, "Path to a kadm configuration file");
+  bind_text(cmd, "--kubernetes-version", o.flags.kubernetes_version,
+            "Choose a specific Kubernetes version for the control plane");
+  bind_text(cmd, "--image-repository", o.flags.image_repository,
+            "Choose a container registry to pull control plane images from");
 }
 
 const Registrar reg(600, [](CLI::App& root, Context& ctx) {
-  // Another command file may have created `config` already (CLI11 2.1 has no
-  // get_subcommand_no_throw).
-  auto found = root.get_subcommands([](CLI::App* a) { return a->get_name() == "config"; });
-  CLI::App* config = found.empty()
-                         ? root.add_subcommand("config", "Manage configuration for a kadm cluster")
-                         : found.front();
+  auto* config = parent_command(root, "config", "Manage configuration for a kadm cluster");
   auto* images = config->add_subcommand("images", "Interact with container images used by kadm");
   images->require_subcommand(1);
 
@@ -159,7 +109,7 @@ const Registrar reg(600, [](CLI::App& root, Context& ctx) {
   auto pull_opts = std::make_shared<ImagesOptions>();
   auto* pull = images->add_subcommand("pull", "Pull images used by kadm");
   add_common(pull, *pull_opts);
-  pull->add_option("--cri-socket", pull_opts->cri_socket, "Path to the CRI socket to connect");
+  bind_text(pull, "--cri-socket", pull_opts->flags.cri_socket, "Path to the CRI socket to connect");
   on_run(pull, ctx, [pull_opts] { return run_pull(*pull_opts); });
 });
 

@@ -2,7 +2,8 @@
 #include <iostream>
 #include <memory>
 
-#include "common/constants.h"
+#include "config_source.h"
+#include "flag_binders.h"
 #include "host/linux_host.h"
 #include "plan/effects.h"
 #include "preflight/preflight.h"
@@ -13,46 +14,24 @@ namespace {
 
 struct PreflightFlags {
   bool fix = false;
-  bool dry_run = false;
+  bool dry_run = false;  // of --fix, not of the configuration
   bool join = false;
   std::string root = "/";
-  std::vector<std::string> ignore;
   std::string output = "text";
-  std::string node_name;
-  std::string kubernetes_version;
-  std::string cri_socket;
-  std::string pod_network_cidr;
-  std::string service_cidr;
+  // Flags both sets share (--config, --node-name, --cri-socket, --ignore-preflight-errors) are
+  // bound here and copied into `join_flags` for --join.
+  config::InitFlags init;
+  config::JoinFlags join_flags;
 };
 
-// ---- TEMPORARY: default configuration until the config loader lands (the lead replaces this
-// with config::load + defaults). Only the fields preflight reads are filled in.
-config::InitConfiguration preflight_default_init_config(const PreflightFlags& f) {
-  config::InitConfiguration cfg;
-  cfg.cluster.kubernetes_version = f.kubernetes_version.empty()
-                                       ? preflight::newest_supported_version().str()
-                                       : f.kubernetes_version;
-  cfg.cluster.networking.service_subnet =
-      f.service_cidr.empty() ? std::string(constants::kDefaultServiceSubnet) : f.service_cidr;
-  cfg.cluster.networking.pod_subnet = f.pod_network_cidr;
-  cfg.cluster.networking.dns_domain = std::string(constants::kDefaultDNSDomain);
-  cfg.cluster.etcd.local = config::LocalEtcd{};
-  cfg.cluster.etcd.local->data_dir = std::string(constants::kDefaultEtcdDataDir);
-  cfg.cluster.certificates_dir = std::string(constants::kDefaultCertificatesDir);
-  cfg.local_api_endpoint.bind_port = constants::kAPIServerPort;
-  cfg.node_registration.name = f.node_name;
-  cfg.node_registration.cri_socket = f.cri_socket;
-  return cfg;
+config::JoinFlags join_flags_of(const PreflightFlags& f) {
+  config::JoinFlags j = f.join_flags;
+  j.config_path = f.init.config_path;
+  j.node_name = f.init.node_name;
+  j.cri_socket = f.init.cri_socket;
+  j.ignore_preflight_errors = f.init.ignore_preflight_errors;
+  return j;
 }
-
-config::JoinConfiguration preflight_default_join_config(const PreflightFlags& f) {
-  config::JoinConfiguration cfg;
-  cfg.ca_cert_path = std::string(constants::kDefaultCertificatesDir) + "/ca.crt";
-  cfg.node_registration.name = f.node_name;
-  cfg.node_registration.cri_socket = f.cri_socket;
-  return cfg;
-}
-// ---- end TEMPORARY
 
 Status run_preflight(const PreflightFlags& f) {
   if (f.output != "text" && f.output != "json" && f.output != "yaml") {
@@ -77,19 +56,18 @@ Status run_preflight(const PreflightFlags& f) {
   }
 
   preflight::PreflightOptions options;
-  options.ignore_errors = f.ignore;
   options.fix = f.fix;
   options.out = &human;
   preflight::Outcome outcome;
   if (f.join) {
-    if (!f.kubernetes_version.empty()) {
-      auto v = config::parse_kube_version(f.kubernetes_version);
-      if (!v) return std::unexpected(v.error());
-      options.target = *v;
+    if (f.init.kubernetes_version) {
+      options.target = KADM_TRY(config::parse_kube_version(*f.init.kubernetes_version));
     }
-    outcome = preflight::preflight_join(preflight_default_join_config(f), host, *effects, options);
+    const auto cfg = KADM_TRY(load_join_configuration(join_flags_of(f)));
+    outcome = preflight::preflight_join(cfg, host, *effects, options);
   } else {
-    outcome = preflight::preflight_init(preflight_default_init_config(f), host, *effects, options);
+    const auto cfg = KADM_TRY(load_init_configuration(f.init));
+    outcome = preflight::preflight_init(cfg, host, *effects, options);
   }
   if (machine && !outcome.report.results.empty()) {
     std::cout << (f.output == "json" ? preflight::report_json(outcome.report)
@@ -110,19 +88,36 @@ const Registrar reg(150, [](CLI::App& root, Context& ctx) {
   cmd->add_flag("--join", flags->join, "Run the checks of join instead of init");
   cmd->add_option("--root", flags->root,
                   "Read /proc, /sys and /etc below this directory (and fix files there)");
-  cmd->add_option("--ignore-preflight-errors", flags->ignore,
-                  "A list of checks whose errors will be shown as warnings. Example: "
-                  "'IsPrivilegedUser,Swap'. Value 'all' ignores errors from all checks.")
-      ->delimiter(',');
   cmd->add_option("-o,--output", flags->output, "Output format: text, json or yaml");
-  cmd->add_option("--node-name", flags->node_name, "Specify the node name");
-  cmd->add_option("--kubernetes-version", flags->kubernetes_version,
-                  "Choose a specific Kubernetes version for the checks");
-  cmd->add_option("--cri-socket", flags->cri_socket, "Path to the CRI socket to connect");
-  cmd->add_option("--pod-network-cidr", flags->pod_network_cidr,
-                  "Specify range of IP addresses for the pod network");
-  cmd->add_option("--service-cidr", flags->service_cidr,
-                  "Use alternative range of IP address for service VIPs");
+  auto& init = flags->init;
+  bind_text(cmd, "--config", init.config_path,
+            "Path to a kadm configuration file (an InitConfiguration, or a JoinConfiguration "
+            "with --join)");
+  bind_list(cmd, "--ignore-preflight-errors", init.ignore_preflight_errors,
+            "A list of checks whose errors will be shown as warnings. Example: "
+            "'IsPrivilegedUser,Swap'. Value 'all' ignores errors from all checks.");
+  bind_text(cmd, "--node-name", init.node_name, "Specify the node name");
+  bind_text(cmd, "--cri-socket", init.cri_socket, "Path to the CRI socket to connect");
+  bind_text(cmd, "--kubernetes-version", init.kubernetes_version,
+            "Choose a specific Kubernetes version for the checks");
+  bind_text(cmd, "--pod-network-cidr", init.pod_network_cidr,
+            "Specify range of IP addresses for the pod network");
+  bind_text(cmd, "--service-cidr", init.service_cidr,
+            "Use alternative range of IP address for service VIPs");
+  // Only --join reads these: the discovery a join needs (as `kadm join` takes them).
+  auto& join = flags->join_flags;
+  bind_text(cmd, "api-server-endpoint", join.api_server_endpoint,
+            "With --join: host:port of the API server to discover the cluster through");
+  bind_text(cmd, "--token", join.token, "With --join: the bootstrap token for discovery");
+  bind_list(cmd, "--discovery-token-ca-cert-hash", join.discovery_token_ca_cert_hash,
+            "With --join: the CA public key hash to pin (\"sha256:<hex>\")");
+  bind_flag(cmd, "--discovery-token-unsafe-skip-ca-verification",
+            join.discovery_token_unsafe_skip_ca_verification,
+            "With --join: allow token discovery without CA pinning");
+  bind_text(cmd, "--discovery-file", join.discovery_file,
+            "With --join: a kubeconfig file for file-based discovery");
+  bind_flag(cmd, "--control-plane", join.control_plane,
+            "With --join: run the checks for a new control-plane instance");
   cmd->callback([&ctx, flags] {
     ctx.human_to_stderr = flags->output != "text";
     ctx.action = [flags] { return run_preflight(*flags); };

@@ -133,7 +133,7 @@ ApiResult<std::vector<json>> list_bootstrap_token_secrets(Client& client) {
 }
 
 ApiResult<json> create_token_secret(Client& client, const config::BootstrapToken& token,
-                                    token::TimePoint now) {
+                                    SystemTimePoint now) {
   auto secret = token::token_to_secret(token, now);
   if (!secret) return std::unexpected(ApiError(std::move(secret).error()));
   std::string name = (*secret)["metadata"]["name"];
@@ -149,7 +149,7 @@ ApiResult<json> create_token_secret(Client& client, const config::BootstrapToken
 }
 
 ApiResult<json> create_or_update_token_secret(Client& client, const config::BootstrapToken& token,
-                                              token::TimePoint now) {
+                                              SystemTimePoint now) {
   auto secret = token::token_to_secret(token, now);
   if (!secret) return std::unexpected(ApiError(std::move(secret).error()));
   return client.create_or_update(secret_path(kKubeSystem), *secret);

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "apiclient/client.h"
+#include "common/time_format.h"
 #include "config/types.h"
-#include "token/time_format.h"
 
 namespace kadm::apiclient {
 
@@ -34,10 +34,10 @@ ApiResult<std::vector<json>> list_bootstrap_token_secrets(Client& client);
 // Creates the token's Secret; fails with `a token with id "<id>" already exists` (Conflict) when
 // one does (token create semantics).
 ApiResult<json> create_token_secret(Client& client, const config::BootstrapToken& token,
-                                    token::TimePoint now);
+                                    SystemTimePoint now);
 // Creates or updates the token's Secret (init's bootstrap-token phase re-runs).
 ApiResult<json> create_or_update_token_secret(Client& client, const config::BootstrapToken& token,
-                                              token::TimePoint now);
+                                              SystemTimePoint now);
 ApiResult<json> delete_token_secret(Client& client, std::string_view token_id);
 
 // --- ConfigMaps, Nodes -----------------------------------------------------------------------

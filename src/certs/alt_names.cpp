@@ -5,15 +5,15 @@
 #include <algorithm>
 #include <set>
 
-#include "certs/net.h"
 #include "common/constants.h"
+#include "common/net.h"
 #include "common/strings.h"
 
 namespace kadm::certs {
 namespace {
 
 Result<std::string> advertise_ip(const config::InitConfiguration& cfg) {
-  auto ip = canonical_ip(cfg.local_api_endpoint.advertise_address);
+  auto ip = net::canonical_ip(cfg.local_api_endpoint.advertise_address);
   if (!ip) {
     return fail(ErrorKind::Validation, "error parsing LocalAPIEndpoint AdvertiseAddress \"" +
                                            cfg.local_api_endpoint.advertise_address +
@@ -39,14 +39,14 @@ Result<AltNames> etcd_alt_names(const config::InitConfiguration& cfg,
 void AltNamesBuilder::add_dns(std::string name) { m_dns.push_back(std::move(name)); }
 
 void AltNamesBuilder::add_ip(std::string ip) {
-  if (auto c = canonical_ip(ip)) ip = *c;
+  if (auto c = net::canonical_ip(ip)) ip = *c;
   m_ips.push_back(std::move(ip));
 }
 
 void AltNamesBuilder::add_user_entry(const std::string& entry, std::string_view cert_file) {
-  if (auto ip = canonical_ip(entry)) {
+  if (auto ip = net::canonical_ip(entry)) {
     m_ips.push_back(*ip);
-  } else if (is_dns1123_subdomain(entry) || is_wildcard_dns1123_subdomain(entry)) {
+  } else if (net::is_dns1123_subdomain(entry) || net::is_wildcard_dns1123_subdomain(entry)) {
     m_dns.push_back(entry);
   } else {
     spdlog::warn(
@@ -80,13 +80,13 @@ Result<AltNames> apiserver_alt_names(const config::InitConfiguration& cfg,
   b.add_dns(cfg.node_registration.name);
   for (const char* n : {"kubernetes", "kubernetes.default", "kubernetes.default.svc"}) b.add_dns(n);
   b.add_dns("kubernetes.default.svc." + domain);
-  b.add_ip(KADM_TRY_CTX(ip_in_cidr(first_subnet, 1),
+  b.add_ip(KADM_TRY_CTX(net::nth_ip(first_subnet, net::kServiceVipIndex),
                         "unable to get the first IP address from the service subnet"));
   b.add_ip(KADM_TRY(advertise_ip(cfg)));
   if (!cfg.cluster.control_plane_endpoint.empty()) {
-    auto hp = KADM_TRY_CTX(parse_host_port(cfg.cluster.control_plane_endpoint),
+    auto hp = KADM_TRY_CTX(net::parse_host_port(cfg.cluster.control_plane_endpoint),
                            "error parsing cluster controlPlaneEndpoint");
-    if (canonical_ip(hp.host)) {
+    if (net::canonical_ip(hp.host)) {
       b.add_ip(hp.host);
     } else {
       b.add_dns(hp.host);

@@ -11,7 +11,7 @@
 
 #include "common/fs.h"
 #include "common/strings.h"
-#include "config/timestamp.h"
+#include "common/time_format.h"
 
 namespace kadm::config {
 

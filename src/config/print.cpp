@@ -2,8 +2,8 @@
 
 #include <array>
 
+#include "common/time_format.h"
 #include "config/defaults.h"
-#include "config/timestamp.h"
 #include "config/version.h"
 #include "config/yaml_tree.h"
 
@@ -197,7 +197,7 @@ std::string init_configuration_yaml(const InitConfiguration& c) {
       set_str(item, "token", t.token);
       set_str(item, "description", t.description);
       if (t.ttl) item["ttl"] = Y::str(format_duration(*t.ttl));
-      if (t.expires) item["expires"] = Y::str(format_rfc3339(*t.expires));
+      if (t.expires) item["expires"] = Y::str(format_rfc3339_utc(*t.expires));
       set_strings(item, "usages", t.usages);
       set_strings(item, "groups", t.groups);
     }

@@ -4,9 +4,9 @@
 #include <array>
 #include <charconv>
 
+#include "common/net.h"
 #include "common/strings.h"
 #include "config/defaults.h"
-#include "config/net.h"
 #include "config/version.h"
 
 namespace kadm::config {
@@ -70,9 +70,9 @@ class Problems {
   std::string m_prefix;
 };
 
-std::vector<Cidr> check_cidr_list(const Problems& p, std::string_view field,
-                                  std::string_view text) {
-  std::vector<Cidr> cidrs;
+std::vector<net::Cidr> check_cidr_list(const Problems& p, std::string_view field,
+                                       std::string_view text) {
+  std::vector<net::Cidr> cidrs;
   const auto parts = str::split(text, ',');
   if (parts.size() > 2) {
     p.add(field, "at most two CIDRs (one IPv4 and one IPv6 for dual-stack) are allowed, got " +
@@ -80,7 +80,7 @@ std::vector<Cidr> check_cidr_list(const Problems& p, std::string_view field,
   }
   bool ok = true;
   for (const auto& part : parts) {
-    auto c = parse_cidr(str::trim(part));
+    auto c = net::parse_cidr(str::trim(part));
     if (!c) {
       p.add(field, "invalid CIDR " + quoted(part) + ": use <ip>/<prefix>, e.g. 10.244.0.0/16");
       ok = false;
@@ -99,12 +99,12 @@ void check_port(const Problems& p, std::string_view field, int port) {
 }
 
 bool is_valid_host(std::string_view host) {
-  return parse_ip(host).has_value() || is_dns1123_subdomain(host);
+  return net::parse_ip(host).has_value() || net::is_dns1123_subdomain(host);
 }
 
 void check_san(const Problems& p, std::string_view field, const std::string& san) {
   const std::string_view name = str::starts_with(san, "*.") ? std::string_view(san).substr(2) : san;
-  if (parse_ip(san) || is_dns1123_subdomain(name)) return;
+  if (net::parse_ip(san) || net::is_dns1123_subdomain(name)) return;
   p.add(field, quoted(san) + " is neither an IP address nor a valid lower-case DNS name");
 }
 
@@ -181,7 +181,7 @@ void check_ignore_preflight(const Problems& p, const std::vector<std::string>& n
 }
 
 void check_node_registration(const Problems& p, const NodeRegistration& n) {
-  if (!n.name.empty() && !is_dns1123_subdomain(n.name)) {
+  if (!n.name.empty() && !net::is_dns1123_subdomain(n.name)) {
     p.add("name", quoted(n.name) +
                       " is not a valid node name: use lower-case letters, digits, '-' and '.' "
                       "(RFC 1123 subdomain), starting and ending with a letter or digit");
@@ -205,7 +205,7 @@ void check_node_registration(const Problems& p, const NodeRegistration& n) {
 }
 
 void check_api_endpoint(const Problems& p, const APIEndpoint& e) {
-  if (!e.advertise_address.empty() && !parse_ip(e.advertise_address)) {
+  if (!e.advertise_address.empty() && !net::parse_ip(e.advertise_address)) {
     p.add("advertiseAddress", quoted(e.advertise_address) + " is not a valid IP address");
   }
   check_port(p, "bindPort", e.bind_port);
@@ -249,7 +249,7 @@ void check_networking(const Problems& p, const Networking& n, const std::string&
                 " host bits are allowed (IPv4 /12 or longer, IPv6 /108 or longer)");
     }
   }
-  std::vector<Cidr> pods;
+  std::vector<net::Cidr> pods;
   if (!n.pod_subnet.empty()) pods = check_cidr_list(p, "podSubnet", n.pod_subnet);
   for (const auto& c : pods) {
     const int node_mask = c.base.v6 ? kNodeCidrMaskV6 : kNodeCidrMaskV4;
@@ -266,8 +266,8 @@ void check_networking(const Problems& p, const Networking& n, const std::string&
       }
     }
   }
-  if (auto ip = parse_ip(advertise)) {
-    using Ranges = std::pair<const std::vector<Cidr>*, std::string_view>;
+  if (auto ip = net::parse_ip(advertise)) {
+    using Ranges = std::pair<const std::vector<net::Cidr>*, std::string_view>;
     for (const auto& [list, field] :
          {Ranges{&services, "serviceSubnet"}, Ranges{&pods, "podSubnet"}}) {
       for (const auto& c : *list) {
@@ -278,7 +278,7 @@ void check_networking(const Problems& p, const Networking& n, const std::string&
       }
     }
   }
-  if (!is_dns1123_subdomain(n.dns_domain)) {
+  if (!net::is_dns1123_subdomain(n.dns_domain)) {
     p.add("dnsDomain", quoted(n.dns_domain) + " is not a valid DNS domain");
   }
 }

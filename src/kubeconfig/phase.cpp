@@ -3,11 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include "certs/keys.h"
-#include "certs/net.h"
 #include "certs/phase.h"
 #include "certs/x509.h"
 #include "common/constants.h"
 #include "common/fs.h"
+#include "common/net.h"
 #include "common/strings.h"
 #include "kubeconfig/kubeconfig_file.h"
 
@@ -147,19 +147,19 @@ const KubeconfigDef* find_kubeconfig(std::string_view name) {
 }
 
 Result<std::string> local_api_url(const config::InitConfiguration& cfg) {
-  auto ip = certs::canonical_ip(cfg.local_api_endpoint.advertise_address);
+  auto ip = net::canonical_ip(cfg.local_api_endpoint.advertise_address);
   if (!ip) {
     return fail(ErrorKind::Validation,
                 "invalid advertise address \"" + cfg.local_api_endpoint.advertise_address + "\"");
   }
-  return certs::https_url(*ip, bind_port(cfg));
+  return net::https_url(*ip, bind_port(cfg));
 }
 
 Result<std::string> control_plane_url(const config::InitConfiguration& cfg) {
   if (cfg.cluster.control_plane_endpoint.empty()) return local_api_url(cfg);
-  auto hp = KADM_TRY_CTX(certs::parse_host_port(cfg.cluster.control_plane_endpoint),
+  auto hp = KADM_TRY_CTX(net::parse_host_port(cfg.cluster.control_plane_endpoint),
                          "error parsing controlPlaneEndpoint");
-  return certs::https_url(hp.host, hp.port.value_or(bind_port(cfg)));
+  return net::https_url(hp.host, hp.port.value_or(bind_port(cfg)));
 }
 
 Status run_kubeconfig_phase(std::string_view name, const config::InitConfiguration& cfg,

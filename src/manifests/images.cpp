@@ -2,13 +2,12 @@
 
 #include <algorithm>
 
+#include "config/defaults.h"
+
 namespace kadm::manifests {
 
-// TODO(lead): use config::default_image_repository()
-std::string_view default_image_repository() { return "registry.k8s.io"; }
-
 std::string image_repository(const config::ClusterConfiguration& cluster) {
-  return cluster.image_repository.empty() ? std::string(default_image_repository())
+  return cluster.image_repository.empty() ? std::string(config::default_image_repository())
                                           : cluster.image_repository;
 }
 
@@ -42,7 +41,7 @@ std::string coredns_image(const config::ClusterConfiguration& cluster, const Ver
   std::string repo = cluster.dns.image_repository.empty() ? image_repository(cluster)
                                                           : cluster.dns.image_repository;
   // Only the default registry keeps CoreDNS one level down; mirrors are flat.
-  if (row.coredns_nested_under_default_repo && repo == default_image_repository()) {
+  if (row.coredns_nested_under_default_repo && repo == config::default_image_repository()) {
     repo += "/coredns";
   }
   const std::string tag =

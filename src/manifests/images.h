@@ -11,9 +11,7 @@
 
 namespace kadm::manifests {
 
-// kubeadm's default registry (the value `imageRepository` defaults to).
-std::string_view default_image_repository();
-// cfg.cluster.image_repository, or the default when empty.
+// cfg.cluster.image_repository, or config::default_image_repository() when empty.
 std::string image_repository(const config::ClusterConfiguration& cluster);
 
 // "<repo>/<component>:v1.37.2" for kube-apiserver, kube-controller-manager, kube-scheduler,

@@ -8,10 +8,12 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/error.h"
+#include "common/time_format.h"
 #include "config/types.h"
-#include "token/time_format.h"
 
 namespace kadm::token {
+
+using TimePoint = SystemTimePoint;
 
 inline constexpr std::string_view kKeyTokenId = "token-id";
 inline constexpr std::string_view kKeyTokenSecret = "token-secret";

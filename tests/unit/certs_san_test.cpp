@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "certs/alt_names.h"
-#include "certs/net.h"
+#include "common/net.h"
 #include "lib/log_capture.h"
 
 using namespace kadm;
@@ -127,13 +127,13 @@ TEST(EtcdSans, ServerAndPeerFollowSpec) {
 }
 
 TEST(Net, CidrIndexAndUrls) {
-  EXPECT_EQ(*certs::ip_in_cidr("10.96.0.0/12", 1), "10.96.0.1");
-  EXPECT_EQ(*certs::ip_in_cidr("10.96.0.0/12", 10), "10.96.0.10");
-  EXPECT_EQ(*certs::ip_in_cidr("10.0.0.0/14", 10), "10.0.0.10");
-  EXPECT_EQ(*certs::ip_in_cidr("10.96.3.7/12", 1), "10.96.0.1");
-  EXPECT_EQ(*certs::ip_in_cidr("10.0.0.255/31", 1), "10.0.0.255");
-  EXPECT_FALSE(certs::ip_in_cidr("10.96.0.0", 1));
-  EXPECT_FALSE(certs::ip_in_cidr("10.96.0.0/33", 1));
-  EXPECT_EQ(certs::https_url("fd00::1", 6443), "https://[fd00::1]:6443");
-  EXPECT_EQ(certs::https_url("10.0.0.1", 6443), "https://10.0.0.1:6443");
+  EXPECT_EQ(*net::nth_ip("10.96.0.0/12", 1), "10.96.0.1");
+  EXPECT_EQ(*net::nth_ip("10.96.0.0/12", 10), "10.96.0.10");
+  EXPECT_EQ(*net::nth_ip("10.0.0.0/14", 10), "10.0.0.10");
+  EXPECT_EQ(*net::nth_ip("10.96.3.7/12", 1), "10.96.0.1");
+  EXPECT_EQ(*net::nth_ip("10.0.0.255/31", 1), "10.0.0.255");
+  EXPECT_FALSE(net::nth_ip("10.96.0.0", 1));
+  EXPECT_FALSE(net::nth_ip("10.96.0.0/33", 1));
+  EXPECT_EQ(net::https_url("fd00::1", 6443), "https://[fd00::1]:6443");
+  EXPECT_EQ(net::https_url("10.0.0.1", 6443), "https://10.0.0.1:6443");
 }

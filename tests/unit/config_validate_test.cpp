@@ -2,9 +2,9 @@
 
 #include <string>
 
+#include "common/net.h"
 #include "config/defaults.h"
 #include "config/load.h"
-#include "config/net.h"
 #include "config/validate.h"
 
 namespace kadm::config {
@@ -180,16 +180,16 @@ TEST(ConfigValidate, SingleValueChecksFromSpecVectors) {
 }
 
 TEST(ConfigValidate, CidrOverlap) {
-  auto a = parse_cidr("10.96.0.0/12");
-  auto b = parse_cidr("10.100.0.0/16");
-  auto c = parse_cidr("10.244.0.0/16");
+  auto a = net::parse_cidr("10.96.0.0/12");
+  auto b = net::parse_cidr("10.100.0.0/16");
+  auto c = net::parse_cidr("10.244.0.0/16");
   ASSERT_TRUE(a && b && c);
   EXPECT_TRUE(a->overlaps(*b));
   EXPECT_TRUE(b->overlaps(*a));
   EXPECT_FALSE(a->overlaps(*c));
-  EXPECT_FALSE(parse_cidr("10.0.0.0/33"));
-  EXPECT_FALSE(parse_cidr("10.0.0.0/"));
-  EXPECT_TRUE(parse_cidr("fd00::/8"));
+  EXPECT_FALSE(net::parse_cidr("10.0.0.0/33"));
+  EXPECT_FALSE(net::parse_cidr("10.0.0.0/"));
+  EXPECT_TRUE(net::parse_cidr("fd00::/8"));
 }
 
 JoinConfiguration valid_join() {

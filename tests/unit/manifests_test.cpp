@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/defaults.h"
 #include "manifests/images.h"
 #include "manifests/pod_specs.h"
 #include "manifests/version_table.h"
@@ -367,7 +368,7 @@ TEST(Images, V132AndV135CustomRepository) {
 TEST(Images, DefaultRepositoryNestsCoreDNSAndDisabledAddonsAreSkipped) {
   auto cfg = test_config("v1.35.0");
   cfg.cluster.image_repository.clear();
-  const std::string def(default_image_repository());
+  const std::string def(config::default_image_repository());
   EXPECT_EQ(images(cfg)->at(4), def + "/coredns/coredns:v1.13.1");
   cfg.cluster.proxy.disabled = true;
   cfg.cluster.dns.disabled = true;

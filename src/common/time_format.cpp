@@ -1,10 +1,10 @@
-#include "token/time_format.h"
+#include "common/time_format.h"
 
 #include <cctype>
 #include <cstdio>
 #include <ctime>
 
-namespace kadm::token {
+namespace kadm {
 
 namespace {
 
@@ -28,7 +28,7 @@ bool expect(std::string_view s, size_t& pos, char c) {
 
 }  // namespace
 
-std::string format_rfc3339_utc(TimePoint t) {
+std::string format_rfc3339_utc(SystemTimePoint t) {
   std::time_t secs =
       std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(t));
   std::tm tm{};
@@ -39,7 +39,7 @@ std::string format_rfc3339_utc(TimePoint t) {
   return buf;
 }
 
-Result<TimePoint> parse_rfc3339(std::string_view s) {
+Result<SystemTimePoint> parse_rfc3339(std::string_view s) {
   auto bad = [&] {
     return fail(ErrorKind::Validation,
                 "cannot parse \"" + std::string(s) + "\" as an RFC 3339 time");
@@ -93,4 +93,4 @@ Result<TimePoint> parse_rfc3339(std::string_view s) {
   return std::chrono::time_point_cast<std::chrono::system_clock::duration>(t + frac);
 }
 
-}  // namespace kadm::token
+}  // namespace kadm

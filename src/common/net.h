@@ -1,0 +1,64 @@
+#pragma once
+// IP addresses, CIDRs, DNS-1123 names and host[:port] endpoints: the one implementation that
+// configuration validation, certificate SANs and kubeconfig server URLs share. Pure functions
+// over inet_pton/inet_ntop; no host access.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace kadm::net {
+
+struct IpAddress {
+  bool v6 = false;
+  std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first 4
+  int bits() const { return v6 ? 128 : 32; }
+  /// Canonical text ("10.96.0.1", "fd00::1").
+  std::string str() const;
+  bool operator==(const IpAddress&) const = default;
+};
+
+struct Cidr {
+  IpAddress base;  // as written (host bits may be set)
+  int prefix = 0;
+  /// True if `ip` is of the same family and inside this range.
+  bool contains(const IpAddress& ip) const;
+  /// True if the two ranges share at least one address (different families never overlap).
+  bool overlaps(const Cidr& other) const;
+  /// The address `index` places after the network address (host bits cleared first).
+  IpAddress nth(unsigned index) const;
+};
+
+/// kubeadm's fixed offsets inside the service subnet.
+inline constexpr unsigned kServiceVipIndex = 1;  // the `kubernetes` Service
+inline constexpr unsigned kDnsIpIndex = 10;      // the cluster DNS Service
+
+/// nullopt unless `text` is a literal IPv4 or IPv6 address.
+std::optional<IpAddress> parse_ip(std::string_view text);
+/// nullopt unless `text` is "<ip>/<prefix>" with a prefix valid for the family.
+std::optional<Cidr> parse_cidr(std::string_view text);
+/// The canonical text of an IP address, or nullopt when `text` is not one.
+std::optional<std::string> canonical_ip(std::string_view text);
+/// The address at `index` inside a CIDR as text ("10.96.0.0/12", 1 → "10.96.0.1"); a
+/// Validation error naming the CIDR when it does not parse.
+Result<std::string> nth_ip(std::string_view cidr, unsigned index);
+
+/// True if `name` is a lower-case RFC 1123 subdomain (what Kubernetes accepts as a node name).
+bool is_dns1123_subdomain(std::string_view name);
+/// "*.<subdomain>", as allowed in certificate SANs.
+bool is_wildcard_dns1123_subdomain(std::string_view name);
+
+struct HostPort {
+  std::string host;  // without brackets; canonical if an IP
+  std::optional<int> port;
+};
+/// "host", "host:port", "[v6]:port", "v6" — as kubeadm parses controlPlaneEndpoint.
+Result<HostPort> parse_host_port(std::string_view endpoint);
+/// "https://host:port" with IPv6 hosts bracketed.
+std::string https_url(const std::string& host, int port);
+
+}  // namespace kadm::net
