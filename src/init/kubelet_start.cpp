@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "certs/net.h"
+#include "common/net.h"
 #include "kubelet/kubelet_config.h"
 #include "manifests/images.h"
 #include "manifests/version_table.h"
@@ -12,8 +12,9 @@ namespace kadm::init {
 Status run_kubelet_start(InitData& d) {
   const auto& c = d.cfg.cluster;
   kubelet::KubeletConfigInputs in;
-  in.cluster_dns = KADM_TRY(certs::ip_in_cidr(
-      c.networking.service_subnet.substr(0, c.networking.service_subnet.find(',')), 10));
+  in.cluster_dns = KADM_TRY(
+      net::nth_ip(c.networking.service_subnet.substr(0, c.networking.service_subnet.find(',')),
+                  net::kDnsIpIndex));
   in.cluster_domain = c.networking.dns_domain;
   in.client_ca_file = c.certificates_dir + "/ca.crt";
   in.static_pod_path = d.manifests_dir().string();

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/net.h"
 #include "common/strings.h"
 #include "preflight/host_files.h"
 #include "preflight/names.h"
-#include "preflight/net.h"
 
 namespace kadm::preflight {
 
@@ -306,7 +306,7 @@ Check http_proxy_cidr(std::vector<std::string> cidrs) {
                      f.errors.push_back("couldn't parse CIDR \"" + text + "\"");
                      continue;
                    }
-                   auto p = proxy_for(host, "https", cidr->first_ip().str());
+                   auto p = proxy_for(host, "https", cidr->nth(1).str());
                    if (!p.empty()) {
                      f.warnings.push_back(
                          "connection to \"" + text + "\" uses proxy \"" + p +

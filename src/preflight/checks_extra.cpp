@@ -4,10 +4,10 @@
 // could not work (SELinux enforcing, pod and service networks overlapping).
 #include <algorithm>
 
+#include "common/net.h"
 #include "common/strings.h"
 #include "preflight/checks.h"
 #include "preflight/host_files.h"
-#include "preflight/net.h"
 
 namespace kadm::preflight {
 
@@ -139,32 +139,37 @@ Check network_overlap(std::string pod_subnet, std::string service_subnet) {
       "NetworkOverlap", Severity::Error,
       [pod_subnet, service_subnet](const host::Host& host) {
         Findings f;
-        std::vector<net::Cidr> pods, services;
+        struct Named {
+          std::string text;
+          net::Cidr cidr;
+        };
+        std::vector<Named> pods, services;
         for (const auto& [text, out] :
              {std::pair{&pod_subnet, &pods}, {&service_subnet, &services}}) {
           for (const auto& part : str::split(*text, ',')) {
             if (auto c = net::parse_cidr(str::trim(part)))
-              out->push_back(*c);
+              out->push_back({str::trim(part), *c});
             else
               f.errors.push_back("couldn't parse CIDR \"" + str::trim(part) + "\"");
           }
         }
         for (const auto& p : pods) {
           for (const auto& s : services) {
-            if (p.overlaps(s)) {
+            if (p.cidr.overlaps(s.cidr)) {
               f.errors.push_back("the pod network " + p.text + " overlaps the service network " +
                                  s.text + "; choose disjoint ranges");
             }
           }
         }
         for (const auto& a : host.interface_addresses()) {
-          auto node_net = net::parse_cidr(a.address + "/" + std::to_string(a.prefix_length));
+          std::string node_text = a.address + "/" + std::to_string(a.prefix_length);
+          auto node_net = net::parse_cidr(node_text);
           if (!node_net) continue;
           for (const auto* list : {&pods, &services}) {
             for (const auto& c : *list) {
-              if (c.overlaps(*node_net)) {
+              if (c.cidr.overlaps(*node_net)) {
                 f.warnings.push_back(std::string(list == &pods ? "pod" : "service") + " network " +
-                                     c.text + " overlaps the network " + node_net->text +
+                                     c.text + " overlaps the network " + node_text +
                                      " of interface " + a.interface +
                                      "; traffic to that network may be misrouted");
               }
