@@ -165,7 +165,14 @@ harness_exec() {
 # to LOGFILE; prints the (outside) pid of the nsenter wrapper.
 harness_exec_bg() {
   local name=$1 log=$2; shift 2
-  harness_exec "$name" "$@" </dev/null >"$log" 2>&1 &
+  local pid bin
+  pid=$(cat "$(_harness_host_dir "$name")/pid" 2>/dev/null) || _harness_die "no host $name" || return
+  bin=$(cat "$HARNESS_RUN_DIR/bin_dir" 2>/dev/null || true)
+  # exec, not a function call: the background subshell must not live on holding copies of the
+  # caller's descriptors (a pipe of the caller would then never close).
+  (exec nsenter --target "$pid" --net --uts --ipc --mount --pid --wd="$PWD" -- \
+    env KADM_HARNESS_RUN="$HARNESS_RUN_ID" KADM_HARNESS_HOST="$name" PATH="${bin:+$bin:}$PATH" "$@") \
+    </dev/null >"$log" 2>&1 &
   echo $!
 }
 
@@ -301,4 +308,15 @@ harness_trap_cleanup() {
   trap 'exit 129' HUP
   trap 'exit 130' INT
   trap 'exit 143' TERM
+}
+
+# harness_persist: keeps this run's hosts alive after the calling script exits (the local
+# cluster of scripts/cluster-up.sh). Stale-run cleanup then tracks the first host's init process
+# instead of the caller, so the cluster is removed only by harness_cleanup_all or once it died.
+harness_persist() {
+  local first
+  first=$(ls "$HARNESS_RUN_DIR/hosts" 2>/dev/null | head -1)
+  [[ -n $first ]] || _harness_die "no host to keep" || return
+  cp "$(_harness_host_dir "$first")/pid" "$HARNESS_RUN_DIR/owner"
+  trap - EXIT HUP INT TERM
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The main job: a real local Kubernetes control plane brought up by `kadm init`, on this machine.
+#
+# A "host" is a set of Linux namespaces (network, UTS, mount, PID) with its own address on a
+# private bridge and its own /etc/kubernetes, /var/lib/etcd and /var/lib/kubelet; real etcd,
+# kube-apiserver, kube-controller-manager and kube-scheduler (built from the Go module
+# k8s.io/kubernetes, cached in ~/.cache/kadm) run from the static-pod manifests kadm writes, with
+# the test harness's static pod runner in the kubelet's place. The cluster stays up until
+# scripts/cluster-down.sh. Needs root (namespaces).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export HARNESS_RUN_ID=${KADM_CLUSTER_ID:-c1a57e}
+export HARNESS_RUN_DIR=${TMPDIR:-/tmp}/kadm-harness.$HARNESS_RUN_ID
+step() { printf '\n==> %s\n' "$*"; }
+t0=$(date +%s%N)
+took() { printf '    (%d ms)\n' $((($(date +%s%N) - $1) / 1000000)); }
+
+[[ $(id -u) == 0 ]] || { echo "cluster-up needs root: it creates network namespaces" >&2; exit 1; }
+if [[ -d $HARNESS_RUN_DIR/hosts ]]; then
+  echo "a kadm cluster is already up ($HARNESS_RUN_DIR); run scripts/cluster-down.sh first" >&2
+  exit 1
+fi
+
+step "dependencies and build"; t=$(date +%s%N)
+scripts/deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C build kadm >/dev/null
+KADM=$PWD/build/cmd/kadm
+took "$t"
+
+step "real Kubernetes binaries (built once from the Go module proxy)"; t=$(date +%s%N)
+source tests/harness/lib.sh
+harness_can_run
+trap harness_cleanup_all EXIT  # until the cluster is up; then harness_persist keeps it
+bin=$(harness_bin_dir)
+echo "    $bin"
+took "$t"
+
+step "host cp1 (10.213.0.10) with the static pod runner as its kubelet"; t=$(date +%s%N)
+harness_host_up cp1 10.213.0.10
+harness_start_static_pods cp1
+took "$t"
+
+step "kadm init"; t=$(date +%s%N)
+root=$(harness_host_root cp1)
+cat >"$root/fs/etc/kubernetes/kadm-init.yaml" <<YAML
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 10.213.0.10
+nodeRegistration:
+  name: cp1
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: $("$bin/kubeadm" version -o short)
+networking:
+  podSubnet: 192.168.0.0/16
+  serviceSubnet: 10.96.0.0/16
+YAML
+harness_exec cp1 "$KADM" init --config /etc/kubernetes/kadm-init.yaml --ignore-preflight-errors=all
+took "$t"
+
+step "the cluster answers"
+harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf get --raw '/readyz' && echo
+harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/super-admin.conf -n kube-system get lease
+harness_persist
+printf '\nkadm cluster up in %d ms. Use it with:\n' $((($(date +%s%N) - t0) / 1000000))
+echo "  sudo nsenter --net=/run/netns/kadm-$HARNESS_RUN_ID-cp1 kubectl --kubeconfig $root/fs/etc/kubernetes/super-admin.conf get --raw /readyz"
+echo "Stop it with: sudo scripts/cluster-down.sh"
