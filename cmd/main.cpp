@@ -26,9 +26,6 @@ int main(int argc, char** argv) {
   auto status = ctx.action();
   if (!status) {
     std::fprintf(stderr, "error: %s\n", status.error().text().c_str());
-    if (ctx.globals.verbosity < 5) {
-      std::fprintf(stderr, "To see the stack trace of this error execute with --v=5 or higher\n");
-    }
     return kadm::cli::exit_code_for(status.error());
   }
   return 0;

@@ -247,7 +247,7 @@ Status run_cert_phase(std::string_view phase_name, const config::InitConfigurati
       s = run_service_account_key(*def, cfg, state, effects);
       break;
   }
-  if (!s) return fail_with(std::move(s), "phase certs/" + std::string(phase_name));
+  if (!s) return fail_with(std::move(s), "certificate \"" + std::string(def->base_name) + "\"");
   return {};
 }
 

@@ -175,7 +175,7 @@ Status run_kubeconfig_phase(std::string_view name, const config::InitConfigurati
                   cfg.cluster.kubernetes_version);
     return {};
   }
-  auto ctx = "phase kubeconfig/" + std::string(name);
+  auto ctx = "kubeconfig file \"" + std::string(def->file_name) + "\"";
   const certs::CaPair* ca = KADM_TRY_CTX(state.resolve_ca("ca", cert_dir_of(cfg)), ctx);
   auto server = KADM_TRY_CTX(server_for(*def, cfg), ctx);
   auto path = kubeconfig_dir / def->file_name;

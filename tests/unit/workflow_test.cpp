@@ -55,6 +55,9 @@ struct SelectCase {
   std::vector<std::string> ran;
 };
 
+// Names the case in test listings instead of dumping its bytes.
+void PrintTo(const SelectCase& c, std::ostream* os) { *os << c.name; }
+
 class WorkflowSelection : public ::testing::TestWithParam<SelectCase> {};
 
 TEST_P(WorkflowSelection, RunsExactlyTheSelectedPhases) {

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Benchmark (run on demand, never part of the tests): kadm vs real kubeadm, side by side in one
+# run with the same configuration — `init phase certs all` + `init phase kubeconfig all` for
+# RSA-2048 and ECDSA-P256, and `version`. Reports min/median wall time of several runs, the
+# kubeadm/kadm ratio and the peak RSS of each tool.
+#
+#   bench/compare_pki.sh [RUNS=7]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-7}
+kadm=${KADM:-$PWD/build/cmd/kadm}
+bin=$(scripts/k8s-binaries.sh)
+kubeadm=$bin/kubeadm
+[[ -x $kadm ]] || { echo "build kadm first (cmake --build build)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+config() { # ALGORITHM DIR
+  cat <<YAML
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 10.0.0.10
+nodeRegistration:
+  name: node1
+  criSocket: unix:///var/run/containerd/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+certificatesDir: $2/pki
+encryptionAlgorithm: $1
+YAML
+}
+
+# measure TOOL ALGORITHM -> prints "ms rss_kb" for one fresh run of certs + kubeconfig
+measure() {
+  local tool=$1 alg=$2 dir t0 rss1 rss2
+  dir=$(mktemp -d -p "$work")
+  config "$alg" "$dir" >"$dir/c.yaml"
+  t0=$(date +%s%N)
+  rss1=$( { /usr/bin/time -f '%M' "$tool" init phase certs all --config "$dir/c.yaml" >/dev/null 2>"$dir/e1"; } 2>&1; tail -1 "$dir/e1")
+  rss2=$( { /usr/bin/time -f '%M' "$tool" init phase kubeconfig all --config "$dir/c.yaml" --kubeconfig-dir "$dir" >/dev/null 2>"$dir/e2"; } 2>&1; tail -1 "$dir/e2")
+  echo "$((($(date +%s%N) - t0) / 1000000)) $(( rss1 > rss2 ? rss1 : rss2 ))"
+}
+
+stats() { # values... -> "min median"
+  sort -n | awk '{a[NR]=$1} END {printf "%d %d", a[1], a[int((NR+1)/2)]}'
+}
+
+printf '%-26s %-8s %9s %9s %9s %9s %8s\n' benchmark tool min_ms med_ms peak_kb ratio_med ""
+for alg in RSA-2048 ECDSA-P256; do
+  declare -A med=()
+  for tool in kadm kubeadm; do
+    path=$kadm; [[ $tool == kubeadm ]] && path=$kubeadm
+    times=() rss=0
+    for ((i = 0; i < runs; i++)); do
+      read -r ms kb < <(measure "$path" "$alg")
+      times+=("$ms"); ((kb > rss)) && rss=$kb
+    done
+    read -r mn md < <(printf '%s\n' "${times[@]}" | stats)
+    med[$tool]=$md
+    printf '%-26s %-8s %9d %9d %9d\n' "certs+kubeconfig $alg" "$tool" "$mn" "$md" "$rss"
+  done
+  awk -v a="${med[kubeadm]}" -v b="${med[kadm]}" 'BEGIN {printf "%-26s kubeadm/kadm median ratio: %.2f\n", "", a / (b ? b : 1)}'
+done
+
+for tool in kadm kubeadm; do
+  path=$kadm; [[ $tool == kubeadm ]] && path=$kubeadm
+  times=() rss=0
+  for ((i = 0; i < runs; i++)); do
+    t0=$(date +%s%N)
+    kb=$( { /usr/bin/time -f '%M' "$path" version -o short >/dev/null; } 2>&1 | tail -1)
+    times+=($((($(date +%s%N) - t0) / 1000000))); ((kb > rss)) && rss=$kb
+  done
+  read -r mn md < <(printf '%s\n' "${times[@]}" | stats)
+  printf '%-26s %-8s %9d %9d %9d\n' "version" "$tool" "$mn" "$md" "$rss"
+done
