@@ -40,7 +40,8 @@ Result<std::unique_ptr<join::JoinData>> make_join_data(const JoinCommandState& s
   o.dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;
   o.ignore_preflight_errors = st.flags.ignore_preflight_errors.value_or(std::vector<std::string>{});
   o.tls_bootstrap = KADM_TRY(parse_mode(st.tls_bootstrap));
-  o.signature_grace = KADM_TRY_CTX(parse_duration(st.signature_grace), "--discovery-signature-grace");
+  o.signature_grace =
+      KADM_TRY_CTX(parse_duration(st.signature_grace), "--discovery-signature-grace");
   if (o.dry_run) {
     data->effects = std::make_unique<plan::DryRunEffects>();
   } else {
@@ -79,7 +80,8 @@ void add_command_flags(CLI::App* app, JoinCommandState& st) {
 
 const Registrar reg(20, [](CLI::App& root, Context& ctx) {
   auto st = std::make_shared<JoinCommandState>();
-  auto* cmd = root.add_subcommand("join", "Run this on any machine you wish to join an existing cluster");
+  auto* cmd =
+      root.add_subcommand("join", "Run this on any machine you wish to join an existing cluster");
   add_command_flags(cmd, *st);
   cmd->footer("The \"join\" command executes the following phases:\n```\n" +
               join_workflow().help_tree() + "```");

@@ -1,12 +1,14 @@
 #include "join/discovery.h"
 
 #include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
 
 #include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/objects.h"
 #include "certs/x509.h"
 #include "common/fs.h"
+#include "common/strings.h"
 #include "token/jws.h"
 
 namespace kadm::join {
@@ -24,18 +26,31 @@ std::string data_value(const nlohmann::json& configmap, std::string_view key) {
   return it->get<std::string>();
 }
 
-// Turns the cluster of the cluster-info kubeconfig into trusted facts.
-Result<DiscoveredCluster> cluster_from_kubeconfig(const std::string& text, std::string_view source) {
-  auto kc = KADM_TRY_CTX(apiclient::parse_kubeconfig(text, source), "cannot parse " +
-                                                                       std::string(source));
-  if (kc.server.empty()) return fail(ErrorKind::Validation, std::string(source) + " has no server");
-  DiscoveredCluster out;
-  out.server = kc.server;
-  out.ca_pem = kc.ca_pem;
-  out.client_cert_pem = kc.client_cert_pem;
-  out.client_key_pem = kc.client_key_pem;
-  out.token = kc.token;
-  return out;
+// cluster-info holds one cluster and no context (spec §5.1), so it is read by hand rather than
+// through the current-context resolution of a regular kubeconfig.
+Result<DiscoveredCluster> cluster_from_kubeconfig(const std::string& text,
+                                                  std::string_view source) {
+  const std::string where(source);
+  try {
+    YAML::Node root = YAML::Load(text);
+    YAML::Node clusters = root["clusters"];
+    if (!clusters || !clusters.IsSequence() || clusters.size() != 1) {
+      return fail(ErrorKind::Validation, where + " must contain exactly one cluster");
+    }
+    YAML::Node cluster = clusters[0]["cluster"];
+    DiscoveredCluster out;
+    out.server = cluster["server"] ? cluster["server"].as<std::string>() : "";
+    std::string ca_b64 = cluster["certificate-authority-data"]
+                             ? cluster["certificate-authority-data"].as<std::string>()
+                             : "";
+    if (!ca_b64.empty() && !str::base64_decode(ca_b64, out.ca_pem)) {
+      return fail(ErrorKind::Validation, where + ": certificate-authority-data is not base64");
+    }
+    if (out.server.empty()) return fail(ErrorKind::Validation, where + " has no server");
+    return out;
+  } catch (const YAML::Exception& e) {
+    return fail(ErrorKind::Validation, "cannot parse " + where + ": " + e.what());
+  }
 }
 
 Status check_pins(const std::string& ca_pem, const certs::PinSet& pins) {
@@ -44,7 +59,8 @@ Status check_pins(const std::string& ca_pem, const certs::PinSet& pins) {
   std::vector<X509*> raw;
   for (auto& c : certs_in) raw.push_back(c.get());
   if (raw.empty()) {
-    return fail(ErrorKind::Tls, "cluster CA found in cluster-info ConfigMap is invalid: no certificate");
+    return fail(ErrorKind::Tls,
+                "cluster CA found in cluster-info ConfigMap is invalid: no certificate");
   }
   if (auto s = pins.check_any(raw); !s) {
     return fail(ErrorKind::Tls,
@@ -113,7 +129,8 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
                                               const DiscoveryOptions& o) {
   auto tok = KADM_TRY(token::parse_token(d.token));
   certs::PinSet pins;
-  for (const auto& h : d.ca_cert_hashes) KADM_TRY_CTX(pins.allow(h), "--discovery-token-ca-cert-hash");
+  for (const auto& h : d.ca_cert_hashes)
+    KADM_TRY_CTX(pins.allow(h), "--discovery-token-ca-cert-hash");
   if (pins.empty() && !d.unsafe_skip_ca_verification) {
     return fail(ErrorKind::Validation,
                 "token discovery needs --discovery-token-ca-cert-hash (or, knowingly, "
@@ -181,9 +198,9 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
       last_error = cm.error().message();
       if (cm.error().kind() == ErrorKind::Tls ||
           last_error.find("certificate") != std::string::npos) {
-        return fail(ErrorKind::Tls, "the API server at " + server +
-                                        " does not present a certificate signed by the pinned CA: " +
-                                        last_error);
+        return fail(ErrorKind::Tls,
+                    "the API server at " + server +
+                        " does not present a certificate signed by the pinned CA: " + last_error);
       }
       if (clock.now() + o.poll_interval >= deadline) {
         return fail(ErrorKind::Timeout, "could not read cluster-info over verified TLS from " +
@@ -194,7 +211,8 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
     }
   }
   spdlog::info(
-      "[discovery] cluster-info is signed by token id \"{}\" and its CA is pinned; using API server "
+      "[discovery] cluster-info is signed by token id \"{}\" and its CA is pinned; using API "
+      "server "
       "\"{}\"",
       tok.id, found.server);
   return found;
@@ -210,16 +228,25 @@ Result<DiscoveredCluster> discover_with_file(const config::FileDiscovery& d,
     origin.source = path;
     origin.server = path.substr(0, slash);
     auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(origin, short_attempts(o)));
-    apiclient::Request req{.method = "GET",
-                           .path = slash == std::string::npos ? "/" : path.substr(slash)};
+    apiclient::Request req;
+    req.method = "GET";
+    req.path = slash == std::string::npos ? "/" : path.substr(slash);
     auto r = client->send_raw(req);
-    if (!r) return fail(ErrorKind::Api, "cannot download the discovery file " + path + ": " +
-                                            r.error().message());
+    if (!r)
+      return fail(ErrorKind::Api,
+                  "cannot download the discovery file " + path + ": " + r.error().message());
     if (r->status != 200) {
       return fail(ErrorKind::Api, "cannot download the discovery file " + path + ": HTTP " +
                                       std::to_string(r->status));
     }
-    return cluster_from_kubeconfig(r->body, path);
+    auto kc = KADM_TRY_CTX(apiclient::parse_kubeconfig(r->body, path), "the discovery file");
+    DiscoveredCluster out;
+    out.server = kc.server;
+    out.ca_pem = kc.ca_pem;
+    out.client_cert_pem = kc.client_cert_pem;
+    out.client_key_pem = kc.client_key_pem;
+    out.token = kc.token;
+    return out;
   }
   auto kc = KADM_TRY(apiclient::load_kubeconfig(path));
   DiscoveredCluster out;

@@ -58,8 +58,8 @@ std::vector<workflow::Phase<JoinData>> join_phases() {
   phases.push_back(control_plane_group("control-plane-prepare",
                                        "Prepare the machine for serving a control plane"));
   phases.push_back(kubelet_start_phase());
-  phases.push_back(control_plane_group("control-plane-join",
-                                       "Join a machine as a control plane instance"));
+  phases.push_back(
+      control_plane_group("control-plane-join", "Join a machine as a control plane instance"));
   return phases;
 }
 

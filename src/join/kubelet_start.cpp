@@ -6,6 +6,7 @@
 
 #include "apiclient/curl_client.h"
 #include "apiclient/objects.h"
+#include "apiclient/wait.h"
 #include "certs/keys.h"
 #include "certs/x509.h"
 #include "common/fs.h"
@@ -34,7 +35,8 @@ Result<std::unique_ptr<apiclient::CurlClient>> bootstrap_client(const JoinData& 
   kc.ca_pem = c.ca_pem;
   kc.client_cert_pem = c.client_cert_pem;
   kc.client_key_pem = c.client_key_pem;
-  kc.token = d.cfg.discovery.tls_bootstrap_token.empty() ? c.token : d.cfg.discovery.tls_bootstrap_token;
+  kc.token =
+      d.cfg.discovery.tls_bootstrap_token.empty() ? c.token : d.cfg.discovery.tls_bootstrap_token;
   apiclient::CurlClientOptions o;
   o.retry.total_deadline = d.cfg.timeouts.kubernetes_api_call.count() > 0
                                ? d.cfg.timeouts.kubernetes_api_call
@@ -49,13 +51,15 @@ Result<config::ClusterConfiguration> read_cluster_configuration(apiclient::Clien
       "\"kube-system\"");
   auto cm = apiclient::get_configmap(client, apiclient::kKubeSystem, "kubeadm-config");
   if (!cm) {
-    return fail(ErrorKind::Api, "cannot read the kubeadm-config ConfigMap with the bootstrap token: " +
-                                    cm.error().message());
+    return fail(ErrorKind::Api,
+                "cannot read the kubeadm-config ConfigMap with the bootstrap token: " +
+                    cm.error().message());
   }
   std::string yaml = cm->value("data", nlohmann::json::object()).value("ClusterConfiguration", "");
   auto loaded = KADM_TRY_CTX(config::load_config_text(yaml, "kubeadm-config"),
                              "the cluster's kubeadm-config ConfigMap");
-  if (!loaded.init) return fail(ErrorKind::Validation, "kubeadm-config has no ClusterConfiguration");
+  if (!loaded.init)
+    return fail(ErrorKind::Validation, "kubeadm-config has no ClusterConfiguration");
   return loaded.init->cluster;
 }
 
@@ -67,7 +71,8 @@ Result<std::string> read_kubelet_config(apiclient::Client& client, const config:
                                     " ConfigMap with the bootstrap token: " + cm.error().message());
   }
   std::string yaml = cm->value("data", nlohmann::json::object()).value("kubelet", "");
-  if (yaml.empty()) return fail(ErrorKind::Validation, "the " + name + " ConfigMap has no \"kubelet\" key");
+  if (yaml.empty())
+    return fail(ErrorKind::Validation, "the " + name + " ConfigMap has no \"kubelet\" key");
   return yaml;
 }
 
@@ -81,10 +86,11 @@ Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& c
   spdlog::info("[kubelet-start] Requesting a client certificate for \"{}{}\" (CSR {})",
                kNodeUserPrefix, node, name);
   if (auto r = client.create(collection, node_csr_object(name, csr_pem, rsa)); !r) {
-    return fail(ErrorKind::Api, "cannot create the CertificateSigningRequest: " + r.error().message());
+    return fail(ErrorKind::Api,
+                "cannot create the CertificateSigningRequest: " + r.error().message());
   }
-  Duration timeout = d.cfg.timeouts.tls_bootstrap.count() > 0 ? d.cfg.timeouts.tls_bootstrap
-                                                               : Duration{300000};
+  Duration timeout =
+      d.cfg.timeouts.tls_bootstrap.count() > 0 ? d.cfg.timeouts.tls_bootstrap : Duration{300000};
   auto& clock = apiclient::real_clock();
   const auto deadline = clock.now() + timeout;
   std::string last = "not approved yet";
@@ -94,19 +100,20 @@ Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& c
       auto st = csr_state(*obj);
       if (st.phase == CsrState::Phase::Issued) return st.certificate_pem;
       if (st.phase != CsrState::Phase::Pending) {
-        return fail(ErrorKind::Api, "the CertificateSigningRequest " + name + " was refused (" +
-                                        st.reason + ")");
+        return fail(ErrorKind::Api,
+                    "the CertificateSigningRequest " + name + " was refused (" + st.reason + ")");
       }
       last = "still pending";
     } else {
       last = obj.error().message();
     }
     if (clock.now() >= deadline) {
-      return fail(ErrorKind::Timeout,
-                  "the CertificateSigningRequest " + name + " was not signed within " +
-                      format_duration(timeout) + " (" + last +
-                      "); check that kube-controller-manager runs with the csrapprover and "
-                      "csrsigning controllers and that init created the node auto-approval binding");
+      return fail(
+          ErrorKind::Timeout,
+          "the CertificateSigningRequest " + name + " was not signed within " +
+              format_duration(timeout) + " (" + last +
+              "); check that kube-controller-manager runs with the csrapprover and "
+              "csrsigning controllers and that init created the node auto-approval binding");
     }
     clock.sleep_for(d.options.poll_interval);
   }
@@ -114,8 +121,8 @@ Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& c
 
 Status wait_for_kubelet_conf(JoinData& d) {
   auto path = d.options.kubeconfig_dir / "kubelet.conf";
-  Duration timeout = d.cfg.timeouts.tls_bootstrap.count() > 0 ? d.cfg.timeouts.tls_bootstrap
-                                                               : Duration{300000};
+  Duration timeout =
+      d.cfg.timeouts.tls_bootstrap.count() > 0 ? d.cfg.timeouts.tls_bootstrap : Duration{300000};
   spdlog::info("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap");
   apiclient::WaitOptions o;
   o.interval = Duration{500};
@@ -166,20 +173,24 @@ Status run_kubelet_start(JoinData& d) {
 
   const auto& kdir = d.options.kubeconfig_dir;
   const auto& ldir = d.options.kubelet_dir;
-  std::filesystem::path ca_path =
-      d.cfg.ca_cert_path.empty() ? kdir / "pki" / "ca.crt" : std::filesystem::path(d.cfg.ca_cert_path);
+  std::filesystem::path ca_path = d.cfg.ca_cert_path.empty()
+                                      ? kdir / "pki" / "ca.crt"
+                                      : std::filesystem::path(d.cfg.ca_cert_path);
 
   NodeFiles files;
   files.before_credentials.push_back(plan::WriteFile{ca_path, cluster.ca_pem, 0644, false});
-  files.before_credentials.push_back(plan::WriteFile{ldir / "config.yaml", kubelet_yaml, 0644, false});
-  files.before_credentials.push_back(plan::WriteFile{ldir / "kubeadm-flags.env", flags_env, 0644, false});
+  files.before_credentials.push_back(
+      plan::WriteFile{ldir / "config.yaml", kubelet_yaml, 0644, false});
+  files.before_credentials.push_back(
+      plan::WriteFile{ldir / "kubeadm-flags.env", flags_env, 0644, false});
 
   if (d.options.tls_bootstrap == TlsBootstrapMode::Kubelet) {
-    std::string token = d.cfg.discovery.tls_bootstrap_token.empty() ? cluster.token
-                                                                    : d.cfg.discovery.tls_bootstrap_token;
-    files.credentials.push_back(plan::WriteFile{
-        kdir / "bootstrap-kubelet.conf", bootstrap_kubeconfig(cluster.server, cluster.ca_pem, token),
-        0600, true});
+    std::string token = d.cfg.discovery.tls_bootstrap_token.empty()
+                            ? cluster.token
+                            : d.cfg.discovery.tls_bootstrap_token;
+    files.credentials.push_back(
+        plan::WriteFile{kdir / "bootstrap-kubelet.conf",
+                        bootstrap_kubeconfig(cluster.server, cluster.ca_pem, token), 0600, true});
   } else if (d.effects->dry_run()) {
     spdlog::info("[kubelet-start] Would request a client certificate for \"{}{}\"", kNodeUserPrefix,
                  node);
@@ -222,13 +233,15 @@ Status run_kubelet_start(JoinData& d) {
                   "--tls-bootstrap=kubelet needs a kubelet service on this host; use the default "
                   "--tls-bootstrap=direct");
     }
-    spdlog::warn("[kubelet-start] WARNING: no kubelet service on this host; start a kubelet with "
-                 "--kubeconfig={} --config={}",
-                 (kdir / "kubelet.conf").string(), (ldir / "config.yaml").string());
+    spdlog::warn(
+        "[kubelet-start] WARNING: no kubelet service on this host; start a kubelet with "
+        "--kubeconfig={} --config={}",
+        (kdir / "kubelet.conf").string(), (ldir / "config.yaml").string());
     return {};
   }
   spdlog::info("[kubelet-start] Starting the kubelet");
-  KADM_TRY(d.effects->apply(plan::RunCommand{{"systemctl", "restart", "kubelet"}, "start the kubelet"}));
+  KADM_TRY(
+      d.effects->apply(plan::RunCommand{{"systemctl", "restart", "kubelet"}, "start the kubelet"}));
   if (d.options.tls_bootstrap == TlsBootstrapMode::Kubelet && !d.effects->dry_run()) {
     KADM_TRY(wait_for_kubelet_conf(d));
     KADM_TRY(d.effects->apply(plan::RemoveFile{kdir / "bootstrap-kubelet.conf"}));

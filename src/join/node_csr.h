@@ -12,7 +12,8 @@
 
 namespace kadm::join {
 
-inline constexpr std::string_view kKubeletClientSigner = "kubernetes.io/kube-apiserver-client-kubelet";
+inline constexpr std::string_view kKubeletClientSigner =
+    "kubernetes.io/kube-apiserver-client-kubelet";
 inline constexpr std::string_view kNodeUserPrefix = "system:node:";
 inline constexpr std::string_view kNodesGroup = "system:nodes";
 

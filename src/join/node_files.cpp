@@ -23,8 +23,8 @@ std::string kubelet_kubeconfig(const std::string& server, const std::string& ca_
   std::string indent;
   auto line_start = text.rfind('\n', pos);
   indent = text.substr(line_start + 1, pos - line_start - 1);
-  std::string files = "client-certificate: " + client_pem_path + "\n" + indent +
-                      "client-key: " + client_pem_path;
+  std::string files =
+      "client-certificate: " + client_pem_path + "\n" + indent + "client-key: " + client_pem_path;
   text.replace(pos, std::string("token: x").size(), files);
   return text;
 }

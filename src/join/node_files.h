@@ -3,6 +3,7 @@
 // at the rotatable client certificate, bootstrap-kubelet.conf, and the name of the
 // kubelet-config ConfigMap for a cluster version.
 
+#include <chrono>
 #include <string>
 #include <string_view>
 

@@ -45,8 +45,7 @@ struct RunCommand {
   std::string why;
 };
 
-using Action =
-    std::variant<WriteFile, MakeDir, RemoveFile, RemoveContents, Symlink, RunCommand>;
+using Action = std::variant<WriteFile, MakeDir, RemoveFile, RemoveContents, Symlink, RunCommand>;
 
 // One line describing the action for logs and dry-run ("write /etc/kubernetes/pki/ca.key (0600)").
 std::string describe(const Action& action);

@@ -32,7 +32,9 @@ Fixture make_fixture() {
   certs::SigningOptions so;
   so.not_before = std::chrono::system_clock::now();
   so.not_after = so.not_before + std::chrono::hours(24);
-  auto ca = certs::create_self_signed_ca({.common_name = "kubernetes"}, key.get(), so).value();
+  certs::CertRequest req;
+  req.common_name = "kubernetes";
+  auto ca = certs::create_self_signed_ca(req, key.get(), so).value();
   f.ca_pem = certs::certificate_pem(ca.get()).value();
   f.pin = certs::public_key_pin(f.ca_pem).value();
   f.kubeconfig = kubeconfig::render({.cluster_name = "",
@@ -126,7 +128,8 @@ TEST(JoinNodeCsr, StateFromConditionsAndCertificate) {
   json issued = {{"status", {{"certificate", "Q0VSVA=="}}}};
   EXPECT_EQ(csr_state(issued).phase, CsrState::Phase::Issued);
   EXPECT_EQ(csr_state(issued).certificate_pem, "CERT");
-  json denied = {{"status", {{"conditions", {{{"type", "Denied"}, {"status", "True"}, {"reason", "R"}}}}}}};
+  json denied = {
+      {"status", {{"conditions", {{{"type", "Denied"}, {"status", "True"}, {"reason", "R"}}}}}}};
   EXPECT_EQ(csr_state(denied).phase, CsrState::Phase::Denied);
 }
 
