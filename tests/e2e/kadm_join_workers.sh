@@ -33,7 +33,7 @@ for w in w1 w2; do
   grep -q 'This node has joined the cluster' "$log" || { cat "$log" >&2; fail "no success text on $w"; }
   root=$(harness_host_root "$w")/fs
   [[ -L $root/var/lib/kubelet/pki/kubelet-client-current.pem ]] || fail "$w: no kubelet-client-current.pem symlink"
-  [[ $(stat -Lc %a "$root/var/lib/kubelet/pki/kubelet-client-current.pem") == 600 ]] || fail "$w: client pem not 0600"
+  [[ $(harness_exec "$w" stat -Lc %a /var/lib/kubelet/pki/kubelet-client-current.pem) == 600 ]] || fail "$w: client pem not 0600"
   [[ $(stat -c %a "$root/etc/kubernetes/kubelet.conf") == 600 ]] || fail "$w: kubelet.conf not 0600"
   for f in etc/kubernetes/pki/ca.crt var/lib/kubelet/config.yaml var/lib/kubelet/kubeadm-flags.env; do
     [[ -s $root/$f ]] || fail "$w: $f missing"

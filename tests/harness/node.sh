@@ -17,6 +17,12 @@ metadata:
     kubernetes.io/hostname: $name
     kubernetes.io/os: linux
 YAML
-  harness_exec "$name" "${kc[@]}" patch node "$name" --subresource=status --type=merge -p \
-    "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\",\"message\":\"registered by the test harness\",\"lastHeartbeatTime\":\"$now\",\"lastTransitionTime\":\"$now\"}]}}" >/dev/null
+  # The kubelet PATCHes nodes/status without reading it first (kubectl patch would GET the
+  # subresource, which the Node authorizer does not allow), so curl with the node's certificate.
+  local server
+  server=$(harness_exec "$name" "${kc[@]}" config view -o 'jsonpath={.clusters[0].cluster.server}') || return
+  harness_exec "$name" curl -sSf -o /dev/null -X PATCH \
+    --cert /var/lib/kubelet/pki/kubelet-client-current.pem --cacert /etc/kubernetes/pki/ca.crt \
+    -H 'Content-Type: application/merge-patch+json' "$server/api/v1/nodes/$name/status" -d \
+    "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\",\"message\":\"registered by the test harness\",\"lastHeartbeatTime\":\"$now\",\"lastTransitionTime\":\"$now\"}]}}"
 }
