@@ -27,6 +27,9 @@ std::string describe(const Action& action) {
     std::string operator()(const RemoveContents& a) const {
       return "delete the contents of " + a.path.string();
     }
+    std::string operator()(const Symlink& a) const {
+      return "link " + a.link.string() + " -> " + a.target.string();
+    }
     std::string operator()(const RunCommand& a) const { return "run " + str::join(a.argv, " "); }
   };
   return std::visit(Visitor{}, action);

@@ -33,12 +33,19 @@ struct RemoveContents {
   std::filesystem::path path;
 };
 
+// Points `link` at `target`, replacing an existing link atomically (rotatable credentials such
+// as kubelet-client-current.pem).
+struct Symlink {
+  std::filesystem::path target;
+  std::filesystem::path link;
+};
+
 struct RunCommand {
   std::vector<std::string> argv;
   std::string why;
 };
 
-using Action = std::variant<WriteFile, MakeDir, RemoveFile, RemoveContents, RunCommand>;
+using Action = std::variant<WriteFile, MakeDir, RemoveFile, RemoveContents, Symlink, RunCommand>;
 
 // One line describing the action for logs and dry-run ("write /etc/kubernetes/pki/ca.key (0600)").
 std::string describe(const Action& action);

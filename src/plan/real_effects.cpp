@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "common/fs.h"
 #include "common/process.h"
 #include "common/strings.h"
@@ -26,6 +28,20 @@ Status RealEffects::apply(const Action& action) {
     Status operator()(const MakeDir& a) const { return fs::make_dirs(a.path, a.mode); }
     Status operator()(const RemoveFile& a) const { return fs::remove_file(a.path); }
     Status operator()(const RemoveContents& a) const { return fs::remove_contents(a.path); }
+    Status operator()(const Symlink& a) const {
+      if (auto s = fs::make_dirs(a.link.parent_path(), 0755); !s) return s;
+      std::error_code ec;
+      auto tmp = a.link;
+      tmp += ".kadm-tmp";
+      std::filesystem::remove(tmp, ec);
+      std::filesystem::create_symlink(a.target, tmp, ec);
+      if (!ec) std::filesystem::rename(tmp, a.link, ec);
+      if (ec) {
+        return fail(ErrorKind::Io, "cannot link " + a.link.string() + " to " + a.target.string() +
+                                       ": " + ec.message());
+      }
+      return {};
+    }
     Status operator()(const RunCommand& a) const {
       auto r = run_command(a.argv);
       if (!r) return std::unexpected(r.error());

@@ -79,3 +79,29 @@ assert_control_plane_serves() {
   [[ $out == "kubernetes-super-admin "*system:masters* ]] || fail "super-admin.conf is not in system:masters: $out"
   echo "whoami: admin and super-admin as expected"
 }
+
+# kadm_join_ready_control_plane NAME: a kadm control plane in host NAME with what `join` needs,
+# created by real kubeadm as a peer (kubeadm-config, kubelet-config, RBAC for bootstrap tokens,
+# cluster-info) until kadm has its own phases for them.
+kadm_join_ready_control_plane() {
+  local name=$1 cfg log phase
+  cfg=$(kadm_init_config "$name" "  criSocket: unix:///var/run/containerd/containerd.sock")
+  kadm_init_control_plane "$name" "$cfg" >/dev/null
+  log=$(harness_host_root "$name")/logs/kubeadm-join-prep.log
+  for phase in "upload-config all" "bootstrap-token"; do
+    # shellcheck disable=SC2086 # phase is two words on purpose
+    harness_exec "$name" kubeadm init phase $phase --config "$cfg" \
+      --kubeconfig /etc/kubernetes/super-admin.conf >>"$log" 2>&1 ||
+      { cat "$log" >&2; fail "kubeadm init phase $phase failed in $name"; }
+  done
+}
+
+# kadm_kubectl NAME ARGS...: kubectl as the cluster's super admin inside host NAME.
+kadm_kubectl() { harness_exec "$1" kubectl --kubeconfig /etc/kubernetes/super-admin.conf "${@:2}"; }
+
+# host_files NAME: what a join may write on host NAME (a listing for before/after comparisons).
+host_files() {
+  local root
+  root=$(harness_host_root "$1")/fs
+  (cd "$root" && find etc/kubernetes var/lib/kubelet -mindepth 1 | sort)
+}

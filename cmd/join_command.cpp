@@ -1,0 +1,95 @@
+// `kadm join` and `kadm join phase ...`: flags → configuration → the join workflow.
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+
+#include "config_source.h"
+#include "host/linux_host.h"
+#include "init_flags_cli.h"
+#include "join/join_phases.h"
+#include "phase_commands.h"
+#include "registry.h"
+
+namespace kadm::cli {
+namespace {
+
+struct JoinCommandState {
+  config::JoinFlags flags;
+  std::string tls_bootstrap = "direct";
+  std::string signature_grace = "15s";
+};
+
+const workflow::Workflow<join::JoinData>& join_workflow() {
+  static const workflow::Workflow<join::JoinData> wf(join::join_phases());
+  return wf;
+}
+
+Result<join::TlsBootstrapMode> parse_mode(const std::string& text) {
+  if (text == "direct") return join::TlsBootstrapMode::Direct;
+  if (text == "kubelet") return join::TlsBootstrapMode::Kubelet;
+  return fail(ErrorKind::Validation,
+              "--tls-bootstrap must be \"direct\" or \"kubelet\", not \"" + text + "\"");
+}
+
+Result<std::unique_ptr<join::JoinData>> make_join_data(const JoinCommandState& st) {
+  auto data = std::make_unique<join::JoinData>();
+  data->cfg = KADM_TRY(load_join_configuration(st.flags));
+  auto& o = data->options;
+  o.dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;
+  o.ignore_preflight_errors = st.flags.ignore_preflight_errors.value_or(std::vector<std::string>{});
+  o.tls_bootstrap = KADM_TRY(parse_mode(st.tls_bootstrap));
+  o.signature_grace =
+      KADM_TRY_CTX(parse_duration(st.signature_grace), "--discovery-signature-grace");
+  if (o.dry_run) {
+    data->effects = std::make_unique<plan::DryRunEffects>();
+  } else {
+    data->effects = std::make_unique<plan::RealEffects>();
+  }
+  data->host = std::make_unique<host::LinuxHost>();
+  data->out = &std::cout;
+  return data;
+}
+
+Status run_join(const JoinCommandState& st, const std::string& filter) {
+  const auto& wf = join_workflow();
+  workflow::SelectOptions sel;
+  if (!filter.empty()) sel.filter = {filter};
+  sel.skip = st.flags.skip_phases.value_or(std::vector<std::string>{});
+  KADM_TRY(wf.select(sel));
+  auto data = KADM_TRY(make_join_data(st));
+  if (!st.flags.skip_phases) sel.skip = data->cfg.skip_phases;
+  KADM_TRY(wf.run(sel, [&]() -> Result<join::JoinData*> { return data.get(); }));
+  if (filter.empty() && !data->cfg.control_plane) std::cout << join::worker_joined_text();
+  return {};
+}
+
+void add_command_flags(CLI::App* app, JoinCommandState& st) {
+  add_join_flags(app, st.flags);
+  app->add_option("--tls-bootstrap", st.tls_bootstrap,
+                  "Who obtains the kubelet's client certificate: \"direct\" (kadm sends the CSR "
+                  "and writes kubelet.conf) or \"kubelet\" (write bootstrap-kubelet.conf, start "
+                  "the kubelet and wait for it)")
+      ->default_str("direct");
+  app->add_option("--discovery-signature-grace", st.signature_grace,
+                  "How long to wait for the cluster to sign cluster-info for a new token before "
+                  "reporting the token as invalid or expired")
+      ->default_str("15s");
+}
+
+const Registrar reg(20, [](CLI::App& root, Context& ctx) {
+  auto st = std::make_shared<JoinCommandState>();
+  auto* cmd =
+      root.add_subcommand("join", "Run this on any machine you wish to join an existing cluster");
+  add_command_flags(cmd, *st);
+  cmd->footer("The \"join\" command executes the following phases:\n```\n" +
+              join_workflow().help_tree() + "```");
+  add_phase_commands<join::JoinData>(
+      cmd, join_workflow(), ctx, [st](CLI::App* app) { add_command_flags(app, *st); },
+      [st](const std::string& filter) { return run_join(*st, filter); });
+  on_run(cmd, ctx, [st] { return run_join(*st, ""); });
+});
+
+}  // namespace
+}  // namespace kadm::cli

@@ -1,0 +1,58 @@
+#pragma once
+// Finding and trusting the cluster before joining it (spec §5.4, §5.5): token discovery reads
+// cluster-info without trusting the server, checks the token's JWS and the CA pins, then reads it
+// again over verified TLS; file discovery reads a kubeconfig from a path or an https URL.
+// Definitive answers (bad signature, unpinned CA, token unknown after a grace period) fail at
+// once; only "not reachable / not signed yet" is polled, bounded by the discovery timeout.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "apiclient/clock.h"
+#include "certs/pin.h"
+#include "common/duration.h"
+#include "common/error.h"
+#include "config/types.h"
+#include "token/bootstrap_token.h"
+
+namespace kadm::join {
+
+// What discovery found: where the API server is and which CA to trust, plus credentials when a
+// discovery file carried them.
+struct DiscoveredCluster {
+  std::string server;  // "https://host:port"
+  std::string ca_pem;
+  std::string client_cert_pem;
+  std::string client_key_pem;  // secret
+  std::string token;           // secret
+};
+
+struct DiscoveryOptions {
+  Duration timeout{300000};  // timeouts.discovery
+  Duration poll_interval{500};
+  // How long a missing signature for our token id counts as "not signed yet" (the bootstrap
+  // signer needs a moment for a new token) before it is reported as an invalid/expired token.
+  Duration signature_grace{15000};
+  apiclient::Clock* clock = nullptr;  // null: the real clock
+};
+
+// One cluster-info ConfigMap checked against the token and the pins (steps 3–6 of §5.4).
+// A missing signature is ErrorKind::NotFound (the caller decides whether to wait); every other
+// failure is definitive.
+Result<DiscoveredCluster> verify_cluster_info(const nlohmann::json& configmap,
+                                              const token::TokenString& token,
+                                              const certs::PinSet& pins, bool skip_ca_verification);
+
+// The message for a token the cluster has not signed (unknown, deleted or expired).
+std::string invalid_token_message(std::string_view token_id);
+
+Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscovery& discovery,
+                                              const DiscoveryOptions& options);
+Result<DiscoveredCluster> discover_with_file(const config::FileDiscovery& discovery,
+                                             const DiscoveryOptions& options);
+// Dispatches on the configuration (exactly one discovery method is set after validation).
+Result<DiscoveredCluster> discover(const config::Discovery& discovery,
+                                   const DiscoveryOptions& options);
+
+}  // namespace kadm::join

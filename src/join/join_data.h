@@ -1,0 +1,56 @@
+#pragma once
+// The run data of the join workflow. Discovery runs lazily, once, the first time a phase needs
+// the cluster (so `kadm join phase preflight` does not contact it).
+
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/types.h"
+#include "host/host.h"
+#include "join/discovery.h"
+#include "plan/effects.h"
+
+namespace kadm::join {
+
+// Who turns the bootstrap token into kubelet credentials.
+enum class TlsBootstrapMode {
+  Direct,   // kadm sends the CSR itself and writes kubelet.conf (no kubelet needed to join)
+  Kubelet,  // kubeadm's way: bootstrap-kubelet.conf, start the kubelet, wait for kubelet.conf
+};
+
+struct JoinOptions {
+  bool dry_run = false;
+  std::vector<std::string> ignore_preflight_errors;
+  std::filesystem::path kubeconfig_dir = "/etc/kubernetes";
+  std::filesystem::path kubelet_dir = "/var/lib/kubelet";
+  TlsBootstrapMode tls_bootstrap = TlsBootstrapMode::Direct;
+  Duration signature_grace{15000};
+  Duration poll_interval{250};
+};
+
+struct JoinData {
+  config::JoinConfiguration cfg;
+  JoinOptions options;
+  std::unique_ptr<plan::Effects> effects;
+  std::unique_ptr<host::Host> host;
+  std::ostream* out = nullptr;
+  std::optional<DiscoveredCluster> discovered;
+
+  // Runs discovery the first time.
+  Result<const DiscoveredCluster*> cluster() {
+    if (!discovered) {
+      DiscoveryOptions o;
+      o.timeout = cfg.timeouts.discovery.count() > 0 ? cfg.timeouts.discovery : Duration{300000};
+      o.signature_grace = options.signature_grace;
+      o.poll_interval = options.poll_interval;
+      discovered = KADM_TRY(discover(cfg.discovery, o));
+    }
+    return &*discovered;
+  }
+};
+
+}  // namespace kadm::join

@@ -1,0 +1,252 @@
+#include "join/kubelet_start.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "apiclient/curl_client.h"
+#include "apiclient/objects.h"
+#include "apiclient/wait.h"
+#include "certs/keys.h"
+#include "certs/x509.h"
+#include "common/fs.h"
+#include "config/load.h"
+#include "join/node_csr.h"
+#include "join/node_files.h"
+#include "kubelet/kubelet_config.h"
+#include "manifests/images.h"
+#include "manifests/version_table.h"
+
+namespace kadm::join {
+
+namespace {
+
+// Everything the node's files are made of, gathered before the first write.
+struct NodeFiles {
+  std::vector<plan::Action> before_credentials;  // ca.crt, kubelet config, flags
+  std::vector<plan::Action> credentials;         // client pem + symlink, kubelet.conf last
+};
+
+Result<std::unique_ptr<apiclient::CurlClient>> bootstrap_client(const JoinData& d,
+                                                                const DiscoveredCluster& c) {
+  apiclient::Kubeconfig kc;
+  kc.source = "the bootstrap token client";
+  kc.server = c.server;
+  kc.ca_pem = c.ca_pem;
+  kc.client_cert_pem = c.client_cert_pem;
+  kc.client_key_pem = c.client_key_pem;
+  kc.token =
+      d.cfg.discovery.tls_bootstrap_token.empty() ? c.token : d.cfg.discovery.tls_bootstrap_token;
+  apiclient::CurlClientOptions o;
+  o.retry.total_deadline = d.cfg.timeouts.kubernetes_api_call.count() > 0
+                               ? d.cfg.timeouts.kubernetes_api_call
+                               : Duration{60000};
+  o.retry.initial_backoff = Duration{250};
+  return apiclient::CurlClient::from_kubeconfig(kc, o);
+}
+
+Result<config::ClusterConfiguration> read_cluster_configuration(apiclient::Client& client) {
+  spdlog::info(
+      "[preflight] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace "
+      "\"kube-system\"");
+  auto cm = apiclient::get_configmap(client, apiclient::kKubeSystem, "kubeadm-config");
+  if (!cm) {
+    return fail(ErrorKind::Api,
+                "cannot read the kubeadm-config ConfigMap with the bootstrap token: " +
+                    cm.error().message());
+  }
+  std::string yaml = cm->value("data", nlohmann::json::object()).value("ClusterConfiguration", "");
+  auto loaded = KADM_TRY_CTX(config::load_config_text(yaml, "kubeadm-config"),
+                             "the cluster's kubeadm-config ConfigMap");
+  if (!loaded.init)
+    return fail(ErrorKind::Validation, "kubeadm-config has no ClusterConfiguration");
+  return loaded.init->cluster;
+}
+
+Result<std::string> read_kubelet_config(apiclient::Client& client, const config::KubeVersion& v) {
+  std::string name = kubelet_config_map_name(v);
+  auto cm = apiclient::get_configmap(client, apiclient::kKubeSystem, name);
+  if (!cm) {
+    return fail(ErrorKind::Api, "cannot read the " + name +
+                                    " ConfigMap with the bootstrap token: " + cm.error().message());
+  }
+  std::string yaml = cm->value("data", nlohmann::json::object()).value("kubelet", "");
+  if (yaml.empty())
+    return fail(ErrorKind::Validation, "the " + name + " ConfigMap has no \"kubelet\" key");
+  return yaml;
+}
+
+// Sends the node's CSR and waits (short polls) for the signed certificate.
+Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& client,
+                                               EVP_PKEY* key, const std::string& node) {
+  std::string csr_pem = KADM_TRY(node_csr_pem(key, node));
+  std::string name = KADM_TRY(node_csr_name());
+  bool rsa = EVP_PKEY_base_id(key) == EVP_PKEY_RSA;
+  const std::string collection = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
+  spdlog::info("[kubelet-start] Requesting a client certificate for \"{}{}\" (CSR {})",
+               kNodeUserPrefix, node, name);
+  if (auto r = client.create(collection, node_csr_object(name, csr_pem, rsa)); !r) {
+    return fail(ErrorKind::Api,
+                "cannot create the CertificateSigningRequest: " + r.error().message());
+  }
+  Duration timeout =
+      d.cfg.timeouts.tls_bootstrap.count() > 0 ? d.cfg.timeouts.tls_bootstrap : Duration{300000};
+  auto& clock = apiclient::real_clock();
+  const auto deadline = clock.now() + timeout;
+  std::string last = "not approved yet";
+  for (;;) {
+    auto obj = client.get(collection + "/" + name);
+    if (obj) {
+      auto st = csr_state(*obj);
+      if (st.phase == CsrState::Phase::Issued) return st.certificate_pem;
+      if (st.phase != CsrState::Phase::Pending) {
+        return fail(ErrorKind::Api,
+                    "the CertificateSigningRequest " + name + " was refused (" + st.reason + ")");
+      }
+      last = "still pending";
+    } else {
+      last = obj.error().message();
+    }
+    if (clock.now() >= deadline) {
+      return fail(
+          ErrorKind::Timeout,
+          "the CertificateSigningRequest " + name + " was not signed within " +
+              format_duration(timeout) + " (" + last +
+              "); check that kube-controller-manager runs with the csrapprover and "
+              "csrsigning controllers and that init created the node auto-approval binding");
+    }
+    clock.sleep_for(d.options.poll_interval);
+  }
+}
+
+Status wait_for_kubelet_conf(JoinData& d) {
+  auto path = d.options.kubeconfig_dir / "kubelet.conf";
+  Duration timeout =
+      d.cfg.timeouts.tls_bootstrap.count() > 0 ? d.cfg.timeouts.tls_bootstrap : Duration{300000};
+  spdlog::info("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap");
+  apiclient::WaitOptions o;
+  o.interval = Duration{500};
+  o.timeout = timeout;
+  o.what = "the kubelet to write " + path.string();
+  return apiclient::wait_for(
+      [&]() -> Result<bool> {
+        auto kc = apiclient::load_kubeconfig(path.string());
+        return kc.has_value() && !kc->server.empty();
+      },
+      o);
+}
+
+}  // namespace
+
+Status check_node_name_free(const nlohmann::json& node, std::string_view name) {
+  for (const auto& c : node.value("status", nlohmann::json::object())
+                           .value("conditions", nlohmann::json::array())) {
+    if (c.value("type", "") == "Ready" && c.value("status", "") == "True") {
+      return fail(ErrorKind::Conflict,
+                  "a Node named \"" + std::string(name) +
+                      "\" is already Ready in the cluster: delete that Node first, or join this "
+                      "host under another name with --node-name");
+    }
+  }
+  return {};
+}
+
+Status run_kubelet_start(JoinData& d) {
+  const DiscoveredCluster& cluster = *KADM_TRY(d.cluster());
+  auto client = KADM_TRY(bootstrap_client(d, cluster));
+  const std::string node = d.cfg.node_registration.name;
+
+  auto existing = apiclient::get_node(*client, node);
+  if (existing) {
+    KADM_TRY(check_node_name_free(*existing, node));
+  } else if (!existing.error().is_not_found()) {
+    return fail(ErrorKind::Api, "cannot check whether a Node \"" + node +
+                                    "\" exists: " + existing.error().message());
+  }
+
+  auto cluster_cfg = KADM_TRY(read_cluster_configuration(*client));
+  auto version = KADM_TRY(config::parse_kube_version(cluster_cfg.kubernetes_version));
+  std::string kubelet_yaml = KADM_TRY(read_kubelet_config(*client, version));
+  auto row = KADM_TRY(manifests::version_row(version));
+  std::string flags_env = kubelet::kubeadm_flags_env(
+      d.cfg.node_registration, "", manifests::pause_image(cluster_cfg, row), false, version);
+
+  const auto& kdir = d.options.kubeconfig_dir;
+  const auto& ldir = d.options.kubelet_dir;
+  std::filesystem::path ca_path = d.cfg.ca_cert_path.empty()
+                                      ? kdir / "pki" / "ca.crt"
+                                      : std::filesystem::path(d.cfg.ca_cert_path);
+
+  NodeFiles files;
+  files.before_credentials.push_back(plan::WriteFile{ca_path, cluster.ca_pem, 0644, false});
+  files.before_credentials.push_back(
+      plan::WriteFile{ldir / "config.yaml", kubelet_yaml, 0644, false});
+  files.before_credentials.push_back(
+      plan::WriteFile{ldir / "kubeadm-flags.env", flags_env, 0644, false});
+
+  if (d.options.tls_bootstrap == TlsBootstrapMode::Kubelet) {
+    std::string token = d.cfg.discovery.tls_bootstrap_token.empty()
+                            ? cluster.token
+                            : d.cfg.discovery.tls_bootstrap_token;
+    files.credentials.push_back(
+        plan::WriteFile{kdir / "bootstrap-kubelet.conf",
+                        bootstrap_kubeconfig(cluster.server, cluster.ca_pem, token), 0600, true});
+  } else if (d.effects->dry_run()) {
+    spdlog::info("[kubelet-start] Would request a client certificate for \"{}{}\"", kNodeUserPrefix,
+                 node);
+    auto pem = ldir / "pki" / "kubelet-client-current.pem";
+    files.credentials.push_back(plan::WriteFile{pem, "", 0600, true});
+    files.credentials.push_back(plan::WriteFile{
+        kdir / "kubelet.conf", kubelet_kubeconfig(cluster.server, cluster.ca_pem, pem.string()),
+        0600, true});
+  } else {
+    auto key = KADM_TRY(certs::generate_key(config::EncryptionAlgorithm::ECDSAP256));
+    std::string cert_pem = KADM_TRY(request_client_certificate(d, *client, key.get(), node));
+    auto cert = KADM_TRY_CTX(certs::load_certificate(cert_pem), "the issued kubelet certificate");
+    if (!certs::key_matches_certificate(cert.get(), key.get())) {
+      return fail(ErrorKind::Tls, "the issued kubelet certificate does not match the node's key");
+    }
+    std::string key_pem = KADM_TRY(certs::private_key_pem(key.get()));
+    auto pki = ldir / "pki";
+    auto dated = pki / kubelet_client_file_name(std::chrono::system_clock::now());
+    auto current = pki / "kubelet-client-current.pem";
+    files.credentials.push_back(plan::WriteFile{dated, cert_pem + key_pem, 0600, true});
+    files.credentials.push_back(plan::Symlink{dated, current});
+    files.credentials.push_back(plan::WriteFile{
+        kdir / "kubelet.conf", kubelet_kubeconfig(cluster.server, cluster.ca_pem, current.string()),
+        0600, true});
+  }
+
+  spdlog::info("[kubelet-start] Writing kubelet configuration to file \"{}\"",
+               (ldir / "config.yaml").string());
+  KADM_TRY(d.effects->apply_all(files.before_credentials));
+  KADM_TRY(d.effects->apply_all(files.credentials));
+  if (d.options.tls_bootstrap == TlsBootstrapMode::Direct) {
+    spdlog::info("[kubelet-start] Wrote \"{}\" for \"{}{}\"", (kdir / "kubelet.conf").string(),
+                 kNodeUserPrefix, node);
+  }
+
+  auto kubelet = d.host->service_state("kubelet");
+  if (!kubelet.exists) {
+    if (d.options.tls_bootstrap == TlsBootstrapMode::Kubelet) {
+      return fail(ErrorKind::Validation,
+                  "--tls-bootstrap=kubelet needs a kubelet service on this host; use the default "
+                  "--tls-bootstrap=direct");
+    }
+    spdlog::warn(
+        "[kubelet-start] WARNING: no kubelet service on this host; start a kubelet with "
+        "--kubeconfig={} --config={}",
+        (kdir / "kubelet.conf").string(), (ldir / "config.yaml").string());
+    return {};
+  }
+  spdlog::info("[kubelet-start] Starting the kubelet");
+  KADM_TRY(
+      d.effects->apply(plan::RunCommand{{"systemctl", "restart", "kubelet"}, "start the kubelet"}));
+  if (d.options.tls_bootstrap == TlsBootstrapMode::Kubelet && !d.effects->dry_run()) {
+    KADM_TRY(wait_for_kubelet_conf(d));
+    KADM_TRY(d.effects->apply(plan::RemoveFile{kdir / "bootstrap-kubelet.conf"}));
+  }
+  return {};
+}
+
+}  // namespace kadm::join

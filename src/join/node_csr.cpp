@@ -1,0 +1,70 @@
+#include "join/node_csr.h"
+
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include "common/strings.h"
+
+namespace kadm::join {
+
+Result<std::string> node_csr_pem(EVP_PKEY* key, std::string_view node_name) {
+  certs::UniqueX509Req req(X509_REQ_new());
+  if (!req) return fail(certs::openssl_error("X509_REQ_new"));
+  X509_NAME* name = X509_REQ_get_subject_name(req.get());
+  std::string cn = std::string(kNodeUserPrefix) + std::string(node_name);
+  std::string org(kNodesGroup);
+  auto add = [&](const char* field, const std::string& value) {
+    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
+                                      0) == 1;
+  };
+  if (!add("O", org) || !add("CN", cn)) return fail(certs::openssl_error("CSR subject"));
+  if (X509_REQ_set_version(req.get(), 0) != 1 || X509_REQ_set_pubkey(req.get(), key) != 1 ||
+      X509_REQ_sign(req.get(), key, EVP_sha256()) <= 0) {
+    return fail(certs::openssl_error("signing the node CSR"));
+  }
+  certs::UniqueBio bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_X509_REQ(bio.get(), req.get()) != 1) {
+    return fail(certs::openssl_error("encoding the node CSR"));
+  }
+  return certs::bio_contents(bio.get());
+}
+
+nlohmann::json node_csr_object(std::string_view name, const std::string& csr_pem, bool rsa_key) {
+  nlohmann::json usages = {"digital signature", "client auth"};
+  if (rsa_key) usages.push_back("key encipherment");
+  return {{"apiVersion", "certificates.k8s.io/v1"},
+          {"kind", "CertificateSigningRequest"},
+          {"metadata", {{"name", std::string(name)}}},
+          {"spec",
+           {{"request", str::base64_encode(csr_pem)},
+            {"signerName", std::string(kKubeletClientSigner)},
+            {"usages", usages}}}};
+}
+
+Result<std::string> node_csr_name() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return fail(certs::openssl_error("RAND_bytes"));
+  std::string raw(reinterpret_cast<const char*>(bytes), sizeof bytes);
+  return "node-csr-" + str::hex_encode(raw);
+}
+
+CsrState csr_state(const nlohmann::json& csr) {
+  CsrState st;
+  const auto status = csr.value("status", nlohmann::json::object());
+  for (const auto& c : status.value("conditions", nlohmann::json::array())) {
+    std::string type = c.value("type", "");
+    if ((type == "Denied" || type == "Failed") && c.value("status", "True") == "True") {
+      st.phase = type == "Denied" ? CsrState::Phase::Denied : CsrState::Phase::Failed;
+      st.reason = c.value("reason", "") + ": " + c.value("message", "");
+      return st;
+    }
+  }
+  std::string cert_b64 = status.value("certificate", "");
+  if (!cert_b64.empty() && str::base64_decode(cert_b64, st.certificate_pem)) {
+    st.phase = CsrState::Phase::Issued;
+  }
+  return st;
+}
+
+}  // namespace kadm::join
