@@ -74,8 +74,8 @@ Result<std::vector<config::BootstrapToken>> tokens_to_create(const CreateOptions
   if (!o.config_path) return std::vector{KADM_TRY(token::token_from_flags(o.flags))};
   auto mixed = token::set_token_flag_names(o.flags);
   if (!mixed.empty()) {
-    return fail(ErrorKind::Validation, "can not mix '--config' with arguments [" +
-                                           str::join(mixed, " ") + "]");
+    return fail(ErrorKind::Validation,
+                "can not mix '--config' with arguments [" + str::join(mixed, " ") + "]");
   }
   config::InitFlags flags;
   flags.config_path = o.config_path;
@@ -211,9 +211,11 @@ const Registrar reg(500, [](CLI::App& root, Context& ctx) {
   bind_text(parent, "--kubeconfig", g->kubeconfig,
             "The kubeconfig file to use when talking to the cluster (default: $KUBECONFIG, else " +
                 std::string(kDefaultKubeconfig) + ")");
-  parent->add_flag("--dry-run", g->dry_run, "Show what would be created or deleted; change nothing");
-  parent->add_option("--timeout", g->timeout,
-                     "How long API calls are retried before giving up (Go duration)")
+  parent->add_flag("--dry-run", g->dry_run,
+                   "Show what would be created or deleted; change nothing");
+  parent
+      ->add_option("--timeout", g->timeout,
+                   "How long API calls are retried before giving up (Go duration)")
       ->capture_default_str();
 
   auto c = std::make_shared<CreateOptions>();

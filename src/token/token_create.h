@@ -13,8 +13,8 @@ namespace kadm::token {
 
 // Every field is nullopt unless given on the command line.
 struct CreateFlags {
-  std::optional<std::string> token;  // the positional argument; absent = generate
-  std::optional<std::string> ttl;    // Go duration; "0" = never expires
+  std::optional<std::string> token;                // the positional argument; absent = generate
+  std::optional<std::string> ttl;                  // Go duration; "0" = never expires
   std::optional<std::vector<std::string>> usages;  // entries may hold comma lists
   std::optional<std::vector<std::string>> groups;
   std::optional<std::string> description;

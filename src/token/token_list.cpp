@@ -103,8 +103,9 @@ std::string format_token_yaml(const std::vector<config::BootstrapToken>& tokens)
   std::string out;
   for (size_t i = 0; i < tokens.size(); ++i) {
     // Kubernetes' YAML printer goes through a map, so keys come out sorted.
+    const auto object = token_output_object(tokens[i]);
     std::map<std::string, nlohmann::ordered_json> sorted;
-    for (const auto& [k, v] : token_output_object(tokens[i]).items()) sorted[k] = v;
+    for (const auto& [k, v] : object.items()) sorted[k] = v;
     YAML::Emitter y;
     y << YAML::BeginMap;
     for (const auto& [k, v] : sorted) {
@@ -130,9 +131,9 @@ Result<ListFormat> parse_list_format(std::string_view text) {
   if (text.empty() || text == "text") return ListFormat::Text;
   if (text == "json") return ListFormat::Json;
   if (text == "yaml") return ListFormat::Yaml;
-  return fail(ErrorKind::Validation,
-              "unable to match a printer suitable for the output format \"" + std::string(text) +
-                  "\", allowed formats are: text,json,yaml");
+  return fail(ErrorKind::Validation, "unable to match a printer suitable for the output format \"" +
+                                         std::string(text) +
+                                         "\", allowed formats are: text,json,yaml");
 }
 
 }  // namespace kadm::token

@@ -69,7 +69,8 @@ print(len(ka))
 PY
 }
 for f in json yaml; do
-  ka=$(kx list -o $f); kb=$(ku list -o $f)
+  ka=$(kx list -o $f 2>&1) || fail "kadm token list -o $f: $ka"
+  kb=$(ku list -o $f 2>&1) || fail "kubeadm token list -o $f: $kb"
   n=$(same_objects $f "$ka" "$kb") || fail "token list -o $f differs from kubeadm's"
   [[ $ka == "$kb" ]] && echo "token list -o $f: byte-identical to kubeadm's ($n objects)" ||
     echo "token list -o $f: same $n objects as kubeadm's (formatting differs)"

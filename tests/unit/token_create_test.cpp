@@ -14,7 +14,8 @@ TEST(TokenCreate, DefaultsLikeKubeadm) {
   EXPECT_TRUE(is_valid_token(t.token));
   EXPECT_EQ(t.ttl, Duration(24h));
   EXPECT_EQ(t.usages, (std::vector<std::string>{"signing", "authentication"}));
-  EXPECT_EQ(t.groups, (std::vector<std::string>{"system:bootstrappers:kubeadm:default-node-token"}));
+  EXPECT_EQ(t.groups,
+            (std::vector<std::string>{"system:bootstrappers:kubeadm:default-node-token"}));
   EXPECT_EQ(t.description, "");
   EXPECT_NE(token_from_flags({}).value().token, t.token);
 }
@@ -30,7 +31,8 @@ TEST(TokenCreate, FlagsApplied) {
   EXPECT_EQ(t.token, "abcdef.0123456789abcdef");
   EXPECT_EQ(t.ttl, Duration(90min));
   EXPECT_EQ(t.usages, (std::vector<std::string>{"authentication"}));
-  EXPECT_EQ(t.groups, (std::vector<std::string>{"system:bootstrappers:a", "system:bootstrappers:b"}));
+  EXPECT_EQ(t.groups,
+            (std::vector<std::string>{"system:bootstrappers:a", "system:bootstrappers:b"}));
   EXPECT_EQ(t.description, "for CI");
 }
 
