@@ -29,6 +29,13 @@ std::string pad_right(std::string s, size_t width) {
 
 std::string or_none(const std::string& s) { return s.empty() ? "<none>" : s; }
 
+std::string yaml_scalar(const std::string& value, bool force_quotes) {
+  YAML::Emitter y;
+  if (force_quotes) y << YAML::DoubleQuoted;
+  y << value;
+  return y.c_str();
+}
+
 }  // namespace
 
 std::string tabwrite(const std::vector<std::vector<std::string>>& lines) {
@@ -102,27 +109,21 @@ std::string format_token_json(const std::vector<config::BootstrapToken>& tokens)
 std::string format_token_yaml(const std::vector<config::BootstrapToken>& tokens) {
   std::string out;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    // Kubernetes' YAML printer goes through a map, so keys come out sorted.
+    // Kubernetes' YAML printer goes through a map, so keys come out sorted, and it writes a
+    // list's items at the indentation of their key; yaml-cpp only decides the scalars' quoting.
     const auto object = token_output_object(tokens[i]);
     std::map<std::string, nlohmann::ordered_json> sorted;
     for (const auto& [k, v] : object.items()) sorted[k] = v;
-    YAML::Emitter y;
-    y << YAML::BeginMap;
+    if (i > 0) out += "---\n";
     for (const auto& [k, v] : sorted) {
-      y << YAML::Key << k << YAML::Value;
       if (v.is_array()) {
-        y << YAML::BeginSeq;
-        for (const auto& item : v) y << item.get<std::string>();
-        y << YAML::EndSeq;
-      } else if (k == "expires") {
-        y << YAML::DoubleQuoted << v.get<std::string>();  // a timestamp stays a string
+        out += k + ":\n";
+        for (const auto& item : v) out += "- " + yaml_scalar(item.get<std::string>(), false) + "\n";
       } else {
-        y << v.get<std::string>();
+        // A timestamp stays a string.
+        out += k + ": " + yaml_scalar(v.get<std::string>(), k == "expires") + "\n";
       }
     }
-    y << YAML::EndMap;
-    if (i > 0) out += "---\n";
-    out += std::string(y.c_str()) + "\n";
   }
   return out;
 }

@@ -72,8 +72,9 @@ for f in json yaml; do
   ka=$(kx list -o $f 2>&1) || fail "kadm token list -o $f: $ka"
   kb=$(ku list -o $f 2>&1) || fail "kubeadm token list -o $f: $kb"
   n=$(same_objects $f "$ka" "$kb") || fail "token list -o $f differs from kubeadm's"
-  [[ $ka == "$kb" ]] && echo "token list -o $f: byte-identical to kubeadm's ($n objects)" ||
-    echo "token list -o $f: same $n objects as kubeadm's (formatting differs)"
+  [[ $ka == "$kb" ]] || fail "token list -o $f: same objects, other bytes than kubeadm's:
+$(diff <(echo "$kb") <(echo "$ka"))"
+  echo "token list -o $f: byte-identical to kubeadm's ($n objects)"
 done
 
 # --- delete across tools -------------------------------------------------------------------------

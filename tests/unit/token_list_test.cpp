@@ -91,6 +91,8 @@ TEST(TokenList, YamlDocumentsSortedAndSeparated) {
   auto text = format_token_yaml({sample(), sample()});
   EXPECT_EQ(text.find("apiVersion: output.kubeadm.k8s.io/v1alpha3\n"), 0u);
   EXPECT_NE(text.find("expires: \"2024-04-01T11:54:17Z\"\n"), std::string::npos);
+  EXPECT_NE(text.find("groups:\n- system:bootstrappers:kubeadm:default-node-token\n"),
+            std::string::npos);
   EXPECT_LT(text.find("groups:"), text.find("kind:"));
   EXPECT_NE(text.find("\n---\napiVersion"), std::string::npos);
 }
