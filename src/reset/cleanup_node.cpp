@@ -73,9 +73,10 @@ void remove_pod_sandboxes(const host::Host& host, const std::string& cri_socket,
         "with your container runtime's tools");
     return;
   }
-  std::vector<std::string> base = {*crictl};
-  if (!cri_socket.empty()) base.insert(base.end(), {"--runtime-endpoint", cri_socket});
-  auto query = base;
+  std::vector<std::string> endpoint;
+  if (!cri_socket.empty()) endpoint = {"--runtime-endpoint", cri_socket};
+  std::vector<std::string> query = {"crictl"};
+  query.insert(query.end(), endpoint.begin(), endpoint.end());
   query.insert(query.end(), {"pods", "--quiet"});
   auto listed = host.query_command(query);
   if (!listed || listed->exit_code != 0) {
@@ -88,7 +89,8 @@ void remove_pod_sandboxes(const host::Host& host, const std::string& cri_socket,
   std::erase_if(ids, [](const std::string& id) { return id.empty(); });
   if (ids.empty()) return;
   spdlog::info("[reset] Removing {} pod sandbox(es) through the container runtime", ids.size());
-  auto remove = base;
+  std::vector<std::string> remove = {*crictl};
+  remove.insert(remove.end(), endpoint.begin(), endpoint.end());
   remove.insert(remove.end(), {"rmp", "--force"});
   remove.insert(remove.end(), ids.begin(), ids.end());
   apply_or_warn(effects, plan::RunCommand{remove, "remove pod sandboxes"});
