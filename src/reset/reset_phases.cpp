@@ -93,12 +93,10 @@ Phase remove_etcd_member_phase() {
                    facts->data_dir, manifest);
       return {};
     }
-    auto emptied = empty_well_known_dir(*d.host, facts->data_dir, *d.effects);
-    if (!emptied) {
+    spdlog::info("[reset] Deleting contents of the etcd data directory: {}", facts->data_dir);
+    if (auto emptied = empty_well_known_dir(*d.host, facts->data_dir, *d.effects); !emptied) {
       spdlog::warn("[reset] Failed to delete the contents of {}: {}", facts->data_dir,
                    emptied.error().text());
-    } else if (*emptied) {
-      spdlog::info("[reset] Deleted contents of the etcd data directory: {}", facts->data_dir);
     }
     return {};
   };

@@ -18,7 +18,7 @@ const std::vector<std::string>& kubeconfig_file_names() {
 
 const std::vector<Leftover>& leftovers() {
   static const std::vector<Leftover> items = {
-      {"CNI configuration in /etc/cni/net.d", "rm -rf /etc/cni/net.d/*"},
+      {"CNI configuration in /etc/cni/net.d", "rm /etc/cni/net.d/<files of your CNI plugin>"},
       {"iptables rules",
        "iptables -F && iptables -t nat -F && iptables -t mangle -F && iptables -X"},
       {"IPVS tables", "ipvsadm --clear"},

@@ -327,7 +327,7 @@ TEST(ResetWorkflow, YesRemovesMemberAndEtcdData) {
   auto all = f.actions();
   ASSERT_FALSE(all.empty());
   EXPECT_EQ(all.front(), "delete the contents of " + f.host.real_path("/srv/etcd-data"));
-  EXPECT_NE(log.str().find("Deleted contents of the etcd data directory: /srv/etcd-data"),
+  EXPECT_NE(log.str().find("Deleting contents of the etcd data directory: /srv/etcd-data"),
             std::string::npos);
 }
 
