@@ -1,0 +1,75 @@
+#include "reset/etcd_gateway.h"
+
+#include "apiclient/curl_client.h"
+#include "common/fs.h"
+
+namespace kadm::reset {
+
+namespace {
+
+// uint64 fields come back as JSON strings from the gateway; accept numbers too.
+std::string id_text(const apiclient::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+  return "";
+}
+
+class GatewayMembers final : public EtcdMembers {
+ public:
+  explicit GatewayMembers(std::unique_ptr<apiclient::CurlClient> client)
+      : m_client(std::move(client)) {}
+
+  Result<std::vector<EtcdMember>> list() override {
+    auto body = KADM_TRY(post("/v3/cluster/member/list", apiclient::json::object()));
+    std::vector<EtcdMember> members;
+    if (!body.is_object() || !body.contains("members")) return members;
+    for (const auto& m : body["members"]) {
+      EtcdMember member;
+      member.id = m.contains("ID") ? id_text(m["ID"]) : "";
+      member.name = m.value("name", "");
+      if (m.contains("peerURLs")) {
+        for (const auto& url : m["peerURLs"]) member.peer_urls.push_back(url.get<std::string>());
+      }
+      members.push_back(std::move(member));
+    }
+    return members;
+  }
+
+  Status remove(const std::string& id) override {
+    KADM_TRY(post("/v3/cluster/member/remove", apiclient::json{{"ID", id}}));
+    return {};
+  }
+
+ private:
+  Result<apiclient::json> post(const std::string& path, const apiclient::json& body) {
+    apiclient::Request request;
+    request.method = "POST";
+    request.path = path;
+    request.body = body;
+    auto r = m_client->send(request);
+    if (!r) return std::unexpected(static_cast<Error>(r.error()));
+    return *r;
+  }
+
+  std::unique_ptr<apiclient::CurlClient> m_client;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(const std::string& client_url,
+                                                         const std::string& cert_dir) {
+  apiclient::Kubeconfig kc;
+  kc.source = "etcd client certificates in " + cert_dir;
+  kc.server = client_url;
+  kc.ca_pem = KADM_TRY(fs::read_file(cert_dir + "/etcd/ca.crt"));
+  kc.client_cert_pem = KADM_TRY(fs::read_file(cert_dir + "/etcd/healthcheck-client.crt"));
+  kc.client_key_pem = KADM_TRY(fs::read_file(cert_dir + "/etcd/healthcheck-client.key"));
+  apiclient::CurlClientOptions options;
+  options.request_timeout = Duration{5000};
+  options.connect_timeout = Duration{3000};
+  options.retry.total_deadline = Duration{15000};
+  auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(kc, options));
+  return std::unique_ptr<EtcdMembers>(std::make_unique<GatewayMembers>(std::move(client)));
+}
+
+}  // namespace kadm::reset

@@ -1,0 +1,17 @@
+#pragma once
+// EtcdMembers over etcd's v3 HTTP/JSON gateway (POST /v3/cluster/member/list|remove), with the
+// etcd CA and the healthcheck-client certificate from the certificates dir.
+
+#include <memory>
+#include <string>
+
+#include "common/error.h"
+#include "reset/etcd_member.h"
+
+namespace kadm::reset {
+
+/// `cert_dir` is where the files are on disk (etcd/ca.crt, etcd/healthcheck-client.{crt,key}).
+Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(const std::string& client_url,
+                                                         const std::string& cert_dir);
+
+}  // namespace kadm::reset
