@@ -18,7 +18,7 @@ using apiclient::ApiResult;
 using apiclient::json;
 
 std::string describe_target(const apiclient::Request& r) {
-  if (!r.body || !r.body->is_object()) return r.path;
+  if (!r.body || !r.body->is_object() || !r.body->contains("kind")) return r.path;
   const json& md = r.body->value("metadata", json::object());
   std::string ns = md.value("namespace", "");
   std::string name = md.value("name", "");
