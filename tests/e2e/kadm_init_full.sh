@@ -16,7 +16,11 @@ harness_bin_dir >/dev/null
 harness_host_up cp1 10.213.0.31
 addr=$(harness_host_addr cp1)
 logs=$(harness_host_root cp1)/logs
-rand() { tr -dc 'a-z0-9' </dev/urandom | head -c "$1"; }
+rand() { # N random characters of [a-z0-9] (no pipe that could die of SIGPIPE)
+  local s=""
+  while ((${#s} < $1)); do s+=$(head -c 64 /dev/urandom | tr -dc 'a-z0-9'); done
+  echo "${s:0:$1}"
+}
 tid=$(rand 6) tsecret=$(rand 16)
 token=$tid.$tsecret
 cfg=$(kadm_init_config cp1 "bootstrapTokens:
