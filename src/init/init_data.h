@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "apiclient/client.h"
 #include "certs/pki_state.h"
 #include "config/types.h"
 #include "config/version.h"
@@ -35,8 +36,14 @@ struct InitData {
   certs::PkiState pki;
   // Where human-readable phase output goes (stdout, or stderr with --output json).
   std::ostream* out = nullptr;
+  // The API client of the phases after wait-control-plane: made once, on first use, by
+  // init::api_client() (admin.conf, or a dry-run client that never contacts the cluster).
+  std::unique_ptr<apiclient::Client> api;
+  // The upload-certs key once resolved (flag/config or generated). Secret: never logged.
+  std::string certificate_key;
 
   std::filesystem::path manifests_dir() const { return options.kubeconfig_dir / "manifests"; }
+  std::filesystem::path admin_conf() const { return options.kubeconfig_dir / "admin.conf"; }
 };
 
 }  // namespace kadm::init

@@ -4,6 +4,7 @@
 
 #include "certs/cert_table.h"
 #include "certs/phase.h"
+#include "init/api_phases.h"
 #include "init/kubelet_start.h"
 #include "init/wait_control_plane.h"
 #include "kubeconfig/phase.h"
@@ -169,6 +170,51 @@ Phase wait_control_plane_phase() {
   return p;
 }
 
+Phase leaf(std::string name, std::string help, Status (*run)(InitData&)) {
+  Phase p;
+  p.name = std::move(name);
+  p.short_help = std::move(help);
+  p.run = run;
+  return p;
+}
+
+Phase upload_config_phase() {
+  Phase p;
+  p.name = "upload-config";
+  p.short_help = "Store the cluster and kubelet configuration in ConfigMaps";
+  p.children.push_back(all_entry("Store both configurations"));
+  p.children.push_back(leaf("kubeadm",
+                            "Store the ClusterConfiguration in kube-system/kubeadm-config",
+                            run_upload_config_kubeadm));
+  p.children.push_back(leaf("kubelet",
+                            "Store the KubeletConfiguration for all kubelets of the cluster",
+                            run_upload_config_kubelet));
+  return p;
+}
+
+Phase kubelet_finalize_phase() {
+  Phase p;
+  p.name = "kubelet-finalize";
+  p.short_help = "Adjust the kubelet's kubeconfig once it holds its own certificate";
+  p.children.push_back(all_entry("Run every kubelet-finalize step"));
+  p.children.push_back(leaf("enable-client-cert-rotation",
+                            "Point kubelet.conf at the rotating client certificate",
+                            run_kubelet_finalize));
+  return p;
+}
+
+Phase addon_phase() {
+  Phase p;
+  p.name = "addon";
+  p.short_help = "Install the essential addons (CoreDNS, kube-proxy)";
+  p.children.push_back(all_entry("Install every essential addon"));
+  p.children.push_back(
+      leaf("coredns", "Install CoreDNS and the kube-dns Service", run_addon_coredns));
+  p.children.push_back(leaf("kube-proxy", "Install the kube-proxy DaemonSet and its configuration",
+                            run_addon_kube_proxy));
+  return p;
+}
+
 }  // namespace
 
 std::vector<workflow::Phase<InitData>> init_phases() {
@@ -180,6 +226,21 @@ std::vector<workflow::Phase<InitData>> init_phases() {
   phases.push_back(control_plane_phase());
   phases.push_back(kubelet_start_phase());
   phases.push_back(wait_control_plane_phase());
+  phases.push_back(upload_config_phase());
+  phases.push_back(leaf("upload-certs",
+                        "Store the control-plane CAs, encrypted, in kube-system/kubeadm-certs",
+                        run_upload_certs));
+  phases.push_back(leaf("mark-control-plane", "Label and taint this node as a control-plane node",
+                        run_mark_control_plane));
+  phases.push_back(
+      leaf("bootstrap-token",
+           "Create the bootstrap tokens, cluster-info and the RBAC rules for joining nodes",
+           run_bootstrap_token));
+  phases.push_back(kubelet_finalize_phase());
+  phases.push_back(addon_phase());
+  phases.push_back(leaf("show-join-command",
+                        "Print how to use the cluster and how to join nodes to it",
+                        run_show_join_command));
   return phases;
 }
 

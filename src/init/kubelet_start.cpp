@@ -9,7 +9,7 @@
 
 namespace kadm::init {
 
-Status run_kubelet_start(InitData& d) {
+Result<std::string> kubelet_config_for(InitData& d) {
   const auto& c = d.cfg.cluster;
   kubelet::KubeletConfigInputs in;
   in.cluster_dns = KADM_TRY(
@@ -20,7 +20,12 @@ Status run_kubelet_start(InitData& d) {
   in.static_pod_path = d.manifests_dir().string();
   in.cri_socket = d.cfg.node_registration.cri_socket;
   in.systemd_resolved = d.host->service_state("systemd-resolved").active;
-  std::string config_yaml = KADM_TRY(kubelet::kubelet_config_yaml(in, d.version));
+  return kubelet::kubelet_config_yaml(in, d.version);
+}
+
+Status run_kubelet_start(InitData& d) {
+  const auto& c = d.cfg.cluster;
+  std::string config_yaml = KADM_TRY(kubelet_config_for(d));
 
   auto row = KADM_TRY(manifests::version_row(d.version));
   std::string env = kubelet::kubeadm_flags_env(d.cfg.node_registration, "",

@@ -3,6 +3,8 @@
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+source "$(dirname "${BASH_SOURCE[0]}")/../../harness/node.sh"
+
 # retry SECONDS CMD...: polls CMD every 250 ms until it succeeds or SECONDS pass.
 retry() {
   local end=$((SECONDS + $1)); shift
@@ -37,16 +39,20 @@ YAML
 }
 
 # kadm_init_control_plane NAME CONFIG: the static pod runner (the harness's kubelet) is started
-# first, then `kadm init` runs every phase up to a healthy control plane inside host NAME.
+# first, then `kadm init` runs every phase inside host NAME (the Node is registered meanwhile).
 kadm_init_control_plane() {
   local name=$1 cfg=$2 log start
   log=$(harness_host_root "$name")/logs/kadm-init.log
   harness_start_static_pods "$name"
+  # No kubelet registers the Node that mark-control-plane waits for: play its part meanwhile.
+  harness_register_node "$name" 180 >"$(harness_host_root "$name")/logs/register-node.log" 2>&1 &
+  local register_pid=$!
   start=$(date +%s%N)
   if ! harness_exec "$name" "$KADM" init --config "$cfg" --ignore-preflight-errors=all >"$log" 2>&1; then
     cat "$log" >&2
     fail "kadm init failed in host $name"
   fi
+  wait "$register_pid" || fail "registering the Node of $name failed"
   echo "kadm init: control plane healthy after $(ms_since "$start") ms"
   cat "$log"
 }

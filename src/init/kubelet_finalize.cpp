@@ -1,0 +1,54 @@
+#include "init/kubelet_finalize.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "init/api_phases.h"
+#include "manifests/yaml_emit.h"
+
+namespace kadm::init {
+
+std::string rotatable_kubelet_conf(const kubeconfig::KubeconfigFile& kc,
+                                   const std::string& pem_path) {
+  nlohmann::json cluster = {{"server", kc.server}};
+  if (!kc.ca_data.empty()) cluster["certificate-authority-data"] = str::base64_encode(kc.ca_data);
+  if (!kc.ca_file.empty()) cluster["certificate-authority"] = kc.ca_file;
+  nlohmann::json doc = {
+      {"apiVersion", "v1"},
+      {"kind", "Config"},
+      {"clusters", nlohmann::json::array({{{"name", kc.cluster_name}, {"cluster", cluster}}})},
+      {"contexts", nlohmann::json::array(
+                       {{{"name", kc.current_context},
+                         {"context", {{"cluster", kc.cluster_name}, {"user", kc.user_name}}}}})},
+      {"current-context", kc.current_context},
+      {"preferences", nlohmann::json::object()},
+      {"users", nlohmann::json::array(
+                    {{{"name", kc.user_name},
+                      {"user", {{"client-certificate", pem_path}, {"client-key", pem_path}}}}})},
+  };
+  return manifests::to_go_yaml(doc);
+}
+
+Status run_kubelet_finalize(InitData& d) {
+  const auto pem = d.options.kubelet_dir / kKubeletClientCurrentPem;
+  const auto conf = d.options.kubeconfig_dir / "kubelet.conf";
+  if (!std::filesystem::exists(pem)) {
+    spdlog::info(
+        "[kubelet-finalize] Skipping client certificate rotation: \"{}\" does not exist (the "
+        "kubelet has not obtained a rotatable client certificate)",
+        pem.string());
+    return {};
+  }
+  auto kc = KADM_TRY_CTX(kubeconfig::load(conf), "reading " + conf.string());
+  if (kc.client_cert_file == pem.string() && kc.client_key_file == pem.string()) return {};
+  spdlog::info(
+      "[kubelet-finalize] Updating \"{}\" to point to a rotatable kubelet client certificate and "
+      "key",
+      conf.string());
+  return d.effects->apply(
+      plan::WriteFile{conf, rotatable_kubelet_conf(kc, pem.string()), 0600, true});
+}
+
+}  // namespace kadm::init
