@@ -19,15 +19,22 @@ harness_host_up w2 10.213.0.33
 harness_host_up w3 10.213.0.34
 kadm_join_ready_control_plane cp1
 
-join_cmd=$(kadm_kubectl cp1 version >/dev/null && harness_exec cp1 kubeadm token create --print-join-command --kubeconfig /etc/kubernetes/super-admin.conf)
+# w1 joins with the command `kadm init` printed; w2 with the one real kubeadm prints for a new
+# token on the same cluster (kubeadm's line must work with kadm as it is).
+kadm_cmd=$(kadm_init_worker_join_command cp1)
+read -r -a kadm_args <<<"$kadm_cmd"
+[[ ${kadm_args[0]} == kadm && ${kadm_args[1]} == join ]] || fail "unexpected join command from kadm init: $kadm_cmd"
+join_cmd=$(harness_exec cp1 kubeadm token create --print-join-command --kubeconfig /etc/kubernetes/admin.conf)
 echo "join command printed by kubeadm: ${join_cmd//--token [a-z0-9.]*/--token <redacted>}"
 read -r -a join_args <<<"$join_cmd"
 [[ ${join_args[0]} == kubeadm && ${join_args[1]} == join ]] || fail "unexpected join command: $join_cmd"
 
 for w in w1 w2; do
+  args=("${join_args[@]:2}")
+  [[ $w == w1 ]] && args=("${kadm_args[@]:2}")
   log=$(harness_host_root "$w")/logs/join.log
   start=$(date +%s%N)
-  harness_exec "$w" "$KADM" join "${join_args[@]:2}" --ignore-preflight-errors=all >"$log" 2>&1 ||
+  harness_exec "$w" "$KADM" join "${args[@]}" --ignore-preflight-errors=all >"$log" 2>&1 ||
     { cat "$log" >&2; fail "kadm join failed on $w"; }
   echo "kadm join on $w: kubelet.conf written after $(ms_since "$start") ms"
   grep -q 'This node has joined the cluster' "$log" || { cat "$log" >&2; fail "no success text on $w"; }

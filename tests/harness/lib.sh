@@ -174,6 +174,8 @@ harness_exec_bg() {
     env KADM_HARNESS_RUN="$HARNESS_RUN_ID" KADM_HARNESS_HOST="$name" PATH="${bin:+$bin:}$PATH" "$@") \
     </dev/null >"$log" 2>&1 &
   echo $!
+  # Not a job of the caller's shell: its end (often a SIGKILL at teardown) is not news.
+  disown $!
 }
 
 # Prints the pids (as seen from outside) of every process in host NAME.

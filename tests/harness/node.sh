@@ -36,7 +36,7 @@ JSON
   # credentials: the rotated client certificate of a joined worker, or those embedded in
   # kubelet.conf on the first control plane.
   local creds=$root/fs/etc/kubernetes/.harness-node-creds cert key server
-  if [[ -e $root/fs/var/lib/kubelet/pki/kubelet-client-current.pem ]]; then
+  if [[ -L $root/fs/var/lib/kubelet/pki/kubelet-client-current.pem ]]; then
     cert=/var/lib/kubelet/pki/kubelet-client-current.pem key=$cert
   else
     (umask 077 && mkdir -p "$creds")

@@ -86,20 +86,19 @@ assert_control_plane_serves() {
   echo "whoami: admin and super-admin as expected"
 }
 
-# kadm_join_ready_control_plane NAME: a kadm control plane in host NAME with what `join` needs,
-# created by real kubeadm as a peer (kubeadm-config, kubelet-config, RBAC for bootstrap tokens,
-# cluster-info) until kadm has its own phases for them.
+# kadm_join_ready_control_plane NAME: `kadm init` with every phase in host NAME, so the cluster
+# has what `join` needs (kubeadm-config, kubelet-config, bootstrap token RBAC, cluster-info).
 kadm_join_ready_control_plane() {
-  local name=$1 cfg log phase
+  local name=$1 cfg
   cfg=$(kadm_init_config "$name" "  criSocket: unix:///var/run/containerd/containerd.sock")
   kadm_init_control_plane "$name" "$cfg" >/dev/null
-  log=$(harness_host_root "$name")/logs/kubeadm-join-prep.log
-  for phase in "upload-config all" "bootstrap-token"; do
-    # shellcheck disable=SC2086 # phase is two words on purpose
-    harness_exec "$name" kubeadm init phase $phase --config "$cfg" \
-      --kubeconfig /etc/kubernetes/super-admin.conf >>"$log" 2>&1 ||
-      { cat "$log" >&2; fail "kubeadm init phase $phase failed in $name"; }
-  done
+}
+
+# kadm_init_worker_join_command NAME: the worker join command `kadm init` printed in host NAME,
+# as one line of words (the printed form continues lines with a backslash).
+kadm_init_worker_join_command() {
+  sed -n '/join any number of worker nodes/,$p' "$(harness_host_root "$1")/logs/kadm-init.log" |
+    grep -v 'worker nodes' | tr -d '\\\t' | tr '\n' ' ' | sed 's/  */ /g; s/^ //; s/ $//'
 }
 
 # kadm_kubectl NAME ARGS...: kubectl as the cluster's super admin inside host NAME.
