@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: a real local Kubernetes control plane brought up by `kadm init`, on this machine.
+# The main job: a real local Kubernetes cluster brought up by kadm on this machine — `kadm init`
+# on a control-plane host, then `kadm join` (with the command init printed) on two workers.
 #
 # A "host" is a set of Linux namespaces (network, UTS, mount, PID) with its own address on a
 # private bridge and its own /etc/kubernetes, /var/lib/etcd and /var/lib/kubelet; real etcd,
@@ -36,8 +37,11 @@ bin=$(harness_bin_dir)
 echo "    $bin"
 took "$t"
 
-step "host cp1 (10.213.0.10) with the static pod runner as its kubelet"; t=$(date +%s%N)
+step "hosts cp1 (10.213.0.10), w1 (10.213.0.11), w2 (10.213.0.12)"; t=$(date +%s%N)
+source tests/harness/node.sh
 harness_host_up cp1 10.213.0.10
+harness_host_up w1 10.213.0.11
+harness_host_up w2 10.213.0.12
 harness_start_static_pods cp1
 took "$t"
 
@@ -58,16 +62,31 @@ networking:
   podSubnet: 192.168.0.0/16
   serviceSubnet: 10.96.0.0/16
 YAML
-source tests/harness/node.sh
-harness_register_node cp1 180 &  # the static pod runner registers no Node; mark-control-plane needs one
-harness_exec cp1 "$KADM" init --config /etc/kubernetes/kadm-init.yaml --ignore-preflight-errors=all
-wait $!
+# No kubelet runs here: the harness registers each Node with the node's own credentials, as a
+# kubelet would once kadm has written its kubelet.conf.
+harness_register_node cp1 180 >"$root/logs/register-node.log" 2>&1 &
+register=$!
+harness_exec cp1 "$KADM" init --config /etc/kubernetes/kadm-init.yaml --ignore-preflight-errors=all |
+  tee "$root/logs/kadm-init.log"
+wait "$register"
 took "$t"
+
+# The worker join command exactly as `kadm init` printed it (continued lines joined).
+join_cmd=$(sed -n '/join any number of worker nodes/,$p' "$root/logs/kadm-init.log" |
+  grep -v 'worker nodes' | tr -d '\\\t' | tr '\n' ' ')
+read -r -a join_args <<<"$join_cmd"
+for w in w1 w2; do
+  step "kadm join on $w"; t=$(date +%s%N)
+  harness_exec "$w" "$KADM" "${join_args[@]:1}" --ignore-preflight-errors=all
+  harness_register_node "$w" 60
+  took "$t"
+done
 
 step "the cluster answers"
 harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf get --raw '/readyz' && echo
-harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/super-admin.conf -n kube-system get lease
+harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get lease
+harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o wide
 harness_persist
 printf '\nkadm cluster up in %d ms. Use it with:\n' $((($(date +%s%N) - t0) / 1000000))
-echo "  sudo nsenter --net=/run/netns/kadm-$HARNESS_RUN_ID-cp1 kubectl --kubeconfig $root/fs/etc/kubernetes/super-admin.conf get --raw /readyz"
+echo "  sudo nsenter --net=/run/netns/kadm-$HARNESS_RUN_ID-cp1 kubectl --kubeconfig $root/fs/etc/kubernetes/admin.conf get nodes -o wide"
 echo "Stop it with: sudo scripts/cluster-down.sh"
