@@ -18,6 +18,7 @@ namespace {
 
 struct InitCommandState {
   config::InitFlags flags;
+  bool fix = false;
   std::string kubeconfig_dir = "/etc/kubernetes";
 };
 
@@ -36,6 +37,7 @@ Result<std::unique_ptr<init::InitData>> make_init_data(const InitCommandState& s
   o.skip_token_print = st.flags.skip_token_print.value_or(false);
   o.skip_certificate_key_print = st.flags.skip_certificate_key_print.value_or(false);
   o.ignore_preflight_errors = st.flags.ignore_preflight_errors.value_or(std::vector<std::string>{});
+  o.fix_preflight = st.fix;
   o.kubeconfig_dir = st.kubeconfig_dir;
   if (o.dry_run) {
     data->effects = std::make_unique<plan::DryRunEffects>();
@@ -63,6 +65,9 @@ Status run_init(const InitCommandState& st, const std::string& filter) {
 
 void add_command_flags(CLI::App* app, InitCommandState& st) {
   add_init_flags(app, st.flags);
+  app->add_flag("--fix", st.fix,
+                "Before the pre-flight checks, repair what kadm can (swap, SELinux, br_netfilter, "
+                "sysctls, hostname), showing each change; with --dry-run only show it");
   app->add_option("--kubeconfig-dir", st.kubeconfig_dir,
                   "The path where to save the kubeconfig files and the manifests folder")
       ->default_str("/etc/kubernetes");

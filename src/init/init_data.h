@@ -23,6 +23,8 @@ struct InitOptions {
   bool skip_token_print = false;
   bool skip_certificate_key_print = false;
   std::vector<std::string> ignore_preflight_errors;
+  // Repair what preflight finds (swap, SELinux, br_netfilter, sysctls, hostname) before checking.
+  bool fix_preflight = false;
   std::filesystem::path kubeconfig_dir = "/etc/kubernetes";
   std::filesystem::path kubelet_dir = "/var/lib/kubelet";
 };

@@ -33,6 +33,7 @@ Phase preflight_phase() {
   p.run = [](InitData& d) -> Status {
     preflight::PreflightOptions o;
     o.ignore_errors = d.options.ignore_preflight_errors;
+    o.fix = d.options.fix_preflight;
     o.out = d.out;
     o.target = d.version;
     return preflight::run_init_preflight(d.cfg, *d.host, *d.effects, o);
