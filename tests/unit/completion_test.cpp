@@ -5,22 +5,27 @@
 namespace kadm::cli {
 namespace {
 
-CLI::App sample() {
+struct Sample {
   CLI::App app{"test", "kadm"};
-  app.add_option("-v,--v", "verbosity");
-  auto* init = app.add_subcommand("init", "init");
-  init->add_option("--config", "config file");
-  init->add_flag("--dry-run", "dry run");
-  auto* phase = init->add_subcommand("phase", "phases");
-  phase->add_subcommand("preflight", "checks");
-  phase->add_subcommand("secret", "hidden")->group("");
-  auto* token = app.add_subcommand("token", "tokens");
-  token->add_subcommand("create", "create")->alias("new");
-  return app;
-}
+  int verbosity = 0;
+  std::string config;
+  bool dry_run = false;
+  Sample() {
+    app.add_option("-v,--v", verbosity, "verbosity");
+    auto* init = app.add_subcommand("init", "init");
+    init->add_option("--config", config, "config file");
+    init->add_flag("--dry-run", dry_run, "dry run");
+    auto* phase = init->add_subcommand("phase", "phases");
+    phase->add_subcommand("preflight", "checks");
+    phase->add_subcommand("secret", "hidden")->group("");
+    auto* token = app.add_subcommand("token", "tokens");
+    token->add_subcommand("create", "create")->alias("new");
+  }
+};
 
 TEST(BashCompletion, ListsSubcommandsAndOptionsPerCommandPath) {
-  auto app = sample();
+  Sample sample;
+  const CLI::App& app = sample.app;
   std::string s = bash_completion(app);
   EXPECT_NE(s.find("\"kadm init\") words=\"phase --help -h --config --dry-run\""),
             std::string::npos)
@@ -30,7 +35,8 @@ TEST(BashCompletion, ListsSubcommandsAndOptionsPerCommandPath) {
 }
 
 TEST(BashCompletion, HiddenCommandsAreWalkedButNotOffered) {
-  auto app = sample();
+  Sample sample;
+  const CLI::App& app = sample.app;
   std::string s = bash_completion(app);
   EXPECT_NE(s.find("\"kadm init phase\") words=\"preflight --help -h\""), std::string::npos) << s;
   EXPECT_NE(s.find("\"kadm init phase secret\""), std::string::npos);
@@ -38,7 +44,8 @@ TEST(BashCompletion, HiddenCommandsAreWalkedButNotOffered) {
 }
 
 TEST(BashCompletion, ValueOptionsSkipTheirArgumentFlagsDoNot) {
-  auto app = sample();
+  Sample sample;
+  const CLI::App& app = sample.app;
   std::string s = bash_completion(app);
   auto line = s.substr(s.find("      --"), s.find(") ((i++))") - s.find("      --"));
   EXPECT_NE(line.find("--config"), std::string::npos) << line;
@@ -48,7 +55,8 @@ TEST(BashCompletion, ValueOptionsSkipTheirArgumentFlagsDoNot) {
 }
 
 TEST(ZshCompletion, WrapsTheBashScriptWithBashcompinit) {
-  auto app = sample();
+  Sample sample;
+  const CLI::App& app = sample.app;
   std::string s = zsh_completion(app);
   EXPECT_EQ(s.rfind("#compdef kadm\n", 0), 0u);
   EXPECT_NE(s.find("bashcompinit"), std::string::npos);

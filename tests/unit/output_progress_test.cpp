@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "common/time_format.h"
 #include "lib/log_capture.h"
 #include "output/progress.h"
 #include "output/wait_progress.h"
@@ -51,9 +52,13 @@ TEST(ProgressWriter, ResultKeepsFieldsAfterTheEventName) {
 TEST(ProgressWriter, ErrorNamesTheFailedPhaseAndExitCode) {
   std::ostringstream out;
   ProgressWriter w(out);
-  workflow::Workflow<int> wf(
-      {{.name = "ok", .run = [](int&) -> Status { return {}; }},
-       {.name = "broken", .run = [](int&) -> Status { return fail("disk full"); }}});
+  workflow::Phase<int> ok;
+  ok.name = "ok";
+  ok.run = [](int&) -> Status { return {}; };
+  workflow::Phase<int> broken;
+  broken.name = "broken";
+  broken.run = [](int&) -> Status { return fail("disk full"); };
+  workflow::Workflow<int> wf({ok, broken});
   int data = 0;
   auto s = wf.run(
       {}, [&]() -> Result<int*> { return &data; }, w.observer());
