@@ -9,7 +9,9 @@
 #include "config_source.h"
 #include "host/linux_host.h"
 #include "init/init_phases.h"
+#include "init/init_result.h"
 #include "init_flags_cli.h"
+#include "output_mode.h"
 #include "phase_commands.h"
 #include "registry.h"
 
@@ -20,6 +22,7 @@ struct InitCommandState {
   config::InitFlags flags;
   bool fix = false;
   std::string kubeconfig_dir = "/etc/kubernetes";
+  OutputMode output;
 };
 
 const workflow::Workflow<init::InitData>& init_workflow() {
@@ -45,11 +48,12 @@ Result<std::unique_ptr<init::InitData>> make_init_data(const InitCommandState& s
     data->effects = std::make_unique<plan::RealEffects>();
   }
   data->host = std::make_unique<host::LinuxHost>();
-  data->out = &std::cout;
+  data->out = st.output.json() ? &std::cerr : &std::cout;
   return data;
 }
 
-Status run_init(const InitCommandState& st, const std::string& filter) {
+Status run_init_workflow(const InitCommandState& st, const std::string& filter,
+                         output::ProgressWriter* progress) {
   const auto& wf = init_workflow();
   workflow::SelectOptions sel;
   if (!filter.empty()) sel.filter = {filter};
@@ -60,7 +64,17 @@ Status run_init(const InitCommandState& st, const std::string& filter) {
   // --skip-phases wins; the config's skipPhases apply when the flag is absent (as in kubeadm).
   if (!st.flags.skip_phases) sel.skip = data->cfg.skip_phases;
   if (filter.empty()) spdlog::info("[init] Using Kubernetes version: {}", data->version.str());
-  return wf.run(sel, [&]() -> Result<init::InitData*> { return data.get(); });
+  KADM_TRY(wf.run(
+      sel, [&]() -> Result<init::InitData*> { return data.get(); }, observer_of(progress)));
+  // A lone phase has no cluster to report on; the whole workflow does.
+  if (progress && filter.empty()) progress->result(KADM_TRY(init::init_result_fields(*data)));
+  return {};
+}
+
+Status run_init(const InitCommandState& st, const std::string& filter) {
+  return run_with_progress(st.output, [&](output::ProgressWriter* progress) {
+    return run_init_workflow(st, filter, progress);
+  });
 }
 
 void add_command_flags(CLI::App* app, InitCommandState& st) {
@@ -71,6 +85,7 @@ void add_command_flags(CLI::App* app, InitCommandState& st) {
   app->add_option("--kubeconfig-dir", st.kubeconfig_dir,
                   "The path where to save the kubeconfig files and the manifests folder")
       ->default_str("/etc/kubernetes");
+  add_output_flag(app, st.output);
 }
 
 const Registrar reg(10, [](CLI::App& root, Context& ctx) {
@@ -83,7 +98,12 @@ const Registrar reg(10, [](CLI::App& root, Context& ctx) {
   add_phase_commands<init::InitData>(
       cmd, init_workflow(), ctx, [st](CLI::App* app) { add_command_flags(app, *st); },
       [st](const std::string& filter) { return run_init(*st, filter); });
-  on_run(cmd, ctx, [st] { return run_init(*st, ""); });
+  // "init" runs its callback after any "init phase ..." subcommand's, so the output mode is
+  // decided here for both, before main() sets up logging.
+  cmd->callback([&ctx, st] {
+    ctx.human_to_stderr = st->output.json();
+    if (!ctx.action) ctx.action = [st] { return run_init(*st, ""); };
+  });
 });
 
 }  // namespace

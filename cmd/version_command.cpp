@@ -1,7 +1,12 @@
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "common/strings.h"
 #include "registry.h"
 
 namespace kadm::cli {
@@ -11,22 +16,64 @@ struct VersionOptions {
   std::string output;
 };
 
+constexpr std::string_view kPlatform =
+#if defined(__x86_64__)
+    "linux/amd64";
+#elif defined(__aarch64__)
+    "linux/arm64";
+#else
+    "linux/unknown";
+#endif
+
+struct InfoField {
+  std::string go_name;    // as kubeadm's "&version.Info{...}" line spells it
+  std::string json_name;  // as its -o json/yaml spell it
+  std::string value;
+};
+
+// kubeadm's version.Info fields in its order; kadm has no Go toolchain, so goVersion is empty.
+std::vector<InfoField> version_info() {
+  auto parts = str::split(KADM_VERSION, '.');
+  auto part = [&](size_t i) { return i < parts.size() ? parts[i] : std::string(); };
+  return {{"Major", "major", part(0)},
+          {"Minor", "minor", part(1)},
+          {"GitVersion", "gitVersion", std::string("v") + KADM_VERSION},
+          {"GitCommit", "gitCommit", ""},
+          {"GitTreeState", "gitTreeState", ""},
+          {"BuildDate", "buildDate", ""},
+          {"GoVersion", "goVersion", ""},
+          {"Compiler", "compiler", "gcc"},
+          {"Platform", "platform", std::string(kPlatform)}};
+}
+
+// YAML needs quotes where a bare scalar would read as a number or null.
+std::string yaml_scalar(const std::string& v) {
+  bool numeric = !v.empty() && v.find_first_not_of("0123456789.") == std::string::npos;
+  return v.empty() || numeric ? "\"" + v + "\"" : v;
+}
+
 Status run_version(const VersionOptions& o) {
-  nlohmann::ordered_json info = {{"clientVersion",
-                                  {{"major", "0"},
-                                   {"minor", "1"},
-                                   {"gitVersion", std::string("v") + KADM_VERSION},
-                                   {"compiler", "gcc"},
-                                   {"platform", "linux/amd64"}}}};
+  auto fields = version_info();
   if (o.output.empty()) {
-    std::cout << "kadm version: &version.Info{GitVersion:\"v" << KADM_VERSION << "\"}\n";
+    std::string line = "kadm version: &version.Info{";
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i) line += ", ";
+      line += fields[i].go_name + ":\"" + fields[i].value + "\"";
+    }
+    std::cout << line << "}\n";
   } else if (o.output == "short") {
     std::cout << "v" << KADM_VERSION << "\n";
   } else if (o.output == "json") {
-    std::cout << info.dump(2) << "\n";
+    nlohmann::ordered_json client;
+    for (const auto& f : fields) client[f.json_name] = f.value;
+    std::cout << nlohmann::ordered_json{{"clientVersion", client}}.dump(2) << "\n";
   } else if (o.output == "yaml") {
-    std::cout << "clientVersion:\n  compiler: gcc\n  gitVersion: v" << KADM_VERSION
-              << "\n  major: \"0\"\n  minor: \"1\"\n  platform: linux/amd64\n";
+    // Sorted keys, as kubeadm's YAML printer emits them.
+    std::sort(fields.begin(), fields.end(),
+              [](const auto& a, const auto& b) { return a.json_name < b.json_name; });
+    std::cout << "clientVersion:\n";
+    for (const auto& f : fields)
+      std::cout << "  " << f.json_name << ": " << yaml_scalar(f.value) << "\n";
   } else {
     return fail(ErrorKind::Validation,
                 "invalid output format \"" + o.output + "\": use one of short, json, yaml");

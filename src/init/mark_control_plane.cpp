@@ -1,10 +1,13 @@
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "apiclient/objects.h"
 #include "apiclient/wait.h"
 #include "clusterobjects/control_plane_node.h"
 #include "init/api_client.h"
 #include "init/api_phases.h"
+#include "output/wait_progress.h"
 
 namespace kadm::init {
 
@@ -21,8 +24,13 @@ Status run_mark_control_plane(InitData& d) {
   w.timeout = d.cfg.timeouts.kubernetes_api_call;
   w.what = "the Node \"" + node + "\" to be registered and marked as control-plane";
   // The kubelet registers the Node on its own schedule; read-modify-patch until it sticks.
+  output::WaitProgress progress("[mark-control-plane]");
+  const auto start = std::chrono::steady_clock::now();
   return apiclient::wait_for(
       [&]() -> Result<bool> {
+        if (!d.effects->dry_run()) {
+          progress.update(std::chrono::steady_clock::now() - start, "the Node \"" + node + "\"");
+        }
         auto current = apiclient::get_node(*client, node);
         if (!current) return std::unexpected(Error(std::move(current).error()));
         auto patch = clusterobjects::control_plane_node_patch(*current, marks);

@@ -1,8 +1,10 @@
 #include <ostream>
 
 #include "certs/pin.h"
+#include "common/strings.h"
 #include "init/api_phases.h"
 #include "init/cluster_endpoint.h"
+#include "init/init_result.h"
 #include "token/join_command.h"
 
 namespace kadm::init {
@@ -15,7 +17,7 @@ constexpr std::string_view kDryRunCaHash =
 
 }  // namespace
 
-Status run_show_join_command(InitData& d) {
+Result<token::InitSuccessOptions> init_success_options(InitData& d) {
   KADM_TRY(ensure_bootstrap_tokens(d));
   auto ep = KADM_TRY(admin_endpoint(d));
   token::InitSuccessOptions o;
@@ -31,7 +33,31 @@ Status run_show_join_command(InitData& d) {
   o.join.withhold_token = d.options.skip_token_print;
   o.join.withhold_certificate_key = d.options.skip_certificate_key_print;
   o.join.legacy_space_indent = !d.version.at_least(1, 21);
-  *d.out << token::init_success_text(o) << std::flush;
+  return o;
+}
+
+Result<nlohmann::ordered_json> init_result_fields(InitData& d) {
+  token::InitSuccessOptions o = KADM_TRY(init_success_options(d));
+  token::JoinCommandOptions worker = o.join;
+  worker.control_plane = false;
+  worker.legacy_space_indent = false;
+  nlohmann::ordered_json r;
+  r["kubernetesVersion"] = d.version.str();
+  r["token"] = worker.withhold_token ? std::string(token::kValueWithheld) : worker.token;
+  r["caCertHashes"] = worker.ca_cert_hashes;
+  r["controlPlaneEndpoint"] = worker.host_port;
+  r["joinCommand"] = str::trim(token::join_command_single_line(worker));
+  if (o.upload_certs) {
+    token::JoinCommandOptions cp = worker;
+    cp.control_plane = true;
+    r["controlPlaneJoinCommand"] = str::trim(token::join_command_single_line(cp));
+  }
+  r["kubeconfig"] = o.admin_conf_path;
+  return r;
+}
+
+Status run_show_join_command(InitData& d) {
+  *d.out << token::init_success_text(KADM_TRY(init_success_options(d))) << std::flush;
   return {};
 }
 

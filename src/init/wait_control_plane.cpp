@@ -8,6 +8,7 @@
 
 #include "apiclient/curl_client.h"
 #include "manifests/pod_specs.h"
+#include "output/wait_progress.h"
 
 namespace kadm::init {
 
@@ -100,6 +101,20 @@ Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const Wait
   for (const auto& ep : endpoints) {
     polls.push_back(
         std::async(std::launch::async, poll, std::cref(ep), std::cref(options), deadline));
+  }
+  {
+    output::WaitProgress progress("[control-plane-check]");
+    auto start = std::chrono::steady_clock::now();
+    while (true) {
+      std::string pending;
+      for (size_t i = 0; i < polls.size(); ++i) {
+        if (polls[i].wait_for(std::chrono::seconds(0)) == std::future_status::ready) continue;
+        pending += (pending.empty() ? "" : ", ") + endpoints[i].component;
+      }
+      if (pending.empty()) break;
+      progress.update(std::chrono::steady_clock::now() - start, pending);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
   }
   std::vector<std::string> unhealthy;
   for (size_t i = 0; i < endpoints.size(); ++i) {
