@@ -35,13 +35,16 @@ YAML
 
 # measure TOOL ALGORITHM -> prints "ms rss_kb" for one fresh run of certs + kubeconfig
 measure() {
-  local tool=$1 alg=$2 dir t0 rss1 rss2
+  local tool=$1 alg=$2 dir t0 ms
   dir=$(mktemp -d -p "$work")
   config "$alg" "$dir" >"$dir/c.yaml"
   t0=$(date +%s%N)
-  rss1=$( { /usr/bin/time -f '%M' "$tool" init phase certs all --config "$dir/c.yaml" >/dev/null 2>"$dir/e1"; } 2>&1; tail -1 "$dir/e1")
-  rss2=$( { /usr/bin/time -f '%M' "$tool" init phase kubeconfig all --config "$dir/c.yaml" --kubeconfig-dir "$dir" >/dev/null 2>"$dir/e2"; } 2>&1; tail -1 "$dir/e2")
-  echo "$((($(date +%s%N) - t0) / 1000000)) $(( rss1 > rss2 ? rss1 : rss2 ))"
+  /usr/bin/time -o "$dir/rss1" -f '%M' "$tool" init phase certs all --config "$dir/c.yaml" >"$dir/log" 2>&1 ||
+    { cat "$dir/log" >&2; return 1; }
+  /usr/bin/time -o "$dir/rss2" -f '%M' "$tool" init phase kubeconfig all --config "$dir/c.yaml" \
+    --kubeconfig-dir "$dir" >>"$dir/log" 2>&1 || { cat "$dir/log" >&2; return 1; }
+  ms=$((($(date +%s%N) - t0) / 1000000))
+  echo "$ms $(sort -n "$dir/rss1" "$dir/rss2" | tail -1)"
 }
 
 stats() { # values... -> "min median"
@@ -70,7 +73,8 @@ for tool in kadm kubeadm; do
   times=() rss=0
   for ((i = 0; i < runs; i++)); do
     t0=$(date +%s%N)
-    kb=$( { /usr/bin/time -f '%M' "$path" version -o short >/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$work/rss" -f '%M' "$path" version -o short >/dev/null
+    kb=$(cat "$work/rss")
     times+=($((($(date +%s%N) - t0) / 1000000))); ((kb > rss)) && rss=$kb
   done
   read -r mn md < <(printf '%s\n' "${times[@]}" | stats)

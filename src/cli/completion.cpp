@@ -33,7 +33,7 @@ void walk(const CLI::App& app, const std::string& path, std::vector<CommandNode>
     for (const auto& s : opt->get_snames()) names.push_back("-" + s);
     for (const auto& n : names) {
       node.words.push_back(n);
-      if (opt->get_type_size_max() > 0) value_options.insert(n);
+      if (opt->get_items_expected_max() > 0) value_options.insert(n);
     }
   }
   for (const CLI::App* sub : subs) {

@@ -30,6 +30,7 @@ complete -p 2>/dev/null | grep -q _kadm_complete && fail "completion leaked into
 bash -c 'source /dev/stdin; complete -p kadm' <<<"$script" | grep -q -- '-F _kadm_complete kadm' ||
   fail "the script does not register _kadm_complete for kadm"
 
-"$KADM" completion zsh | head -n 3 | grep -q bashcompinit || fail "zsh completion lacks bashcompinit"
+zsh=$("$KADM" completion zsh)
+head -n 3 <<<"$zsh" | grep -q bashcompinit || fail "zsh completion lacks bashcompinit"
 if "$KADM" completion fish >/dev/null 2>&1; then fail "an unknown shell is accepted"; fi
 echo "completion: ok"
