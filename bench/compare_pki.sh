@@ -48,7 +48,7 @@ measure() {
 }
 
 stats() { # values... -> "min median"
-  sort -n | awk '{a[NR]=$1} END {printf "%d %d", a[1], a[int((NR+1)/2)]}'
+  sort -n | awk '{a[NR]=$1} END {printf "%d %d\n", a[1], a[int((NR+1)/2)]}'
 }
 
 printf '%-26s %-8s %9s %9s %9s %9s %8s\n' benchmark tool min_ms med_ms peak_kb ratio_med ""
@@ -59,7 +59,7 @@ for alg in RSA-2048 ECDSA-P256; do
     times=() rss=0
     for ((i = 0; i < runs; i++)); do
       read -r ms kb < <(measure "$path" "$alg")
-      times+=("$ms"); ((kb > rss)) && rss=$kb
+      times+=("$ms"); if ((kb > rss)); then rss=$kb; fi
     done
     read -r mn md < <(printf '%s\n' "${times[@]}" | stats)
     med[$tool]=$md
@@ -75,7 +75,7 @@ for tool in kadm kubeadm; do
     t0=$(date +%s%N)
     /usr/bin/time -o "$work/rss" -f '%M' "$path" version -o short >/dev/null
     kb=$(cat "$work/rss")
-    times+=($((($(date +%s%N) - t0) / 1000000))); ((kb > rss)) && rss=$kb
+    times+=($((($(date +%s%N) - t0) / 1000000))); if ((kb > rss)); then rss=$kb; fi
   done
   read -r mn md < <(printf '%s\n' "${times[@]}" | stats)
   printf '%-26s %-8s %9d %9d %9d\n' "version" "$tool" "$mn" "$md" "$rss"
