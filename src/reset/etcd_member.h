@@ -26,7 +26,7 @@ struct EtcdMember {
   std::string id;  // decimal uint64, as etcd's JSON gateway writes it
   std::string name;
   std::vector<std::string> peer_urls;
-  std::vector<std::string> client_urls;  // empty until the member has started
+  std::vector<std::string> client_urls = {};  // empty until the member has started
   bool is_learner = false;
 };
 

@@ -4,12 +4,12 @@
 
 #include "clusterobjects/upload_certs_objects.h"
 #include "common/strings.h"
-#include "fake_clock.h"
 #include "join/control_plane_config.h"
 #include "join/control_plane_join.h"
 #include "join/download_certs.h"
 #include "join/etcd_join.h"
 #include "join/join_phases.h"
+#include "lib/fake_clock.h"
 #include "token/certificate_key.h"
 
 namespace kadm::join {
