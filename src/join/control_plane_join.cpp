@@ -174,7 +174,6 @@ Status run_control_plane_kubeconfigs(JoinData& d) {
 
 Status run_control_plane_manifests(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
-  spdlog::info("[control-plane] Using manifest folder \"{}\"", manifests_dir(d).string());
   return manifests::write_control_plane_manifests(*cfg, manifests_dir(d), "", *d.effects);
 }
 
@@ -215,7 +214,10 @@ Status run_etcd_join(JoinData& d) {
   po.timeout = or_default(cfg->timeouts.etcd_api_call, Duration{120000});
   spdlog::info("[etcd] Waiting for the new etcd member to join the cluster. This can take up to {}",
                format_duration(po.timeout));
-  if (announced.learner) KADM_TRY(promote_when_ready(*etcd, announced.id, po));
+  if (announced.learner) {
+    KADM_TRY(promote_when_ready(*etcd, announced.id, po));
+    spdlog::info("[etcd] The learner {} caught up and was promoted to a voting member", name);
+  }
 
   spdlog::info("[wait-control-plane] Waiting for the local control plane components");
   auto endpoints = KADM_TRY(init::control_plane_health_endpoints(*cfg));

@@ -129,7 +129,9 @@ Status run_kubelet_start(JoinData& d) {
                                     "\" exists: " + existing.error().message());
   }
 
-  auto cluster_cfg = KADM_TRY(read_cluster_configuration(*client));
+  // A control-plane join has read kubeadm-config already.
+  auto cluster_cfg = d.control_plane_cfg ? d.control_plane_cfg->cluster
+                                         : KADM_TRY(read_cluster_configuration(*client));
   auto version = KADM_TRY(config::parse_kube_version(cluster_cfg.kubernetes_version));
   std::string kubelet_yaml = KADM_TRY(read_kubelet_config(*client, version));
   auto row = KADM_TRY(manifests::version_row(version));

@@ -49,6 +49,7 @@ if harness_exec cpx "$KADM" join "${args[@]}" --apiserver-advertise-address "$(h
   cat "$xlog" >&2; fail "join with a wrong certificate key was accepted"
 fi
 grep -q 'the certificate key does not decrypt kubeadm-certs' "$xlog" || { cat "$xlog" >&2; fail "wrong-key message missing"; }
+grep 'does not decrypt' "$xlog"
 ! grep -q "$wrong" "$xlog" || fail "the certificate key appears in the output"
 [[ $(host_files cpx) == "$before" ]] || fail "wrong-key join wrote files: $(diff <(echo "$before") <(host_files cpx))"
 echo "wrong certificate key: refused, nothing written"
@@ -63,6 +64,8 @@ for n in cp2 cp3; do
     --ignore-preflight-errors=all >"$jlog" 2>&1 || { cat "$jlog" >&2; fail "control-plane join of $n failed"; }
   wait "$register_pid" || fail "registering $n failed"
   grep -q 'a new control plane instance was created' "$jlog" || { cat "$jlog" >&2; fail "no success text on $n"; }
+  grep -q 'promoted to a voting member' "$jlog" || { cat "$jlog" >&2; fail "$n: etcd learner not promoted"; }
+  if [[ $n == cp2 ]]; then grep '^\[\|^This node' "$jlog"; fi
   echo "kadm join --control-plane on $n: done after $(ms_since "$start") ms"
   root=$(harness_host_root "$n")/fs/etc/kubernetes
   for f in ca sa front-proxy-ca etcd/ca; do
