@@ -8,6 +8,7 @@
 #include "config_source.h"
 #include "host/linux_host.h"
 #include "init_flags_cli.h"
+#include "join/control_plane_join.h"
 #include "join/join_phases.h"
 #include "phase_commands.h"
 #include "registry.h"
@@ -61,7 +62,10 @@ Status run_join(const JoinCommandState& st, const std::string& filter) {
   auto data = KADM_TRY(make_join_data(st));
   if (!st.flags.skip_phases) sel.skip = data->cfg.skip_phases;
   KADM_TRY(wf.run(sel, [&]() -> Result<join::JoinData*> { return data.get(); }));
-  if (filter.empty() && !data->cfg.control_plane) std::cout << join::worker_joined_text();
+  if (filter.empty()) {
+    std::cout << (data->cfg.control_plane ? join::control_plane_joined_text()
+                                          : join::worker_joined_text());
+  }
   return {};
 }
 

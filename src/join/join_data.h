@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "certs/pki_state.h"
 #include "config/types.h"
 #include "host/host.h"
 #include "join/discovery.h"
@@ -39,6 +40,10 @@ struct JoinData {
   std::unique_ptr<host::Host> host;
   std::ostream* out = nullptr;
   std::optional<DiscoveredCluster> discovered;
+  // Control-plane join: this node's InitConfiguration (the cluster's ClusterConfiguration plus
+  // this node's registration and endpoint), built once by control_plane_config().
+  std::optional<config::InitConfiguration> control_plane_cfg;
+  certs::PkiState pki;
 
   // Runs discovery the first time.
   Result<const DiscoveredCluster*> cluster() {

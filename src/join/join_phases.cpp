@@ -1,5 +1,6 @@
 #include "join/join_phases.h"
 
+#include "join/control_plane_join.h"
 #include "join/kubelet_start.h"
 #include "preflight/preflight.h"
 
@@ -25,17 +26,54 @@ Phase preflight_phase() {
   return p;
 }
 
-// Named groups of the control-plane join; their steps are not part of kadm yet, so asking for
-// them on a control-plane join fails clearly instead of half-joining.
-Phase control_plane_group(std::string name, std::string help) {
+Phase all_entry(std::string help) {
+  Phase p;
+  p.name = "all";
+  p.short_help = std::move(help);
+  p.run_all_siblings = true;
+  return p;
+}
+
+Phase control_plane_step(std::string name, std::string help, Status (*run)(JoinData&)) {
   Phase p;
   p.name = std::move(name);
   p.short_help = std::move(help);
   p.run_if = [](JoinData& d) -> Result<bool> { return is_control_plane(d); };
-  p.run = [](JoinData&) -> Status {
-    return fail(ErrorKind::Validation,
-                "kadm join --control-plane is not implemented yet; join this host as a worker");
-  };
+  p.run = run;
+  return p;
+}
+
+Phase control_plane_prepare_phase() {
+  Phase p;
+  p.name = "control-plane-prepare";
+  p.short_help = "Prepare the machine for serving a control plane";
+  p.children.push_back(all_entry("Prepare the machine for serving a control plane"));
+  p.children.push_back(
+      control_plane_step("download-certs",
+                         "Download the certificates shared among control-plane nodes from the "
+                         "kubeadm-certs Secret",
+                         run_download_certs));
+  p.children.push_back(
+      control_plane_step("certs", "Generate the certificates for the new control plane components",
+                         run_control_plane_certs));
+  p.children.push_back(control_plane_step(
+      "kubeconfig", "Generate the kubeconfig for the new control plane components",
+      run_control_plane_kubeconfigs));
+  p.children.push_back(control_plane_step(
+      "control-plane", "Generate the manifests for the new control plane components",
+      run_control_plane_manifests));
+  return p;
+}
+
+Phase control_plane_join_phase() {
+  Phase p;
+  p.name = "control-plane-join";
+  p.short_help = "Join a machine as a control plane instance";
+  p.children.push_back(all_entry("Join a machine as a control plane instance"));
+  p.children.push_back(control_plane_step(
+      "etcd", "Add a new local etcd member and wait for the local control plane", run_etcd_join));
+  p.children.push_back(control_plane_step("mark-control-plane", "Mark a node as a control-plane",
+                                          run_join_mark_control_plane));
   return p;
 }
 
@@ -55,11 +93,13 @@ Phase kubelet_start_phase() {
 std::vector<workflow::Phase<JoinData>> join_phases() {
   std::vector<Phase> phases;
   phases.push_back(preflight_phase());
-  phases.push_back(control_plane_group("control-plane-prepare",
-                                       "Prepare the machine for serving a control plane"));
+  phases.push_back(control_plane_prepare_phase());
+  auto check_etcd =
+      control_plane_step("check-etcd", "Check that the etcd cluster is healthy", run_check_etcd);
+  check_etcd.hidden = true;  // a safety check, not a step users run on its own
+  phases.push_back(std::move(check_etcd));
   phases.push_back(kubelet_start_phase());
-  phases.push_back(
-      control_plane_group("control-plane-join", "Join a machine as a control plane instance"));
+  phases.push_back(control_plane_join_phase());
   return phases;
 }
 

@@ -7,8 +7,7 @@
 
 namespace kadm::join {
 
-// The phases of `kadm join`, in kubeadm's order. The control-plane groups are kept by name
-// (their work arrives with control-plane join); on a worker they do nothing.
+// The phases of `kadm join`, in kubeadm's order. The control-plane steps do nothing on a worker.
 std::vector<workflow::Phase<JoinData>> join_phases();
 
 // The text printed after a worker joined (spec §7.2 step 3).

@@ -11,6 +11,7 @@
 #include "certs/x509.h"
 #include "common/fs.h"
 #include "config/load.h"
+#include "join/bootstrap_client.h"
 #include "join/node_csr.h"
 #include "join/node_files.h"
 #include "kubelet/kubelet_config.h"
@@ -26,42 +27,6 @@ struct NodeFiles {
   std::vector<plan::Action> before_credentials;  // ca.crt, kubelet config, flags
   std::vector<plan::Action> credentials;         // client pem + symlink, kubelet.conf last
 };
-
-Result<std::unique_ptr<apiclient::CurlClient>> bootstrap_client(const JoinData& d,
-                                                                const DiscoveredCluster& c) {
-  apiclient::Kubeconfig kc;
-  kc.source = "the bootstrap token client";
-  kc.server = c.server;
-  kc.ca_pem = c.ca_pem;
-  kc.client_cert_pem = c.client_cert_pem;
-  kc.client_key_pem = c.client_key_pem;
-  kc.token =
-      d.cfg.discovery.tls_bootstrap_token.empty() ? c.token : d.cfg.discovery.tls_bootstrap_token;
-  apiclient::CurlClientOptions o;
-  o.retry.total_deadline = d.cfg.timeouts.kubernetes_api_call.count() > 0
-                               ? d.cfg.timeouts.kubernetes_api_call
-                               : Duration{60000};
-  o.retry.initial_backoff = Duration{250};
-  return apiclient::CurlClient::from_kubeconfig(kc, o);
-}
-
-Result<config::ClusterConfiguration> read_cluster_configuration(apiclient::Client& client) {
-  spdlog::info(
-      "[preflight] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace "
-      "\"kube-system\"");
-  auto cm = apiclient::get_configmap(client, apiclient::kKubeSystem, "kubeadm-config");
-  if (!cm) {
-    return fail(ErrorKind::Api,
-                "cannot read the kubeadm-config ConfigMap with the bootstrap token: " +
-                    cm.error().message());
-  }
-  std::string yaml = cm->value("data", nlohmann::json::object()).value("ClusterConfiguration", "");
-  auto loaded = KADM_TRY_CTX(config::load_config_text(yaml, "kubeadm-config"),
-                             "the cluster's kubeadm-config ConfigMap");
-  if (!loaded.init)
-    return fail(ErrorKind::Validation, "kubeadm-config has no ClusterConfiguration");
-  return loaded.init->cluster;
-}
 
 Result<std::string> read_kubelet_config(apiclient::Client& client, const config::KubeVersion& v) {
   std::string name = kubelet_config_map_name(v);
@@ -164,12 +129,15 @@ Status run_kubelet_start(JoinData& d) {
                                     "\" exists: " + existing.error().message());
   }
 
-  auto cluster_cfg = KADM_TRY(read_cluster_configuration(*client));
+  // A control-plane join has read kubeadm-config already.
+  auto cluster_cfg = d.control_plane_cfg ? d.control_plane_cfg->cluster
+                                         : KADM_TRY(read_cluster_configuration(*client));
   auto version = KADM_TRY(config::parse_kube_version(cluster_cfg.kubernetes_version));
   std::string kubelet_yaml = KADM_TRY(read_kubelet_config(*client, version));
   auto row = KADM_TRY(manifests::version_row(version));
-  std::string flags_env = kubelet::kubeadm_flags_env(
-      d.cfg.node_registration, "", manifests::pause_image(cluster_cfg, row), false, version);
+  std::string flags_env = kubelet::kubeadm_flags_env(d.cfg.node_registration, "",
+                                                     manifests::pause_image(cluster_cfg, row),
+                                                     d.cfg.control_plane.has_value(), version);
 
   const auto& kdir = d.options.kubeconfig_dir;
   const auto& ldir = d.options.kubelet_dir;

@@ -14,6 +14,33 @@ std::string id_text(const apiclient::json& v) {
   return "";
 }
 
+std::vector<std::string> strings(const apiclient::json& m, const char* field) {
+  std::vector<std::string> out;
+  if (m.contains(field) && m[field].is_array()) {
+    for (const auto& v : m[field]) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+  }
+  return out;
+}
+
+EtcdMember member_from(const apiclient::json& m) {
+  EtcdMember member;
+  member.id = m.contains("ID") ? id_text(m["ID"]) : "";
+  member.name = m.value("name", "");
+  member.peer_urls = strings(m, "peerURLs");
+  member.client_urls = strings(m, "clientURLs");
+  member.is_learner = m.value("isLearner", false);
+  return member;
+}
+
+std::vector<EtcdMember> members_from(const apiclient::json& body) {
+  std::vector<EtcdMember> members;
+  if (!body.is_object() || !body.contains("members")) return members;
+  for (const auto& m : body["members"]) members.push_back(member_from(m));
+  return members;
+}
+
 class GatewayMembers final : public EtcdMembers {
  public:
   explicit GatewayMembers(std::unique_ptr<apiclient::CurlClient> client)
@@ -21,18 +48,21 @@ class GatewayMembers final : public EtcdMembers {
 
   Result<std::vector<EtcdMember>> list() override {
     auto body = KADM_TRY(post("/v3/cluster/member/list", apiclient::json::object()));
-    std::vector<EtcdMember> members;
-    if (!body.is_object() || !body.contains("members")) return members;
-    for (const auto& m : body["members"]) {
-      EtcdMember member;
-      member.id = m.contains("ID") ? id_text(m["ID"]) : "";
-      member.name = m.value("name", "");
-      if (m.contains("peerURLs")) {
-        for (const auto& url : m["peerURLs"]) member.peer_urls.push_back(url.get<std::string>());
-      }
-      members.push_back(std::move(member));
+    return members_from(body);
+  }
+
+  Result<AddedMember> add(const std::vector<std::string>& peer_urls, bool learner) override {
+    auto body = KADM_TRY(post("/v3/cluster/member/add",
+                              apiclient::json{{"peerURLs", peer_urls}, {"isLearner", learner}}));
+    if (!body.is_object() || !body.contains("member")) {
+      return fail(ErrorKind::Api, "etcd answered the member add without the new member");
     }
-    return members;
+    return AddedMember{member_from(body["member"]), members_from(body)};
+  }
+
+  Status promote(const std::string& id) override {
+    KADM_TRY(post("/v3/cluster/member/promote", apiclient::json{{"ID", id}}));
+    return {};
   }
 
   Status remove(const std::string& id) override {
@@ -57,13 +87,14 @@ class GatewayMembers final : public EtcdMembers {
 }  // namespace
 
 Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(const std::string& client_url,
-                                                         const std::string& cert_dir) {
+                                                         const std::string& cert_dir,
+                                                         const std::string& client_cert) {
   apiclient::Kubeconfig kc;
   kc.source = "etcd client certificates in " + cert_dir;
   kc.server = client_url;
   kc.ca_pem = KADM_TRY(fs::read_file(cert_dir + "/etcd/ca.crt"));
-  kc.client_cert_pem = KADM_TRY(fs::read_file(cert_dir + "/etcd/healthcheck-client.crt"));
-  kc.client_key_pem = KADM_TRY(fs::read_file(cert_dir + "/etcd/healthcheck-client.key"));
+  kc.client_cert_pem = KADM_TRY(fs::read_file(cert_dir + "/" + client_cert + ".crt"));
+  kc.client_key_pem = KADM_TRY(fs::read_file(cert_dir + "/" + client_cert + ".key"));
   apiclient::CurlClientOptions options;
   options.request_timeout = Duration{5000};
   options.connect_timeout = Duration{3000};

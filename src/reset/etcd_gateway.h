@@ -10,8 +10,10 @@
 
 namespace kadm::reset {
 
-/// `cert_dir` is where the files are on disk (etcd/ca.crt, etcd/healthcheck-client.{crt,key}).
-Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(const std::string& client_url,
-                                                         const std::string& cert_dir);
+/// `cert_dir` is where the files are on disk (etcd/ca.crt, <client_cert>.{crt,key}); the
+/// client certificate is a path under `cert_dir` without extension.
+Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(
+    const std::string& client_url, const std::string& cert_dir,
+    const std::string& client_cert = "etcd/healthcheck-client");
 
 }  // namespace kadm::reset

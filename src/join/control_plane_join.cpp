@@ -1,0 +1,272 @@
+#include "join/control_plane_join.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "apiclient/curl_client.h"
+#include "apiclient/kubeconfig_reader.h"
+#include "apiclient/objects.h"
+#include "apiclient/wait.h"
+#include "certs/phase.h"
+#include "clusterobjects/control_plane_node.h"
+#include "clusterobjects/upload_certs_objects.h"
+#include "config/version.h"
+#include "init/wait_control_plane.h"
+#include "join/bootstrap_client.h"
+#include "join/control_plane_config.h"
+#include "join/download_certs.h"
+#include "join/etcd_join.h"
+#include "kubeconfig/phase.h"
+#include "manifests/pod.h"
+#include "manifests/pod_specs.h"
+#include "manifests/write.h"
+#include "reset/etcd_gateway.h"
+
+namespace kadm::join {
+
+namespace {
+
+// Certificates that belong to this host (the CAs and sa come from kubeadm-certs or the disk).
+constexpr std::string_view kHostCerts[] = {
+    "apiserver", "apiserver-kubelet-client", "front-proxy-client",    "etcd-server",
+    "etcd-peer", "etcd-healthcheck-client",  "apiserver-etcd-client",
+};
+// super-admin.conf stays on the first control-plane node only.
+constexpr std::string_view kHostKubeconfigs[] = {"admin", "controller-manager", "scheduler"};
+
+constexpr int kEtcdClientPort = 2379;
+constexpr int kEtcdPeerPort = 2380;
+constexpr mode_t kManifestsDirMode = 0700;
+constexpr mode_t kManifestMode = 0600;
+
+std::filesystem::path manifests_dir(const JoinData& d) {
+  return d.options.kubeconfig_dir / "manifests";
+}
+
+bool learner_mode(const config::ClusterConfiguration& cluster) {
+  auto it = cluster.feature_gates.find("EtcdLearnerMode");
+  return it == cluster.feature_gates.end() || it->second;
+}
+
+Duration or_default(Duration d, Duration fallback) { return d.count() > 0 ? d : fallback; }
+
+std::string url_host(const std::string& address) {
+  return address.find(':') != std::string::npos ? "[" + address + "]" : address;
+}
+
+Result<std::unique_ptr<reset::EtcdMembers>> existing_etcd(JoinData& d,
+                                                          const config::InitConfiguration& cfg) {
+  const auto* cluster = KADM_TRY(d.cluster());
+  std::string url = KADM_TRY(existing_etcd_client_url(cluster->server));
+  spdlog::debug("[etcd] Using the existing etcd member at {}", url);
+  return reset::etcd_gateway_client(url, cfg.cluster.certificates_dir, "apiserver-etcd-client");
+}
+
+Result<std::unique_ptr<apiclient::CurlClient>> admin_client(const JoinData& d,
+                                                            const config::InitConfiguration& cfg) {
+  auto kc =
+      KADM_TRY(apiclient::load_kubeconfig((d.options.kubeconfig_dir / "admin.conf").string()));
+  apiclient::CurlClientOptions o;
+  o.retry.total_deadline = or_default(cfg.timeouts.kubernetes_api_call, Duration{60000});
+  o.retry.initial_backoff = Duration{250};
+  return apiclient::CurlClient::from_kubeconfig(kc, o);
+}
+
+}  // namespace
+
+Result<std::string> existing_etcd_client_url(const std::string& server) {
+  std::string_view rest = server;
+  if (rest.starts_with("https://")) rest.remove_prefix(8);
+  if (auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
+  std::string host;
+  if (rest.starts_with("[")) {
+    auto close = rest.find(']');
+    if (close == std::string_view::npos) {
+      return fail(ErrorKind::Validation, "invalid API server URL \"" + server + "\"");
+    }
+    host = std::string(rest.substr(1, close - 1));
+  } else {
+    host = std::string(rest.substr(0, rest.rfind(':')));
+  }
+  if (host.empty()) return fail(ErrorKind::Validation, "invalid API server URL \"" + server + "\"");
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found) {
+    return fail(ErrorKind::Validation, "cannot resolve the control-plane endpoint \"" + host +
+                                           "\" to find the existing etcd: " + gai_strerror(rc));
+  }
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(found, &freeaddrinfo);
+  char text[INET6_ADDRSTRLEN] = {};
+  const void* addr = nullptr;
+  if (found->ai_family == AF_INET) {
+    addr = &reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr;
+  } else {
+    addr = &reinterpret_cast<const sockaddr_in6*>(found->ai_addr)->sin6_addr;
+  }
+  if (!inet_ntop(found->ai_family, addr, text, sizeof text)) {
+    return fail(ErrorKind::Validation, "cannot format the address of \"" + host + "\"");
+  }
+  return "https://" + url_host(text) + ":" + std::to_string(kEtcdClientPort);
+}
+
+Result<config::InitConfiguration*> control_plane_config(JoinData& d) {
+  if (!d.control_plane_cfg) {
+    const auto* cluster = KADM_TRY(d.cluster());
+    auto client = KADM_TRY(bootstrap_client(d, *cluster));
+    auto cluster_cfg = KADM_TRY(read_cluster_configuration(*client));
+    d.control_plane_cfg = control_plane_init_configuration(cluster_cfg, d.cfg);
+  }
+  return &*d.control_plane_cfg;
+}
+
+Status run_download_certs(JoinData& d) {
+  const std::string key = d.cfg.control_plane ? d.cfg.control_plane->certificate_key : "";
+  if (key.empty()) {
+    spdlog::info(
+        "[download-certs] Skipping: no --certificate-key; the shared certificates must already "
+        "be in place");
+    return {};
+  }
+  const auto* cfg = KADM_TRY(control_plane_config(d));
+  spdlog::info(
+      "[download-certs] Downloading the certificates in Secret \"{}\" in the \"kube-system\" "
+      "Namespace",
+      clusterobjects::kKubeadmCertsSecret);
+  const auto* cluster = KADM_TRY(d.cluster());
+  auto client = KADM_TRY(bootstrap_client(d, *cluster));
+  auto secret = client->get("/api/v1/namespaces/kube-system/secrets/" +
+                            std::string(clusterobjects::kKubeadmCertsSecret));
+  if (!secret) {
+    if (secret.error().is_not_found())
+      return fail(ErrorKind::NotFound, missing_certs_secret_message());
+    return fail(ErrorKind::Api,
+                "cannot read the kubeadm-certs Secret: " + secret.error().message());
+  }
+  auto writes = KADM_TRY(open_kubeadm_certs(*secret, key, cfg->cluster));
+  KADM_TRY(d.effects->apply(plan::MakeDir{cfg->cluster.certificates_dir + "/etcd", 0755}));
+  return d.effects->apply_all(writes);
+}
+
+Status run_control_plane_certs(JoinData& d) {
+  auto* cfg = KADM_TRY(control_plane_config(d));
+  KADM_TRY(certs::begin_certs(*cfg, d.pki));
+  for (auto name : kHostCerts) {
+    KADM_TRY(certs::run_cert_phase(name, *cfg, d.pki, *d.effects));
+  }
+  certs::end_certs(*cfg);
+  return {};
+}
+
+Status run_control_plane_kubeconfigs(JoinData& d) {
+  auto* cfg = KADM_TRY(control_plane_config(d));
+  KADM_TRY(kubeconfig::begin_kubeconfigs(*cfg, d.options.kubeconfig_dir, d.pki));
+  for (auto name : kHostKubeconfigs) {
+    KADM_TRY(
+        kubeconfig::run_kubeconfig_phase(name, *cfg, d.options.kubeconfig_dir, d.pki, *d.effects));
+  }
+  return {};
+}
+
+Status run_control_plane_manifests(JoinData& d) {
+  auto* cfg = KADM_TRY(control_plane_config(d));
+  return manifests::write_control_plane_manifests(*cfg, manifests_dir(d), "", *d.effects);
+}
+
+Status run_check_etcd(JoinData& d) {
+  auto* cfg = KADM_TRY(control_plane_config(d));
+  if (!cfg->cluster.etcd.local) return {};
+  spdlog::info("[check-etcd] Checking that the etcd cluster is healthy");
+  if (d.effects->dry_run()) {
+    spdlog::info("[dryrun] Would list the etcd members through the existing control plane");
+    return {};
+  }
+  auto etcd = KADM_TRY(existing_etcd(d, *cfg));
+  auto members = KADM_TRY_CTX(etcd->list(), "the etcd cluster is not reachable");
+  return check_members_started(members);
+}
+
+Status run_etcd_join(JoinData& d) {
+  auto* cfg = KADM_TRY(control_plane_config(d));
+  if (!cfg->cluster.etcd.local) return {};
+  const std::string& name = cfg->node_registration.name;
+  const std::string peer_url = "https://" + url_host(cfg->local_api_endpoint.advertise_address) +
+                               ":" + std::to_string(kEtcdPeerPort);
+  const bool learner = learner_mode(cfg->cluster);
+  if (d.effects->dry_run()) {
+    spdlog::info("[dryrun] Would add etcd member {} ({}){}", name, peer_url,
+                 learner ? " as a learner" : "");
+    return {};
+  }
+  auto etcd = KADM_TRY(existing_etcd(d, *cfg));
+  auto announced = KADM_TRY(announce_member(*etcd, name, peer_url, learner));
+  spdlog::info("[etcd] Announced new etcd member joining to the existing etcd cluster");
+  auto pod = KADM_TRY(manifests::etcd_pod(*cfg, announced.initial_cluster, manifests::real_host()));
+  spdlog::info("[etcd] Creating static Pod manifest for \"etcd\"");
+  KADM_TRY(d.effects->apply(plan::MakeDir{manifests_dir(d), kManifestsDirMode}));
+  KADM_TRY(d.effects->apply(plan::WriteFile{manifests_dir(d) / (pod.name + ".yaml"),
+                                            manifests::to_yaml(pod), kManifestMode, false}));
+  PromoteOptions po;
+  po.timeout = or_default(cfg->timeouts.etcd_api_call, Duration{120000});
+  spdlog::info("[etcd] Waiting for the new etcd member to join the cluster. This can take up to {}",
+               format_duration(po.timeout));
+  if (announced.learner) {
+    KADM_TRY(promote_when_ready(*etcd, announced.id, po));
+    spdlog::info("[etcd] The learner {} caught up and was promoted to a voting member", name);
+  }
+
+  spdlog::info("[wait-control-plane] Waiting for the local control plane components");
+  auto endpoints = KADM_TRY(init::control_plane_health_endpoints(*cfg));
+  init::WaitOptions wo;
+  wo.timeout = or_default(cfg->timeouts.control_plane_component_health_check, Duration{240000});
+  return init::wait_for_healthy(endpoints, wo);
+}
+
+Status run_join_mark_control_plane(JoinData& d) {
+  auto* cfg = KADM_TRY(control_plane_config(d));
+  const std::string& node = cfg->node_registration.name;
+  auto version = KADM_TRY(config::parse_kube_version(cfg->cluster.kubernetes_version));
+  auto rules = clusterobjects::object_rules(version);
+  auto marks = clusterobjects::control_plane_marks(rules, cfg->node_registration.taints);
+  spdlog::info("[mark-control-plane] {}", clusterobjects::labels_message(rules, node, marks));
+  if (!marks.taints.empty()) {
+    spdlog::info("[mark-control-plane] {}", clusterobjects::taints_message(node, marks));
+  }
+  if (d.effects->dry_run()) return {};
+  auto client = KADM_TRY(admin_client(d, *cfg));
+  apiclient::WaitOptions w;
+  w.timeout = or_default(cfg->timeouts.kubernetes_api_call, Duration{60000});
+  w.what = "the Node \"" + node + "\" to be registered and marked as control-plane";
+  return apiclient::wait_for(
+      [&]() -> Result<bool> {
+        auto current = apiclient::get_node(*client, node);
+        if (!current) return std::unexpected(Error(std::move(current).error()));
+        auto patch = clusterobjects::control_plane_node_patch(*current, marks);
+        if (patch.is_null()) return true;
+        auto r = apiclient::patch_node(*client, node, patch, apiclient::PatchType::Merge);
+        if (!r) return std::unexpected(Error(std::move(r).error()));
+        return true;
+      },
+      w);
+}
+
+std::string control_plane_joined_text() {
+  return "\nThis node has joined the cluster and a new control plane instance was created:\n\n"
+         "* Certificate signing request was sent to apiserver and approval was received.\n"
+         "* The Kubelet was informed of the new secure connection details.\n"
+         "* Control plane label and taint were applied to the new node.\n"
+         "* The Kubernetes control plane instances scaled up.\n"
+         "* A new etcd member was added to the local/stacked etcd cluster.\n\n"
+         "To start administering your cluster from this node, you need to run the following as "
+         "a regular user:\n\n"
+         "\tmkdir -p $HOME/.kube\n"
+         "\tsudo cp -i /etc/kubernetes/admin.conf $HOME/.kube/config\n"
+         "\tsudo chown $(id -u):$(id -g) $HOME/.kube/config\n\n"
+         "Run 'kubectl get nodes' to see this node join the cluster.\n\n";
+}
+
+}  // namespace kadm::join

@@ -1,0 +1,33 @@
+#pragma once
+// The steps of `kadm join --control-plane` (spec §7.4): this node's configuration from the
+// cluster, the shared certificates from kubeadm-certs, this host's certificates, kubeconfigs and
+// manifests, the etcd member, and the control-plane marks.
+
+#include <string>
+
+#include "common/error.h"
+#include "join/join_data.h"
+
+namespace kadm::join {
+
+// This node's InitConfiguration, built on first use from the cluster's kubeadm-config.
+Result<config::InitConfiguration*> control_plane_config(JoinData& d);
+
+// control-plane-prepare
+Status run_download_certs(JoinData& d);
+Status run_control_plane_certs(JoinData& d);
+Status run_control_plane_kubeconfigs(JoinData& d);
+Status run_control_plane_manifests(JoinData& d);
+// check-etcd (before kubelet-start)
+Status run_check_etcd(JoinData& d);
+// control-plane-join
+Status run_etcd_join(JoinData& d);
+Status run_join_mark_control_plane(JoinData& d);
+
+// "https://<address of host>:2379" for the cluster-info server "https://host:port".
+Result<std::string> existing_etcd_client_url(const std::string& server);
+
+// The text printed after a control-plane node joined (spec §7.4 step 8).
+std::string control_plane_joined_text();
+
+}  // namespace kadm::join

@@ -1,0 +1,249 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "clusterobjects/upload_certs_objects.h"
+#include "common/strings.h"
+#include "join/control_plane_config.h"
+#include "join/control_plane_join.h"
+#include "join/download_certs.h"
+#include "join/etcd_join.h"
+#include "join/join_phases.h"
+#include "lib/fake_clock.h"
+#include "token/certificate_key.h"
+
+namespace kadm::join {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kKey =
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+constexpr std::string_view kOtherKey =
+    "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+
+config::ClusterConfiguration local_etcd_cluster() {
+  config::ClusterConfiguration c;
+  c.certificates_dir = "/etc/kubernetes/pki";
+  c.etcd.local = config::LocalEtcd{};
+  return c;
+}
+
+json sealed_secret(std::string_view key, const std::map<std::string, std::string>& files) {
+  std::string raw = *token::decode_certificate_key(key);
+  std::map<std::string, std::string> sealed;
+  for (const auto& [name, content] : files) {
+    sealed[name] = content.empty() ? "" : *token::seal(raw, content);
+  }
+  return clusterobjects::kubeadm_certs_secret(sealed, "bootstrap-token-abcdef", "uid-1");
+}
+
+const plan::WriteFile& write_at(const std::vector<plan::Action>& actions, const std::string& path) {
+  for (const auto& a : actions) {
+    if (const auto* w = std::get_if<plan::WriteFile>(&a); w && w->path == path) return *w;
+  }
+  ADD_FAILURE() << "no write of " << path;
+  static const plan::WriteFile none;
+  return none;
+}
+
+TEST(JoinDownloadCerts, OpensEveryValueToItsPathWithKeysPrivate) {
+  auto secret = sealed_secret(kKey, {{"ca.crt", "CA CERT"},
+                                     {"ca.key", "CA KEY"},
+                                     {"sa.pub", "SA PUB"},
+                                     {"sa.key", "SA KEY"},
+                                     {"front-proxy-ca.crt", ""},
+                                     {"etcd-ca.crt", "ETCD CA"},
+                                     {"etcd-ca.key", "ETCD KEY"}});
+  auto writes = open_kubeadm_certs(secret, kKey, local_etcd_cluster());
+  ASSERT_TRUE(writes) << writes.error().message();
+  EXPECT_EQ(writes->size(), 6u);  // the empty front-proxy value is skipped
+  const auto& ca_key = write_at(*writes, "/etc/kubernetes/pki/ca.key");
+  EXPECT_EQ(ca_key.content, "CA KEY");
+  EXPECT_EQ(ca_key.mode, 0600u);
+  EXPECT_TRUE(ca_key.sensitive);
+  const auto& etcd_ca = write_at(*writes, "/etc/kubernetes/pki/etcd/ca.crt");
+  EXPECT_EQ(etcd_ca.content, "ETCD CA");
+  EXPECT_EQ(etcd_ca.mode, 0644u);
+  EXPECT_FALSE(etcd_ca.sensitive);
+  EXPECT_EQ(write_at(*writes, "/etc/kubernetes/pki/etcd/ca.key").mode, 0600u);
+}
+
+TEST(JoinDownloadCerts, WrongKeyOpensNothing) {
+  auto secret = sealed_secret(kKey, {{"ca.crt", "CA CERT"}, {"ca.key", "CA KEY"}});
+  auto writes = open_kubeadm_certs(secret, kOtherKey, local_etcd_cluster());
+  ASSERT_FALSE(writes);
+  EXPECT_NE(writes.error().message().find("the certificate key does not decrypt kubeadm-certs"),
+            std::string::npos)
+      << writes.error().message();
+  EXPECT_EQ(writes.error().message().find(kOtherKey), std::string::npos);
+}
+
+TEST(JoinDownloadCerts, MalformedKeyIsRefused) {
+  auto secret = sealed_secret(kKey, {{"ca.crt", "CA CERT"}});
+  EXPECT_FALSE(open_kubeadm_certs(secret, "abc", local_etcd_cluster()));
+}
+
+TEST(JoinDownloadCerts, MissingSecretMessageSaysHowToUploadAgain) {
+  auto m = missing_certs_secret_message();
+  EXPECT_NE(m.find("kubeadm-certs"), std::string::npos);
+  EXPECT_NE(m.find("expired"), std::string::npos);
+  EXPECT_NE(m.find("kadm init phase upload-certs --upload-certs"), std::string::npos);
+}
+
+TEST(JoinControlPlaneConfig, CombinesClusterAndThisNode) {
+  auto cluster = local_etcd_cluster();
+  cluster.control_plane_endpoint = "cp.kadm.test:6443";
+  config::JoinConfiguration join;
+  join.node_registration.name = "cp2";
+  join.control_plane = config::JoinControlPlane{};
+  join.control_plane->local_api_endpoint.advertise_address = "10.213.0.42";
+  join.control_plane->local_api_endpoint.bind_port = 6443;
+  join.timeouts.etcd_api_call = Duration{7000};
+  auto cfg = control_plane_init_configuration(cluster, join);
+  EXPECT_EQ(cfg.cluster.control_plane_endpoint, "cp.kadm.test:6443");
+  EXPECT_EQ(cfg.node_registration.name, "cp2");
+  EXPECT_EQ(cfg.local_api_endpoint.advertise_address, "10.213.0.42");
+  EXPECT_EQ(cfg.local_api_endpoint.bind_port, 6443);
+  EXPECT_EQ(cfg.timeouts.etcd_api_call, Duration{7000});
+}
+
+class FakeMembers final : public reset::EtcdMembers {
+ public:
+  std::vector<reset::EtcdMember> members;
+  int list_calls_until_started = 0;
+  int promote_refusals = 0;
+  int promotes = 0;
+
+  Result<std::vector<reset::EtcdMember>> list() override {
+    if (list_calls_until_started > 0 && --list_calls_until_started == 0) {
+      for (auto& m : members) {
+        if (m.name.empty()) m.name = "cp2";
+      }
+    }
+    return members;
+  }
+  Status remove(const std::string&) override { return {}; }
+  Result<reset::AddedMember> add(const std::vector<std::string>& peer_urls, bool learner) override {
+    reset::EtcdMember m;
+    m.id = "42";
+    m.peer_urls = peer_urls;
+    m.is_learner = learner;
+    members.push_back(m);
+    return reset::AddedMember{m, members};
+  }
+  Status promote(const std::string& id) override {
+    ++promotes;
+    if (promote_refusals > 0) {
+      --promote_refusals;
+      return fail(ErrorKind::General, "can only promote a learner member which is in sync");
+    }
+    for (auto& m : members) {
+      if (m.id == id) m.is_learner = false;
+    }
+    return {};
+  }
+};
+
+reset::EtcdMember started(std::string id, std::string name, std::string peer) {
+  reset::EtcdMember m;
+  m.id = std::move(id);
+  m.name = std::move(name);
+  m.peer_urls = {std::move(peer)};
+  m.client_urls = {"https://x:2379"};
+  return m;
+}
+
+TEST(JoinEtcd, AnnouncesLearnerAndListsEveryMember) {
+  FakeMembers fake;
+  fake.members = {started("1", "cp1", "https://10.0.0.1:2380")};
+  auto a = announce_member(fake, "cp2", "https://10.0.0.2:2380", true);
+  ASSERT_TRUE(a) << a.error().message();
+  EXPECT_EQ(a->id, "42");
+  EXPECT_TRUE(a->learner);
+  ASSERT_EQ(a->initial_cluster.size(), 2u);
+  EXPECT_EQ(a->initial_cluster[0].name, "cp1");
+  EXPECT_EQ(a->initial_cluster[1].name, "cp2");
+  EXPECT_EQ(a->initial_cluster[1].peer_url, "https://10.0.0.2:2380");
+  EXPECT_EQ(fake.members.size(), 2u);
+}
+
+TEST(JoinEtcd, RerunDoesNotAddTwice) {
+  FakeMembers fake;
+  fake.members = {started("1", "cp1", "https://10.0.0.1:2380"),
+                  started("42", "", "https://10.0.0.2:2380")};
+  fake.members[1].is_learner = true;
+  auto a = announce_member(fake, "cp2", "https://10.0.0.2:2380", true);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->id, "42");
+  EXPECT_EQ(fake.members.size(), 2u);
+  EXPECT_EQ(a->initial_cluster.size(), 2u);
+}
+
+TEST(JoinEtcd, PromotesOnceStartedAndInSync) {
+  FakeMembers fake;
+  fake.members = {started("1", "cp1", "https://10.0.0.1:2380")};
+  ASSERT_TRUE(announce_member(fake, "cp2", "https://10.0.0.2:2380", true));
+  fake.list_calls_until_started = 3;
+  fake.promote_refusals = 2;
+  test::FakeClock clock;
+  PromoteOptions o;
+  o.clock = &clock;
+  ASSERT_TRUE(promote_when_ready(fake, "42", o));
+  EXPECT_EQ(fake.promotes, 3);
+  EXPECT_FALSE(fake.members[1].is_learner);
+}
+
+TEST(JoinEtcd, PromotionGivesUpAtTheTimeout) {
+  FakeMembers fake;
+  fake.members = {started("1", "cp1", "https://10.0.0.1:2380")};
+  ASSERT_TRUE(announce_member(fake, "cp2", "https://10.0.0.2:2380", true));
+  test::FakeClock clock;
+  PromoteOptions o;
+  o.clock = &clock;
+  o.timeout = Duration{3000};
+  auto s = promote_when_ready(fake, "42", o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().kind(), ErrorKind::Timeout);
+  EXPECT_NE(s.error().message().find("has not started"), std::string::npos);
+  EXPECT_EQ(fake.promotes, 0);
+}
+
+TEST(JoinEtcd, UnstartedMemberMakesClusterUnhealthy) {
+  std::vector<reset::EtcdMember> ok = {started("1", "cp1", "https://10.0.0.1:2380")};
+  EXPECT_TRUE(check_members_started(ok));
+  auto bad = ok;
+  bad.push_back(started("2", "", "https://10.0.0.9:2380"));
+  bad.back().client_urls.clear();
+  auto s = check_members_started(bad);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message().find("https://10.0.0.9:2380"), std::string::npos);
+}
+
+TEST(JoinEtcd, ExistingEtcdUrlFromTheApiServerUrl) {
+  EXPECT_EQ(*existing_etcd_client_url("https://10.213.0.41:6443"), "https://10.213.0.41:2379");
+  EXPECT_EQ(*existing_etcd_client_url("https://[fd00::1]:6443"), "https://[fd00::1]:2379");
+  EXPECT_EQ(*existing_etcd_client_url("https://localhost:6443"), "https://127.0.0.1:2379");
+  EXPECT_FALSE(existing_etcd_client_url("https://:6443"));
+}
+
+TEST(JoinControlPlanePhases, KubeadmOrderWithControlPlaneSteps) {
+  std::vector<std::string> names;
+  for (const auto& p : join_phases()) {
+    names.push_back(p.name);
+    if (p.name == "control-plane-prepare") {
+      std::vector<std::string> kids;
+      for (const auto& c : p.children) kids.push_back(c.name);
+      EXPECT_EQ(kids, (std::vector<std::string>{"all", "download-certs", "certs", "kubeconfig",
+                                                "control-plane"}));
+    }
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"preflight", "control-plane-prepare", "check-etcd",
+                                             "kubelet-start", "control-plane-join"}));
+  auto text = control_plane_joined_text();
+  EXPECT_NE(text.find("a new control plane instance was created"), std::string::npos);
+  EXPECT_NE(text.find("/etc/kubernetes/admin.conf"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kadm::join
