@@ -10,6 +10,7 @@
 #include "init_flags_cli.h"
 #include "join/control_plane_join.h"
 #include "join/join_phases.h"
+#include "output_mode.h"
 #include "phase_commands.h"
 #include "registry.h"
 
@@ -20,6 +21,8 @@ struct JoinCommandState {
   config::JoinFlags flags;
   std::string tls_bootstrap = "direct";
   std::string signature_grace = "15s";
+  bool fix = false;
+  OutputMode output;
 };
 
 const workflow::Workflow<join::JoinData>& join_workflow() {
@@ -40,6 +43,7 @@ Result<std::unique_ptr<join::JoinData>> make_join_data(const JoinCommandState& s
   auto& o = data->options;
   o.dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;
   o.ignore_preflight_errors = st.flags.ignore_preflight_errors.value_or(std::vector<std::string>{});
+  o.fix_preflight = st.fix;
   o.tls_bootstrap = KADM_TRY(parse_mode(st.tls_bootstrap));
   o.signature_grace =
       KADM_TRY_CTX(parse_duration(st.signature_grace), "--discovery-signature-grace");
@@ -49,11 +53,12 @@ Result<std::unique_ptr<join::JoinData>> make_join_data(const JoinCommandState& s
     data->effects = std::make_unique<plan::RealEffects>();
   }
   data->host = std::make_unique<host::LinuxHost>();
-  data->out = &std::cout;
+  data->out = st.output.json() ? &std::cerr : &std::cout;
   return data;
 }
 
-Status run_join(const JoinCommandState& st, const std::string& filter) {
+Status run_join_workflow(const JoinCommandState& st, const std::string& filter,
+                         output::ProgressWriter* progress) {
   const auto& wf = join_workflow();
   workflow::SelectOptions sel;
   if (!filter.empty()) sel.filter = {filter};
@@ -61,12 +66,25 @@ Status run_join(const JoinCommandState& st, const std::string& filter) {
   KADM_TRY(wf.select(sel));
   auto data = KADM_TRY(make_join_data(st));
   if (!st.flags.skip_phases) sel.skip = data->cfg.skip_phases;
-  KADM_TRY(wf.run(sel, [&]() -> Result<join::JoinData*> { return data.get(); }));
+  KADM_TRY(wf.run(
+      sel, [&]() -> Result<join::JoinData*> { return data.get(); }, observer_of(progress)));
   if (filter.empty()) {
-    std::cout << (data->cfg.control_plane ? join::control_plane_joined_text()
-                                          : join::worker_joined_text());
+    *data->out << (data->cfg.control_plane ? join::control_plane_joined_text()
+                                           : join::worker_joined_text());
+    if (progress) {
+      nlohmann::ordered_json result = {{"nodeName", data->cfg.node_registration.name},
+                                       {"controlPlane", data->cfg.control_plane.has_value()},
+                                       {"kubeconfig", "/etc/kubernetes/kubelet.conf"}};
+      progress->result(result);
+    }
   }
   return {};
+}
+
+Status run_join(const JoinCommandState& st, const std::string& filter) {
+  return run_with_progress(st.output, [&](output::ProgressWriter* progress) {
+    return run_join_workflow(st, filter, progress);
+  });
 }
 
 void add_command_flags(CLI::App* app, JoinCommandState& st) {
@@ -80,6 +98,10 @@ void add_command_flags(CLI::App* app, JoinCommandState& st) {
                   "How long to wait for the cluster to sign cluster-info for a new token before "
                   "reporting the token as invalid or expired")
       ->default_str("15s");
+  app->add_flag("--fix", st.fix,
+                "Before the pre-flight checks, repair what kadm can (swap, SELinux, br_netfilter, "
+                "sysctls, hostname), showing each change; with --dry-run only show it");
+  add_output_flag(app, st.output);
 }
 
 const Registrar reg(20, [](CLI::App& root, Context& ctx) {
@@ -92,7 +114,12 @@ const Registrar reg(20, [](CLI::App& root, Context& ctx) {
   add_phase_commands<join::JoinData>(
       cmd, join_workflow(), ctx, [st](CLI::App* app) { add_command_flags(app, *st); },
       [st](const std::string& filter) { return run_join(*st, filter); });
-  on_run(cmd, ctx, [st] { return run_join(*st, ""); });
+  // "join" runs its callback after any "join phase ..." subcommand's, so the output mode is
+  // decided here for both, before main() sets up logging.
+  cmd->callback([&ctx, st] {
+    ctx.human_to_stderr = st->output.json();
+    if (!ctx.action) ctx.action = [st] { return run_join(*st, ""); };
+  });
 });
 
 }  // namespace

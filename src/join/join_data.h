@@ -26,6 +26,8 @@ enum class TlsBootstrapMode {
 struct JoinOptions {
   bool dry_run = false;
   std::vector<std::string> ignore_preflight_errors;
+  // Repair what preflight finds before checking (as `kadm init --fix`).
+  bool fix_preflight = false;
   std::filesystem::path kubeconfig_dir = "/etc/kubernetes";
   std::filesystem::path kubelet_dir = "/var/lib/kubelet";
   TlsBootstrapMode tls_bootstrap = TlsBootstrapMode::Direct;

@@ -20,6 +20,7 @@ Phase preflight_phase() {
   p.run = [](JoinData& d) -> Status {
     preflight::PreflightOptions o;
     o.ignore_errors = d.options.ignore_preflight_errors;
+    o.fix = d.options.fix_preflight;
     o.out = d.out;
     return preflight::run_join_preflight(d.cfg, *d.host, *d.effects, o);
   };
