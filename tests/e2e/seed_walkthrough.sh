@@ -63,8 +63,7 @@ sysctls() { active "$1" | tr -d ' ' | sort; }
 missing=$(comm -23 <(sysctls "$work/guide-root/etc/sysctl.d/k8s.conf") <(sysctls "$work/kadm-root/etc/sysctl.d/k8s.conf"))
 [[ -z $missing ]] || fail "kadm did not persist the guide's sysctls: $missing"
 echo "   files match the guide's result (selinux config, active fstab lines, modules, sysctls ⊇ guide's)"
-grep -q 'Not running "setenforce 0"\|Not running "swapoff -a"' "$work/preflight.log" &&
-  skipped "live commands (setenforce 0, swapoff -a, modprobe, sysctl --system): --root is a fixture, not this machine"
+skipped "live commands (setenforce 0, swapoff -a, modprobe, sysctl --system): --root is a fixture, not this machine"
 
 step "install kubelet/kubeadm/kubectl" "$(guide_line 'yum install')"
 skipped "kadm is the installed tool; the harness provides the v1.37.2 binaries"
