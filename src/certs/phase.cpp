@@ -171,8 +171,9 @@ Status run_service_account_key(const CertDef& def, const config::InitConfigurati
   spdlog::info("[certs] Generating \"{}\" key and public key", def.base_name);
   std::vector<plan::Action> actions{
       plan::WriteFile{key_path, KADM_TRY(private_key_pem(key.get())), 0600, true},
+      // kubeadm keeps sa.pub as private as sa.key (0600); tools that diff modes expect that.
       plan::WriteFile{file_of(dir, def.base_name, ".pub"), KADM_TRY(public_key_pem(key.get())),
-                      0644, false},
+                      0600, false},
   };
   return effects.apply_all(actions);
 }

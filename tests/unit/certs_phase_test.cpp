@@ -129,6 +129,7 @@ TEST_P(FullTree, EveryCertificateHasTheSpecifiedFields) {
   }
   auto sa_key = dir.path() / "pki" / "sa.key";
   EXPECT_EQ(*fs::file_mode(sa_key), 0600u);
+  EXPECT_EQ(*fs::file_mode(dir.path() / "pki" / "sa.pub"), 0600u);
   EXPECT_NE(fs::read_file(dir.path() / "pki" / "sa.pub")->find("BEGIN PUBLIC KEY"),
             std::string::npos);
   auto text = out.str();

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Walks the seed guide (a kubeadm v1.20.9 tutorial, KADM_SEED or /work/shared/seed/
+# kubernetes-basics.md) with kadm, step by step, as far as this machine allows. Every step prints
+# the guide's own command and what ran instead; commands, image list, registry, addresses and
+# YAML are parsed out of the guide at test time. Steps that need the internet, images, a
+# container runtime or a kubelet are printed as SKIPPED with the reason.
+set -euo pipefail
+TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
+source "$TESTS_DIR/harness/lib.sh"
+source "$TESTS_DIR/e2e/lib/kadm_cluster.sh"
+SEED=${KADM_SEED:-/work/shared/seed/kubernetes-basics.md}
+[[ -r $SEED ]] || { echo "seed guide $SEED not found"; exit 77; }
+harness_can_run || exit 77
+harness_trap_cleanup
+[[ -x ${KADM:-} ]] || fail "KADM must point at the kadm binary"
+work=$HARNESS_RUN_DIR/seed # removed with the run's hosts
+mkdir -p "$work"
+harness_bin_dir >/dev/null
+harness_host_up cp1 10.213.0.51
+harness_host_up w1 10.213.0.52
+
+step() { printf '\n== %s\n   guide: %s\n' "$1" "$2"; }
+ran() { printf '   kadm:  %s\n' "$*"; }
+skipped() { printf '   SKIPPED: %s\n' "$*"; }
+# guide_line REGEX: the first line of the guide matching REGEX, without sudo and trailing blanks.
+guide_line() { grep -m1 -E "$1" "$SEED" | sed -E 's/^sudo //; s/[[:space:]]+$//'; }
+# guide_heredoc FILE: the lines the guide tees into FILE.
+guide_heredoc() { sed -n "\\|tee $1|,/^EOF/p" "$SEED" | sed '1d;$d'; }
+
+# ---- 1. Basic environment -------------------------------------------------------------------
+mkfix() {
+  mkdir -p "$1"/etc/selinux "$1"/sys/fs/selinux "$1"/proc/sys/net/ipv4 "$1"/etc/modules-load.d "$1"/etc/sysctl.d
+  printf 'UUID=1 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n' >"$1/etc/fstab"
+  printf 'SELINUX=enforcing\nSELINUXTYPE=targeted\n' >"$1/etc/selinux/config"
+  printf '1' >"$1/sys/fs/selinux/enforce"
+  printf 'Filename Type Size Used Priority\n/swapfile file 1024 0 -2\n' >"$1/proc/swaps"
+  printf '0\n' >"$1/proc/sys/net/ipv4/ip_forward"
+}
+mkfix "$work/kadm-root"
+mkfix "$work/guide-root"
+step "basic environment: hostname" "$(guide_line '^hostnamectl')"
+skipped "each test host already has its own hostname (UTS namespace)"
+sel=$(guide_line 'sed -i .*/etc/selinux/config')
+swp=$(guide_line 'sed -ri .*/etc/fstab')
+step "basic environment: SELinux, swap, br_netfilter, sysctls" "$sel; $swp; tee /etc/modules-load.d/k8s.conf; tee /etc/sysctl.d/k8s.conf"
+ran "$KADM" preflight --fix --root "$work/kadm-root" --ignore-preflight-errors=all
+"$KADM" preflight --fix --root "$work/kadm-root" --ignore-preflight-errors=all >"$work/preflight.log" 2>&1 ||
+  { cat "$work/preflight.log" >&2; fail "kadm preflight --fix failed"; }
+# The guide's own file edits, run against the second fixture for reference.
+eval "${sel//\/etc\//$work/guide-root/etc/}"
+eval "${swp//\/etc\//$work/guide-root/etc/}"
+guide_heredoc /etc/modules-load.d/k8s.conf >"$work/guide-root/etc/modules-load.d/k8s.conf"
+guide_heredoc /etc/sysctl.d/k8s.conf >"$work/guide-root/etc/sysctl.d/k8s.conf"
+cmp "$work/kadm-root/etc/selinux/config" "$work/guide-root/etc/selinux/config" ||
+  fail "selinux config differs from the guide's result"
+active() { grep -v '^[[:space:]]*#' "$1" | grep -v '^[[:space:]]*$' || true; }
+[[ $(active "$work/kadm-root/etc/fstab") == "$(active "$work/guide-root/etc/fstab")" ]] ||
+  fail "active fstab lines differ: $(active "$work/kadm-root/etc/fstab")"
+modules() { active "$1" | sort; }
+[[ $(modules "$work/kadm-root/etc/modules-load.d/k8s.conf") == "$(modules "$work/guide-root/etc/modules-load.d/k8s.conf")" ]] ||
+  fail "modules-load.d/k8s.conf differs from the guide's"
+sysctls() { active "$1" | tr -d ' ' | sort; }
+missing=$(comm -23 <(sysctls "$work/guide-root/etc/sysctl.d/k8s.conf") <(sysctls "$work/kadm-root/etc/sysctl.d/k8s.conf"))
+[[ -z $missing ]] || fail "kadm did not persist the guide's sysctls: $missing"
+echo "   files match the guide's result (selinux config, active fstab lines, modules, sysctls ⊇ guide's)"
+skipped "live commands (setenforce 0, swapoff -a, modprobe, sysctl --system): --root is a fixture, not this machine"
+
+step "install kubelet/kubeadm/kubectl" "$(guide_line 'yum install')"
+skipped "kadm is the installed tool; the harness provides the v1.37.2 binaries"
+
+# ---- 2. images.sh ---------------------------------------------------------------------------
+repo=$(guide_line 'docker pull ' | sed -E 's|.*docker pull ([^ ]+)/\$imageName.*|\1|')
+[[ -n $repo && $repo != *' '* ]] || fail "could not parse the mirror repository from the guide"
+mapfile -t images < <(sed -n '/^images=(/,/^)/p' "$SEED" | sed '1d;$d' | tr -d ' \r')
+((${#images[@]} == 7)) || fail "expected seven images in the guide, parsed ${#images[@]}"
+step "images.sh" "docker pull <repo>/\$imageName for ${images[*]}"
+ran "$KADM" config images list --kubernetes-version v1.20.9 --image-repository "<the guide's repo>"
+got=$("$KADM" config images list --kubernetes-version v1.20.9 --image-repository "$repo" | sort)
+want=$(printf "$repo/%s\n" "${images[@]}" | sort)
+[[ $got == "$want" ]] || fail "image list differs from the guide's:"$'\n'"$(diff <(echo "$want") <(echo "$got"))"
+echo "   the seven images match the guide's list exactly"
+skipped "docker pull: no registry access and no container runtime here"
+
+# ---- 3. kubeadm init ------------------------------------------------------------------------
+init_line=$(sed -n '/^kubeadm init \\/,/^[^-k]/p' "$SEED" | grep -E '^(kubeadm|--)' | tr -d '\\' | tr '\n' ' ' | sed 's/  */ /g; s/ $//')
+read -r -a init_args <<<"$init_line"
+[[ ${init_args[0]} == kubeadm && ${init_args[1]} == init ]] || fail "could not parse the guide's init line: $init_line"
+flag() { grep -oE -- "--$1[= ][^ ]+" <<<"$init_line" | sed -E "s/--$1[= ]//"; }
+guide_addr=$(flag apiserver-advertise-address)
+endpoint=$(flag control-plane-endpoint)
+pod_cidr=$(flag pod-network-cidr)
+svc_cidr=$(flag service-cidr)
+[[ -n $guide_addr && -n $endpoint && -n $pod_cidr && -n $svc_cidr ]] || fail "flags missing in: $init_line"
+
+step "kubeadm init (unmapped, v1.20.9, dry run)" "$init_line"
+ran "kadm ${init_args[*]:1} --dry-run --ignore-preflight-errors=all (in cp1)"
+harness_exec cp1 "$KADM" "${init_args[@]:1}" --dry-run --ignore-preflight-errors=all >"$work/dry.log" 2>&1 ||
+  { cat "$work/dry.log" >&2; fail "kadm init --dry-run with the guide's line failed"; }
+manifest() { sed -n "\\|Contents of /etc/kubernetes/manifests/$1.yaml|,/^\[dryrun\] Would/p" "$work/dry.log"; }
+manifest kube-apiserver | grep -q -- '- --insecure-port=0' || fail "v1.20 apiserver lacks --insecure-port=0"
+manifest kube-controller-manager | grep -q -- '- --port=0' || fail "v1.20 controller-manager lacks --port=0"
+manifest kube-scheduler | grep -q -- '- --port=0' || fail "v1.20 scheduler lacks --port=0"
+manifest kube-apiserver | grep -q -- "image: $repo/kube-apiserver:v1.20.9" || fail "v1.20 apiserver image is not the guide's"
+echo "   v1.20.9 manifests carry --insecure-port=0 (apiserver) and --port=0 (controller-manager, scheduler)"
+
+addr=$(harness_host_addr cp1)
+step "hosts file" "$(guide_line "^echo .*$endpoint")"
+for h in cp1 w1; do harness_exec "$h" sh -c "echo '$addr  $endpoint' >> /etc/hosts"; done
+ran "echo '$addr  $endpoint' >> /etc/hosts (in cp1 and w1; the guide's $guide_addr is cp1's $addr here)"
+
+mapped=("${init_args[@]:1}")
+for i in "${!mapped[@]}"; do
+  mapped[i]=${mapped[i]//$guide_addr/$addr}
+  [[ ${mapped[i]} == v1.20.9 ]] && mapped[i]=v1.37.2
+done
+step "kubeadm init" "$init_line"
+echo "   NOTE: --kubernetes-version v1.20.9 -> v1.37.2 (only v1.37 binaries run here); $guide_addr -> $addr"
+ran "kadm ${mapped[*]} --ignore-preflight-errors=all"
+harness_start_static_pods cp1
+harness_register_node cp1 180 >"$work/register-cp1.log" 2>&1 &
+register_pid=$!
+harness_exec cp1 "$KADM" "${mapped[@]}" --ignore-preflight-errors=all >"$work/init.log" 2>&1 ||
+  { cat "$work/init.log" >&2; fail "kadm init with the guide's line failed"; }
+wait "$register_pid" || fail "registering the Node of cp1 failed"
+grep -q 'initialized successfully' "$work/init.log" || { cat "$work/init.log" >&2; fail "no success text"; }
+m=$(harness_host_root cp1)/fs/etc/kubernetes/manifests
+grep -q -- "- --cluster-cidr=$pod_cidr" "$m/kube-controller-manager.yaml" || fail "pod CIDR $pod_cidr not in --cluster-cidr"
+grep -q -- "- --service-cluster-ip-range=$svc_cidr" "$m/kube-apiserver.yaml" || fail "service CIDR not in the apiserver"
+echo "   control plane up; --cluster-cidr=$pod_cidr (controller-manager), --service-cluster-ip-range=$svc_cidr (apiserver)"
+
+# ---- 4. kubeconfig, kubectl -----------------------------------------------------------------
+home=$work/home
+mkdir -p "$home"
+mk=$(guide_line '^mkdir -p \$HOME/.kube')
+cp_line=$(guide_line '^(sudo )?cp -i /etc/kubernetes/admin.conf')
+step "kubeconfig" "$mk; $cp_line"
+ran "same, inside cp1 with HOME=$home"
+harness_exec cp1 env HOME="$home" sh -c "$mk && $cp_line </dev/null" || fail "the guide's kubeconfig copy failed"
+k() { harness_exec cp1 env HOME="$home" kubectl "$@"; }
+step "verify" "kubectl get nodes"
+k get nodes | tee "$work/nodes" | sed 's/^/   | /'
+grep -q '^cp1 ' "$work/nodes" || fail "cp1 not listed"
+step "verify" "kubectl get pods -A"
+k get pods -A 2>&1 | sed 's/^/   | /' | head -15
+[[ ${PIPESTATUS[0]} == 0 ]] || fail "kubectl get pods -A failed"
+skipped "no pod runs: no kubelet (so no mirror pods of the static pods) and no CNI here"
+step "pod network" "$(guide_line '^kubectl apply -f calico.yaml')"
+skipped "calico needs the internet, images and a container runtime"
+
+# ---- 5. join ----------------------------------------------------------------------------------
+step "new join command" "kubeadm token create --print-join-command"
+ran "kadm token create --print-join-command"
+join=$(harness_exec cp1 "$KADM" token create --print-join-command --kubeconfig /etc/kubernetes/admin.conf)
+echo "   | $(sed -E 's/--token [^ ]+/--token <redacted>/' <<<"$join")"
+read -r -a jargs <<<"$join"
+[[ ${jargs[0]} == kadm && ${jargs[1]} == join && ${jargs[2]} == "$endpoint:6443" ]] || fail "unexpected join command: $join"
+step "join a worker" "$(guide_line '^kubeadm join ' | tr -d '\\' | sed -E 's/--token [^ ]+/--token <token>/')"
+echo "   (the guide's printed join line says k8s-mater, a typo of its own endpoint $endpoint)"
+ran "kadm join ${jargs[*]:2:1} --token <redacted> ... --ignore-preflight-errors=all (in w1)"
+harness_exec w1 "$KADM" join "${jargs[@]:2}" --ignore-preflight-errors=all >"$work/join.log" 2>&1 ||
+  { cat "$work/join.log" >&2; fail "kadm join failed on w1"; }
+grep -q 'This node has joined the cluster' "$work/join.log" || fail "no join success text"
+harness_register_node w1 >/dev/null || fail "w1 could not register its Node"
+k get nodes | sed 's/^/   | /'
+
+# ---- 6. dashboard -----------------------------------------------------------------------------
+step "dashboard" "$(guide_line 'kubectl apply -f https://.*dashboard')"
+skipped "the dashboard deployment needs the internet and images"
+step "dashboard NodePort" "kubectl edit svc kubernetes-dashboard -n kubernetes-dashboard"
+skipped "no dashboard Service without the deployment"
+sed -n '/^```yaml/,/^```/p' "$SEED" | sed '1d;$d' | sed -n '/^apiVersion/,/^#/p' | grep -v '^#' >"$work/dash.yaml"
+grep -q 'kind: ServiceAccount' "$work/dash.yaml" && grep -q 'kind: ClusterRoleBinding' "$work/dash.yaml" ||
+  fail "could not parse the guide's dash.yaml"
+step "admin-user" "kubectl apply -f dash.yaml"
+ran "kubectl create namespace kubernetes-dashboard; kubectl apply -f dash.yaml (the guide's YAML)"
+k create namespace kubernetes-dashboard >/dev/null
+harness_exec cp1 env HOME="$home" kubectl apply -f - <"$work/dash.yaml" | sed 's/^/   | /'
+step "token" "$(guide_line 'kubectl -n kubernetes-dashboard get secret')"
+ran "kubectl -n kubernetes-dashboard create token admin-user (v1.24+ creates no token Secrets)"
+tok=$(k -n kubernetes-dashboard create token admin-user)
+payload=$(cut -d. -f2 <<<"$tok" | tr '_-' '/+')
+while ((${#payload} % 4)); do payload+='='; done
+sub=$(base64 -d <<<"$payload" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sub"])')
+[[ $sub == system:serviceaccount:kubernetes-dashboard:admin-user ]] || fail "token subject: $sub"
+[[ $(k auth can-i '*' '*' --as "$sub") == yes ]] || fail "admin-user is not cluster-admin"
+echo "   token issued for $sub; it is cluster-admin"
+echo
+echo PASS
