@@ -43,7 +43,10 @@ Result<std::vector<plan::Action>> open_kubeadm_certs(const nlohmann::json& secre
                                              "`kadm init phase upload-certs --upload-certs`)");
     }
     bool key = is_private_key(f.key);
-    writes.push_back(plan::WriteFile{f.path, std::move(*opened), key ? 0600u : 0644u, key});
+    // sa.pub is 0600 as on the first control plane (kadm's certs phase and kubeadm alike).
+    bool private_mode = key || f.key == "sa.pub";
+    writes.push_back(
+        plan::WriteFile{f.path, std::move(*opened), private_mode ? 0600u : 0644u, key});
   }
   if (writes.empty()) {
     return fail(ErrorKind::Validation, "the kubeadm-certs Secret holds no certificates");

@@ -8,7 +8,7 @@ set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/harness/lib.sh"
 source "$TESTS_DIR/e2e/lib/kadm_cluster.sh"
-SEED=${KADM_SEED:-/work/shared/seed/kubernetes-basics.md}
+SEED=${KADM_SEED:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/seed/kubernetes-basics.md}
 [[ -r $SEED ]] || { echo "seed guide $SEED not found"; exit 77; }
 harness_can_run || exit 77
 harness_trap_cleanup
