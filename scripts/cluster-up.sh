@@ -24,7 +24,7 @@ fi
 
 step "dependencies and build"; t=$(date +%s%N)
 scripts/deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Debug >/dev/null
 ninja -C build kadm >/dev/null
 KADM=$PWD/build/cmd/kadm
 took "$t"

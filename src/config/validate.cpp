@@ -48,7 +48,7 @@ bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // Collects problems under a field path prefix.
 class Problems {
@@ -76,20 +76,20 @@ std::vector<net::Cidr> check_cidr_list(const Problems& p, std::string_view field
   const auto parts = str::split(text, ',');
   if (parts.size() > 2) {
     p.add(field, "at most two CIDRs (one IPv4 and one IPv6 for dual-stack) are allowed, got " +
-                     quoted(text));
+                     in_quotes(text));
   }
   bool ok = true;
   for (const auto& part : parts) {
     auto c = net::parse_cidr(str::trim(part));
     if (!c) {
-      p.add(field, "invalid CIDR " + quoted(part) + ": use <ip>/<prefix>, e.g. 10.244.0.0/16");
+      p.add(field, "invalid CIDR " + in_quotes(part) + ": use <ip>/<prefix>, e.g. 10.244.0.0/16");
       ok = false;
       continue;
     }
     cidrs.push_back(*c);
   }
   if (ok && cidrs.size() == 2 && cidrs[0].base.v6 == cidrs[1].base.v6) {
-    p.add(field, "a dual-stack list needs one IPv4 and one IPv6 CIDR, got " + quoted(text));
+    p.add(field, "a dual-stack list needs one IPv4 and one IPv6 CIDR, got " + in_quotes(text));
   }
   return cidrs;
 }
@@ -105,7 +105,7 @@ bool is_valid_host(std::string_view host) {
 void check_san(const Problems& p, std::string_view field, const std::string& san) {
   const std::string_view name = str::starts_with(san, "*.") ? std::string_view(san).substr(2) : san;
   if (net::parse_ip(san) || net::is_dns1123_subdomain(name)) return;
-  p.add(field, quoted(san) + " is neither an IP address nor a valid lower-case DNS name");
+  p.add(field, in_quotes(san) + " is neither an IP address nor a valid lower-case DNS name");
 }
 
 void check_sans(const Problems& p, std::string_view field, const std::vector<std::string>& sans) {
@@ -121,14 +121,14 @@ void check_endpoint(const Problems& p, std::string_view field, const std::string
   if (str::starts_with(endpoint, "[")) {
     const auto close = endpoint.find(']');
     if (close == std::string::npos) {
-      p.add(field, quoted(endpoint) + ": missing ']' after the IPv6 address");
+      p.add(field, in_quotes(endpoint) + ": missing ']' after the IPv6 address");
       return;
     }
     host = endpoint.substr(1, close - 1);
     const auto rest = endpoint.substr(close + 1);
     if (!rest.empty()) {
       if (rest[0] != ':') {
-        p.add(field, quoted(endpoint) + ": expected ':<port>' after ']'");
+        p.add(field, in_quotes(endpoint) + ": expected ':<port>' after ']'");
         return;
       }
       port = rest.substr(1);
@@ -139,21 +139,21 @@ void check_endpoint(const Problems& p, std::string_view field, const std::string
     port = endpoint.substr(colon + 1);
   }
   if (!is_valid_host(host)) {
-    p.add(field, quoted(endpoint) + ": " + quoted(host) + " is not an IP address or DNS name");
+    p.add(field, in_quotes(endpoint) + ": " + in_quotes(host) + " is not an IP address or DNS name");
   }
   if (port.empty()) {
-    if (port_required) p.add(field, quoted(endpoint) + ": a port is required (host:port)");
+    if (port_required) p.add(field, in_quotes(endpoint) + ": a port is required (host:port)");
     return;
   }
   int n = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
   if (ec != std::errc() || ptr != port.data() + port.size() || n < 1 || n > 65535) {
-    p.add(field, quoted(endpoint) + ": invalid port " + quoted(port));
+    p.add(field, in_quotes(endpoint) + ": invalid port " + in_quotes(port));
   }
 }
 
 void check_absolute(const Problems& p, std::string_view field, const std::string& path) {
-  if (path.empty() || path[0] != '/') p.add(field, quoted(path) + " is not an absolute path");
+  if (path.empty() || path[0] != '/') p.add(field, in_quotes(path) + " is not an absolute path");
 }
 
 void check_certificate_key(const Problems& p, std::string_view field, const std::string& key) {
@@ -182,13 +182,13 @@ void check_ignore_preflight(const Problems& p, const std::vector<std::string>& n
 
 void check_node_registration(const Problems& p, const NodeRegistration& n) {
   if (!n.name.empty() && !net::is_dns1123_subdomain(n.name)) {
-    p.add("name", quoted(n.name) +
+    p.add("name", in_quotes(n.name) +
                       " is not a valid node name: use lower-case letters, digits, '-' and '.' "
                       "(RFC 1123 subdomain), starting and ending with a letter or digit");
   }
   if (!n.image_pull_policy.empty() && !one_of(n.image_pull_policy, kImagePullPolicies)) {
     p.add("imagePullPolicy",
-          quoted(n.image_pull_policy) + " is not one of " + list_of(kImagePullPolicies));
+          in_quotes(n.image_pull_policy) + " is not one of " + list_of(kImagePullPolicies));
   }
   check_ignore_preflight(p, n.ignore_preflight_errors);
   check_args(p, "kubeletExtraArgs", n.kubelet_extra_args);
@@ -198,7 +198,7 @@ void check_node_registration(const Problems& p, const NodeRegistration& n) {
       const auto tp = p.sub("taints[" + std::to_string(i) + "]");
       if (t.key.empty()) tp.add("key", "must not be empty");
       if (!one_of(t.effect, kTaintEffects)) {
-        tp.add("effect", quoted(t.effect) + " is not one of " + list_of(kTaintEffects));
+        tp.add("effect", in_quotes(t.effect) + " is not one of " + list_of(kTaintEffects));
       }
     }
   }
@@ -206,7 +206,7 @@ void check_node_registration(const Problems& p, const NodeRegistration& n) {
 
 void check_api_endpoint(const Problems& p, const APIEndpoint& e) {
   if (!e.advertise_address.empty() && !net::parse_ip(e.advertise_address)) {
-    p.add("advertiseAddress", quoted(e.advertise_address) + " is not a valid IP address");
+    p.add("advertiseAddress", in_quotes(e.advertise_address) + " is not a valid IP address");
   }
   check_port(p, "bindPort", e.bind_port);
 }
@@ -219,13 +219,13 @@ void check_bootstrap_token(const Problems& p, const BootstrapToken& t) {
   for (const auto& u : t.usages) {
     if (!one_of(u, kTokenUsages)) {
       p.add("usages",
-            "invalid bootstrap token usage " + quoted(u) + "; use " + list_of(kTokenUsages));
+            "invalid bootstrap token usage " + in_quotes(u) + "; use " + list_of(kTokenUsages));
     }
   }
   for (const auto& g : t.groups) {
     if (!is_valid_bootstrap_group(g)) {
       p.add("groups",
-            quoted(g) + " is not a valid bootstrap token group (system:bootstrappers:[a-z0-9:-]*)");
+            in_quotes(g) + " is not a valid bootstrap token group (system:bootstrappers:[a-z0-9:-]*)");
     }
   }
 }
@@ -233,7 +233,7 @@ void check_bootstrap_token(const Problems& p, const BootstrapToken& t) {
 void check_version(const Problems& p, const std::string& version) {
   if (version.empty() || is_version_label(version)) return;
   if (!parse_kube_version(version)) {
-    p.add("kubernetesVersion", quoted(version) + " is not a Kubernetes release such as " +
+    p.add("kubernetesVersion", in_quotes(version) + " is not a Kubernetes release such as " +
                                    std::string(default_kubernetes_version()));
   }
 }
@@ -260,8 +260,8 @@ void check_networking(const Problems& p, const Networking& n, const std::string&
     }
     for (const auto& s : services) {
       if (c.overlaps(s)) {
-        p.add("podSubnet", quoted(n.pod_subnet) + " overlaps serviceSubnet " +
-                               quoted(n.service_subnet) +
+        p.add("podSubnet", in_quotes(n.pod_subnet) + " overlaps serviceSubnet " +
+                               in_quotes(n.service_subnet) +
                                ": pod, service and node ranges must not overlap");
       }
     }
@@ -279,7 +279,7 @@ void check_networking(const Problems& p, const Networking& n, const std::string&
     }
   }
   if (!net::is_dns1123_subdomain(n.dns_domain)) {
-    p.add("dnsDomain", quoted(n.dns_domain) + " is not a valid DNS domain");
+    p.add("dnsDomain", in_quotes(n.dns_domain) + " is not a valid DNS domain");
   }
 }
 
@@ -309,7 +309,7 @@ void check_cluster(const Problems& p, const ClusterConfiguration& c, const std::
   for (const auto& [name, enabled] : c.feature_gates) {
     if (!one_of(name, kFeatureGates)) {
       p.add("featureGates",
-            quoted(name) + " is not a known feature gate; known: " + list_of(kFeatureGates));
+            in_quotes(name) + " is not a known feature gate; known: " + list_of(kFeatureGates));
     }
   }
   if (c.cluster_name.empty()) p.add("clusterName", "must not be empty");
@@ -385,7 +385,7 @@ std::vector<std::string> validate_join(const JoinConfiguration& cfg) {
     }
     for (const auto& h : bt.ca_cert_hashes) {
       if (!is_valid_ca_cert_hash(h)) {
-        bp.add("caCertHashes", quoted(h) + " is not of the form sha256:<64 hex characters>");
+        bp.add("caCertHashes", in_quotes(h) + " is not of the form sha256:<64 hex characters>");
       }
     }
     if (bt.ca_cert_hashes.empty() && !bt.unsafe_skip_ca_verification) {
