@@ -139,7 +139,8 @@ void check_endpoint(const Problems& p, std::string_view field, const std::string
     port = endpoint.substr(colon + 1);
   }
   if (!is_valid_host(host)) {
-    p.add(field, in_quotes(endpoint) + ": " + in_quotes(host) + " is not an IP address or DNS name");
+    p.add(field,
+          in_quotes(endpoint) + ": " + in_quotes(host) + " is not an IP address or DNS name");
   }
   if (port.empty()) {
     if (port_required) p.add(field, in_quotes(endpoint) + ": a port is required (host:port)");
@@ -225,7 +226,8 @@ void check_bootstrap_token(const Problems& p, const BootstrapToken& t) {
   for (const auto& g : t.groups) {
     if (!is_valid_bootstrap_group(g)) {
       p.add("groups",
-            in_quotes(g) + " is not a valid bootstrap token group (system:bootstrappers:[a-z0-9:-]*)");
+            in_quotes(g) +
+                " is not a valid bootstrap token group (system:bootstrappers:[a-z0-9:-]*)");
     }
   }
 }
