@@ -17,14 +17,6 @@ namespace {
 
 using Phase = workflow::Phase<InitData>;
 
-Phase all_entry(std::string help) {
-  Phase p;
-  p.name = "all";
-  p.short_help = std::move(help);
-  p.run_all_siblings = true;
-  return p;
-}
-
 Phase preflight_phase() {
   Phase p;
   p.name = "preflight";
@@ -46,7 +38,7 @@ Phase certs_phase() {
   p.name = "certs";
   p.short_help = "Certificate generation";
   p.run = [](InitData& d) -> Status { return certs::begin_certs(d.cfg, d.pki); };
-  p.children.push_back(all_entry("Generate all certificates"));
+  p.children.push_back(workflow::all_phase<InitData>("Generate all certificates"));
   for (const auto& def : certs::cert_table()) {
     Phase c;
     c.name = std::string(def.name);
@@ -69,7 +61,7 @@ Phase kubeconfig_phase() {
   p.run = [](InitData& d) -> Status {
     return kubeconfig::begin_kubeconfigs(d.cfg, d.options.kubeconfig_dir, d.pki);
   };
-  p.children.push_back(all_entry("Generate all kubeconfig files"));
+  p.children.push_back(workflow::all_phase<InitData>("Generate all kubeconfig files"));
   for (const auto& def : kubeconfig::kubeconfig_table()) {
     Phase c;
     c.name = std::string(def.name);
@@ -111,7 +103,7 @@ Phase control_plane_phase() {
     spdlog::info("[control-plane] Using manifest folder \"{}\"", d.manifests_dir().string());
     return {};
   };
-  p.children.push_back(all_entry("Generate all static Pod manifest files"));
+  p.children.push_back(workflow::all_phase<InitData>("Generate all static Pod manifest files"));
   struct Component {
     const char* phase;
     const char* pod;
@@ -183,7 +175,7 @@ Phase upload_config_phase() {
   Phase p;
   p.name = "upload-config";
   p.short_help = "Store the cluster and kubelet configuration in ConfigMaps";
-  p.children.push_back(all_entry("Store both configurations"));
+  p.children.push_back(workflow::all_phase<InitData>("Store both configurations"));
   p.children.push_back(leaf("kubeadm",
                             "Store the ClusterConfiguration in kube-system/kubeadm-config",
                             run_upload_config_kubeadm));
@@ -197,7 +189,7 @@ Phase kubelet_finalize_phase() {
   Phase p;
   p.name = "kubelet-finalize";
   p.short_help = "Adjust the kubelet's kubeconfig once it holds its own certificate";
-  p.children.push_back(all_entry("Run every kubelet-finalize step"));
+  p.children.push_back(workflow::all_phase<InitData>("Run every kubelet-finalize step"));
   p.children.push_back(leaf("enable-client-cert-rotation",
                             "Point kubelet.conf at the rotating client certificate",
                             run_kubelet_finalize));
@@ -208,7 +200,7 @@ Phase addon_phase() {
   Phase p;
   p.name = "addon";
   p.short_help = "Install the essential addons (CoreDNS, kube-proxy)";
-  p.children.push_back(all_entry("Install every essential addon"));
+  p.children.push_back(workflow::all_phase<InitData>("Install every essential addon"));
   p.children.push_back(
       leaf("coredns", "Install CoreDNS and the kube-dns Service", run_addon_coredns));
   p.children.push_back(leaf("kube-proxy", "Install the kube-proxy DaemonSet and its configuration",

@@ -27,14 +27,6 @@ Phase preflight_phase() {
   return p;
 }
 
-Phase all_entry(std::string help) {
-  Phase p;
-  p.name = "all";
-  p.short_help = std::move(help);
-  p.run_all_siblings = true;
-  return p;
-}
-
 Phase control_plane_step(std::string name, std::string help, Status (*run)(JoinData&)) {
   Phase p;
   p.name = std::move(name);
@@ -48,7 +40,8 @@ Phase control_plane_prepare_phase() {
   Phase p;
   p.name = "control-plane-prepare";
   p.short_help = "Prepare the machine for serving a control plane";
-  p.children.push_back(all_entry("Prepare the machine for serving a control plane"));
+  p.children.push_back(
+      workflow::all_phase<JoinData>("Prepare the machine for serving a control plane"));
   p.children.push_back(
       control_plane_step("download-certs",
                          "Download the certificates shared among control-plane nodes from the "
@@ -70,7 +63,7 @@ Phase control_plane_join_phase() {
   Phase p;
   p.name = "control-plane-join";
   p.short_help = "Join a machine as a control plane instance";
-  p.children.push_back(all_entry("Join a machine as a control plane instance"));
+  p.children.push_back(workflow::all_phase<JoinData>("Join a machine as a control plane instance"));
   p.children.push_back(control_plane_step(
       "etcd", "Add a new local etcd member and wait for the local control plane", run_etcd_join));
   p.children.push_back(control_plane_step("mark-control-plane", "Mark a node as a control-plane",

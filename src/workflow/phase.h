@@ -24,4 +24,14 @@ struct Phase {
   std::function<Result<bool>(Data&)> run_if;  // empty = always
 };
 
+// The "all" entry of a phase group ("certs all"): selecting it selects its parent's subtree.
+template <class Data>
+Phase<Data> all_phase(std::string help) {
+  Phase<Data> p;
+  p.name = "all";
+  p.short_help = std::move(help);
+  p.run_all_siblings = true;
+  return p;
+}
+
 }  // namespace kadm::workflow
