@@ -54,18 +54,15 @@ Result<std::unique_ptr<init::InitData>> make_init_data(const InitCommandState& s
 
 Status run_init_workflow(const InitCommandState& st, const std::string& filter,
                          output::ProgressWriter* progress) {
-  const auto& wf = init_workflow();
-  workflow::SelectOptions sel;
-  if (!filter.empty()) sel.filter = {filter};
-  sel.skip = st.flags.skip_phases.value_or(std::vector<std::string>{});
-  // Phase names are checked before anything is loaded, so a typo fails fast.
-  KADM_TRY(wf.select(sel));
-  auto data = KADM_TRY(make_init_data(st));
-  // --skip-phases wins; the config's skipPhases apply when the flag is absent (as in kubeadm).
-  if (!st.flags.skip_phases) sel.skip = data->cfg.skip_phases;
-  if (filter.empty()) spdlog::info("[init] Using Kubernetes version: {}", data->version.str());
-  KADM_TRY(wf.run(
-      sel, [&]() -> Result<init::InitData*> { return data.get(); }, observer_of(progress)));
+  auto data = KADM_TRY(run_phase_workflow<init::InitData>(
+      init_workflow(), filter, st.flags.skip_phases,
+      [&](std::vector<std::string>& config_skip) -> Result<std::unique_ptr<init::InitData>> {
+        auto d = KADM_TRY(make_init_data(st));
+        config_skip = d->cfg.skip_phases;
+        if (filter.empty()) spdlog::info("[init] Using Kubernetes version: {}", d->version.str());
+        return d;
+      },
+      progress));
   // A lone phase has no cluster to report on; the whole workflow does.
   if (progress && filter.empty()) progress->result(KADM_TRY(init::init_result_fields(*data)));
   return {};

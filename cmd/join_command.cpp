@@ -59,15 +59,14 @@ Result<std::unique_ptr<join::JoinData>> make_join_data(const JoinCommandState& s
 
 Status run_join_workflow(const JoinCommandState& st, const std::string& filter,
                          output::ProgressWriter* progress) {
-  const auto& wf = join_workflow();
-  workflow::SelectOptions sel;
-  if (!filter.empty()) sel.filter = {filter};
-  sel.skip = st.flags.skip_phases.value_or(std::vector<std::string>{});
-  KADM_TRY(wf.select(sel));
-  auto data = KADM_TRY(make_join_data(st));
-  if (!st.flags.skip_phases) sel.skip = data->cfg.skip_phases;
-  KADM_TRY(wf.run(
-      sel, [&]() -> Result<join::JoinData*> { return data.get(); }, observer_of(progress)));
+  auto data = KADM_TRY(run_phase_workflow<join::JoinData>(
+      join_workflow(), filter, st.flags.skip_phases,
+      [&](std::vector<std::string>& config_skip) -> Result<std::unique_ptr<join::JoinData>> {
+        auto d = KADM_TRY(make_join_data(st));
+        config_skip = d->cfg.skip_phases;
+        return d;
+      },
+      progress));
   if (filter.empty()) {
     *data->out << (data->cfg.control_plane ? join::control_plane_joined_text()
                                            : join::worker_joined_text());

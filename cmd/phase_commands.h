@@ -7,8 +7,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "output_mode.h"
 #include "registry.h"
 #include "workflow/runner.h"
 
@@ -51,6 +54,29 @@ void add_phase_commands(CLI::App* command, const workflow::Workflow<Data>& wf, C
     }
     on_run(app, ctx, [run, filter] { return run(filter); });
   }
+}
+
+// Runs `wf` (or the phases `filter` names) the same way for every command: phase names are
+// checked before anything is loaded, so a typo fails fast; `make_data` loads the configuration
+// and reports the config file's skipPhases, which apply only when --skip-phases was not given
+// (as in kubeadm). Returns the run data so the command can report on it.
+template <class Data>
+Result<std::unique_ptr<Data>> run_phase_workflow(
+    const workflow::Workflow<Data>& wf, const std::string& filter,
+    const std::optional<std::vector<std::string>>& skip_flag,
+    const std::function<Result<std::unique_ptr<Data>>(std::vector<std::string>& config_skip)>&
+        make_data,
+    output::ProgressWriter* progress = nullptr) {
+  workflow::SelectOptions sel;
+  if (!filter.empty()) sel.filter = {filter};
+  sel.skip = skip_flag.value_or(std::vector<std::string>{});
+  KADM_TRY(wf.select(sel));
+  std::vector<std::string> config_skip;
+  auto data = KADM_TRY(make_data(config_skip));
+  if (!skip_flag) sel.skip = config_skip;
+  KADM_TRY(wf.run(
+      sel, [&]() -> Result<Data*> { return data.get(); }, observer_of(progress)));
+  return data;
 }
 
 }  // namespace kadm::cli

@@ -88,15 +88,13 @@ Result<std::unique_ptr<reset::ResetData>> make_reset_data(const config::ResetCon
 }
 
 Status run_reset(const ResetFlags& flags, const std::string& filter) {
-  const auto& wf = reset_workflow();
-  workflow::SelectOptions sel;
-  if (!filter.empty()) sel.filter = {filter};
-  sel.skip = flags.skip_phases.value_or(std::vector<std::string>{});
-  KADM_TRY(wf.select(sel));
-  auto cfg = KADM_TRY(load_reset_configuration(flags));
-  sel.skip = cfg.skip_phases;
-  auto data = KADM_TRY(make_reset_data(cfg, flags));
-  KADM_TRY(wf.run(sel, [&]() -> Result<reset::ResetData*> { return data.get(); }));
+  auto data = KADM_TRY(run_phase_workflow<reset::ResetData>(
+      reset_workflow(), filter, flags.skip_phases,
+      [&](std::vector<std::string>& config_skip) -> Result<std::unique_ptr<reset::ResetData>> {
+        auto cfg = KADM_TRY(load_reset_configuration(flags));
+        config_skip = cfg.skip_phases;
+        return make_reset_data(cfg, flags);
+      }));
   if (filter.empty() || filter == "cleanup-node") reset::print_leftovers(*data->out);
   return {};
 }

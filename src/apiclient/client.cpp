@@ -84,17 +84,23 @@ ApiResult<json> Client::remove(std::string_view object_path) {
 
 ApiResult<json> Client::create_or_update(std::string_view collection_path, const json& object) {
   auto created = create(collection_path, object);
-  if (created || !created.error().is_already_exists()) return created;
+  if (created) return created;
+  // Some creates are refused before the name is looked at: a second POST of a Service with a
+  // fixed clusterIP gets 422 "IP already allocated", not AlreadyExists. For those the object
+  // existing is what decides between "update it" and "this object is invalid".
+  const bool already_exists = created.error().is_already_exists();
+  if (!already_exists && created.error().http_status() != 422) return created;
 
   std::string name = object_name(object);
   if (name.empty()) {
+    if (!already_exists) return created;
     return std::unexpected(
         ApiError(Error(ErrorKind::Validation, "cannot update an object without metadata.name")));
   }
   std::string object_path = std::string(collection_path) + "/" + name;
   for (int attempt = 1;; ++attempt) {
     auto current = get(object_path);
-    if (!current) return current;
+    if (!current) return already_exists ? current : created;
     json desired = object;
     if (current->is_object() && current->contains("metadata") &&
         (*current)["metadata"].contains("resourceVersion")) {

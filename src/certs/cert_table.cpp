@@ -15,11 +15,16 @@ std::string node_name(const config::InitConfiguration& cfg) { return cfg.node_re
 
 std::vector<std::string> no_orgs(const VersionRules&) { return {}; }
 std::vector<std::string> admin_orgs(const VersionRules& r) { return {r.admin_group}; }
+std::vector<std::string> kubelet_client_orgs(const VersionRules& r) {
+  if (r.kubelet_client_without_group) return {};
+  return admin_orgs(r);
+}
 std::vector<std::string> etcd_client_orgs(const VersionRules& r) { return r.etcd_client_orgs; }
 
 constexpr char kCaCn[] = "kubernetes";
 constexpr char kApiserverCn[] = "kube-apiserver";
-constexpr char kKubeletClientCn[] = "kube-apiserver-kubelet-client";
+constexpr char kKubeletClientCn[] =
+    "kube-apiserver-kubelet-client";  // constants::kApiserverKubeletClientUser
 constexpr char kFrontProxyCaCn[] = "front-proxy-ca";
 constexpr char kFrontProxyClientCn[] = "front-proxy-client";
 constexpr char kEtcdCaCn[] = "etcd-ca";
@@ -57,7 +62,7 @@ const std::vector<CertDef>& cert_table() {
        "ca",
        CertKind::Leaf,
        fixed<kKubeletClientCn>,
-       admin_orgs,
+       kubelet_client_orgs,
        {EKU::ClientAuth},
        nullptr,
        false},

@@ -42,6 +42,7 @@ VersionRules rules_for(const config::ClusterConfiguration& cluster) {
   for (const auto& change : kChanges) {
     if (minor <= change.max_minor) change.apply(rules);
   }
+  rules.kubelet_client_without_group = !v || config::kubelet_client_has_own_binding(*v);
   return rules;
 }
 

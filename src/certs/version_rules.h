@@ -18,7 +18,10 @@ struct VersionRules {
   bool leaf_basic_constraints = true;
   // Groups (until v1.28): admins are system:masters, no super-admin.conf, etcd clients in
   // system:masters.
-  std::string admin_group;  // O of admin.conf and apiserver-kubelet-client
+  std::string admin_group;  // O of admin.conf (and of apiserver-kubelet-client, see below)
+  // apiserver-kubelet-client carries no group: a ClusterRoleBinding grants its user the kubelet
+  // API (config::kubelet_client_has_own_binding).
+  bool kubelet_client_without_group = true;
   bool super_admin_conf = true;
   std::vector<std::string> etcd_client_orgs;
   // kubelet.conf points at the local API endpoint (ControlPlaneKubeletLocalMode default).

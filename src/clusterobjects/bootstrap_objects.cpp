@@ -43,7 +43,8 @@ json cluster_admins_binding() {
       {{"Group", std::string(constants::kClusterAdminsGroup), ""}});
 }
 
-std::vector<RbacGrant> node_bootstrap_rbac(bool lower_case_configured) {
+std::vector<RbacGrant> node_bootstrap_rbac(bool lower_case_configured,
+                                           bool kubelet_client_binding) {
   const std::string verb = lower_case_configured ? "configured " : "Configured ";
   std::vector<RbacGrant> grants;
   const std::string get_nodes = "kubeadm:get-nodes";
@@ -56,6 +57,14 @@ std::vector<RbacGrant> node_bootstrap_rbac(bool lower_case_configured) {
                       : token_group();
     grants.push_back({{apiclient::make_cluster_role_binding(g.binding, g.cluster_role, {subject})},
                       verb + std::string(g.what)});
+  }
+  if (kubelet_client_binding) {
+    grants.push_back(
+        {{apiclient::make_cluster_role_binding(
+             kKubeletClientBinding, "system:kubelet-api-admin",
+             {{"User", std::string(constants::kApiserverKubeletClientUser), ""}})},
+         verb + "RBAC rules to allow the API server kubelet client certificate to access the "
+                "kubelet API"});
   }
   return grants;
 }

@@ -17,6 +17,7 @@ inline constexpr std::string_view kInitTokenDescription =
 inline constexpr std::string_view kClusterInfo = "cluster-info";
 inline constexpr std::string_view kClusterInfoKubeconfigKey = "kubeconfig";
 inline constexpr std::string_view kClusterAdminsBinding = "kubeadm:cluster-admins";
+inline constexpr std::string_view kKubeletClientBinding = "kubeadm:apiserver-kubelet-client";
 
 // ClusterRoleBinding kubeadm:cluster-admins → ClusterRole cluster-admin, Group
 // kubeadm:cluster-admins.
@@ -27,8 +28,9 @@ struct RbacGrant {
   std::vector<json> objects;
   std::string message;  // without the "[bootstrap-token] " prefix
 };
-// get-nodes, kubelet-bootstrap, node-autoapprove-bootstrap, node-autoapprove-certificate-rotation.
-std::vector<RbacGrant> node_bootstrap_rbac(bool lower_case_configured);
+// get-nodes, kubelet-bootstrap, node-autoapprove-bootstrap, node-autoapprove-certificate-rotation,
+// and (when `kubelet_client_binding`) the API server's kubelet client → system:kubelet-api-admin.
+std::vector<RbacGrant> node_bootstrap_rbac(bool lower_case_configured, bool kubelet_client_binding);
 
 // The cluster-info kubeconfig: only the cluster (server + CA data) under the name "", in the
 // exact serialisation kubeadm writes (spec §5.1).

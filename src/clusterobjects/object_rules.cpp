@@ -13,7 +13,6 @@ ObjectRules v120() {
   r.cluster_admins_binding = false;
   r.versioned_kubelet_config_name = true;
   r.control_plane_labels = {kMasterRole, kControlPlaneRole};
-  r.control_plane_taint_keys = {kMasterRole};
   r.lower_case_configured = true;
   r.legacy_labels_message = true;
   r.coredns_endpointslices = false;
@@ -31,14 +30,13 @@ ObjectRules v121() {
   return r;
 }
 
-// UnversionedKubeletConfigMap on by default, master label gone, both taints during the rename.
+// UnversionedKubeletConfigMap on by default, master label gone.
 ObjectRules v124() {
   ObjectRules r = v121();
   r.minor = 24;
   r.versioned_kubelet_config_name = false;
   r.legacy_labels_message = false;
   r.control_plane_labels = {kControlPlaneRole, kExcludeFromLB};
-  r.control_plane_taint_keys = {kMasterRole, kControlPlaneRole};
   r.coredns_control_plane_toleration = kControlPlaneRole;
   return r;
 }
@@ -46,7 +44,6 @@ ObjectRules v124() {
 ObjectRules v125() {
   ObjectRules r = v124();
   r.minor = 25;
-  r.control_plane_taint_keys = {kControlPlaneRole};
   r.coredns_anti_affinity = true;
   return r;
 }
@@ -74,6 +71,8 @@ ObjectRules object_rules(const config::KubeVersion& version) {
   for (const auto& r : rows) {
     if (version.at_least(1, r.minor)) chosen = r;
   }
+  chosen.kubelet_client_binding = config::kubelet_client_has_own_binding(version);
+  chosen.control_plane_taint_keys = config::control_plane_taint_keys(version);
   return chosen;
 }
 

@@ -13,6 +13,9 @@ struct ObjectRules {
   int minor = 0;
   // ClusterRoleBinding kubeadm:cluster-admins exists (admin.conf is no longer system:masters).
   bool cluster_admins_binding = true;
+  // ClusterRoleBinding kubeadm:apiserver-kubelet-client → system:kubelet-api-admin for the API
+  // server's kubelet client user (its certificate has no group then).
+  bool kubelet_client_binding = true;
   // ConfigMap and Role "kubelet-config-<major>.<minor>" instead of "kubelet-config".
   bool versioned_kubelet_config_name = false;
   // Labels and taints mark-control-plane adds.
@@ -31,8 +34,8 @@ struct ObjectRules {
   bool coredns_named_probe_ports = false;
 };
 
-inline constexpr std::string_view kControlPlaneRole = "node-role.kubernetes.io/control-plane";
-inline constexpr std::string_view kMasterRole = "node-role.kubernetes.io/master";
+using config::kControlPlaneRole;
+using config::kMasterRole;
 inline constexpr std::string_view kExcludeFromLB =
     "node.kubernetes.io/exclude-from-external-load-balancers";
 

@@ -34,6 +34,8 @@ inline constexpr std::string_view kDefaultClusterName = "kubernetes";
 
 inline constexpr std::string_view kSystemMasters = "system:masters";
 inline constexpr std::string_view kClusterAdminsGroup = "kubeadm:cluster-admins";
+// The user (certificate CN) the API server presents to kubelets.
+inline constexpr std::string_view kApiserverKubeletClientUser = "kube-apiserver-kubelet-client";
 inline constexpr std::string_view kNodesGroup = "system:nodes";
 inline constexpr std::string_view kNodeUserPrefix = "system:node:";
 inline constexpr std::string_view kDefaultTokenGroup =

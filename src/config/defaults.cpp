@@ -4,10 +4,18 @@
 
 #include "common/constants.h"
 #include "common/strings.h"
+#include "config/version.h"
 
 namespace kadm::config {
 
 namespace {
+
+std::vector<Taint> default_control_plane_taints(const KubeVersion& v) {
+  std::vector<Taint> taints;
+  for (auto key : control_plane_taint_keys(v))
+    taints.push_back({std::string(key), "", "NoSchedule"});
+  return taints;
+}
 
 using namespace std::chrono_literals;
 
@@ -18,9 +26,13 @@ constexpr std::string_view kDefaultImageRepository = "registry.k8s.io";
 // reaches the internet, so the default is the newest release kadm knows how to install.
 constexpr std::string_view kDefaultKubernetesVersion = "v1.37.2";
 
+KubeVersion newest() {
+  static const KubeVersion v = parse_kube_version(kDefaultKubernetesVersion).value();
+  return v;
+}
+
 constexpr std::string_view kDefaultCriSocket = "unix:///var/run/containerd/containerd.sock";
 constexpr std::string_view kDefaultImagePullPolicy = "IfNotPresent";
-constexpr std::string_view kControlPlaneTaintKey = "node-role.kubernetes.io/control-plane";
 constexpr std::string_view kFileUrlPrefix = "file://";
 constexpr Duration kDefaultTokenTTL = 24h;
 constexpr Duration kCertificateValidity = 8760h;
@@ -142,8 +154,9 @@ Status set_init_dynamic_defaults(InitConfiguration& cfg, std::string_view hostna
   }
   default_string(cfg.node_registration.name, str::lower(str::trim(hostname)));
   if (!cfg.node_registration.taints) {
-    cfg.node_registration.taints =
-        std::vector<Taint>{{std::string(kControlPlaneTaintKey), "", "NoSchedule"}};
+    // An unparsable version is refused by validation later; until then it is the current one.
+    auto version = parse_kube_version(cfg.cluster.kubernetes_version);
+    cfg.node_registration.taints = default_control_plane_taints(version ? *version : newest());
   }
   return default_advertise_address(cfg.local_api_endpoint, detect);
 }
@@ -152,9 +165,10 @@ Status set_join_dynamic_defaults(JoinConfiguration& cfg, std::string_view hostna
                                  const AddressDetector& detect) {
   default_string(cfg.node_registration.name, str::lower(str::trim(hostname)));
   if (!cfg.control_plane) return {};
+  // The cluster's version is not known before discovery: a joining control plane gets the
+  // current default taint unless the configuration names its taints.
   if (!cfg.node_registration.taints) {
-    cfg.node_registration.taints =
-        std::vector<Taint>{{std::string(kControlPlaneTaintKey), "", "NoSchedule"}};
+    cfg.node_registration.taints = default_control_plane_taints(newest());
   }
   return default_advertise_address(cfg.control_plane->local_api_endpoint, detect);
 }

@@ -1,6 +1,7 @@
 #include "config/version.h"
 
 #include <charconv>
+#include <iterator>
 
 namespace kadm::config {
 
@@ -37,6 +38,26 @@ Result<KubeVersion> parse_kube_version(std::string_view text) {
     }
   }
   return v;
+}
+
+bool kubelet_client_has_own_binding(const KubeVersion& v) {
+  struct FirstPatch {
+    int minor;
+    int patch;
+  };
+  static constexpr FirstPatch kFirst[] = {{35, 5}, {36, 1}, {37, 0}};
+  if (v.major != 1) return v.major > 1;
+  if (v.minor > kFirst[std::size(kFirst) - 1].minor) return true;
+  for (const auto& f : kFirst) {
+    if (v.minor == f.minor) return v.patch >= f.patch;
+  }
+  return false;
+}
+
+std::vector<std::string_view> control_plane_taint_keys(const KubeVersion& v) {
+  if (v.at_least(1, 25)) return {kControlPlaneRole};
+  if (v.at_least(1, 24)) return {kMasterRole, kControlPlaneRole};
+  return {kMasterRole};
 }
 
 }  // namespace kadm::config

@@ -106,30 +106,9 @@ Result<apiclient::Client*> api_client(InitData& d) {
   return d.api.get();
 }
 
-namespace {
-
-// create_or_update, also for objects whose create is refused before the name is checked: a
-// second POST of the kube-dns Service fails with 422 "IP already allocated", not AlreadyExists.
-ApiResult<json> apply_one(apiclient::Client& client, const json& o) {
-  auto r = apiclient::apply_object(client, o);
-  if (r || r.error().http_status() != 422) return r;
-  auto path = apiclient::object_path(o);
-  if (!path) return r;
-  auto current = client.get(*path);
-  if (!current) return r;
-  json desired = o;
-  if (auto rv = (*current)["metadata"].find("resourceVersion");
-      rv != (*current)["metadata"].end()) {
-    desired["metadata"]["resourceVersion"] = *rv;
-  }
-  return client.update(*path, desired);
-}
-
-}  // namespace
-
 Status apply_objects(apiclient::Client& client, const std::vector<json>& objects) {
   for (const auto& o : objects) {
-    auto r = apply_one(client, o);
+    auto r = apiclient::apply_object(client, o);
     if (!r) {
       const json& md = o.value("metadata", json::object());
       return std::unexpected(Error(std::move(r).error())

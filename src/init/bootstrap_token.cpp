@@ -46,7 +46,8 @@ Status run_bootstrap_token(InitData& d) {
     }
   }
   auto rules = clusterobjects::object_rules(d.version);
-  for (const auto& grant : clusterobjects::node_bootstrap_rbac(rules.lower_case_configured)) {
+  for (const auto& grant : clusterobjects::node_bootstrap_rbac(rules.lower_case_configured,
+                                                               rules.kubelet_client_binding)) {
     KADM_TRY(apply_objects(*client, grant.objects));
     spdlog::info("[bootstrap-token] {}", grant.message);
   }

@@ -33,98 +33,84 @@ Phase preflight_phase() {
   return p;
 }
 
+using workflow::group;
+using workflow::leaf;
+
 Phase certs_phase() {
-  Phase p;
-  p.name = "certs";
-  p.short_help = "Certificate generation";
+  Phase p = group<InitData>(
+      "certs", "Certificate generation", "Generate all certificates",
+      workflow::leaves_from<InitData>(
+          certs::cert_table(), [](const certs::CertDef& def, InitData& d) -> Status {
+            return certs::run_cert_phase(def.name, d.cfg, d.pki, *d.effects);
+          }));
   p.run = [](InitData& d) -> Status { return certs::begin_certs(d.cfg, d.pki); };
-  p.children.push_back(workflow::all_phase<InitData>("Generate all certificates"));
-  for (const auto& def : certs::cert_table()) {
-    Phase c;
-    c.name = std::string(def.name);
-    c.short_help = std::string(def.long_help);
-    std::string name(def.name);
-    c.run = [name](InitData& d) -> Status {
-      return certs::run_cert_phase(name, d.cfg, d.pki, *d.effects);
-    };
-    p.children.push_back(std::move(c));
-  }
   return p;
 }
 
 Phase kubeconfig_phase() {
-  Phase p;
-  p.name = "kubeconfig";
-  p.short_help =
-      "Generate all kubeconfig files necessary to establish the control plane and the "
-      "admin kubeconfig file";
+  Phase p = group<InitData>(
+      "kubeconfig",
+      "Generate all kubeconfig files necessary to establish the control plane and the admin "
+      "kubeconfig file",
+      "Generate all kubeconfig files",
+      workflow::leaves_from<InitData>(
+          kubeconfig::kubeconfig_table(),
+          [](const kubeconfig::KubeconfigDef& def, InitData& d) -> Status {
+            return kubeconfig::run_kubeconfig_phase(def.name, d.cfg, d.options.kubeconfig_dir,
+                                                    d.pki, *d.effects);
+          }));
   p.run = [](InitData& d) -> Status {
     return kubeconfig::begin_kubeconfigs(d.cfg, d.options.kubeconfig_dir, d.pki);
   };
-  p.children.push_back(workflow::all_phase<InitData>("Generate all kubeconfig files"));
-  for (const auto& def : kubeconfig::kubeconfig_table()) {
-    Phase c;
-    c.name = std::string(def.name);
-    c.short_help = std::string(def.long_help);
-    std::string name(def.name);
-    c.run = [name](InitData& d) -> Status {
-      return kubeconfig::run_kubeconfig_phase(name, d.cfg, d.options.kubeconfig_dir, d.pki,
-                                              *d.effects);
-    };
-    p.children.push_back(std::move(c));
-  }
   return p;
 }
 
 Phase etcd_phase() {
-  Phase local;
-  local.name = "local";
-  local.short_help =
-      "Generate the static Pod manifest file for a local, single-node local etcd instance";
-  local.run = [](InitData& d) -> Status {
-    if (!d.cfg.cluster.etcd.local) {
-      spdlog::info("[etcd] External etcd mode: skipping the creation of a manifest for local etcd");
-      return {};
-    }
-    return manifests::write_local_etcd_manifest(d.cfg, d.manifests_dir(), *d.effects);
-  };
   Phase p;
   p.name = "etcd";
   p.short_help = "Generate static Pod manifest file for local etcd";
-  p.children.push_back(std::move(local));
+  p.children.push_back(leaf<InitData>(
+      "local",
+      "Generate the static Pod manifest file for a local, single-node local etcd "
+      "instance",
+      [](InitData& d) -> Status {
+        if (!d.cfg.cluster.etcd.local) {
+          spdlog::info(
+              "[etcd] External etcd mode: skipping the creation of a manifest for "
+              "local etcd");
+          return {};
+        }
+        return manifests::write_local_etcd_manifest(d.cfg, d.manifests_dir(), *d.effects);
+      }));
   return p;
 }
 
+// The control-plane components' phases: phase name → static pod.
+struct Component {
+  std::string_view name;
+  std::string_view pod;
+  std::string_view long_help;
+};
+constexpr Component kComponents[] = {
+    {"apiserver", "kube-apiserver", "Generates the kube-apiserver static Pod manifest"},
+    {"controller-manager", "kube-controller-manager",
+     "Generates the kube-controller-manager static Pod manifest"},
+    {"scheduler", "kube-scheduler", "Generates the kube-scheduler static Pod manifest"},
+};
+
 Phase control_plane_phase() {
-  Phase p;
-  p.name = "control-plane";
-  p.short_help = "Generate all static Pod manifest files necessary to establish the control plane";
+  Phase p = group<InitData>(
+      "control-plane",
+      "Generate all static Pod manifest files necessary to establish the control plane",
+      "Generate all static Pod manifest files",
+      workflow::leaves_from<InitData>(kComponents, [](const Component& c, InitData& d) -> Status {
+        return manifests::write_control_plane_manifests(d.cfg, d.manifests_dir(),
+                                                        std::string(c.pod), *d.effects);
+      }));
   p.run = [](InitData& d) -> Status {
     spdlog::info("[control-plane] Using manifest folder \"{}\"", d.manifests_dir().string());
     return {};
   };
-  p.children.push_back(workflow::all_phase<InitData>("Generate all static Pod manifest files"));
-  struct Component {
-    const char* phase;
-    const char* pod;
-    const char* help;
-  };
-  static constexpr Component kComponents[] = {
-      {"apiserver", "kube-apiserver", "Generates the kube-apiserver static Pod manifest"},
-      {"controller-manager", "kube-controller-manager",
-       "Generates the kube-controller-manager static Pod manifest"},
-      {"scheduler", "kube-scheduler", "Generates the kube-scheduler static Pod manifest"},
-  };
-  for (const auto& comp : kComponents) {
-    Phase c;
-    c.name = comp.phase;
-    c.short_help = comp.help;
-    std::string pod = comp.pod;
-    c.run = [pod](InitData& d) -> Status {
-      return manifests::write_control_plane_manifests(d.cfg, d.manifests_dir(), pod, *d.effects);
-    };
-    p.children.push_back(std::move(c));
-  }
   return p;
 }
 
@@ -163,49 +149,32 @@ Phase wait_control_plane_phase() {
   return p;
 }
 
-Phase leaf(std::string name, std::string help, Status (*run)(InitData&)) {
-  Phase p;
-  p.name = std::move(name);
-  p.short_help = std::move(help);
-  p.run = run;
-  return p;
-}
-
 Phase upload_config_phase() {
-  Phase p;
-  p.name = "upload-config";
-  p.short_help = "Store the cluster and kubelet configuration in ConfigMaps";
-  p.children.push_back(workflow::all_phase<InitData>("Store both configurations"));
-  p.children.push_back(leaf("kubeadm",
-                            "Store the ClusterConfiguration in kube-system/kubeadm-config",
-                            run_upload_config_kubeadm));
-  p.children.push_back(leaf("kubelet",
-                            "Store the KubeletConfiguration for all kubelets of the cluster",
-                            run_upload_config_kubelet));
-  return p;
+  return group<InitData>(
+      "upload-config", "Store the cluster and kubelet configuration in ConfigMaps",
+      "Store both configurations",
+      {leaf<InitData>("kubeadm", "Store the ClusterConfiguration in kube-system/kubeadm-config",
+                      run_upload_config_kubeadm),
+       leaf<InitData>("kubelet", "Store the KubeletConfiguration for all kubelets of the cluster",
+                      run_upload_config_kubelet)});
 }
 
 Phase kubelet_finalize_phase() {
-  Phase p;
-  p.name = "kubelet-finalize";
-  p.short_help = "Adjust the kubelet's kubeconfig once it holds its own certificate";
-  p.children.push_back(workflow::all_phase<InitData>("Run every kubelet-finalize step"));
-  p.children.push_back(leaf("enable-client-cert-rotation",
-                            "Point kubelet.conf at the rotating client certificate",
-                            run_kubelet_finalize));
-  return p;
+  return group<InitData>("kubelet-finalize",
+                         "Adjust the kubelet's kubeconfig once it holds its own certificate",
+                         "Run every kubelet-finalize step",
+                         {leaf<InitData>("enable-client-cert-rotation",
+                                         "Point kubelet.conf at the rotating client certificate",
+                                         run_kubelet_finalize)});
 }
 
 Phase addon_phase() {
-  Phase p;
-  p.name = "addon";
-  p.short_help = "Install the essential addons (CoreDNS, kube-proxy)";
-  p.children.push_back(workflow::all_phase<InitData>("Install every essential addon"));
-  p.children.push_back(
-      leaf("coredns", "Install CoreDNS and the kube-dns Service", run_addon_coredns));
-  p.children.push_back(leaf("kube-proxy", "Install the kube-proxy DaemonSet and its configuration",
-                            run_addon_kube_proxy));
-  return p;
+  return group<InitData>(
+      "addon", "Install the essential addons (CoreDNS, kube-proxy)",
+      "Install every essential addon",
+      {leaf<InitData>("coredns", "Install CoreDNS and the kube-dns Service", run_addon_coredns),
+       leaf<InitData>("kube-proxy", "Install the kube-proxy DaemonSet and its configuration",
+                      run_addon_kube_proxy)});
 }
 
 }  // namespace
@@ -220,20 +189,21 @@ std::vector<workflow::Phase<InitData>> init_phases() {
   phases.push_back(kubelet_start_phase());
   phases.push_back(wait_control_plane_phase());
   phases.push_back(upload_config_phase());
-  phases.push_back(leaf("upload-certs",
-                        "Store the control-plane CAs, encrypted, in kube-system/kubeadm-certs",
-                        run_upload_certs));
-  phases.push_back(leaf("mark-control-plane", "Label and taint this node as a control-plane node",
-                        run_mark_control_plane));
-  phases.push_back(
-      leaf("bootstrap-token",
-           "Create the bootstrap tokens, cluster-info and the RBAC rules for joining nodes",
-           run_bootstrap_token));
+  phases.push_back(leaf<InitData>(
+      "upload-certs", "Store the control-plane CAs, encrypted, in kube-system/kubeadm-certs",
+      run_upload_certs));
+  phases.push_back(leaf<InitData>("mark-control-plane",
+                                  "Label and taint this node as a control-plane node",
+                                  run_mark_control_plane));
+  phases.push_back(leaf<InitData>(
+      "bootstrap-token",
+      "Create the bootstrap tokens, cluster-info and the RBAC rules for joining nodes",
+      run_bootstrap_token));
   phases.push_back(kubelet_finalize_phase());
   phases.push_back(addon_phase());
-  phases.push_back(leaf("show-join-command",
-                        "Print how to use the cluster and how to join nodes to it",
-                        run_show_join_command));
+  phases.push_back(leaf<InitData>("show-join-command",
+                                  "Print how to use the cluster and how to join nodes to it",
+                                  run_show_join_command));
   return phases;
 }
 

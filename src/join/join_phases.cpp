@@ -28,47 +28,38 @@ Phase preflight_phase() {
 }
 
 Phase control_plane_step(std::string name, std::string help, Status (*run)(JoinData&)) {
-  Phase p;
-  p.name = std::move(name);
-  p.short_help = std::move(help);
+  Phase p = workflow::leaf<JoinData>(std::move(name), std::move(help), run);
   p.run_if = [](JoinData& d) -> Result<bool> { return is_control_plane(d); };
-  p.run = run;
   return p;
 }
 
 Phase control_plane_prepare_phase() {
-  Phase p;
-  p.name = "control-plane-prepare";
-  p.short_help = "Prepare the machine for serving a control plane";
-  p.children.push_back(
-      workflow::all_phase<JoinData>("Prepare the machine for serving a control plane"));
-  p.children.push_back(
-      control_plane_step("download-certs",
-                         "Download the certificates shared among control-plane nodes from the "
-                         "kubeadm-certs Secret",
-                         run_download_certs));
-  p.children.push_back(
-      control_plane_step("certs", "Generate the certificates for the new control plane components",
-                         run_control_plane_certs));
-  p.children.push_back(control_plane_step(
-      "kubeconfig", "Generate the kubeconfig for the new control plane components",
-      run_control_plane_kubeconfigs));
-  p.children.push_back(control_plane_step(
-      "control-plane", "Generate the manifests for the new control plane components",
-      run_control_plane_manifests));
-  return p;
+  return workflow::group<JoinData>(
+      "control-plane-prepare", "Prepare the machine for serving a control plane",
+      "Prepare the machine for serving a control plane",
+      {control_plane_step("download-certs",
+                          "Download the certificates shared among control-plane nodes from the "
+                          "kubeadm-certs Secret",
+                          run_download_certs),
+       control_plane_step("certs", "Generate the certificates for the new control plane components",
+                          run_control_plane_certs),
+       control_plane_step("kubeconfig",
+                          "Generate the kubeconfig for the new control plane components",
+                          run_control_plane_kubeconfigs),
+       control_plane_step("control-plane",
+                          "Generate the manifests for the new control plane components",
+                          run_control_plane_manifests)});
 }
 
 Phase control_plane_join_phase() {
-  Phase p;
-  p.name = "control-plane-join";
-  p.short_help = "Join a machine as a control plane instance";
-  p.children.push_back(workflow::all_phase<JoinData>("Join a machine as a control plane instance"));
-  p.children.push_back(control_plane_step(
-      "etcd", "Add a new local etcd member and wait for the local control plane", run_etcd_join));
-  p.children.push_back(control_plane_step("mark-control-plane", "Mark a node as a control-plane",
-                                          run_join_mark_control_plane));
-  return p;
+  return workflow::group<JoinData>(
+      "control-plane-join", "Join a machine as a control plane instance",
+      "Join a machine as a control plane instance",
+      {control_plane_step("etcd",
+                          "Add a new local etcd member and wait for the local control plane",
+                          run_etcd_join),
+       control_plane_step("mark-control-plane", "Mark a node as a control-plane",
+                          run_join_mark_control_plane)});
 }
 
 Phase kubelet_start_phase() {

@@ -34,4 +34,38 @@ Phase<Data> all_phase(std::string help) {
   return p;
 }
 
+// A phase that does one thing.
+template <class Data>
+Phase<Data> leaf(std::string name, std::string help, std::function<Status(Data&)> run) {
+  Phase<Data> p;
+  p.name = std::move(name);
+  p.short_help = std::move(help);
+  p.run = std::move(run);
+  return p;
+}
+
+// A group of phases users can run one by one or together through its "all" entry.
+template <class Data>
+Phase<Data> group(std::string name, std::string help, std::string all_help,
+                  std::vector<Phase<Data>> children) {
+  Phase<Data> p;
+  p.name = std::move(name);
+  p.short_help = std::move(help);
+  p.children.push_back(all_phase<Data>(std::move(all_help)));
+  for (auto& c : children) p.children.push_back(std::move(c));
+  return p;
+}
+
+// One leaf per row of a fact table (certificates, kubeconfig files, components): each row names
+// its phase in `name`, describes it in `long_help`, and is handed to `run` with the data.
+template <class Data, class Table, class Run>
+std::vector<Phase<Data>> leaves_from(const Table& table, Run run) {
+  std::vector<Phase<Data>> out;
+  for (const auto& row : table) {
+    out.push_back(leaf<Data>(std::string(row.name), std::string(row.long_help),
+                             [run, row](Data& d) -> Status { return run(row, d); }));
+  }
+  return out;
+}
+
 }  // namespace kadm::workflow

@@ -95,6 +95,13 @@ kc -n kube-system get daemonset kube-proxy >/dev/null || fail "no kube-proxy Dae
 kc get node cp1 -o 'jsonpath={.metadata.labels}' | grep -q 'node.kubernetes.io/exclude-from-external-load-balancers' || fail "no exclude-from-LB label"
 kc -n kube-system get secret kubeadm-certs -o 'jsonpath={.metadata.ownerReferences[0].name}' | grep -q '^bootstrap-token-' || fail "kubeadm-certs has no token owner"
 
+# The API server reaches kubelets (logs, exec) as a user with only the kubelet API, as kubeadm
+# v1.37 grants it: no group in its certificate, one ClusterRoleBinding.
+harness_exec cp1 openssl x509 -in /etc/kubernetes/pki/apiserver-kubelet-client.crt -noout -subject |
+  grep -qx 'subject=CN = kube-apiserver-kubelet-client' || fail "apiserver-kubelet-client has a group"
+[[ $(kc auth can-i get nodes/proxy --as kube-apiserver-kubelet-client) == yes ]] || fail "the API server's kubelet client cannot reach the kubelet API"
+[[ $(kc auth can-i get secrets -A --as kube-apiserver-kubelet-client) == no ]] || fail "the API server's kubelet client can read secrets"
+
 # Converges: the configured token stays one Secret; the same objects, no failure. (Each
 # --upload-certs run adds one 2h TTL token for kubeadm-certs, as kubeadm does; init tokens are
 # only added when the configuration leaves the token empty.)

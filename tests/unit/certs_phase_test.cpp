@@ -55,10 +55,7 @@ const std::map<std::string, Expected>& expected_current() {
       {"ca", {"kubernetes", {}, {}, "kubernetes"}},
       {"apiserver", {"kube-apiserver", {}, {EKU::ServerAuth}, "kubernetes"}},
       {"apiserver-kubelet-client",
-       {"kube-apiserver-kubelet-client",
-        {"kubeadm:cluster-admins"},
-        {EKU::ClientAuth},
-        "kubernetes"}},
+       {"kube-apiserver-kubelet-client", {}, {EKU::ClientAuth}, "kubernetes"}},
       {"front-proxy-ca", {"front-proxy-ca", {}, {}, "front-proxy-ca"}},
       {"front-proxy-client", {"front-proxy-client", {}, {EKU::ClientAuth}, "front-proxy-ca"}},
       {"etcd/ca", {"etcd-ca", {}, {}, "etcd-ca"}},
@@ -237,6 +234,22 @@ TEST(CertPhase, LegacyVersionUsesOldCaAndGroups) {
   EXPECT_FALSE(rules.super_admin_conf);
   cfg128.cluster.kubernetes_version = "v1.29.0";
   EXPECT_EQ(certs::rules_for(cfg128.cluster).admin_group, "kubeadm:cluster-admins");
+}
+
+// The API server's kubelet client left the admin group in v1.37 and the back-ports.
+TEST(CertPhase, KubeletClientGroupFollowsTheRelease) {
+  config::ClusterConfiguration c;
+  for (auto [version, without_group] : {std::pair{"v1.29.0", false},
+                                        {"v1.35.4", false},
+                                        {"v1.35.5", true},
+                                        {"v1.36.0", false},
+                                        {"v1.36.1", true},
+                                        {"v1.37.0", true},
+                                        {"v1.40.2", true},
+                                        {"stable-1", true}}) {
+    c.kubernetes_version = version;
+    EXPECT_EQ(certs::rules_for(c).kubelet_client_without_group, without_group) << version;
+  }
 }
 
 TEST(CertPhase, ValidityPeriodsComeFromConfig) {

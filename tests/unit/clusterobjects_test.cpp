@@ -58,7 +58,7 @@ TEST(ClusterObjects, ClusterInfoRbacLetsAnonymousGetOnlyClusterInfo) {
 }
 
 TEST(ClusterObjects, NodeBootstrapRbacSubjectsAndMessages) {
-  auto grants = node_bootstrap_rbac(false);
+  auto grants = node_bootstrap_rbac(false, false);
   ASSERT_EQ(grants.size(), 4u);
   EXPECT_EQ(grants[0].objects[0]["kind"], "ClusterRole");
   EXPECT_EQ(grants[0].objects[0]["metadata"]["name"], "kubeadm:get-nodes");
@@ -69,7 +69,16 @@ TEST(ClusterObjects, NodeBootstrapRbacSubjectsAndMessages) {
   EXPECT_EQ(grants[3].objects[0]["metadata"]["name"],
             "kubeadm:node-autoapprove-certificate-rotation");
   EXPECT_EQ(grants[3].objects[0]["subjects"][0]["name"], "system:nodes");
-  EXPECT_TRUE(node_bootstrap_rbac(true)[2].message.starts_with("configured RBAC"));
+  EXPECT_TRUE(node_bootstrap_rbac(true, false)[2].message.starts_with("configured RBAC"));
+  auto with_kubelet_client = node_bootstrap_rbac(false, true);
+  ASSERT_EQ(with_kubelet_client.size(), 5u);
+  const json& kc = with_kubelet_client[4].objects[0];
+  EXPECT_EQ(kc["metadata"]["name"], "kubeadm:apiserver-kubelet-client");
+  EXPECT_EQ(kc["roleRef"]["name"], "system:kubelet-api-admin");
+  EXPECT_EQ(kc["subjects"][0]["kind"], "User");
+  EXPECT_EQ(kc["subjects"][0]["name"], "kube-apiserver-kubelet-client");
+  EXPECT_TRUE(object_rules(v(37)).kubelet_client_binding);
+  EXPECT_FALSE(object_rules(v(34)).kubelet_client_binding);
   json admins = cluster_admins_binding();
   EXPECT_EQ(admins["roleRef"]["name"], "cluster-admin");
   EXPECT_EQ(admins["subjects"][0]["name"], "kubeadm:cluster-admins");

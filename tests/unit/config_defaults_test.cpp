@@ -86,6 +86,27 @@ TEST(ConfigDefaults, InitDynamicDefaults) {
   EXPECT_EQ(given.local_api_endpoint.advertise_address, "10.1.1.1");
 }
 
+// The seed guide's v1.20.9 control plane is tainted "master", as kubeadm v1.20 does.
+TEST(ConfigDefaults, DefaultTaintFollowsTheTargetVersion) {
+  auto keys_for = [](const char* version) {
+    InitConfiguration cfg;
+    cfg.cluster.kubernetes_version = version;
+    cfg.local_api_endpoint.advertise_address = "10.1.1.1";
+    EXPECT_TRUE(set_init_dynamic_defaults(cfg, "h", [] { return Result<std::string>("x"); }));
+    std::vector<std::string> keys;
+    for (const auto& t : *cfg.node_registration.taints) {
+      EXPECT_EQ(t.effect, "NoSchedule");
+      keys.push_back(t.key);
+    }
+    return keys;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(keys_for("v1.20.9"), V{"node-role.kubernetes.io/master"});
+  EXPECT_EQ(keys_for("v1.24.0"),
+            (V{"node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane"}));
+  EXPECT_EQ(keys_for("v1.37.2"), V{"node-role.kubernetes.io/control-plane"});
+}
+
 TEST(ConfigDefaults, DetectorFailureIsReported) {
   InitConfiguration cfg;
   auto st = set_init_dynamic_defaults(

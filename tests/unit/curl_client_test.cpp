@@ -296,6 +296,51 @@ TEST(CurlClient, CreateOrUpdateUpdatesOnAlreadyExists) {
   EXPECT_EQ(methods, (std::vector<std::string>{"POST", "POST", "GET", "PUT", "GET"}));
 }
 
+// A Service with a fixed clusterIP is refused with 422 on a second POST, before its name is
+// looked at: create_or_update must then update the existing object, and only the existing one.
+TEST(CurlClient, CreateOrUpdateUpdatesWhenCreateIsInvalidButTheObjectExists) {
+  bool exists = true;
+  std::vector<std::string> seen;
+  HttpTestServer server([&](const HttpRequest& r) {
+    seen.push_back(r.method + " " + r.path);
+    if (r.method == "POST") {
+      return HttpResponse::json(422, status_body(422, "Invalid",
+                                                 "spec.clusterIP: Invalid value: "
+                                                 "\"10.96.0.10\": provided IP is "
+                                                 "already allocated"));
+    }
+    if (r.method == "GET" && !exists) {
+      return HttpResponse::json(404,
+                                status_body(404, "NotFound", "services \"kube-dns\" not found"));
+    }
+    if (r.method == "GET") {
+      return HttpResponse::json(200, R"({"metadata":{"name":"kube-dns","resourceVersion":"7"}})");
+    }
+    return HttpResponse::json(200, r.body);
+  });
+  test::FakeClock clock;
+  auto client = client_for(server.url(), fast_options(&clock));
+  json svc = {{"apiVersion", "v1"},
+              {"kind", "Service"},
+              {"metadata", {{"name", "kube-dns"}, {"namespace", "kube-system"}}},
+              {"spec", {{"clusterIP", "10.96.0.10"}}}};
+  auto r = apply_object(*client, svc);
+  ASSERT_TRUE(r) << r.error().text();
+  EXPECT_EQ((*r)["metadata"]["resourceVersion"], "7");
+  const std::string path = "/api/v1/namespaces/kube-system/services";
+  EXPECT_EQ(seen, (std::vector<std::string>{"POST " + path, "GET " + path + "/kube-dns",
+                                            "PUT " + path + "/kube-dns"}));
+
+  exists = false;
+  seen.clear();
+  auto refused = apply_object(*client, svc);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().http_status(), 422);
+  EXPECT_NE(refused.error().text().find("already allocated"), std::string::npos)
+      << refused.error().text();
+  EXPECT_EQ(seen.size(), 2u);  // POST, GET: no PUT of an object that is not there
+}
+
 TEST(ApiObjects, TokenSecretsCreateListDelete) {
   Store store;
   HttpTestServer server([&](const HttpRequest& r) { return store.handle(r); });
