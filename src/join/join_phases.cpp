@@ -16,13 +16,31 @@ Phase preflight_phase() {
   Phase p;
   p.name = "preflight";
   p.short_help = "Run join pre-flight checks";
-  p.long_help = "Run pre-flight checks for kadm join.";
+  p.long_help =
+      "Run pre-flight checks for kadm join. With --control-plane, also discover the cluster, read "
+      "its kubeadm-config and run init's checks for a new control-plane instance against it.";
   p.run = [](JoinData& d) -> Status {
     preflight::PreflightOptions o;
     o.ignore_errors = d.options.ignore_preflight_errors;
     o.fix = d.options.fix_preflight;
     o.out = d.out;
-    return preflight::run_join_preflight(d.cfg, *d.host, *d.effects, o);
+    // A worker's checks need nothing from the cluster, so a worker's preflight stays offline.
+    KADM_TRY(preflight::preflight_join_node(d.cfg, *d.host, *d.effects, o).status);
+    if (!is_control_plane(d)) return {};
+    // A control plane is checked against the cluster's configuration (external or local etcd,
+    // its data dir), so discover the cluster and read kubeadm-config first, as kubeadm does.
+    const auto* node = KADM_TRY(control_plane_config(d));
+    if (node->cluster.control_plane_endpoint.empty()) {
+      // Every node reaches the API through the first control plane's own address otherwise.
+      return fail(ErrorKind::Validation,
+                  "cannot add a control-plane instance to this cluster: its ClusterConfiguration "
+                  "has no controlPlaneEndpoint, so there is no stable address shared by all "
+                  "control planes; give the cluster a controlPlaneEndpoint (a DNS name or "
+                  "load-balancer address) first");
+    }
+    bool download_certs = !d.cfg.control_plane->certificate_key.empty();
+    return preflight::preflight_control_plane_join(*node, download_certs, *d.host, *d.effects, o)
+        .status;
   };
   return p;
 }
