@@ -2,6 +2,7 @@
 
 #include "join/control_plane_join.h"
 #include "join/kubelet_start.h"
+#include "preflight/control_plane_join_ready.h"
 #include "preflight/preflight.h"
 
 namespace kadm::join {
@@ -30,15 +31,8 @@ Phase preflight_phase() {
     // A control plane is checked against the cluster's configuration (external or local etcd,
     // its data dir), so discover the cluster and read kubeadm-config first, as kubeadm does.
     const auto* node = KADM_TRY(control_plane_config(d));
-    if (node->cluster.control_plane_endpoint.empty()) {
-      // Every node reaches the API through the first control plane's own address otherwise.
-      return fail(ErrorKind::Validation,
-                  "cannot add a control-plane instance to this cluster: its ClusterConfiguration "
-                  "has no controlPlaneEndpoint, so there is no stable address shared by all "
-                  "control planes; give the cluster a controlPlaneEndpoint (a DNS name or "
-                  "load-balancer address) first");
-    }
     bool download_certs = !d.cfg.control_plane->certificate_key.empty();
+    KADM_TRY(preflight::ready_for_control_plane_join(node->cluster, download_certs, *d.host));
     return preflight::preflight_control_plane_join(*node, download_certs, *d.host, *d.effects, o)
         .status;
   };

@@ -4,7 +4,8 @@
 # and that dataDir is not empty, so `kadm join --control-plane` discovers the cluster, reads
 # kubeadm-config, prints kubeadm's secondary-checks line and is refused with
 # [ERROR Port-2379] and [ERROR DirAvailable--var-lib-etcd-kadm-data], writing nothing.
-# Every other check is ignored by name. A worker's `kadm join phase preflight` never contacts the
+# Every other check is ignored by name. Without --certificate-key and without the shared CA files
+# the join is refused before any check, naming the missing files. A worker's `kadm join phase preflight` never contacts the
 # cluster (it succeeds against an endpoint where nothing listens).
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -79,6 +80,20 @@ grep -q "\[ERROR DirAvailable--var-lib-etcd-kadm-data\]: $data_dir is not empty"
 ! grep -q '^\[download-certs\]\|^\[certs\]' "$jlog" || fail "join went on past preflight"
 [[ $(host_files cpx) == "$before" ]] || fail "refused join wrote files: $(diff <(echo "$before") <(host_files cpx))"
 echo "control-plane join: refused in preflight against the cluster's etcd settings, nothing written"
+
+# Without --certificate-key the shared CA and keys must already be here: refused, nothing written.
+no_key=()
+for ((i = 0; i < ${#join_args[@]}; i++)); do
+  if [[ ${join_args[i]} == --certificate-key ]]; then i=$((i + 1)); else no_key+=("${join_args[i]}"); fi
+done
+klog=$(harness_host_root cpx)/logs/join-no-key.log
+if harness_exec cpx "$KADM" join "${no_key[@]}" --ignore-preflight-errors=all >"$klog" 2>&1; then
+  cat "$klog" >&2; fail "join --control-plane without shared certificates was accepted"
+fi
+grep -q 'certificates shared by all control planes are not on this host (/etc/kubernetes/pki/ca.crt' "$klog" ||
+  { cat "$klog" >&2; fail "missing shared certificates not named"; }
+[[ $(host_files cpx) == "$before" ]] || fail "join without shared certificates wrote files"
+echo "control-plane join without --certificate-key or shared certificates: refused, nothing written"
 
 # A worker's preflight stays offline: nothing listens at this endpoint, yet preflight passes.
 start=$(date +%s%N)

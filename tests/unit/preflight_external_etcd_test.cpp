@@ -10,6 +10,7 @@
 #include "lib/http_test_server.h"
 #include "lib/temp_dir.h"
 #include "preflight/check_sets.h"
+#include "preflight/control_plane_join_ready.h"
 #include "preflight/external_etcd_version.h"
 #include "preflight/preflight.h"
 
@@ -283,4 +284,28 @@ TEST(ControlPlaneJoinPreflight, SecondaryRunHasKubeadmHeadingAndRefusesBusyEtcdP
       << text;
   // The node run already warned about the unknown name; the second run does not repeat it.
   EXPECT_EQ(text.find("SomethingUnknown"), std::string::npos) << text;
+}
+
+TEST(ControlPlaneJoinPreflight, ReadinessNeedsEndpointAndSharedFilesWithoutCertificateKey) {
+  test::TempDir dir;
+  test::FixtureHost host(dir.path());
+  config::ClusterConfiguration cluster;
+  cluster.certificates_dir = "/etc/kubernetes/pki";
+  auto both = ready_for_control_plane_join(cluster, false, host);
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error().kind(), ErrorKind::Validation);
+  EXPECT_NE(both.error().text().find("no controlPlaneEndpoint"), std::string::npos);
+  EXPECT_NE(both.error().text().find("/etc/kubernetes/pki/sa.key"), std::string::npos);
+  EXPECT_NE(both.error().text().find("/etc/kubernetes/pki/etcd/ca.key"), std::string::npos);
+
+  cluster.control_plane_endpoint = "cp.example:6443";
+  EXPECT_TRUE(ready_for_control_plane_join(cluster, /*download_certs=*/true, host));
+  for (auto f : {"ca.crt", "ca.key", "sa.key", "sa.pub", "front-proxy-ca.crt", "front-proxy-ca.key",
+                 "etcd/ca.crt"}) {
+    host.write(std::string("/etc/kubernetes/pki/") + f, "x");
+  }
+  EXPECT_EQ(missing_shared_certificates(cluster, host),
+            std::vector<std::string>{"/etc/kubernetes/pki/etcd/ca.key"});
+  cluster.etcd.external = config::ExternalEtcd{{"https://e:2379"}, "", "", ""};
+  EXPECT_TRUE(ready_for_control_plane_join(cluster, false, host));
 }
