@@ -2,6 +2,7 @@
 
 #include "join/control_plane_join.h"
 #include "join/kubelet_start.h"
+#include "preflight/control_plane_join_ready.h"
 #include "preflight/preflight.h"
 
 namespace kadm::join {
@@ -16,13 +17,24 @@ Phase preflight_phase() {
   Phase p;
   p.name = "preflight";
   p.short_help = "Run join pre-flight checks";
-  p.long_help = "Run pre-flight checks for kadm join.";
+  p.long_help =
+      "Run pre-flight checks for kadm join. With --control-plane, also discover the cluster, read "
+      "its kubeadm-config and run init's checks for a new control-plane instance against it.";
   p.run = [](JoinData& d) -> Status {
     preflight::PreflightOptions o;
     o.ignore_errors = d.options.ignore_preflight_errors;
     o.fix = d.options.fix_preflight;
     o.out = d.out;
-    return preflight::run_join_preflight(d.cfg, *d.host, *d.effects, o);
+    // A worker's checks need nothing from the cluster, so a worker's preflight stays offline.
+    KADM_TRY(preflight::preflight_join_node(d.cfg, *d.host, *d.effects, o).status);
+    if (!is_control_plane(d)) return {};
+    // A control plane is checked against the cluster's configuration (external or local etcd,
+    // its data dir), so discover the cluster and read kubeadm-config first, as kubeadm does.
+    const auto* node = KADM_TRY(control_plane_config(d));
+    bool download_certs = !d.cfg.control_plane->certificate_key.empty();
+    KADM_TRY(preflight::ready_for_control_plane_join(node->cluster, download_certs, *d.host));
+    return preflight::preflight_control_plane_join(*node, download_certs, *d.host, *d.effects, o)
+        .status;
   };
   return p;
 }

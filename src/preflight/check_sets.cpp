@@ -119,13 +119,35 @@ void add_control_plane_checks(std::vector<Check>& checks, const config::InitConf
   if (!cidrs.empty()) checks.push_back(http_proxy_cidr(cidrs));
 }
 
-void add_etcd_checks(std::vector<Check>& checks, const config::ClusterConfiguration& cluster) {
+// Where etcd will listen: the advertise address, unless the API server's extra args say
+// otherwise (as kubeadm does).
+std::string etcd_address(const config::InitConfiguration& cfg) {
+  std::string address = cfg.local_api_endpoint.advertise_address;
+  for (const auto& arg : cfg.cluster.api_server.extra_args) {
+    if (arg.name == "advertise-address" && !arg.value.empty()) address = arg.value;
+  }
+  return address;
+}
+
+// kubeadm: the first control plane checks the external etcd's version; every control plane
+// checks the client files, except a joining one that downloads them later (--certificate-key).
+void add_etcd_checks(std::vector<Check>& checks, const config::InitConfiguration& cfg,
+                     config::KubeVersion target, bool secondary, bool download_certs,
+                     const CheckSetOptions& options) {
+  const auto& cluster = cfg.cluster;
   if (cluster.etcd.external) {
-    checks.push_back(external_etcd_client_certificates(*cluster.etcd.external));
+    if (!(secondary && download_certs)) {
+      checks.push_back(external_etcd_client_certificates(*cluster.etcd.external));
+    }
+    if (!secondary) {
+      checks.push_back(
+          external_etcd_version(*cluster.etcd.external, target, options.external_etcd));
+    }
     return;
   }
-  checks.push_back(port_open(constants::kEtcdClientPort));
-  checks.push_back(port_open(constants::kEtcdPeerPort));
+  std::string address = etcd_address(cfg);
+  checks.push_back(port_open(constants::kEtcdClientPort, address));
+  checks.push_back(port_open(constants::kEtcdPeerPort, address));
   std::string dir = cluster.etcd.local && !cluster.etcd.local->data_dir.empty()
                         ? cluster.etcd.local->data_dir
                         : std::string(constants::kDefaultEtcdDataDir);
@@ -148,22 +170,38 @@ std::vector<Check> init_checks(const config::InitConfiguration& cfg, config::Kub
   bool v6 = any_v6({n.service_subnet, n.pod_subnet, adv});
   bool v4 = any_v4({n.service_subnet, n.pod_subnet, adv}) || !v6;
   add_node_checks(checks, cfg.node_registration, target, v4, v6, options);
-  add_etcd_checks(checks, cfg.cluster);
+  add_etcd_checks(checks, cfg, target, /*secondary=*/false, /*download_certs=*/false, options);
   if (!n.service_subnet.empty()) checks.push_back(network_overlap(n.pod_subnet, n.service_subnet));
   return checks;
 }
 
 std::vector<Check> secondary_control_plane_checks(const config::InitConfiguration& cfg,
-                                                  config::KubeVersion target) {
+                                                  config::KubeVersion target, bool download_certs) {
   std::vector<Check> checks;
   add_control_plane_checks(checks, cfg, target);
-  add_etcd_checks(checks, cfg.cluster);
+  add_etcd_checks(checks, cfg, target, /*secondary=*/true, download_certs, {});
   return checks;
 }
 
 std::vector<Check> join_checks(const config::JoinConfiguration& cfg, config::KubeVersion target,
                                const config::ClusterConfiguration* cluster,
                                const CheckSetOptions& options) {
+  auto checks = join_node_checks(cfg, target, options);
+  if (cfg.control_plane) {
+    config::InitConfiguration init;
+    if (cluster) init.cluster = *cluster;
+    init.node_registration = cfg.node_registration;
+    init.local_api_endpoint = cfg.control_plane->local_api_endpoint;
+    bool download = !cfg.control_plane->certificate_key.empty();
+    for (auto& c : secondary_control_plane_checks(init, target, download)) {
+      checks.push_back(std::move(c));
+    }
+  }
+  return checks;
+}
+
+std::vector<Check> join_node_checks(const config::JoinConfiguration& cfg,
+                                    config::KubeVersion target, const CheckSetOptions& options) {
   std::vector<Check> checks{is_privileged_user()};
   std::string kdir(constants::kKubernetesDir);
   checks.push_back(dir_available(kdir + "/" + std::string(constants::kManifestsSubdir)));
@@ -181,12 +219,6 @@ std::vector<Check> join_checks(const config::JoinConfiguration& cfg, config::Kub
                          ? std::string(constants::kDefaultCertificatesDir) + "/ca.crt"
                          : cfg.ca_cert_path;
     checks.push_back(file_available(ca));
-  } else {
-    config::InitConfiguration init;
-    if (cluster) init.cluster = *cluster;
-    init.node_registration = cfg.node_registration;
-    init.local_api_endpoint = cfg.control_plane->local_api_endpoint;
-    for (auto& c : secondary_control_plane_checks(init, target)) checks.push_back(std::move(c));
   }
   return checks;
 }

@@ -9,6 +9,7 @@
 #include "config/types.h"
 #include "config/version.h"
 #include "preflight/check.h"
+#include "preflight/external_etcd_version.h"
 
 namespace kadm::preflight {
 
@@ -19,6 +20,8 @@ const config::KubeVersion& newest_supported_version();
 struct CheckSetOptions {
   // What kadm writes as the kubelet cgroupDriver when no kubelet config exists yet.
   std::string kubelet_cgroup_driver = "systemd";
+  // How ExternalEtcdVersion reaches etcd and waits between attempts (tests replace both).
+  ExternalEtcdVersionOptions external_etcd;
 };
 
 /// Checks for `kadm init` of the first control plane, for target version `target`.
@@ -29,9 +32,17 @@ std::vector<Check> init_checks(const config::InitConfiguration& cfg, config::Kub
 std::vector<Check> join_checks(const config::JoinConfiguration& cfg, config::KubeVersion target,
                                const config::ClusterConfiguration* cluster = nullptr,
                                const CheckSetOptions& options = {});
-/// Init's checks for a control plane joining an existing cluster (no root or node checks).
+/// The node part of join_checks (kubeadm's JoinNodeChecks plus kadm's host preparation): what a
+/// join checks before it contacts the cluster, for workers and control planes alike.
+std::vector<Check> join_node_checks(const config::JoinConfiguration& cfg,
+                                    config::KubeVersion target,
+                                    const CheckSetOptions& options = {});
+/// Init's checks for a control plane joining an existing cluster (no root or node checks), with
+/// `cfg` = the cluster's ClusterConfiguration plus this node's endpoint and registration. With
+/// `download_certs` (--certificate-key) the external etcd client files are not there yet.
 std::vector<Check> secondary_control_plane_checks(const config::InitConfiguration& cfg,
-                                                  config::KubeVersion target);
+                                                  config::KubeVersion target,
+                                                  bool download_certs = false);
 
 /// True for names some kadm or kubeadm version prints (case-insensitive), so an ignore list
 /// written for another version is accepted with at most a warning for truly unknown names.

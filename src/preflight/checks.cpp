@@ -378,6 +378,11 @@ Check swap(config::KubeVersion target) {
   const auto& rule = swap_rule(target);
   Check c{"Swap", rule.severity,
           [rule](const host::Host& host) {
+            // No /proc/swaps: a kernel without swap. There but unreadable: say so, do not guess.
+            if (auto swaps = host.read_file("/proc/swaps"); !swaps && host.exists("/proc/swaps")) {
+              return warning("cannot read /proc/swaps (" + swaps.error().text() +
+                             "), so whether swap is on is unknown");
+            }
             if (!swap_live(host)) return Findings{};
             return rule.severity == Severity::Error ? error(rule.message) : warning(rule.message);
           },

@@ -1,19 +1,28 @@
 #include "preflight/preflight.h"
 
 #include <iostream>
+#include <sstream>
 
 namespace kadm::preflight {
 
 namespace {
 
+constexpr std::string_view kHeading = "[preflight] Running pre-flight checks";
+constexpr std::string_view kSecondaryHeading =
+    "[preflight] Running pre-flight checks before initializing the new control plane instance";
+
+// `heading` other than kHeading: a second run of the same command, whose ignore list was already
+// reported on.
 Outcome run(const std::vector<Check>& checks, const config::NodeRegistration& node,
-            const host::Host& host, plan::Effects& effects, const PreflightOptions& options) {
+            const host::Host& host, plan::Effects& effects, const PreflightOptions& options,
+            std::string_view heading = kHeading) {
   std::ostream& out = options.out ? *options.out : std::cout;
   Outcome outcome;
   auto values = options.ignore_errors;
   values.insert(values.end(), node.ignore_preflight_errors.begin(),
                 node.ignore_preflight_errors.end());
-  auto ignore = parse_ignore_list(values, out);
+  std::ostringstream already_reported;
+  auto ignore = parse_ignore_list(values, heading == kHeading ? out : already_reported);
   if (!ignore) {
     outcome.status = std::unexpected(ignore.error());
     return outcome;
@@ -26,7 +35,7 @@ Outcome run(const std::vector<Check>& checks, const config::NodeRegistration& no
     }
     outcome.fix = std::move(*fixed);
   }
-  outcome.report = run_checks(checks, host, *ignore, out);
+  outcome.report = run_checks(checks, host, *ignore, out, heading);
   outcome.status = to_status(outcome.report);
   return outcome;
 }
@@ -54,6 +63,28 @@ Outcome preflight_join(const config::JoinConfiguration& cfg, const host::Host& h
   }
   return run(join_checks(cfg, target, cluster, options.check_set), cfg.node_registration, host,
              effects, options);
+}
+
+Outcome preflight_join_node(const config::JoinConfiguration& cfg, const host::Host& host,
+                            plan::Effects& effects, const PreflightOptions& options) {
+  config::KubeVersion target = options.target.value_or(newest_supported_version());
+  return run(join_node_checks(cfg, target, options.check_set), cfg.node_registration, host, effects,
+             options);
+}
+
+Outcome preflight_control_plane_join(const config::InitConfiguration& node, bool download_certs,
+                                     const host::Host& host, plan::Effects& effects,
+                                     const PreflightOptions& options) {
+  config::KubeVersion target = newest_supported_version();
+  if (options.target) {
+    target = *options.target;
+  } else if (auto v = config::parse_kube_version(node.cluster.kubernetes_version)) {
+    target = *v;
+  }
+  PreflightOptions o = options;
+  o.fix = false;  // nothing in the secondary list has a fix; the node run already offered them
+  return run(secondary_control_plane_checks(node, target, download_certs), node.node_registration,
+             host, effects, o, kSecondaryHeading);
 }
 
 Status run_init_preflight(const config::InitConfiguration& cfg, const host::Host& host,

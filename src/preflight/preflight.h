@@ -43,6 +43,17 @@ Outcome preflight_join(const config::JoinConfiguration& cfg, const host::Host& h
                        plan::Effects& effects, const PreflightOptions& options,
                        const config::ClusterConfiguration* cluster = nullptr);
 
+/// Control-plane join in two steps, as kubeadm (spec §7.4 step 1): first the node checks, before
+/// the cluster is contacted ...
+Outcome preflight_join_node(const config::JoinConfiguration& cfg, const host::Host& host,
+                            plan::Effects& effects, const PreflightOptions& options);
+/// ... then, with `node` = the cluster's ClusterConfiguration (from kubeadm-config) plus this
+/// node's endpoint and registration, init's checks in "secondary" mode under kubeadm's heading
+/// "Running pre-flight checks before initializing the new control plane instance". Never fixes.
+Outcome preflight_control_plane_join(const config::InitConfiguration& node, bool download_certs,
+                                     const host::Host& host, plan::Effects& effects,
+                                     const PreflightOptions& options);
+
 /// Phase entry points: the Outcome's status.
 Status run_init_preflight(const config::InitConfiguration& cfg, const host::Host& host,
                           plan::Effects& effects, const PreflightOptions& options);

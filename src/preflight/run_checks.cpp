@@ -87,7 +87,7 @@ Result<IgnoreSet> parse_ignore_list(const std::vector<std::string>& values, std:
 }
 
 Report run_checks(const std::vector<Check>& checks, const host::Host& host, const IgnoreSet& ignore,
-                  std::ostream& out) {
+                  std::ostream& out, std::string_view heading) {
   Report report;
   std::vector<Pending> errors;
   // The root check runs first and alone: without root most other checks would report noise.
@@ -100,7 +100,7 @@ Report run_checks(const std::vector<Check>& checks, const host::Host& host, cons
       return report;
     }
   }
-  out << "[preflight] Running pre-flight checks\n";
+  out << heading << "\n";
   for (const auto& c : checks) {
     if (c.name != kRootCheck) run_one(c, host, ignore, out, report, errors);
   }

@@ -40,8 +40,10 @@ struct Report {
 
 /// Runs `checks` against `host`, printing kubeadm-style lines to `out`. Nothing is thrown; a check
 /// that cannot read what it needs reports that as a finding.
+/// `heading` is printed once the root check passed.
 Report run_checks(const std::vector<Check>& checks, const host::Host& host, const IgnoreSet& ignore,
-                  std::ostream& out);
+                  std::ostream& out,
+                  std::string_view heading = "[preflight] Running pre-flight checks");
 
 /// The error a fatal report turns into: kind Preflight, text "preflight checks failed".
 Status to_status(const Report& report);
