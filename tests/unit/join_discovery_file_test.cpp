@@ -310,7 +310,7 @@ class SilentListener {
 };
 
 // The real path (curl with real time): a 1.5 s discovery timeout against a silent endpoint ends
-// after about 1.5 s even though one attempt alone may last 5 s.
+// after about 1.5 s even though one attempt alone may last 5 s (generous slack for a busy machine).
 TEST(JoinDiscoveryDeadline, TokenDiscoveryAgainstASilentEndpointEndsOnTime) {
   SilentListener silent;
   config::BootstrapTokenDiscovery d;
@@ -324,7 +324,7 @@ TEST(JoinDiscoveryDeadline, TokenDiscoveryAgainstASilentEndpointEndsOnTime) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().kind(), ErrorKind::Timeout) << r.error().text();
   EXPECT_GE(elapsed, milliseconds(1400));
-  EXPECT_LT(elapsed, milliseconds(2300));
+  EXPECT_LT(elapsed, milliseconds(3500));  // one 5 s attempt alone would exceed it
 }
 
 TEST(JoinDiscoveryDeadline, FileDiscoveryAgainstASilentServerEndsOnTime) {
@@ -335,7 +335,7 @@ TEST(JoinDiscoveryDeadline, FileDiscoveryAgainstASilentServerEndsOnTime) {
   auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().kind(), ErrorKind::Timeout) << r.error().text();
-  EXPECT_LT(elapsed, milliseconds(2300));
+  EXPECT_LT(elapsed, milliseconds(3500));  // one 5 s attempt alone would exceed it
 }
 
 }  // namespace
