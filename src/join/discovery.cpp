@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/objects.h"
 #include "certs/x509.h"
-#include "common/fs.h"
 #include "common/strings.h"
+#include "join/discovery_file.h"
 #include "token/jws.h"
 
 namespace kadm::join {
@@ -75,19 +77,33 @@ apiclient::Clock& clock_of(const DiscoveryOptions& o) {
   return o.clock ? *o.clock : apiclient::real_clock();
 }
 
-// Short attempts: the loop around them is what waits.
-apiclient::CurlClientOptions short_attempts(const DiscoveryOptions& o) {
+// One attempt per call: the loops around them retry, each attempt cut to what is left of the
+// discovery timeout (Request::timeout).
+apiclient::CurlClientOptions single_attempts(const DiscoveryOptions& o) {
   apiclient::CurlClientOptions c;
-  c.request_timeout = Duration{5000};
-  c.connect_timeout = Duration{2000};
+  c.request_timeout = o.attempt_cap;
+  c.connect_timeout = std::min(o.attempt_cap, Duration{2000});
   c.retry.max_attempts = 1;
-  c.retry.total_deadline = Duration{5000};
+  c.retry.total_deadline = o.timeout;
   c.clock = o.clock;
   return c;
 }
 
 std::string cluster_info_path() {
   return apiclient::configmap_path(apiclient::kKubePublic, kClusterInfo);
+}
+
+apiclient::ApiResult<nlohmann::json> get_cluster_info(apiclient::CurlClient& client,
+                                                      const DiscoveryDeadline& deadline) {
+  apiclient::Request req;
+  req.method = "GET";
+  req.path = cluster_info_path();
+  req.timeout = deadline.attempt_timeout();
+  return client.send(req);
+}
+
+std::string timed_out(const DiscoveryDeadline& deadline) {
+  return " within " + format_duration(deadline.timeout());
 }
 
 }  // namespace
@@ -145,15 +161,15 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
   const std::string server = "https://" + d.api_server_endpoint;
   auto& clock = clock_of(o);
   const auto start = clock.now();
-  const auto deadline = start + o.timeout;
-  auto insecure = KADM_TRY(apiclient::CurlClient::insecure(server, short_attempts(o)));
+  DiscoveryDeadline deadline(clock, o.timeout, o.attempt_cap);
+  auto insecure = KADM_TRY(apiclient::CurlClient::insecure(server, single_attempts(o)));
 
   spdlog::info("[discovery] Requesting cluster-info from \"{}\" (not yet trusted)", server);
   std::string first_kubeconfig;
   DiscoveredCluster found;
   std::string last_error;
   for (;;) {
-    auto cm = insecure->get(cluster_info_path());
+    auto cm = get_cluster_info(*insecure, deadline);
     if (cm) {
       auto verified = verify_cluster_info(*cm, tok, pins, d.unsafe_skip_ca_verification);
       if (verified) {
@@ -170,11 +186,10 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
       last_error = cm.error().message();
     }
     spdlog::debug("[discovery] not yet: {}", last_error);
-    if (clock.now() + o.poll_interval >= deadline) {
-      return fail(ErrorKind::Timeout, "could not discover the cluster at " + server + " within " +
-                                          format_duration(o.timeout) + ": " + last_error);
+    if (!deadline.pause_before_retry(o.poll_interval)) {
+      return fail(ErrorKind::Timeout, "could not discover the cluster at " + server +
+                                          timed_out(deadline) + ": " + last_error);
     }
-    clock.sleep_for(o.poll_interval);
   }
 
   if (!d.unsafe_skip_ca_verification || !pins.empty()) {
@@ -184,9 +199,9 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
     trusted.source = "the pinned cluster CA";
     trusted.server = server;
     trusted.ca_pem = found.ca_pem;
-    auto secure = KADM_TRY(apiclient::CurlClient::from_kubeconfig(trusted, short_attempts(o)));
+    auto secure = KADM_TRY(apiclient::CurlClient::from_kubeconfig(trusted, single_attempts(o)));
     for (;;) {
-      auto cm = secure->get(cluster_info_path());
+      auto cm = get_cluster_info(*secure, deadline);
       if (cm) {
         if (data_value(*cm, kKubeconfigKey) != first_kubeconfig) {
           return fail(ErrorKind::Tls,
@@ -202,12 +217,10 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
                     "the API server at " + server +
                         " does not present a certificate signed by the pinned CA: " + last_error);
       }
-      if (clock.now() + o.poll_interval >= deadline) {
+      if (!deadline.pause_before_retry(o.poll_interval)) {
         return fail(ErrorKind::Timeout, "could not read cluster-info over verified TLS from " +
-                                            server + " within " + format_duration(o.timeout) +
-                                            ": " + last_error);
+                                            server + timed_out(deadline) + ": " + last_error);
       }
-      clock.sleep_for(o.poll_interval);
     }
   }
   spdlog::info(
@@ -218,50 +231,107 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
   return found;
 }
 
-Result<DiscoveredCluster> discover_with_file(const config::FileDiscovery& d,
-                                             const DiscoveryOptions& o) {
-  std::string path = d.kube_config_path;
-  if (path.starts_with("file://")) path = path.substr(7);
-  if (path.starts_with("https://")) {
-    auto slash = path.find('/', 8);
-    apiclient::Kubeconfig origin;
-    origin.source = path;
-    origin.server = path.substr(0, slash);
-    auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(origin, short_attempts(o)));
-    apiclient::Request req;
-    req.method = "GET";
-    req.path = slash == std::string::npos ? "/" : path.substr(slash);
-    auto r = client->send_raw(req);
-    if (!r)
-      return fail(ErrorKind::Api,
-                  "cannot download the discovery file " + path + ": " + r.error().message());
-    if (r->status != 200) {
-      return fail(ErrorKind::Api, "cannot download the discovery file " + path + ": HTTP " +
-                                      std::to_string(r->status));
-    }
-    auto kc = KADM_TRY_CTX(apiclient::parse_kubeconfig(r->body, path), "the discovery file");
-    DiscoveredCluster out;
-    out.server = kc.server;
-    out.ca_pem = kc.ca_pem;
-    out.client_cert_pem = kc.client_cert_pem;
-    out.client_key_pem = kc.client_key_pem;
-    out.token = kc.token;
+DiscoveredCluster from_file(const DiscoveryFile& file) {
+  DiscoveredCluster out;
+  out.server = file.server;
+  out.ca_pem = file.ca_pem;
+  out.client_cert_pem = file.client_cert_pem;
+  out.client_key_pem = file.client_key_pem;
+  out.token = file.token;
+  return out;
+}
+
+DiscoveredCluster merge_cluster_info(const DiscoveryFile& file, const nlohmann::json& configmap) {
+  DiscoveredCluster out = from_file(file);
+  auto fresh =
+      cluster_from_kubeconfig(data_value(configmap, kKubeconfigKey), "the cluster-info kubeconfig");
+  if (!fresh) {
+    // The TLS connection has already proven the server; the file stays the reference.
+    spdlog::warn("[discovery] cluster-info is not usable ({}); using the discovery file as is",
+                 fresh.error().message());
     return out;
   }
-  auto kc = KADM_TRY(apiclient::load_kubeconfig(path));
-  DiscoveredCluster out;
-  out.server = kc.server;
-  out.ca_pem = kc.ca_pem;
-  out.client_cert_pem = kc.client_cert_pem;
-  out.client_key_pem = kc.client_key_pem;
-  out.token = kc.token;
-  if (out.server.empty()) return fail(ErrorKind::Validation, path + " has no server");
+  if (out.ca_pem.empty() && !fresh->ca_pem.empty()) {
+    spdlog::info(
+        "[discovery] The discovery file has no CA data: using the cluster CA from "
+        "cluster-info");
+    out.ca_pem = fresh->ca_pem;
+  }
+  if (fresh->server != file.server) {
+    spdlog::warn("[discovery] WARNING: cluster-info names the API server \"{}\" but the discovery "
+                 "file names \"{}\"; using the discovery file's",
+                 fresh->server, file.server);
+  }
   return out;
+}
+
+Result<DiscoveredCluster> discover_with_file(const config::FileDiscovery& d,
+                                             const std::string& tls_bootstrap_token,
+                                             const DiscoveryOptions& o) {
+  DiscoveryDeadline deadline(clock_of(o), o.timeout, o.attempt_cap);
+  auto file = KADM_TRY(load_discovery_file(d.kube_config_path, deadline, o.poll_interval));
+  KADM_TRY(check_bootstrap_credentials(file, tls_bootstrap_token));
+
+  // Reading cluster-info proves the file's CA against the server before anything is written;
+  // without credentials of its own the file's cluster is read anonymously.
+  apiclient::Kubeconfig reader;
+  reader.source = "the discovery file " + file.source;
+  reader.server = file.server;
+  reader.ca_pem = file.ca_pem;
+  reader.client_cert_pem = file.client_cert_pem;
+  reader.client_key_pem = file.client_key_pem;
+  reader.token = file.token;
+  auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(reader, single_attempts(o)));
+  spdlog::info("[discovery] Requesting cluster-info from \"{}\" trusting the discovery file's {}",
+               file.server, file.ca_pem.empty() ? "system roots" : "CA");
+  DiscoveredCluster found;
+  for (;;) {
+    auto cm = get_cluster_info(*client, deadline);
+    if (cm) {
+      found = merge_cluster_info(file, *cm);
+      break;
+    }
+    const auto& e = cm.error();
+    if (e.is_forbidden() || e.is_unauthorized() || e.is_not_found()) {
+      spdlog::warn(
+          "[discovery] cluster-info cannot be read ({}), but the server's TLS certificate "
+          "is valid: proceeding with the discovery file",
+          e.http_status());
+      found = from_file(file);
+      break;
+    }
+    if (e.kind() == ErrorKind::Tls) {
+      return fail(
+          ErrorKind::Tls,
+          "the API server at " + file.server + " is not trusted by the " +
+              (file.ca_pem.empty() ? "system roots" : "CA of the discovery file " + file.source) +
+              ": " + e.message() +
+              ". Check that the discovery file holds this cluster's CA (kube-public/"
+              "cluster-info on a control-plane node)");
+    }
+    spdlog::debug("[discovery] reading cluster-info failed, will retry: {}", e.message());
+    if (!deadline.pause_before_retry(o.poll_interval)) {
+      return fail(ErrorKind::Timeout, "could not read cluster-info from " + file.server +
+                                          timed_out(deadline) + ": " + e.message());
+    }
+  }
+  if (found.ca_pem.empty()) {
+    spdlog::warn(
+        "[discovery] WARNING: no cluster CA known (neither in the discovery file nor "
+        "from cluster-info): /etc/kubernetes/pki/ca.crt stays empty");
+  }
+  if (!tls_bootstrap_token.empty()) {
+    found.client_cert_pem.clear();
+    found.client_key_pem.clear();
+    found.token = tls_bootstrap_token;
+  }
+  spdlog::info("[discovery] Using API server \"{}\" from the discovery file", found.server);
+  return found;
 }
 
 Result<DiscoveredCluster> discover(const config::Discovery& d, const DiscoveryOptions& o) {
   if (d.bootstrap_token) return discover_with_token(*d.bootstrap_token, o);
-  if (d.file) return discover_with_file(*d.file, o);
+  if (d.file) return discover_with_file(*d.file, d.tls_bootstrap_token, o);
   return fail(ErrorKind::Validation,
               "no discovery method: give an API server endpoint with --token and "
               "--discovery-token-ca-cert-hash, or --discovery-file");

@@ -18,8 +18,8 @@
 
 namespace kadm::join {
 
-// What discovery found: where the API server is and which CA to trust, plus credentials when a
-// discovery file carried them.
+// What discovery found: where the API server is, which CA to trust, and the credentials of the
+// TLS bootstrap (the bootstrap token, or a discovery file's own without --tls-bootstrap-token).
 struct DiscoveredCluster {
   std::string server;  // "https://host:port"
   std::string ca_pem;
@@ -31,6 +31,8 @@ struct DiscoveredCluster {
 struct DiscoveryOptions {
   Duration timeout{300000};  // timeouts.discovery
   Duration poll_interval{500};
+  // The longest single network attempt (each is also cut to what is left of `timeout`).
+  Duration attempt_cap{5000};
   // How long a missing signature for our token id counts as "not signed yet" (the bootstrap
   // signer needs a moment for a new token) before it is reported as an invalid/expired token.
   Duration signature_grace{15000};
@@ -44,12 +46,22 @@ Result<DiscoveredCluster> verify_cluster_info(const nlohmann::json& configmap,
                                               const token::TokenString& token,
                                               const certs::PinSet& pins, bool skip_ca_verification);
 
+struct DiscoveryFile;
+// The discovery file refreshed by the cluster-info ConfigMap read through it: the CA comes from
+// cluster-info only when the file has none; another server only warns; an unusable
+// cluster-info leaves the file as it is.
+DiscoveredCluster merge_cluster_info(const DiscoveryFile& file, const nlohmann::json& configmap);
+
 // The message for a token the cluster has not signed (unknown, deleted or expired).
 std::string invalid_token_message(std::string_view token_id);
 
 Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscovery& discovery,
                                               const DiscoveryOptions& options);
+// Reads the discovery file, then cluster-info through it: any HTTP answer over TLS verified
+// with the file's CA proves the server (403/401/404 are accepted); a TLS failure is definitive.
+// With --tls-bootstrap-token that token replaces the file's credentials for the bootstrap.
 Result<DiscoveredCluster> discover_with_file(const config::FileDiscovery& discovery,
+                                             const std::string& tls_bootstrap_token,
                                              const DiscoveryOptions& options);
 // Dispatches on the configuration (exactly one discovery method is set after validation).
 Result<DiscoveredCluster> discover(const config::Discovery& discovery,

@@ -1,0 +1,39 @@
+#pragma once
+// File discovery (spec §5.5): a kubeconfig, from a path, a file:// URL or an https:// URL, that
+// names the cluster to trust and may carry the credentials for the TLS bootstrap.
+
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "join/discovery_deadline.h"
+
+namespace kadm::join {
+
+struct DiscoveryFile {
+  std::string source;  // path or URL, for messages
+  std::string server;
+  std::string ca_pem;  // empty: the system roots verify the server
+  std::string client_cert_pem;
+  std::string client_key_pem;  // secret
+  std::string token;           // secret
+  bool has_credentials() const { return !token.empty() || !client_cert_pem.empty(); }
+};
+
+// Needs at least one cluster; the current cluster is the unnamed one (as in cluster-info) or
+// else the one of current-context. Referenced CA/credential files are read now (relative paths
+// against `base_dir`), so the result is self-contained.
+Result<DiscoveryFile> parse_discovery_file(std::string_view yaml, std::string_view source,
+                                           std::string_view base_dir = "");
+
+// "file://" is stripped; "https://" URLs are downloaded trusting the system roots only.
+bool is_https_url(std::string_view path_or_url);
+Result<DiscoveryFile> load_discovery_file(std::string_view path_or_url, DiscoveryDeadline& deadline,
+                                          Duration retry_interval);
+
+// The TLS bootstrap uses --tls-bootstrap-token when given (as kubeadm), else the file's own
+// credentials; having neither is an error naming the flag.
+Status check_bootstrap_credentials(const DiscoveryFile& file,
+                                   const std::string& tls_bootstrap_token);
+
+}  // namespace kadm::join
