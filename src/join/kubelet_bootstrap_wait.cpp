@@ -2,31 +2,36 @@
 
 #include <spdlog/spdlog.h>
 
+#include "apiclient/json_access.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/wait.h"
 #include "certs/keys.h"
 #include "certs/x509.h"
+#include "common/strings.h"
 #include "join/node_csr.h"
 
 namespace kadm::join {
 
 namespace {
 
+using apiclient::member;
+using apiclient::text_member;
 using nlohmann::json;
 
 constexpr std::string_view kCsrCollection =
     "/apis/certificates.k8s.io/v1/certificatesigningrequests";
 
 bool has_condition(const json& csr, std::string_view type) {
-  for (const auto& c : csr.value("status", json::object()).value("conditions", json::array())) {
-    if (c.value("type", "") == type && c.value("status", "True") == "True") return true;
+  for (const auto& c : member(member(csr, "status"), "conditions")) {
+    std::string holds = text_member(c, "status");
+    if (text_member(c, "type") == type && (holds.empty() || holds == "True")) return true;
   }
   return false;
 }
 
 // What each state of a bootstrap CSR means for the join, and what to do about it.
 std::string explain(const json& csr, std::string_view username) {
-  const std::string name = csr.value("metadata", json::object()).value("name", "");
+  const std::string name = text_member(member(csr, "metadata"), "name");
   const std::string who = "CertificateSigningRequest " + name + " from " + std::string(username);
   auto state = csr_state(csr);
   switch (state.phase) {
@@ -93,20 +98,31 @@ std::string bootstrap_token_user(std::string_view token) {
   return "system:bootstrap:" + std::string(token.substr(0, dot));
 }
 
-std::string bootstrap_csr_diagnosis(const json& csr_list, std::string_view username) {
+std::string bootstrap_csr_diagnosis(const json& csr_list, std::string_view username,
+                                    std::string_view node_name) {
+  const std::string node_user =
+      node_name.empty() ? std::string() : std::string(kNodeUserPrefix) + std::string(node_name);
+  auto for_this_node = [&](const json& spec) {
+    if (node_user.empty()) return true;
+    std::string pem;
+    return str::base64_decode(text_member(spec, "request"), pem) &&
+           csr_common_name(pem) == node_user;
+  };
   const json* newest = nullptr;
   int count = 0;
-  for (const auto& csr : csr_list.value("items", json::array())) {
-    if (csr.value("spec", json::object()).value("username", "") != username) continue;
+  for (const auto& csr : member(csr_list, "items")) {
+    const auto& spec = member(csr, "spec");
+    if (text_member(spec, "username") != username || !for_this_node(spec)) continue;
     ++count;
     auto created = [](const json& c) {
-      return c.value("metadata", json::object()).value("creationTimestamp", "");
+      return text_member(member(c, "metadata"), "creationTimestamp");
     };
     // RFC 3339 timestamps in UTC order as strings.
     if (!newest || created(csr) >= created(*newest)) newest = &csr;
   }
   if (!newest) {
-    return "no CertificateSigningRequest from " + std::string(username) +
+    return "no CertificateSigningRequest" + (node_user.empty() ? "" : " for " + node_user) +
+           " from " + std::string(username) +
            " reached the API server, so the kubelet did not get as far as the TLS bootstrap "
            "(is it running, with --bootstrap-kubeconfig?)";
   }

@@ -28,10 +28,12 @@ Status kubelet_conf_usable(const std::filesystem::path& kubelet_conf,
 // The bootstrap token's user name, "system:bootstrap:<token id>"; empty for a malformed token.
 std::string bootstrap_token_user(std::string_view token);
 
-// One sentence about the newest CertificateSigningRequest `username` created, from a
-// CertificateSigningRequestList: none seen, waiting for approval, approved but not signed,
-// denied or failed, or issued. Says what to check or do for each.
-std::string bootstrap_csr_diagnosis(const nlohmann::json& csr_list, std::string_view username);
+// One sentence about the newest CertificateSigningRequest `username` created for
+// system:node:<node_name> (any node when empty), from a CertificateSigningRequestList: none seen,
+// waiting for approval, approved but not signed, denied or failed, or issued. Says what to check
+// or do for each. (A bootstrap token is often shared by many nodes: their CSRs do not count.)
+std::string bootstrap_csr_diagnosis(const nlohmann::json& csr_list, std::string_view username,
+                                    std::string_view node_name = {});
 
 struct KubeletBootstrapWait {
   std::filesystem::path kubelet_conf = "/etc/kubernetes/kubelet.conf";

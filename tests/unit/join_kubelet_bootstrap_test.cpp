@@ -9,7 +9,9 @@
 #include "certs/keys.h"
 #include "certs/x509.h"
 #include "common/fs.h"
+#include "common/strings.h"
 #include "join/kubelet_bootstrap_wait.h"
+#include "join/node_csr.h"
 #include "join/node_files.h"
 #include "lib/fake_clock.h"
 #include "lib/temp_dir.h"
@@ -31,7 +33,9 @@ Pki make_ca(const std::string& name) {
   auto now = std::chrono::system_clock::now();
   certs::SigningOptions o{.not_before = now - std::chrono::hours(1),
                           .not_after = now + std::chrono::hours(24)};
-  p.ca = *certs::create_self_signed_ca({.common_name = name}, p.ca_key.get(), o);
+  certs::CertRequest req;
+  req.common_name = name;
+  p.ca = *certs::create_self_signed_ca(req, p.ca_key.get(), o);
   p.ca_pem = *certs::certificate_pem(p.ca.get());
   return p;
 }
@@ -42,10 +46,11 @@ std::string node_pem(const Pki& pki, const std::string& cn, EVP_PKEY* key_in_fil
   auto now = std::chrono::system_clock::now();
   certs::SigningOptions o{.not_before = now - std::chrono::hours(1),
                           .not_after = now + std::chrono::hours(24)};
-  auto cert = *certs::sign_leaf({.common_name = cn,
-                                 .organizations = {"system:nodes"},
-                                 .usages = {certs::ExtKeyUsage::ClientAuth}},
-                                key.get(), pki.ca.get(), pki.ca_key.get(), o);
+  certs::CertRequest req;
+  req.common_name = cn;
+  req.organizations = {"system:nodes"};
+  req.usages = {certs::ExtKeyUsage::ClientAuth};
+  auto cert = *certs::sign_leaf(req, key.get(), pki.ca.get(), pki.ca_key.get(), o);
   return *certs::certificate_pem(cert.get()) +
          *certs::private_key_pem(key_in_file ? key_in_file : key.get());
 }
@@ -154,6 +159,42 @@ TEST(BootstrapCsrDiagnosis, DeniedSaysWhy) {
   EXPECT_NE(text.find("was refused (NotMine: denied by an admin)"), std::string::npos) << text;
 }
 
+// A CSR object whose request is a real PKCS#10 for system:node:<node>.
+json node_csr_for(const std::string& name, const std::string& node, const std::string& created) {
+  auto key = *certs::generate_key(config::EncryptionAlgorithm::ECDSAP256);
+  json c = csr(name, kUser, created);
+  c["spec"]["request"] = str::base64_encode(*node_csr_pem(key.get(), node));
+  return c;
+}
+
+TEST(CsrCommonName, ReadsTheRequestSubject) {
+  auto key = *certs::generate_key(config::EncryptionAlgorithm::ECDSAP256);
+  EXPECT_EQ(csr_common_name(*node_csr_pem(key.get(), "w3")), "system:node:w3");
+  EXPECT_EQ(csr_common_name("not a csr"), "");
+}
+
+TEST(BootstrapCsrDiagnosis, OnlyThisNodesCsrsCountWhenTheTokenIsShared) {
+  json list = {{"items",
+                {node_csr_for("csr-mine", "w3", "2026-01-01T00:00:00Z"),
+                 node_csr_for("csr-other", "w4", "2026-01-01T00:00:09Z")}}};
+  auto text = bootstrap_csr_diagnosis(list, kUser, "w3");
+  EXPECT_NE(text.find("approve csr-mine"), std::string::npos) << text;
+  EXPECT_EQ(text.find("csr-other"), std::string::npos) << text;
+  EXPECT_NE(bootstrap_csr_diagnosis(list, kUser, "w5")
+                .find("no CertificateSigningRequest for system:node:w5 from " + kUser),
+            std::string::npos);
+}
+
+TEST(BootstrapCsrDiagnosis, ToleratesNullAndMissingMembers) {
+  json list = {
+      {"items",
+       {{{"metadata", nullptr}, {"spec", {{"username", kUser}}}, {"status", nullptr}}, nullptr}}};
+  EXPECT_NE(bootstrap_csr_diagnosis(list, kUser).find("waiting for approval"), std::string::npos);
+  EXPECT_NE(bootstrap_csr_diagnosis(json(), kUser).find("no CertificateSigningRequest"),
+            std::string::npos);
+  EXPECT_EQ(csr_state({{"status", nullptr}}).phase, CsrState::Phase::Pending);
+}
+
 // Answers every GET with `list`; counts calls.
 class ListClient final : public apiclient::Client {
  public:
@@ -183,7 +224,9 @@ class ActingClock final : public apiclient::Clock {
 TEST_F(KubeletConfUsable, WaitEndsWhenTheKubeletHasItsCertificate) {
   ActingClock clock;
   clock.on_sleep = [&](std::size_t n) {
-    if (n == 3) ASSERT_TRUE(fs::write_file_atomic(pem, node_pem(pki, "system:node:w1"), 0600));
+    if (n == 3) {
+      ASSERT_TRUE(fs::write_file_atomic(pem, node_pem(pki, "system:node:w1"), 0600));
+    }
   };
   ListClient client(json::object());
   KubeletBootstrapWait w{.kubelet_conf = conf,
@@ -201,7 +244,8 @@ TEST_F(KubeletConfUsable, WaitEndsWhenTheKubeletHasItsCertificate) {
 
 TEST_F(KubeletConfUsable, TimeoutSaysWhereTheBootstrapStoppedAndWhatToCheck) {
   test::FakeClock clock;
-  ListClient client({{"items", {csr("node-csr-p", kUser, "2026-01-01T00:00:00Z")}}});
+  json list = {{"items", {node_csr_for("node-csr-p", "w1", "2026-01-01T00:00:00Z")}}};
+  ListClient client(list);
   KubeletBootstrapWait w{.kubelet_conf = conf,
                          .timeout = Duration{15000},
                          .interval = Duration{250},

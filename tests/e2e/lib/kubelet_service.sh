@@ -12,7 +12,7 @@
 # goes on to check its runtime; with nothing listening on the runtime socket it exits within
 # ~10 ms, before its CSR is even approved (it took ~45 restarts to win that race once). So the
 # runtime socket is a "silent runtime": it accepts connections and never answers, and the
-# kubelet waits there (~20 s of gRPC handshake timeout) long enough to finish its bootstrap,
+# kubelet waits there (~5 s, its gRPC connection timeout) long enough to finish its bootstrap,
 # before exiting on its runtime check; nothing after that check (cgroups, sysctls, pods) runs.
 # The kubelet's output goes to <run dir>/kubelet-service/<host>/kubelet.log.
 #
