@@ -144,9 +144,10 @@ kubelet_service_cleanup() {
     host=$(basename "$dir")
     kubelet_service_exec "$host" systemctl stop kubelet 2>/dev/null || true
   done
-  [[ -f $HARNESS_RUN_DIR/cgroups.before ]] || return 0
+  [[ -f $HARNESS_RUN_DIR/cgroups.before ]] || return 0  # never taken, or cleaned up already
   local new
   new=$(comm -13 "$HARNESS_RUN_DIR/cgroups.before" <(_kubelet_service_cgroups) | sort -r)
+  rm -f "$HARNESS_RUN_DIR/cgroups.before"
   if [[ -z $new ]]; then
     echo "kubelet cgroups: none created"
     return 0
