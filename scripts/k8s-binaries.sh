@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real Kubernetes binaries the integration and e2e tests run against
-# (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubeadm, etcd, etcdctl)
-# from the Go module proxy, once, into a cache outside the repository.
+# (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubeadm, kubelet, etcd,
+# etcdctl) from the Go module proxy, once, into a cache outside the repository. Incremental: a
+# binary already in the cache is kept, so adding a component builds only that one.
 #
 #   scripts/k8s-binaries.sh            build what is missing, print the bin directory
 #   KADM_K8S_VERSION=v1.36.3 ...       another pinned release
@@ -15,7 +16,7 @@ CACHE_ROOT=${KADM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kadm}
 OUT=$CACHE_ROOT/k8s-$K8S_VERSION
 BIN=$OUT/bin
 SRC=$OUT/src
-COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubeadm)
+COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubeadm kubelet)
 
 log() { printf '[k8s-binaries] %s\n' "$*" >&2; }
 fail() { printf '[k8s-binaries] FAILED at step: %s\n' "$*" >&2; exit 1; }
@@ -44,6 +45,8 @@ modfile=$(GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$K8S_VERSION
 [[ -f $modfile ]] || fail "download k8s.io/kubernetes@$K8S_VERSION from the Go module proxy"
 go_line=$(grep -m1 '^go ' "$modfile")
 
+# go.mod and tools.go are regenerated into temporaries; the (slow) module resolution runs again
+# only when they change (a new component, another release) or never finished.
 {
   echo "module kadm.test/k8sbin"
   echo
@@ -55,23 +58,25 @@ go_line=$(grep -m1 '^go ' "$modfile")
   echo "replace ("
   sed -n 's#^\t\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\t\1 => \1 '"$staging_version"'#p' "$modfile"
   echo ")"
-} >go.mod
-cat >tools.go <<GO
-//go:build tools
+} >go.mod.want
+{
+  printf '//go:build tools\n\npackage tools\n\nimport (\n'
+  for c in "${COMPONENTS[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$c"; done
+  printf ')\n'
+} >tools.go.want
 
-package tools
-
-import (
-	_ "k8s.io/kubernetes/cmd/kube-apiserver"
-	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
-	_ "k8s.io/kubernetes/cmd/kube-scheduler"
-	_ "k8s.io/kubernetes/cmd/kubectl"
-	_ "k8s.io/kubernetes/cmd/kubeadm"
-)
-GO
-
-log "resolving the module graph (staging modules at $staging_version)"
-GOFLAGS=-mod=mod go mod tidy -e >tidy.log 2>&1 || { cat tidy.log >&2; fail "go mod tidy"; }
+if [[ -f .tidy-done ]] && cmp -s go.mod.want go.mod.in && cmp -s tools.go.want tools.go; then
+  log "module graph up to date"
+  rm -f go.mod.want tools.go.want
+else
+  rm -f .tidy-done
+  cp go.mod.want go.mod.in
+  mv go.mod.want go.mod
+  mv tools.go.want tools.go
+  log "resolving the module graph (staging modules at $staging_version)"
+  GOFLAGS=-mod=mod go mod tidy -e >tidy.log 2>&1 || { cat tidy.log >&2; fail "go mod tidy"; }
+  touch .tidy-done
+fi
 
 etcd_version=$(grep -m1 'go.etcd.io/etcd/server/v3 ' go.sum | awk '{print $2}' | sed 's#/go.mod##')
 [[ -n $etcd_version ]] || etcd_version=$(sed -n 's#^\tgo.etcd.io/etcd/server/v3 \(v[^ ]*\).*#\1#p' "$modfile")

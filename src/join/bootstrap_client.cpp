@@ -7,6 +7,11 @@
 
 namespace kadm::join {
 
+std::string tls_bootstrap_token(const JoinData& d, const DiscoveredCluster& c) {
+  return d.cfg.discovery.tls_bootstrap_token.empty() ? c.token
+                                                     : d.cfg.discovery.tls_bootstrap_token;
+}
+
 Result<std::unique_ptr<apiclient::CurlClient>> bootstrap_client(const JoinData& d,
                                                                 const DiscoveredCluster& c) {
   apiclient::Kubeconfig kc;
@@ -15,8 +20,7 @@ Result<std::unique_ptr<apiclient::CurlClient>> bootstrap_client(const JoinData& 
   kc.ca_pem = c.ca_pem;
   kc.client_cert_pem = c.client_cert_pem;
   kc.client_key_pem = c.client_key_pem;
-  kc.token =
-      d.cfg.discovery.tls_bootstrap_token.empty() ? c.token : d.cfg.discovery.tls_bootstrap_token;
+  kc.token = tls_bootstrap_token(d, c);
   apiclient::CurlClientOptions o;
   o.retry.total_deadline = d.cfg.timeouts.kubernetes_api_call.count() > 0
                                ? d.cfg.timeouts.kubernetes_api_call

@@ -10,6 +10,10 @@
 
 namespace kadm::join {
 
+// discovery.tlsBootstrapToken, else the discovery token (empty for file discovery with
+// client certificates).
+std::string tls_bootstrap_token(const JoinData& d, const DiscoveredCluster& c);
+
 Result<std::unique_ptr<apiclient::CurlClient>> bootstrap_client(const JoinData& d,
                                                                 const DiscoveredCluster& c);
 

@@ -12,6 +12,7 @@
 #include "common/fs.h"
 #include "config/load.h"
 #include "join/bootstrap_client.h"
+#include "join/kubelet_bootstrap_wait.h"
 #include "join/node_csr.h"
 #include "join/node_files.h"
 #include "kubelet/kubelet_config.h"
@@ -41,6 +42,31 @@ Result<std::string> read_kubelet_config(apiclient::Client& client, const config:
   return yaml;
 }
 
+Duration tls_bootstrap_timeout(const JoinData& d) {
+  return d.cfg.timeouts.tls_bootstrap.count() > 0 ? d.cfg.timeouts.tls_bootstrap : Duration{300000};
+}
+
+// kubeadm's way: the kubelet started with bootstrap-kubelet.conf does the TLS bootstrap; kadm
+// waits for its kubelet.conf, then deletes the token kubeconfig whatever the outcome (the kubelet
+// holds the credentials it needs in memory; a secret is not left on disk).
+Status wait_for_kubelet(JoinData& d, apiclient::Client& client, const DiscoveredCluster& cluster) {
+  const auto& kdir = d.options.kubeconfig_dir;
+  KubeletBootstrapWait w;
+  w.kubelet_conf = kdir / "kubelet.conf";
+  w.timeout = tls_bootstrap_timeout(d);
+  w.interval = d.options.poll_interval;
+  w.node_name = d.cfg.node_registration.name;
+  w.ca_pem = cluster.ca_pem;
+  w.csr_username = bootstrap_token_user(tls_bootstrap_token(d, cluster));
+  auto waited = wait_for_kubelet_bootstrap(w, client);
+  auto removed = d.effects->apply(plan::RemoveFile{kdir / "bootstrap-kubelet.conf"});
+  KADM_TRY(waited);
+  KADM_TRY(removed);
+  spdlog::info("[kubelet-start] The kubelet wrote \"{}\" for \"{}{}\"", w.kubelet_conf.string(),
+               kNodeUserPrefix, w.node_name);
+  return {};
+}
+
 // Sends the node's CSR and waits (short polls) for the signed certificate.
 Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& client,
                                                EVP_PKEY* key, const std::string& node) {
@@ -54,8 +80,7 @@ Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& c
     return fail(ErrorKind::Api,
                 "cannot create the CertificateSigningRequest: " + r.error().message());
   }
-  Duration timeout =
-      d.cfg.timeouts.tls_bootstrap.count() > 0 ? d.cfg.timeouts.tls_bootstrap : Duration{300000};
+  Duration timeout = tls_bootstrap_timeout(d);
   auto& clock = apiclient::real_clock();
   const auto deadline = clock.now() + timeout;
   std::string last = "not approved yet";
@@ -84,23 +109,6 @@ Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& c
   }
 }
 
-Status wait_for_kubelet_conf(JoinData& d) {
-  auto path = d.options.kubeconfig_dir / "kubelet.conf";
-  Duration timeout =
-      d.cfg.timeouts.tls_bootstrap.count() > 0 ? d.cfg.timeouts.tls_bootstrap : Duration{300000};
-  spdlog::info("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap");
-  apiclient::WaitOptions o;
-  o.interval = Duration{500};
-  o.timeout = timeout;
-  o.what = "the kubelet to write " + path.string();
-  return apiclient::wait_for(
-      [&]() -> Result<bool> {
-        auto kc = apiclient::load_kubeconfig(path.string());
-        return kc.has_value() && !kc->server.empty();
-      },
-      o);
-}
-
 }  // namespace
 
 Status check_node_name_free(const nlohmann::json& node, std::string_view name) {
@@ -120,6 +128,22 @@ Status run_kubelet_start(JoinData& d) {
   const DiscoveredCluster& cluster = *KADM_TRY(d.cluster());
   auto client = KADM_TRY(bootstrap_client(d, cluster));
   const std::string node = d.cfg.node_registration.name;
+
+  const bool by_kubelet = d.options.tls_bootstrap == TlsBootstrapMode::Kubelet;
+  auto kubelet = d.host->service_state("kubelet");
+  // Checked before anything is written: without a kubelet nobody would use bootstrap-kubelet.conf.
+  if (by_kubelet && !kubelet.exists) {
+    return fail(ErrorKind::Validation,
+                "--tls-bootstrap=kubelet needs a kubelet service on this host (systemctl "
+                "is-enabled kubelet found none); install and enable the kubelet, or use the "
+                "default --tls-bootstrap=direct");
+  }
+  const std::string token = tls_bootstrap_token(d, cluster);
+  if (by_kubelet && token.empty()) {
+    return fail(ErrorKind::Validation,
+                "--tls-bootstrap=kubelet needs a bootstrap token for the kubelet (--token or "
+                "--tls-bootstrap-token)");
+  }
 
   auto existing = apiclient::get_node(*client, node);
   if (existing) {
@@ -152,10 +176,7 @@ Status run_kubelet_start(JoinData& d) {
   files.before_credentials.push_back(
       plan::WriteFile{ldir / "kubeadm-flags.env", flags_env, 0644, false});
 
-  if (d.options.tls_bootstrap == TlsBootstrapMode::Kubelet) {
-    std::string token = d.cfg.discovery.tls_bootstrap_token.empty()
-                            ? cluster.token
-                            : d.cfg.discovery.tls_bootstrap_token;
+  if (by_kubelet) {
     files.credentials.push_back(
         plan::WriteFile{kdir / "bootstrap-kubelet.conf",
                         bootstrap_kubeconfig(cluster.server, cluster.ca_pem, token), 0600, true});
@@ -185,22 +206,24 @@ Status run_kubelet_start(JoinData& d) {
         0600, true});
   }
 
+  // As kubeadm: a kubelet restarting in a loop must not start half-way through the writes.
+  if (kubelet.exists) {
+    if (auto stopped = d.effects->apply(
+            plan::RunCommand{{"systemctl", "stop", "kubelet"}, "stop the kubelet"});
+        !stopped) {
+      spdlog::warn("[kubelet-start] could not stop the kubelet: {}", stopped.error().text());
+    }
+  }
   spdlog::info("[kubelet-start] Writing kubelet configuration to file \"{}\"",
                (ldir / "config.yaml").string());
   KADM_TRY(d.effects->apply_all(files.before_credentials));
   KADM_TRY(d.effects->apply_all(files.credentials));
-  if (d.options.tls_bootstrap == TlsBootstrapMode::Direct) {
+  if (!by_kubelet) {
     spdlog::info("[kubelet-start] Wrote \"{}\" for \"{}{}\"", (kdir / "kubelet.conf").string(),
                  kNodeUserPrefix, node);
   }
 
-  auto kubelet = d.host->service_state("kubelet");
   if (!kubelet.exists) {
-    if (d.options.tls_bootstrap == TlsBootstrapMode::Kubelet) {
-      return fail(ErrorKind::Validation,
-                  "--tls-bootstrap=kubelet needs a kubelet service on this host; use the default "
-                  "--tls-bootstrap=direct");
-    }
     spdlog::warn(
         "[kubelet-start] WARNING: no kubelet service on this host; start a kubelet with "
         "--kubeconfig={} --config={}",
@@ -210,10 +233,7 @@ Status run_kubelet_start(JoinData& d) {
   spdlog::info("[kubelet-start] Starting the kubelet");
   KADM_TRY(
       d.effects->apply(plan::RunCommand{{"systemctl", "restart", "kubelet"}, "start the kubelet"}));
-  if (d.options.tls_bootstrap == TlsBootstrapMode::Kubelet && !d.effects->dry_run()) {
-    KADM_TRY(wait_for_kubelet_conf(d));
-    KADM_TRY(d.effects->apply(plan::RemoveFile{kdir / "bootstrap-kubelet.conf"}));
-  }
+  if (by_kubelet && !d.effects->dry_run()) return wait_for_kubelet(d, *client, cluster);
   return {};
 }
 

@@ -1,8 +1,10 @@
 #include "join/node_csr.h"
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include "apiclient/json_access.h"
 #include "common/strings.h"
 
 namespace kadm::join {
@@ -49,18 +51,36 @@ Result<std::string> node_csr_name() {
   return "node-csr-" + str::hex_encode(raw);
 }
 
+std::string csr_common_name(std::string_view request_pem) {
+  auto bio = certs::memory_bio(request_pem);
+  certs::UniqueX509Req req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
+  if (!req) {
+    ERR_clear_error();
+    return {};
+  }
+  X509_NAME* subject = X509_REQ_get_subject_name(req.get());
+  int i = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+  if (i < 0) return {};
+  const ASN1_STRING* cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(cn)),
+                     static_cast<std::size_t>(ASN1_STRING_length(cn)));
+}
+
 CsrState csr_state(const nlohmann::json& csr) {
+  using apiclient::member;
+  using apiclient::text_member;
   CsrState st;
-  const auto status = csr.value("status", nlohmann::json::object());
-  for (const auto& c : status.value("conditions", nlohmann::json::array())) {
-    std::string type = c.value("type", "");
-    if ((type == "Denied" || type == "Failed") && c.value("status", "True") == "True") {
+  const auto& status = member(csr, "status");
+  for (const auto& c : member(status, "conditions")) {
+    std::string type = text_member(c, "type");
+    std::string holds = text_member(c, "status");
+    if ((type == "Denied" || type == "Failed") && (holds.empty() || holds == "True")) {
       st.phase = type == "Denied" ? CsrState::Phase::Denied : CsrState::Phase::Failed;
-      st.reason = c.value("reason", "") + ": " + c.value("message", "");
+      st.reason = text_member(c, "reason") + ": " + text_member(c, "message");
       return st;
     }
   }
-  std::string cert_b64 = status.value("certificate", "");
+  std::string cert_b64 = text_member(status, "certificate");
   if (!cert_b64.empty() && str::base64_decode(cert_b64, st.certificate_pem)) {
     st.phase = CsrState::Phase::Issued;
   }

@@ -27,6 +27,9 @@ nlohmann::json node_csr_object(std::string_view name, const std::string& csr_pem
 // "node-csr-<random>": unique per request, like the kubelet's names.
 Result<std::string> node_csr_name();
 
+// The subject CN of a PEM "CERTIFICATE REQUEST"; "" when it does not parse.
+std::string csr_common_name(std::string_view request_pem);
+
 // What the API says about one CSR: issued certificate, refusal, or still pending.
 struct CsrState {
   enum class Phase { Pending, Issued, Denied, Failed } phase = Phase::Pending;
