@@ -258,9 +258,10 @@ DiscoveredCluster merge_cluster_info(const DiscoveryFile& file, const nlohmann::
     out.ca_pem = fresh->ca_pem;
   }
   if (fresh->server != file.server) {
-    spdlog::warn("[discovery] WARNING: cluster-info names the API server \"{}\" but the discovery "
-                 "file names \"{}\"; using the discovery file's",
-                 fresh->server, file.server);
+    spdlog::warn(
+        "[discovery] WARNING: cluster-info names the API server \"{}\" but the discovery "
+        "file names \"{}\"; using the discovery file's",
+        fresh->server, file.server);
   }
   return out;
 }

@@ -57,7 +57,12 @@ Status wait_for_kubelet(JoinData& d, apiclient::Client& client, const Discovered
   w.interval = d.options.poll_interval;
   w.node_name = d.cfg.node_registration.name;
   w.ca_pem = cluster.ca_pem;
-  w.csr_username = bootstrap_token_user(tls_bootstrap_token(d, cluster));
+  // A token's CSRs are filed under system:bootstrap:<id>; a certificate's under its CN.
+  if (auto token = tls_bootstrap_token(d, cluster); !token.empty()) {
+    w.csr_username = bootstrap_token_user(token);
+  } else if (auto cert = certs::load_certificate(cluster.client_cert_pem)) {
+    w.csr_username = certs::inspect(cert->get()).common_name;
+  }
   auto waited = wait_for_kubelet_bootstrap(w, client);
   auto removed = d.effects->apply(plan::RemoveFile{kdir / "bootstrap-kubelet.conf"});
   KADM_TRY(waited);
@@ -138,11 +143,14 @@ Status run_kubelet_start(JoinData& d) {
                 "is-enabled kubelet found none); install and enable the kubelet, or use the "
                 "default --tls-bootstrap=direct");
   }
-  const std::string token = tls_bootstrap_token(d, cluster);
-  if (by_kubelet && token.empty()) {
+  const BootstrapCredentials creds{tls_bootstrap_token(d, cluster), cluster.client_cert_pem,
+                                   cluster.client_key_pem};
+  if (by_kubelet && creds.token.empty() &&
+      (creds.client_cert_pem.empty() || creds.client_key_pem.empty())) {
     return fail(ErrorKind::Validation,
-                "--tls-bootstrap=kubelet needs a bootstrap token for the kubelet (--token or "
-                "--tls-bootstrap-token)");
+                "--tls-bootstrap=kubelet needs credentials for the kubelet: a bootstrap token "
+                "(--token or --tls-bootstrap-token) or a discovery file with a client "
+                "certificate and key");
   }
 
   auto existing = apiclient::get_node(*client, node);
@@ -179,7 +187,7 @@ Status run_kubelet_start(JoinData& d) {
   if (by_kubelet) {
     files.credentials.push_back(
         plan::WriteFile{kdir / "bootstrap-kubelet.conf",
-                        bootstrap_kubeconfig(cluster.server, cluster.ca_pem, token), 0600, true});
+                        bootstrap_kubeconfig(cluster.server, cluster.ca_pem, creds), 0600, true});
   } else if (d.effects->dry_run()) {
     spdlog::info("[kubelet-start] Would request a client certificate for \"{}{}\"", kNodeUserPrefix,
                  node);

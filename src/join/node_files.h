@@ -16,9 +16,17 @@ namespace kadm::join {
 std::string kubelet_kubeconfig(const std::string& server, const std::string& ca_pem,
                                const std::string& client_pem_path);
 
-// bootstrap-kubelet.conf (spec §5.4): user tls-bootstrap-token-user with the token.
+// What the kubelet authenticates with for its TLS bootstrap: the bootstrap token, or the client
+// certificate of a discovery file that has no token.
+struct BootstrapCredentials {
+  std::string token;            // secret
+  std::string client_cert_pem;  // used when token is empty
+  std::string client_key_pem;   // secret
+};
+
+// bootstrap-kubelet.conf (spec §5.4): user tls-bootstrap-token-user with those credentials.
 std::string bootstrap_kubeconfig(const std::string& server, const std::string& ca_pem,
-                                 const std::string& token);
+                                 const BootstrapCredentials& creds);
 
 // "kubelet-config" since v1.24, "kubelet-config-<major>.<minor>" before.
 std::string kubelet_config_map_name(const config::KubeVersion& version);

@@ -4,6 +4,7 @@
 
 #include "common/constants.h"
 #include "common/strings.h"
+#include "config/defaults.h"
 #include "preflight/checks.h"
 
 namespace kadm::preflight {
@@ -51,7 +52,7 @@ bool any_v4(std::initializer_list<std::string_view> texts) {
 
 // Checks every node runs (kubeadm's "common" checks) plus kadm's host-preparation checks.
 void add_node_checks(std::vector<Check>& checks, const config::NodeRegistration& node,
-                     config::KubeVersion target, bool ipv4, bool ipv6,
+                     config::KubeVersion target, bool target_known, bool ipv4, bool ipv6,
                      const CheckSetOptions& options) {
   checks.push_back(cri(node.cri_socket));
   checks.push_back(swap(target));
@@ -62,7 +63,7 @@ void add_node_checks(std::vector<Check>& checks, const config::NodeRegistration&
   }
   checks.push_back(system_verification());
   checks.push_back(hostname(node.name, !node.name.empty()));
-  checks.push_back(kubelet_version(target));
+  checks.push_back(kubelet_version(target, target_known));
   checks.push_back(service_kubelet());
   checks.push_back(port_open(constants::kKubeletPort));
   // kubeadm dropped the bridge check in v1.30 (spec §8.2).
@@ -157,7 +158,8 @@ void add_etcd_checks(std::vector<Check>& checks, const config::InitConfiguration
 }  // namespace
 
 const config::KubeVersion& newest_supported_version() {
-  static const config::KubeVersion v{1, 36, 0, ""};
+  static const config::KubeVersion v =
+      config::parse_kube_version(config::default_kubernetes_version()).value();
   return v;
 }
 
@@ -169,7 +171,7 @@ std::vector<Check> init_checks(const config::InitConfiguration& cfg, config::Kub
   const auto& adv = cfg.local_api_endpoint.advertise_address;
   bool v6 = any_v6({n.service_subnet, n.pod_subnet, adv});
   bool v4 = any_v4({n.service_subnet, n.pod_subnet, adv}) || !v6;
-  add_node_checks(checks, cfg.node_registration, target, v4, v6, options);
+  add_node_checks(checks, cfg.node_registration, target, true, v4, v6, options);
   add_etcd_checks(checks, cfg, target, /*secondary=*/false, /*download_certs=*/false, options);
   if (!n.service_subnet.empty()) checks.push_back(network_overlap(n.pod_subnet, n.service_subnet));
   return checks;
@@ -213,7 +215,7 @@ std::vector<Check> join_node_checks(const config::JoinConfiguration& cfg,
   std::string adv =
       cfg.control_plane ? cfg.control_plane->local_api_endpoint.advertise_address : "";
   bool v6 = endpoint.find('[') != std::string::npos || adv.find(':') != std::string::npos;
-  add_node_checks(checks, cfg.node_registration, target, true, v6, options);
+  add_node_checks(checks, cfg.node_registration, target, false, true, v6, options);
   if (!cfg.control_plane) {
     std::string ca = cfg.ca_cert_path.empty()
                          ? std::string(constants::kDefaultCertificatesDir) + "/ca.crt"

@@ -525,9 +525,9 @@ Check hostname(std::string node_name, bool explicit_name) {
   return c;
 }
 
-Check kubelet_version(config::KubeVersion cp) {
+Check kubelet_version(config::KubeVersion cp, bool refuse_newer) {
   return Check{"KubeletVersion", Severity::Error,
-               [cp](const host::Host& host) {
+               [cp, refuse_newer](const host::Host& host) {
                  auto out = host.query_command({"kubelet", "--version"});
                  if (!out) return error("couldn't get kubelet version: " + out.error().text());
                  auto words = str::split(str::trim(out->output), ' ');
@@ -548,7 +548,7 @@ Check kubelet_version(config::KubeVersion cp) {
                    return error("Kubelet version \"" + v->str() +
                                 "\" is lower than kadm can support. Please upgrade kubelet");
                  }
-                 if (v->major == cp.major && v->minor > cp.minor) {
+                 if (refuse_newer && v->major == cp.major && v->minor > cp.minor) {
                    return error(
                        "the kubelet version is higher than the control plane version. This is not "
                        "a supported version skew and may lead to a malfunctional cluster. Kubelet "

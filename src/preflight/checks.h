@@ -33,7 +33,9 @@ Check swap(config::KubeVersion target);
 Check system_verification();
 // `node_name` = the name the node registers with; `explicit_name` when --node-name/config set it.
 Check hostname(std::string node_name, bool explicit_name);
-Check kubelet_version(config::KubeVersion control_plane);
+// `control_plane` sets the oldest kubelet supported; a kubelet newer than it is refused only when
+// `refuse_newer` (a worker join does not know the cluster's version before discovery).
+Check kubelet_version(config::KubeVersion control_plane, bool refuse_newer = true);
 Check service_kubelet();
 
 // --- host preparation kubeadm leaves to documentation ---

@@ -13,6 +13,7 @@
 #include "join/kubelet_bootstrap_wait.h"
 #include "join/node_csr.h"
 #include "join/node_files.h"
+#include "kubeconfig/kubeconfig_file.h"
 #include "lib/fake_clock.h"
 #include "lib/temp_dir.h"
 
@@ -268,6 +269,24 @@ TEST_F(KubeletConfUsable, TimeoutSaysWhereTheBootstrapStoppedAndWhatToCheck) {
   Duration slept{0};
   for (auto d : clock.sleeps()) slept += d;
   EXPECT_EQ(slept, Duration{15000});
+}
+
+// bootstrap-kubelet.conf carries the token, or, for a discovery file without one, the file's
+// client certificate and key.
+TEST(BootstrapKubeconfig, TokenOrClientCertificate) {
+  auto by_token = kubeconfig::parse(
+      bootstrap_kubeconfig("https://10.0.0.1:6443", "CA", {"abcdef.0123456789abcdef", "", ""}));
+  ASSERT_TRUE(by_token) << by_token.error().text();
+  EXPECT_EQ(by_token->token, "abcdef.0123456789abcdef");
+  EXPECT_TRUE(by_token->client_cert_data.empty());
+
+  auto by_cert = kubeconfig::parse(
+      bootstrap_kubeconfig("https://10.0.0.1:6443", "CA", {"", "CERT PEM", "KEY PEM"}));
+  ASSERT_TRUE(by_cert) << by_cert.error().text();
+  EXPECT_TRUE(by_cert->token.empty());
+  EXPECT_EQ(by_cert->client_cert_data, "CERT PEM");
+  EXPECT_EQ(by_cert->client_key_data, "KEY PEM");
+  EXPECT_EQ(by_cert->server, "https://10.0.0.1:6443");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "config/defaults.h"
 #include "lib/fixture_host.h"
 #include "lib/temp_dir.h"
 #include "preflight/check_sets.h"
@@ -189,6 +190,21 @@ TEST(Checks, KubeletVersionSkew) {
   f.host.runner().outputs["kubelet"] = {0, "Kubernetes v1.36.0\n"};
   EXPECT_NE(kubelet_version(v(35)).run(f.host).errors.at(0).find("higher than the control plane"),
             std::string::npos);
+  // A worker join does not know the cluster's version yet: only the lower bound applies.
+  EXPECT_TRUE(kubelet_version(v(35), /*refuse_newer=*/false).run(f.host).ok());
+  f.host.runner().outputs["kubelet"] = {0, "Kubernetes v1.31.0\n"};
+  EXPECT_FALSE(kubelet_version(v(35), /*refuse_newer=*/false).run(f.host).ok());
+}
+
+// kadm's own release is the newest it targets: its default version draws no "greater than kadm"
+// warning, the next minor does.
+TEST(Checks, KubernetesVersionAgainstTheNewestTarget) {
+  Fixture f;
+  const auto& newest = newest_supported_version();
+  EXPECT_EQ(newest.str(), std::string(config::default_kubernetes_version()));
+  EXPECT_TRUE(kubernetes_version(newest.str(), newest).run(f.host).ok());
+  std::string next = "v1." + std::to_string(newest.minor + 1) + ".0";
+  EXPECT_EQ(kubernetes_version(next, newest).run(f.host).warnings.size(), 1u);
 }
 
 TEST(Checks, ServiceKubeletAndFirewalld) {
