@@ -4,6 +4,7 @@
 
 #include "common/net.h"
 #include "kubelet/kubelet_config.h"
+#include "kubelet/kubelet_service.h"
 #include "manifests/images.h"
 #include "manifests/version_table.h"
 
@@ -31,28 +32,12 @@ Status run_kubelet_start(InitData& d) {
   std::string env = kubelet::kubeadm_flags_env(d.cfg.node_registration, "",
                                                manifests::pause_image(c, row), true, d.version);
 
-  auto env_path = d.options.kubelet_dir / "kubeadm-flags.env";
-  auto config_path = d.options.kubelet_dir / "config.yaml";
-  spdlog::info("[kubelet-start] Writing kubelet environment file with flags to file \"{}\"",
-               env_path.string());
-  KADM_TRY(d.effects->apply(plan::WriteFile{env_path, env, 0644, false}));
-  spdlog::info("[kubelet-start] Writing kubelet configuration to file \"{}\"",
-               config_path.string());
-  KADM_TRY(d.effects->apply(plan::WriteFile{config_path, config_yaml, 0644, false}));
-
-  auto kubelet = d.host->service_state("kubelet");
-  if (!kubelet.exists) {
-    // Hosts where something else runs the static Pods (kadm's test harness, or a kubelet
-    // managed outside systemd) get the files and a clear note instead of a failure.
-    spdlog::warn(
-        "[kubelet-start] WARNING: no kubelet service on this host; start a kubelet that reads "
-        "\"{}\" to run the control plane",
-        d.manifests_dir().string());
-    return {};
-  }
-  spdlog::info("[kubelet-start] Starting the kubelet");
-  return d.effects->apply(
-      plan::RunCommand{{"systemctl", "restart", "kubelet"}, "start the kubelet"});
+  kubelet::stop_kubelet(*d.host, *d.effects);
+  KADM_TRY(kubelet::write_kubelet_files({d.options.kubelet_dir, env, config_yaml}, *d.effects));
+  KADM_TRY(kubelet::start_kubelet(*d.host, *d.effects,
+                                  "start a kubelet that reads \"" + d.manifests_dir().string() +
+                                      "\" to run the control plane"));
+  return {};
 }
 
 }  // namespace kadm::init

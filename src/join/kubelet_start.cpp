@@ -16,6 +16,7 @@
 #include "join/node_csr.h"
 #include "join/node_files.h"
 #include "kubelet/kubelet_config.h"
+#include "kubelet/kubelet_service.h"
 #include "manifests/images.h"
 #include "manifests/version_table.h"
 
@@ -179,10 +180,6 @@ Status run_kubelet_start(JoinData& d) {
 
   NodeFiles files;
   files.before_credentials.push_back(plan::WriteFile{ca_path, cluster.ca_pem, 0644, false});
-  files.before_credentials.push_back(
-      plan::WriteFile{ldir / "config.yaml", kubelet_yaml, 0644, false});
-  files.before_credentials.push_back(
-      plan::WriteFile{ldir / "kubeadm-flags.env", flags_env, 0644, false});
 
   if (by_kubelet) {
     files.credentials.push_back(
@@ -214,34 +211,19 @@ Status run_kubelet_start(JoinData& d) {
         0600, true});
   }
 
-  // As kubeadm: a kubelet restarting in a loop must not start half-way through the writes.
-  if (kubelet.exists) {
-    if (auto stopped = d.effects->apply(
-            plan::RunCommand{{"systemctl", "stop", "kubelet"}, "stop the kubelet"});
-        !stopped) {
-      spdlog::warn("[kubelet-start] could not stop the kubelet: {}", stopped.error().text());
-    }
-  }
-  spdlog::info("[kubelet-start] Writing kubelet configuration to file \"{}\"",
-               (ldir / "config.yaml").string());
+  kubelet::stop_kubelet(*d.host, *d.effects);
   KADM_TRY(d.effects->apply_all(files.before_credentials));
+  KADM_TRY(kubelet::write_kubelet_files({ldir, flags_env, kubelet_yaml}, *d.effects));
   KADM_TRY(d.effects->apply_all(files.credentials));
   if (!by_kubelet) {
     spdlog::info("[kubelet-start] Wrote \"{}\" for \"{}{}\"", (kdir / "kubelet.conf").string(),
                  kNodeUserPrefix, node);
   }
-
-  if (!kubelet.exists) {
-    spdlog::warn(
-        "[kubelet-start] WARNING: no kubelet service on this host; start a kubelet with "
-        "--kubeconfig={} --config={}",
-        (kdir / "kubelet.conf").string(), (ldir / "config.yaml").string());
-    return {};
-  }
-  spdlog::info("[kubelet-start] Starting the kubelet");
-  KADM_TRY(
-      d.effects->apply(plan::RunCommand{{"systemctl", "restart", "kubelet"}, "start the kubelet"}));
-  if (by_kubelet && !d.effects->dry_run()) return wait_for_kubelet(d, *client, cluster);
+  bool started = KADM_TRY(kubelet::start_kubelet(
+      *d.host, *d.effects,
+      "start a kubelet with --kubeconfig=" + (kdir / "kubelet.conf").string() +
+          " --config=" + (ldir / "config.yaml").string()));
+  if (started && by_kubelet && !d.effects->dry_run()) return wait_for_kubelet(d, *client, cluster);
   return {};
 }
 

@@ -1,0 +1,43 @@
+#include "kubelet/kubelet_service.h"
+
+#include <spdlog/spdlog.h>
+
+namespace kadm::kubelet {
+
+namespace {
+constexpr std::string_view kUnit = "kubelet";
+}
+
+void stop_kubelet(const host::Host& host, plan::Effects& effects) {
+  if (!host.service_state(std::string(kUnit)).exists) return;
+  if (auto stopped = effects.apply(
+          plan::RunCommand{{"systemctl", "stop", std::string(kUnit)}, "stop the kubelet"});
+      !stopped) {
+    spdlog::warn("[kubelet-start] could not stop the kubelet: {}", stopped.error().text());
+  }
+}
+
+Status write_kubelet_files(const KubeletFiles& files, plan::Effects& effects) {
+  auto env_path = files.dir / "kubeadm-flags.env";
+  auto config_path = files.dir / "config.yaml";
+  spdlog::info("[kubelet-start] Writing kubelet environment file with flags to file \"{}\"",
+               env_path.string());
+  KADM_TRY(effects.apply(plan::WriteFile{env_path, files.flags_env, 0644, false}));
+  spdlog::info("[kubelet-start] Writing kubelet configuration to file \"{}\"",
+               config_path.string());
+  return effects.apply(plan::WriteFile{config_path, files.config_yaml, 0644, false});
+}
+
+Result<bool> start_kubelet(const host::Host& host, plan::Effects& effects,
+                           std::string_view no_service_hint) {
+  if (!host.service_state(std::string(kUnit)).exists) {
+    spdlog::warn("[kubelet-start] WARNING: no kubelet service on this host; {}", no_service_hint);
+    return false;
+  }
+  spdlog::info("[kubelet-start] Starting the kubelet");
+  KADM_TRY(effects.apply(
+      plan::RunCommand{{"systemctl", "restart", std::string(kUnit)}, "start the kubelet"}));
+  return true;
+}
+
+}  // namespace kadm::kubelet

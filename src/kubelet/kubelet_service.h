@@ -1,0 +1,34 @@
+#pragma once
+// kubeadm's kubelet-start, shared by init and join: stop the kubelet (a kubelet restarting in a
+// loop must not read half-written files), write its flags and configuration, start it again.
+// Hosts without a kubelet service (kadm's harness, kubelets run outside systemd) get the files
+// and a warning saying what to start instead.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "host/host.h"
+#include "plan/effects.h"
+
+namespace kadm::kubelet {
+
+struct KubeletFiles {
+  std::filesystem::path dir;  // /var/lib/kubelet
+  std::string flags_env;      // kubeadm-flags.env
+  std::string config_yaml;    // config.yaml
+};
+
+// Stops the kubelet when the host has the service; a failure to stop is only a warning.
+void stop_kubelet(const host::Host& host, plan::Effects& effects);
+
+// Writes kubeadm-flags.env and config.yaml into files.dir, with kubeadm's lines.
+Status write_kubelet_files(const KubeletFiles& files, plan::Effects& effects);
+
+// Restarts the kubelet service; without one, warns "no kubelet service on this host; <hint>".
+// True when the kubelet was (or, under --dry-run, would be) started.
+Result<bool> start_kubelet(const host::Host& host, plan::Effects& effects,
+                           std::string_view no_service_hint);
+
+}  // namespace kadm::kubelet
