@@ -22,6 +22,8 @@ Phase preflight_phase() {
     o.ignore_errors = d.options.ignore_preflight_errors;
     o.fix = d.options.fix_preflight;
     o.out = d.out;
+    o.images = d.options.dry_run ? preflight::PreflightOptions::Images::DryRun
+                                 : preflight::PreflightOptions::Images::Pull;
     return preflight::run_join_preflight(d.cfg, *d.host, *d.effects, o);
   };
   return p;

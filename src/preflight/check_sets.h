@@ -8,6 +8,7 @@
 
 #include "config/types.h"
 #include "config/version.h"
+#include "cri/runtime.h"
 #include "preflight/check.h"
 
 namespace kadm::preflight {
@@ -19,6 +20,8 @@ const config::KubeVersion& newest_supported_version();
 struct CheckSetOptions {
   // What kadm writes as the kubelet cgroupDriver when no kubelet config exists yet.
   std::string kubelet_cgroup_driver = "systemd";
+  // How checks reach the container runtime; empty = the real gRPC client.
+  cri::Connector cri_connector;
 };
 
 /// Checks for `kadm init` of the first control plane, for target version `target`.
