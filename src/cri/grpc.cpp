@@ -6,6 +6,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <mutex>
 
 #include "apiclient/curl_handles.h"
@@ -223,6 +224,12 @@ Result<CallResult> UnixTransport::call(std::string_view method, std::string_view
   }
   if (code != CURLE_OK) {
     std::string detail = errbuf[0] ? std::string(errbuf.data()) : curl_easy_strerror(code);
+    long os_errno = 0;
+    // curl words socket failures in TCP terms ("localhost port 80"); the errno says it plainly.
+    if (code == CURLE_COULDNT_CONNECT &&
+        curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno != 0) {
+      detail = "cannot connect: " + std::string(std::strerror(static_cast<int>(os_errno)));
+    }
     auto kind = code == CURLE_OPERATION_TIMEDOUT ? ErrorKind::Timeout : ErrorKind::General;
     return fail(kind, std::string(method) + " on " + m_socket + ": " + detail);
   }

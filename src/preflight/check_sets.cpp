@@ -56,7 +56,8 @@ void add_node_checks(std::vector<Check>& checks, const config::NodeRegistration&
                      const CheckSetOptions& options) {
   auto cri_probe = make_cri_probe(node.cri_socket, options.cri_connector);
   checks.push_back(cri_check(cri_probe));
-  checks.push_back(container_runtime_version(cri_probe));
+  // kubeadm asks for RuntimeConfig since the kubelets that read the cgroup driver from it.
+  if (target.at_least(1, 32)) checks.push_back(container_runtime_version(cri_probe));
   checks.push_back(swap(target));
   for (const auto& tool : kTools) {
     if (tool.until_minor == 0 || !target.at_least(1, tool.until_minor)) {

@@ -378,3 +378,25 @@ TEST(PreflightImagePull, OnlyControlPlaneJoinsPull) {
                       "127.0.0.1:5000/k8s/kube-apiserver:v1.37.2"),
             f.state->pulls.end());
 }
+
+TEST(CriCheckSets, RuntimeChecksShareTheConfiguredConnector) {
+  auto state = std::make_shared<FakeState>();
+  CheckSetOptions options;
+  options.cri_connector = connector(state);
+  config::InitConfiguration cfg = init_config();
+  test::TempDir dir;
+  test::FixtureHost host(dir.path());
+  std::vector<std::string> seen;
+  for (const auto& c : init_checks(cfg, {1, 35, 0, ""}, options)) {
+    if (c.name == "CRI" || c.name == "ContainerRuntimeVersion" || c.name == "CgroupDriver") {
+      EXPECT_TRUE(c.run(host).ok()) << c.name;
+      seen.push_back(c.name);
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"CRI", "ContainerRuntimeVersion", "CgroupDriver"}));
+  EXPECT_EQ(state->connects.size(), 1u);
+  // Kubelets older than RuntimeConfig: no ContainerRuntimeVersion check.
+  for (const auto& c : init_checks(cfg, {1, 20, 0, ""}, options)) {
+    EXPECT_NE(c.name, "ContainerRuntimeVersion");
+  }
+}
