@@ -181,6 +181,8 @@ pause=$(printf '%s\n' "${images[@]}" | grep /pause:)
 "$KADM" config images list --image-repository "$repo" --kubernetes-version "$missing_version" | grep -qxF "$pause" &&
   ! grep -qF "failed to pull image $pause" <<<"$out" || fail "the present pause image should not fail: $out"
 echo "[$(ms) ms] missing tag: [ERROR ImagePull], exit $rc"
+grep -m2 -F 'ImagePull]' <<<"$out" | sed 's/^/    /'
+
 out=$("$KADM" init phase preflight --config "$tmp/init.yaml" --ignore-preflight-errors="$ignore,ImagePull" 2>&1) ||
   fail "ImagePull ignored but preflight failed: $out"
 grep -qF "[WARNING ImagePull]: failed to pull image $repo/kube-apiserver:$missing_version" <<<"$out" || fail "ignored ImagePull not a warning: $out"

@@ -73,7 +73,9 @@ TEST(Protobuf, MalformedInputIsAnError) {
   for (const auto& c : cases) {
     auto r = pb::parse(c);
     EXPECT_FALSE(r) << "accepted " << c.size() << " bytes";
-    if (!r) EXPECT_NE(r.error().text().find("malformed protobuf"), std::string::npos);
+    if (!r) {
+      EXPECT_NE(r.error().text().find("malformed protobuf"), std::string::npos);
+    }
   }
 }
 
