@@ -212,7 +212,7 @@ TEST(ImagePulls, PolicyDecidesWhatIsPulled) {
     EXPECT_EQ(r[2].action, cri::PullAction::Pulled);
     EXPECT_EQ(r[2].image, kImages[2]);
     std::sort(s->pulls.begin(), s->pulls.end());
-    EXPECT_EQ(s->pulls, (std::vector<std::string>{kImages[0], kImages[2]}));
+    EXPECT_EQ(s->pulls, (std::vector<std::string>{kImages[2], kImages[0]}));  // sorted
     // Second run: nothing left to pull.
     s->pulls.clear();
     for (const auto& x : cri::ensure_images(rt, kImages, cri::PullPolicy::IfNotPresent, serial)) {
@@ -283,7 +283,7 @@ TEST(PreflightImagePull, InitPullsAfterTheChecksAndHonoursIgnores) {
   o.out = &out;
   o.images = PreflightOptions::Images::Pull;
   o.check_set.cri_connector = connector(f.state);
-  f.state->unpullable = {"127.0.0.1:5000/k8s/pause:3.10.1"};
+  f.state->unpullable = {"127.0.0.1:5000/k8s/pause:3.10.2"};
   o.ignore_errors = {"all"};
   auto cfg = init_config();
   auto outcome = preflight_init(cfg, f.host, effects, o);
@@ -293,7 +293,7 @@ TEST(PreflightImagePull, InitPullsAfterTheChecksAndHonoursIgnores) {
       text.find("[preflight] Pulling images required for setting up a Kubernetes cluster\n");
   ASSERT_NE(intro, std::string::npos) << text;
   EXPECT_LT(text.find("[preflight] Running pre-flight checks"), intro);
-  EXPECT_NE(text.find("[WARNING ImagePull]: failed to pull image 127.0.0.1:5000/k8s/pause:3.10.1"),
+  EXPECT_NE(text.find("[WARNING ImagePull]: failed to pull image 127.0.0.1:5000/k8s/pause:3.10.2"),
             std::string::npos)
       << text;
   EXPECT_EQ(f.state->pulls.size(), 7u);  // the whole `kadm config images list`
