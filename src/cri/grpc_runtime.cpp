@@ -66,8 +66,8 @@ Result<VersionInfo> GrpcRuntime::version() const {
   return decode_version_response(r.response);
 }
 
-Result<RuntimeStatus> GrpcRuntime::status() const {
-  auto r = KADM_TRY(call(kStatus, encode_status_request(false), m_options.call_timeout));
+Result<RuntimeStatus> GrpcRuntime::status(bool verbose) const {
+  auto r = KADM_TRY(call(kStatus, encode_status_request(verbose), m_options.call_timeout));
   return decode_status_response(r.response);
 }
 

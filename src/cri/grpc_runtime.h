@@ -22,7 +22,7 @@ class GrpcRuntime final : public Runtime {
 
   const std::string& endpoint() const override { return m_endpoint; }
   Result<VersionInfo> version() const override;
-  Result<RuntimeStatus> status() const override;
+  Result<RuntimeStatus> status(bool verbose) const override;
   Result<std::optional<RuntimeConfigInfo>> runtime_config() const override;
   Result<std::optional<ImageInfo>> image_status(const std::string& image) const override;
   Result<std::string> pull_image(const std::string& image) const override;

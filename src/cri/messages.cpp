@@ -1,5 +1,7 @@
 #include "cri/messages.h"
 
+#include <nlohmann/json.hpp>
+
 #include "cri/protobuf.h"
 
 namespace kadm::cri {
@@ -90,6 +92,18 @@ const RuntimeCondition* RuntimeStatus::condition(std::string_view type) const {
   return nullptr;
 }
 
+std::optional<std::string> sandbox_image(const RuntimeStatus& status) {
+  auto config = status.info.find("config");
+  if (config == status.info.end()) return std::nullopt;
+  auto doc = nlohmann::json::parse(config->second, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+  auto image = doc.find("sandboxImage");
+  if (image == doc.end() || !image->is_string() || image->get<std::string>().empty()) {
+    return std::nullopt;
+  }
+  return image->get<std::string>();
+}
+
 std::string_view to_string(CgroupDriver d) {
   return d == CgroupDriver::Systemd ? "systemd" : "cgroupfs";
 }
@@ -136,6 +150,17 @@ Result<VersionInfo> decode_version_response(std::string_view bytes) {
 Result<RuntimeStatus> decode_status_response(std::string_view bytes) {
   RuntimeStatus status;
   for (const auto& f : KADM_TRY(fields_of(bytes, "StatusResponse"))) {
+    if (f.number == 2) {
+      // Named: the fields below are views into it.
+      auto entry = KADM_TRY(text(f, "StatusResponse"));
+      std::string key, value;
+      for (const auto& e : KADM_TRY(fields_of(entry, "info entry"))) {
+        if (e.number == 1) key = KADM_TRY(text(e, "info entry"));
+        if (e.number == 2) value = KADM_TRY(text(e, "info entry"));
+      }
+      status.info[key] = value;
+      continue;
+    }
     if (f.number != 1) continue;
     auto runtime_status = KADM_TRY(text(f, "StatusResponse"));
     for (const auto& c : KADM_TRY(fields_of(runtime_status, "RuntimeStatus"))) {

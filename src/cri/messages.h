@@ -3,6 +3,7 @@
 // encodings. Field numbers are those of k8s.io/cri-api pkg/apis/runtime/v1/api.proto (package
 // runtime.v1); only the fields kadm reads or writes are modelled, unknown fields are skipped.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,11 +29,17 @@ struct RuntimeCondition {
   std::string message;
 };
 
-// StatusResponse.status = 1 → RuntimeStatus.conditions = 1 (repeated).
+// StatusResponse.status = 1 → RuntimeStatus.conditions = 1 (repeated); StatusResponse.info = 2
+// (map<string, string>: entries with key = 1, value = 2), filled only for verbose requests.
 struct RuntimeStatus {
   std::vector<RuntimeCondition> conditions;
+  std::map<std::string, std::string> info;
   const RuntimeCondition* condition(std::string_view type) const;
 };
+
+/// The runtime's sandbox (pause) image, when its verbose status tells (containerd puts its CRI
+/// config as JSON under info["config"], with "sandboxImage"); nullopt otherwise.
+std::optional<std::string> sandbox_image(const RuntimeStatus& status);
 
 // CgroupDriver enum: SYSTEMD = 0, CGROUPFS = 1.
 enum class CgroupDriver { Systemd = 0, Cgroupfs = 1 };

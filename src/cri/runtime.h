@@ -19,7 +19,8 @@ class Runtime {
   /// "unix:///run/containerd/containerd.sock", for messages.
   virtual const std::string& endpoint() const = 0;
   virtual Result<VersionInfo> version() const = 0;
-  virtual Result<RuntimeStatus> status() const = 0;
+  /// `verbose` asks for the runtime's extra information (RuntimeStatus::info).
+  virtual Result<RuntimeStatus> status(bool verbose) const = 0;
   /// nullopt when the runtime does not implement RuntimeConfig (older runtimes).
   virtual Result<std::optional<RuntimeConfigInfo>> runtime_config() const = 0;
   /// nullopt when the runtime does not have `image`.

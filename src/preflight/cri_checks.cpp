@@ -24,6 +24,16 @@ std::string describe(const cri::VersionInfo& v) {
   return v.runtime_name + (v.runtime_version.empty() ? "" : " " + v.runtime_version);
 }
 
+// The image named ".../pause:<tag>" in a list of images, if any.
+std::optional<std::string> pause_image(const std::vector<std::string>& images) {
+  for (const auto& image : images) {
+    auto name = image.substr(0, image.rfind(':'));
+    auto slash = name.rfind('/');
+    if ((slash == std::string::npos ? name : name.substr(slash + 1)) == "pause") return image;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 CriProbe::CriProbe(std::string endpoint, cri::Connector connect)
@@ -74,8 +84,9 @@ Result<const cri::Runtime*> CriProbe::runtime(const host::Host& host) {
       auto version = m_runtime->version();
       if (!version) return fail(std::string(kNotConnected) + version.error().text());
       m_version = *version;
-      auto status = m_runtime->status();
+      auto status = m_runtime->status(true);
       if (!status) return fail(std::string(kNotConnected) + status.error().text());
+      m_sandbox = cri::sandbox_image(*status);
       spdlog::debug("[preflight] {} at {} speaks CRI {}", describe(*version), chosen,
                     version->runtime_api_version);
       const auto* ready = status->condition("RuntimeReady");
@@ -156,6 +167,14 @@ Check image_pull(std::vector<std::string> images, std::string pull_policy, bool 
             return warning("not pulling images: " + rt.error().text());
           }
           return error("cannot pull images: " + rt.error().text());
+        }
+        // Pods start from the runtime's sandbox image, not from the pause image kadm pulls.
+        if (auto pause = pause_image(images);
+            pause && probe->sandbox_image() && *probe->sandbox_image() != *pause) {
+          f.warnings.push_back("the container runtime's sandbox image is \"" +
+                               *probe->sandbox_image() + "\" but kadm's pause image is \"" +
+                               *pause + "\"; configure the runtime to use \"" + *pause +
+                               "\" (sandbox_image in containerd's CRI configuration)");
         }
         for (const auto& r : cri::ensure_images(**rt, images, *policy, serial)) {
           if (r.action == cri::PullAction::Failed) {

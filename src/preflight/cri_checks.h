@@ -27,6 +27,8 @@ class CriProbe {
   /// is a complete preflight message ("could not connect to the container runtime: ...").
   Result<const cri::Runtime*> runtime(const host::Host& host);
   const std::optional<cri::VersionInfo>& version() const { return m_version; }
+  /// The runtime's sandbox image, when its status tells (after runtime() succeeded).
+  const std::optional<std::string>& sandbox_image() const { return m_sandbox; }
   /// RuntimeConfig; nullopt when the runtime does not implement it.
   Result<std::optional<cri::RuntimeConfigInfo>> runtime_config(const host::Host& host);
 
@@ -37,6 +39,7 @@ class CriProbe {
   std::unique_ptr<cri::Runtime> m_runtime;
   std::optional<Status> m_ready;
   std::optional<cri::VersionInfo> m_version;
+  std::optional<std::string> m_sandbox;
   std::optional<Result<std::optional<cri::RuntimeConfigInfo>>> m_config;
 };
 

@@ -24,10 +24,11 @@ namespace {
 // What the fake runtime answers; shared by every Runtime its connector hands out.
 struct FakeState {
   Result<cri::VersionInfo> version = cri::VersionInfo{"0.1.0", "fakerd", "9.9", "v1"};
-  Result<cri::RuntimeStatus> status =
-      cri::RuntimeStatus{{{"RuntimeReady", true, "", ""}, {"NetworkReady", false, "NoCNI", ""}}};
+  Result<cri::RuntimeStatus> status = cri::RuntimeStatus{
+      {{"RuntimeReady", true, "", ""}, {"NetworkReady", false, "NoCNI", ""}}, {}};
   Result<std::optional<cri::RuntimeConfigInfo>> config =
       std::optional<cri::RuntimeConfigInfo>(cri::RuntimeConfigInfo{cri::CgroupDriver::Systemd});
+  std::string sandbox;  // the sandbox image a verbose status reports
   std::set<std::string> present;
   std::set<std::string> unpullable;
   std::mutex mu;
@@ -42,7 +43,12 @@ class FakeRuntime final : public cri::Runtime {
       : m_s(std::move(s)), m_endpoint(std::move(endpoint)) {}
   const std::string& endpoint() const override { return m_endpoint; }
   Result<cri::VersionInfo> version() const override { return m_s->version; }
-  Result<cri::RuntimeStatus> status() const override { return m_s->status; }
+  Result<cri::RuntimeStatus> status(bool verbose) const override {
+    if (!verbose || !m_s->status) return m_s->status;
+    auto s = *m_s->status;
+    if (!m_s->sandbox.empty()) s.info["config"] = R"({"sandboxImage":")" + m_s->sandbox + "\"}";
+    return s;
+  }
   Result<std::optional<cri::RuntimeConfigInfo>> runtime_config() const override {
     std::lock_guard lock(m_s->mu);
     ++m_s->config_calls;
@@ -119,7 +125,8 @@ TEST(CriCheck, UnreachableOrNotReadyIsAnError) {
             std::string::npos);
 
   Fixture g;
-  g.state->status = cri::RuntimeStatus{{{"RuntimeReady", false, "Starting", "loading plugins"}}};
+  g.state->status =
+      cri::RuntimeStatus{{{"RuntimeReady", false, "Starting", "loading plugins"}}, {}};
   EXPECT_EQ(cri_check(g.probe()).run(g.host).errors.at(0),
             "the container runtime at unix:///run/fake.sock is not ready: Starting: loading "
             "plugins");
@@ -399,4 +406,17 @@ TEST(CriCheckSets, RuntimeChecksShareTheConfiguredConnector) {
   for (const auto& c : init_checks(cfg, {1, 20, 0, ""}, options)) {
     EXPECT_NE(c.name, "ContainerRuntimeVersion");
   }
+}
+
+TEST(ImagePullCheck, WarnsWhenTheSandboxImageDiffers) {
+  Fixture f;
+  f.state->sandbox = "other.test/pause:3.6";
+  auto w = image_pull(kImages, "", true, f.probe(), false).run(f.host).warnings;
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("sandbox image is \"other.test/pause:3.6\" but kadm's pause image is "
+                      "\"r/pause:3.10.1\""),
+            std::string::npos)
+      << w[0];
+  f.state->sandbox = "r/pause:3.10.1";
+  EXPECT_TRUE(image_pull(kImages, "", true, f.probe(), false).run(f.host).ok());
 }

@@ -166,7 +166,9 @@ TEST(CriMessages, StatusConditions) {
   auto network = len_field(1, "NetworkReady") + len_field(3, "NetworkPluginNotReady") +
                  len_field(4, "cni plugin not initialized");
   auto status = len_field(1, runtime_ready) + len_field(1, network);
-  auto s = decode_status_response(len_field(1, status) + len_field(2, "ignored map entry"));
+  auto info =
+      len_field(2, len_field(1, "config") + len_field(2, R"({"sandboxImage":"r/pause:9"})"));
+  auto s = decode_status_response(len_field(1, status) + info);
   ASSERT_TRUE(s) << s.error().text();
   ASSERT_EQ(s->conditions.size(), 2u);
   ASSERT_NE(s->condition("RuntimeReady"), nullptr);
@@ -175,6 +177,14 @@ TEST(CriMessages, StatusConditions) {
   EXPECT_EQ(s->condition("NetworkReady")->reason, "NetworkPluginNotReady");
   EXPECT_EQ(s->condition("NetworkReady")->message, "cni plugin not initialized");
   EXPECT_EQ(s->condition("Other"), nullptr);
+  EXPECT_EQ(sandbox_image(*s), "r/pause:9");
+  s->info["config"] = "{not json";
+  EXPECT_FALSE(sandbox_image(*s));
+  s->info["config"] = R"({"sandboxImage":7})";
+  EXPECT_FALSE(sandbox_image(*s));
+  EXPECT_FALSE(sandbox_image(RuntimeStatus{}));
+  // A map entry that is not a message.
+  EXPECT_FALSE(decode_status_response(len_field(2, bytes({0x0a, 0x09}))));
   EXPECT_TRUE(decode_status_response("")->conditions.empty());
   // A condition cut short inside the nested message.
   EXPECT_FALSE(decode_status_response(len_field(1, len_field(1, bytes({0x0a, 0x09, 'R'})))));
