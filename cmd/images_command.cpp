@@ -1,16 +1,16 @@
 // kadm config images list|pull (spec §10.1).
-#include <spdlog/spdlog.h>
 
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/strings.h"
 #include "config_source.h"
+#include "cri/grpc_runtime.h"
+#include "cri/image_pull.h"
 #include "flag_binders.h"
 #include "manifests/images.h"
 #include "manifests/yaml_emit.h"
 #include "parent_command.h"
-#include "plan/effects.h"
 #include "registry.h"
 
 namespace kadm::cli {
@@ -44,46 +44,34 @@ Status run_list(const ImagesOptions& o) {
               "invalid output format \"" + o.output + "\": use one of text, json, yaml");
 }
 
-bool on_path(std::string_view tool) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::string_view rest(path);
-  while (!rest.empty()) {
-    const auto colon = rest.find(':');
-    const std::string dir(rest.substr(0, colon));
-    std::error_code ec;
-    const auto candidate = std::filesystem::path(dir.empty() ? "." : dir) / std::string(tool);
-    if (std::filesystem::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
-      return true;
-    }
-    if (colon == std::string_view::npos) break;
-    rest.remove_prefix(colon + 1);
-  }
-  return false;
-}
-
+// Pulls through the container runtime's CRI socket (--cri-socket / nodeRegistration.criSocket),
+// honouring imagePullPolicy and imagePullSerial as init's preflight does.
 Status run_pull(const ImagesOptions& o) {
   const auto cfg = KADM_TRY(load_init_configuration(o.flags));
   const auto list = KADM_TRY(manifests::images(cfg));
-  const std::string& socket = cfg.node_registration.cri_socket;
-  std::vector<std::string> base;
-  if (on_path("crictl")) {
-    base = {"crictl", "--runtime-endpoint", socket, "pull"};
-  } else if (on_path("ctr")) {
-    base = {"ctr", "-n", "k8s.io", "images", "pull"};
-  } else {
-    return fail(ErrorKind::NotFound,
-                "no container runtime client found: install crictl (cri-tools) or ctr "
-                "(containerd) and make sure it is on PATH");
+  const auto& node = cfg.node_registration;
+  const auto policy = KADM_TRY(cri::parse_pull_policy(node.image_pull_policy));
+  auto runtime = KADM_TRY_CTX(cri::GrpcRuntime::connect(node.cri_socket),
+                              "connecting to the container runtime");
+  if (auto v = runtime->version(); !v) {
+    return fail(
+        v.error().with_context("could not connect to the container runtime at " + node.cri_socket));
   }
-  for (const auto& image : list) {
-    auto argv = base;
-    argv.push_back(image);
-    if (auto r = plan::run_command(argv); !r) {
-      return fail(ErrorKind::General, "failed to pull image " + image + ": " + r.error().text());
+  std::vector<std::string> failed;
+  for (const auto& r : cri::ensure_images(*runtime, list, policy, node.image_pull_serial)) {
+    switch (r.action) {
+      case cri::PullAction::Pulled:
+        std::cout << "[config/images] Pulled " << r.image << "\n";
+        break;
+      case cri::PullAction::AlreadyPresent:
+        std::cout << "[config/images] Already present " << r.image << "\n";
+        break;
+      case cri::PullAction::Failed:
+        failed.push_back("failed to pull image " + r.image + ": " + r.error);
+        break;
     }
-    std::cout << "[config/images] Pulled " << image << "\n";
   }
+  if (!failed.empty()) return fail(ErrorKind::General, str::join(failed, "\n"));
   return {};
 }
 

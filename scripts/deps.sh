@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
   libcurl4-openssl-dev libgtest-dev
   openssl etcd-server etcd-client iproute2 util-linux procps psmisc curl python3 python3-yaml
+  containerd docker-registry
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -21,9 +22,12 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Debian's etcd-server package may start a system etcd on 2379; kadm's tests bring their own.
-if command -v systemctl >/dev/null && systemctl is-active --quiet etcd 2>/dev/null; then
-  systemctl stop etcd || true
+# Debian's etcd-server, containerd and docker-registry packages may start system services; kadm's
+# tests bring their own (a system containerd would make init/join tests pull real images).
+if command -v systemctl >/dev/null; then
+  for unit in etcd containerd docker-registry; do
+    if systemctl is-active --quiet "$unit" 2>/dev/null; then systemctl stop "$unit" || true; fi
+  done
 fi
 "$(dirname "$0")/../tests/harness/deps.sh"
 command -v go >/dev/null || { echo "[deps] Go is required on PATH to build the Kubernetes test binaries" >&2; exit 1; }

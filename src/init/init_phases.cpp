@@ -28,6 +28,8 @@ Phase preflight_phase() {
     o.fix = d.options.fix_preflight;
     o.out = d.out;
     o.target = d.version;
+    o.images = d.options.dry_run ? preflight::PreflightOptions::Images::DryRun
+                                 : preflight::PreflightOptions::Images::Pull;
     return preflight::run_init_preflight(d.cfg, *d.host, *d.effects, o);
   };
   return p;

@@ -25,6 +25,8 @@ Phase preflight_phase() {
     o.ignore_errors = d.options.ignore_preflight_errors;
     o.fix = d.options.fix_preflight;
     o.out = d.out;
+    o.images = d.options.dry_run ? preflight::PreflightOptions::Images::DryRun
+                                 : preflight::PreflightOptions::Images::Pull;
     // A worker's checks need nothing from the cluster, so a worker's preflight stays offline.
     KADM_TRY(preflight::preflight_join_node(d.cfg, *d.host, *d.effects, o).status);
     if (!is_control_plane(d)) return {};

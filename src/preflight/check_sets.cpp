@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "config/defaults.h"
 #include "preflight/checks.h"
+#include "preflight/cri_checks.h"
 
 namespace kadm::preflight {
 
@@ -54,7 +55,10 @@ bool any_v4(std::initializer_list<std::string_view> texts) {
 void add_node_checks(std::vector<Check>& checks, const config::NodeRegistration& node,
                      config::KubeVersion target, bool target_known, bool ipv4, bool ipv6,
                      const CheckSetOptions& options) {
-  checks.push_back(cri(node.cri_socket));
+  auto cri_probe = make_cri_probe(node.cri_socket, options.cri_connector);
+  checks.push_back(cri_check(cri_probe));
+  // kubeadm asks for RuntimeConfig since the kubelets that read the cgroup driver from it.
+  if (target.at_least(1, 32)) checks.push_back(container_runtime_version(cri_probe));
   checks.push_back(swap(target));
   for (const auto& tool : kTools) {
     if (tool.until_minor == 0 || !target.at_least(1, tool.until_minor)) {
@@ -86,7 +90,7 @@ void add_node_checks(std::vector<Check>& checks, const config::NodeRegistration&
   checks.push_back(selinux());
   checks.push_back(bridge_netfilter());
   for (const auto& key : required_sysctls()) checks.push_back(sysctl(key));
-  checks.push_back(cgroup_driver(options.kubelet_cgroup_driver));
+  checks.push_back(cgroup_driver(options.kubelet_cgroup_driver, cri_probe));
 }
 
 int bind_port(const config::APIEndpoint& e) {

@@ -8,6 +8,7 @@
 
 #include "config/types.h"
 #include "config/version.h"
+#include "cri/runtime.h"
 #include "preflight/check.h"
 #include "preflight/external_etcd_version.h"
 
@@ -22,6 +23,8 @@ struct CheckSetOptions {
   std::string kubelet_cgroup_driver = "systemd";
   // How ExternalEtcdVersion reaches etcd and waits between attempts (tests replace both).
   ExternalEtcdVersionOptions external_etcd;
+  // How checks reach the container runtime; empty = the real gRPC client.
+  cri::Connector cri_connector;
 };
 
 /// Checks for `kadm init` of the first control plane, for target version `target`.

@@ -339,41 +339,6 @@ const std::vector<std::string>& known_cri_endpoints() {
   return endpoints;
 }
 
-Check cri(std::string endpoint) {
-  return Check{"CRI", Severity::Error,
-               [endpoint](const host::Host& host) {
-                 auto socket_path = [](std::string e) {
-                   return str::starts_with(e, "unix://") ? e.substr(7) : e;
-                 };
-                 std::string chosen = endpoint;
-                 if (chosen.empty()) {
-                   std::vector<std::string> found;
-                   for (const auto& e : known_cri_endpoints()) {
-                     if (host.exists(socket_path(e))) found.push_back(e);
-                   }
-                   if (found.empty()) {
-                     return error(
-                         "could not connect to the container runtime: no container runtime "
-                         "socket found (looked for " +
-                         str::join(known_cri_endpoints(), ", ") + ")");
-                   }
-                   if (found.size() > 1) {
-                     return error(
-                         "found multiple CRI endpoints on the host. Please define which one do "
-                         "you wish to use by setting the 'criSocket' field in the kubeadm "
-                         "configuration file: " +
-                         str::join(found, ", "));
-                   }
-                   chosen = found.front();
-                 }
-                 if (auto s = host.unix_socket_answers(socket_path(chosen)); !s) {
-                   return error("could not connect to the container runtime: " + s.error().text());
-                 }
-                 return Findings{};
-               },
-               std::nullopt, "install and start a container runtime (containerd or CRI-O)"};
-}
-
 Check swap(config::KubeVersion target) {
   const auto& rule = swap_rule(target);
   Check c{"Swap", rule.severity,

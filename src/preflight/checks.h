@@ -3,6 +3,7 @@
 // kubeadm prints (spec §8.2) or, for checks kubeadm does not have, a name of the same style.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "preflight/check.h"
 
 namespace kadm::preflight {
+
+class CriProbe;  // preflight/cri_checks.h
 
 // --- kubeadm's checks ---
 Check is_privileged_user();
@@ -27,8 +30,9 @@ Check in_path(std::string binary, Severity severity);
 Check http_proxy(std::string url_host);
 Check http_proxy_cidr(std::vector<std::string> cidrs);
 Check external_etcd_client_certificates(config::ExternalEtcd etcd);
-// `endpoint` as configured ("unix:///var/run/containerd/containerd.sock"); "" = detect.
-Check cri(std::string endpoint);
+// `endpoint` as configured ("unix:///var/run/containerd/containerd.sock"); "" = detect. Asks the
+// runtime over CRI (preflight/cri_checks.h has the variant sharing one probe with other checks).
+Check cri_check(std::string endpoint);
 Check swap(config::KubeVersion target);
 Check system_verification();
 // `node_name` = the name the node registers with; `explicit_name` when --node-name/config set it.
@@ -44,8 +48,10 @@ Check selinux();
 Check bridge_netfilter();
 Check sysctl(std::string key);
 Check network_overlap(std::string pod_subnet, std::string service_subnet);
-// `kubelet_default_driver` is what kadm writes into the kubelet config when none exists yet.
-Check cgroup_driver(std::string kubelet_default_driver);
+// `kubelet_default_driver` is what kadm writes into the kubelet config when none exists yet. The
+// runtime's driver comes from CRI RuntimeConfig through `probe` when it answers, else from
+// containerd's config file.
+Check cgroup_driver(std::string kubelet_default_driver, std::shared_ptr<CriProbe> probe = nullptr);
 
 // The sysctls the seed guide sets to 1.
 const std::vector<std::string>& required_sysctls();

@@ -7,6 +7,7 @@
 #include "common/net.h"
 #include "common/strings.h"
 #include "preflight/checks.h"
+#include "preflight/cri_checks.h"
 #include "preflight/host_files.h"
 
 namespace kadm::preflight {
@@ -182,42 +183,65 @@ Check network_overlap(std::string pod_subnet, std::string service_subnet) {
       "pick pod and service CIDRs that overlap neither each other nor the node's networks"};
 }
 
-Check cgroup_driver(std::string kubelet_default_driver) {
+namespace {
+
+struct DriverSource {
+  std::string driver;
+  std::string source;
+};
+
+// containerd's config states the driver per runtime (SystemdCgroup); "" when it says nothing.
+DriverSource containerd_config_driver(const host::Host& host) {
+  auto toml = host.read_file("/etc/containerd/config.toml");
+  if (!toml) return {};
+  DriverSource d{"", "SystemdCgroup in /etc/containerd/config.toml"};
+  for (const auto& line : str::split(*toml, '\n')) {
+    auto t = str::trim(line);
+    if (!str::starts_with(t, "SystemdCgroup")) continue;
+    auto eq = t.find('=');
+    if (eq == std::string::npos) continue;
+    d.driver = str::lower(str::trim(t.substr(eq + 1))) == "true" ? "systemd" : "cgroupfs";
+  }
+  return d;
+}
+
+DriverSource kubelet_driver(const host::Host& host, const std::string& kubelet_default_driver) {
+  DriverSource d{kubelet_default_driver, "kadm's kubelet default"};
+  auto cfg = host.read_file("/var/lib/kubelet/config.yaml");
+  if (!cfg) return d;
+  for (const auto& line : str::split(*cfg, '\n')) {
+    auto t = str::trim(line);
+    if (str::starts_with(t, "cgroupDriver:")) {
+      d.driver = str::trim(t.substr(13));
+      d.driver.erase(std::remove(d.driver.begin(), d.driver.end(), '"'), d.driver.end());
+      d.source = "/var/lib/kubelet/config.yaml";
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+Check cgroup_driver(std::string kubelet_default_driver, std::shared_ptr<CriProbe> probe) {
   return Check{
       "CgroupDriver", Severity::Warning,
-      [kubelet_default_driver](const host::Host& host) {
+      [kubelet_default_driver, probe](const host::Host& host) {
         Findings f;
-        auto toml = host.read_file("/etc/containerd/config.toml");
-        if (!toml) return f;
-        std::string runtime_driver;
-        for (const auto& line : str::split(*toml, '\n')) {
-          auto t = str::trim(line);
-          if (!str::starts_with(t, "SystemdCgroup")) continue;
-          auto eq = t.find('=');
-          if (eq == std::string::npos) continue;
-          runtime_driver =
-              str::lower(str::trim(t.substr(eq + 1))) == "true" ? "systemd" : "cgroupfs";
-        }
-        if (runtime_driver.empty())
-          return f;  // not stated: containerd's default differs by version
-        std::string kubelet_driver = kubelet_default_driver;
-        std::string source = "kadm's kubelet default";
-        if (auto cfg = host.read_file("/var/lib/kubelet/config.yaml")) {
-          for (const auto& line : str::split(*cfg, '\n')) {
-            auto t = str::trim(line);
-            if (str::starts_with(t, "cgroupDriver:")) {
-              kubelet_driver = str::trim(t.substr(13));
-              kubelet_driver.erase(std::remove(kubelet_driver.begin(), kubelet_driver.end(), '"'),
-                                   kubelet_driver.end());
-              source = "/var/lib/kubelet/config.yaml";
-            }
+        // What the runtime says over CRI wins over what its config file seems to say.
+        DriverSource runtime;
+        if (probe) {
+          if (auto rc = probe->runtime_config(host); rc && *rc && (*rc)->cgroup_driver) {
+            runtime = {std::string(cri::to_string(*(*rc)->cgroup_driver)),
+                       "reported over CRI RuntimeConfig"};
           }
         }
-        if (kubelet_driver != runtime_driver) {
-          f.warnings.push_back("containerd uses the " + runtime_driver +
-                               " cgroup driver (SystemdCgroup in /etc/containerd/config.toml) but "
-                               "the kubelet uses " +
-                               kubelet_driver + " (" + source +
+        if (runtime.driver.empty()) runtime = containerd_config_driver(host);
+        if (runtime.driver.empty()) return f;  // not stated: defaults differ by version
+        auto kubelet = kubelet_driver(host, kubelet_default_driver);
+        if (kubelet.driver != runtime.driver) {
+          f.warnings.push_back("the container runtime uses the " + runtime.driver +
+                               " cgroup driver (" + runtime.source + ") but the kubelet uses " +
+                               kubelet.driver + " (" + kubelet.source +
                                "); both must agree or pods restart at random");
         }
         return f;

@@ -3,6 +3,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "manifests/images.h"
+#include "preflight/cri_checks.h"
+
 namespace kadm::preflight {
 
 namespace {
@@ -11,10 +14,30 @@ constexpr std::string_view kHeading = "[preflight] Running pre-flight checks";
 constexpr std::string_view kSecondaryHeading =
     "[preflight] Running pre-flight checks before initializing the new control plane instance";
 
+// After the checks passed: bring the images into the container runtime (ImagePull).
+void pull_images(const std::vector<std::string>& images, const config::NodeRegistration& node,
+                 const host::Host& host, const IgnoreSet& ignore, std::ostream& out,
+                 const PreflightOptions& options, Report& report) {
+  if (options.images == PreflightOptions::Images::DryRun) {
+    out << "[preflight] Would pull the images this node needs (as 'kadm config images pull' "
+           "does)\n";
+    return;
+  }
+  out << "[preflight] Pulling images required for setting up a Kubernetes cluster\n"
+      << "[preflight] This can take a minute or two, depending on the speed of the connection "
+         "to the image registry\n"
+      << "[preflight] You can also pull them beforehand with 'kadm config images pull'\n";
+  auto probe = make_cri_probe(node.cri_socket, options.check_set.cri_connector);
+  run_followup_checks({image_pull(images, node.image_pull_policy, node.image_pull_serial, probe,
+                                  ignore.ignores("CRI"))},
+                      host, ignore, out, report);
+}
+
 // `heading` other than kHeading: a second run of the same command, whose ignore list was already
 // reported on.
 Outcome run(const std::vector<Check>& checks, const config::NodeRegistration& node,
             const host::Host& host, plan::Effects& effects, const PreflightOptions& options,
+            const Result<std::vector<std::string>>& images = std::vector<std::string>{},
             std::string_view heading = kHeading) {
   std::ostream& out = options.out ? *options.out : std::cout;
   Outcome outcome;
@@ -36,6 +59,13 @@ Outcome run(const std::vector<Check>& checks, const config::NodeRegistration& no
     outcome.fix = std::move(*fixed);
   }
   outcome.report = run_checks(checks, host, *ignore, out, heading);
+  if (!outcome.report.fatal && options.images != PreflightOptions::Images::Skip) {
+    if (!images) {
+      outcome.status = std::unexpected(images.error());
+      return outcome;
+    }
+    if (!images->empty()) pull_images(*images, node, host, *ignore, out, options, outcome.report);
+  }
   outcome.status = to_status(outcome.report);
   return outcome;
 }
@@ -51,7 +81,7 @@ Outcome preflight_init(const config::InitConfiguration& cfg, const host::Host& h
     target = *v;
   }
   return run(init_checks(cfg, target, options.check_set), cfg.node_registration, host, effects,
-             options);
+             options, manifests::images(cfg));
 }
 
 Outcome preflight_join(const config::JoinConfiguration& cfg, const host::Host& host,
@@ -61,8 +91,17 @@ Outcome preflight_join(const config::JoinConfiguration& cfg, const host::Host& h
   if (!options.target && cluster) {
     if (auto v = config::parse_kube_version(cluster->kubernetes_version)) target = *v;
   }
+  // A control plane joining needs the control-plane images of the cluster's version (workers
+  // get theirs through the kubelet).
+  Result<std::vector<std::string>> images = std::vector<std::string>{};
+  if (cfg.control_plane) {
+    config::InitConfiguration init;
+    if (cluster) init.cluster = *cluster;
+    if (init.cluster.kubernetes_version.empty()) init.cluster.kubernetes_version = target.str();
+    images = manifests::images(init);
+  }
   return run(join_checks(cfg, target, cluster, options.check_set), cfg.node_registration, host,
-             effects, options);
+             effects, options, images);
 }
 
 Outcome preflight_join_node(const config::JoinConfiguration& cfg, const host::Host& host,
@@ -83,8 +122,10 @@ Outcome preflight_control_plane_join(const config::InitConfiguration& node, bool
   }
   PreflightOptions o = options;
   o.fix = false;  // nothing in the secondary list has a fix; the node run already offered them
+  // The new control plane runs the cluster's control-plane images (kubeadm-config's version and
+  // repository), so those are what it pulls.
   return run(secondary_control_plane_checks(node, target, download_certs), node.node_registration,
-             host, effects, o, kSecondaryHeading);
+             host, effects, o, manifests::images(node), kSecondaryHeading);
 }
 
 Status run_init_preflight(const config::InitConfiguration& cfg, const host::Host& host,

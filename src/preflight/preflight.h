@@ -25,6 +25,10 @@ struct PreflightOptions {
   std::ostream* out = nullptr;  // human output; nullptr = std::cout
   FixOptions fix_options;
   CheckSetOptions check_set;
+  // The image pulls that follow the checks of init and control-plane join (spec §8.1): skipped,
+  // done, or (dry run) only announced.
+  enum class Images { Skip, Pull, DryRun };
+  Images images = Images::Skip;
   // Target Kubernetes version; default: the config's kubernetesVersion (init) or the newest
   // supported version (join).
   std::optional<config::KubeVersion> target;

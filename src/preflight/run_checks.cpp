@@ -111,6 +111,16 @@ Report run_checks(const std::vector<Check>& checks, const host::Host& host, cons
   return report;
 }
 
+void run_followup_checks(const std::vector<Check>& checks, const host::Host& host,
+                         const IgnoreSet& ignore, std::ostream& out, Report& report) {
+  std::vector<Pending> errors;
+  for (const auto& c : checks) run_one(c, host, ignore, out, report, errors);
+  if (!errors.empty()) {
+    print_errors(errors, out);
+    report.fatal = true;
+  }
+}
+
 Status to_status(const Report& report) {
   if (report.fatal) return fail(ErrorKind::Preflight, "preflight checks failed");
   return {};

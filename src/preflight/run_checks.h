@@ -45,6 +45,12 @@ Report run_checks(const std::vector<Check>& checks, const host::Host& host, cons
                   std::ostream& out,
                   std::string_view heading = "[preflight] Running pre-flight checks");
 
+/// Runs `checks` after run_checks (no root check, no header line), adding to `report` and
+/// printing fatal errors the same way. Used for steps that only make sense once the checks
+/// passed (image pulls).
+void run_followup_checks(const std::vector<Check>& checks, const host::Host& host,
+                         const IgnoreSet& ignore, std::ostream& out, Report& report);
+
 /// The error a fatal report turns into: kind Preflight, text "preflight checks failed".
 Status to_status(const Report& report);
 

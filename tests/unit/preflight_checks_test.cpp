@@ -273,9 +273,9 @@ TEST(Checks, SystemVerification) {
 
 TEST(Checks, CriAndVersion) {
   Fixture f;
-  EXPECT_NE(cri("").run(f.host).errors.at(0).find("no container runtime socket found"),
+  EXPECT_NE(cri_check("").run(f.host).errors.at(0).find("no container runtime socket found"),
             std::string::npos);
-  EXPECT_NE(cri("unix:///run/x.sock").run(f.host).errors.at(0).find("could not connect"),
+  EXPECT_NE(cri_check("unix:///run/x.sock").run(f.host).errors.at(0).find("could not connect"),
             std::string::npos);
   EXPECT_TRUE(kubernetes_version("v1.35.0", v(36)).run(f.host).ok());
   EXPECT_EQ(kubernetes_version("v1.37.0", v(36)).run(f.host).warnings.size(), 1u);

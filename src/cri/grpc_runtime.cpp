@@ -1,0 +1,103 @@
+#include "cri/grpc_runtime.h"
+
+#include "common/strings.h"
+
+namespace kadm::cri {
+
+namespace {
+
+// Method paths: "/" + proto package "runtime.v1" + "." + service + "/" + rpc.
+constexpr std::string_view kVersion = "/runtime.v1.RuntimeService/Version";
+constexpr std::string_view kStatus = "/runtime.v1.RuntimeService/Status";
+constexpr std::string_view kRuntimeConfig = "/runtime.v1.RuntimeService/RuntimeConfig";
+constexpr std::string_view kImageStatus = "/runtime.v1.ImageService/ImageStatus";
+constexpr std::string_view kPullImage = "/runtime.v1.ImageService/PullImage";
+
+// The CRI API version kadm speaks, sent in VersionRequest.
+constexpr std::string_view kApiVersion = "v1";
+
+std::string method_name(std::string_view path) {
+  return std::string(path.substr(path.rfind('/') + 1));
+}
+
+}  // namespace
+
+Result<std::string> socket_path(const std::string& endpoint) {
+  constexpr std::string_view kUnix = "unix://";
+  std::string path = endpoint;
+  if (str::starts_with(endpoint, kUnix)) {
+    path = endpoint.substr(kUnix.size());
+  } else if (endpoint.find("://") != std::string::npos) {
+    return fail(ErrorKind::Validation,
+                "CRI endpoint \"" + endpoint + "\": only unix:// sockets are supported");
+  }
+  if (path.empty() || path.front() != '/') {
+    return fail(ErrorKind::Validation,
+                "CRI endpoint \"" + endpoint + "\" must name an absolute socket path");
+  }
+  return path;
+}
+
+GrpcRuntime::GrpcRuntime(std::string endpoint, std::string socket, GrpcRuntimeOptions options)
+    : m_endpoint(std::move(endpoint)),
+      m_options(options),
+      m_transport(std::move(socket), grpc::TransportOptions{options.connect_timeout}) {}
+
+Result<std::unique_ptr<GrpcRuntime>> GrpcRuntime::connect(const std::string& endpoint,
+                                                          GrpcRuntimeOptions options) {
+  auto socket = KADM_TRY(socket_path(endpoint));
+  return std::unique_ptr<GrpcRuntime>(new GrpcRuntime(endpoint, std::move(socket), options));
+}
+
+Result<grpc::CallResult> GrpcRuntime::call(std::string_view method, std::string_view request,
+                                           Duration timeout) const {
+  auto r = KADM_TRY(m_transport.call(method, request, timeout));
+  if (!r.ok()) {
+    auto kind =
+        r.code == static_cast<int>(grpc::Code::NotFound) ? ErrorKind::NotFound : ErrorKind::General;
+    return fail(kind, method_name(method) + ": the runtime answered " + grpc::code_name(r.code) +
+                          (r.message.empty() ? "" : ": " + r.message));
+  }
+  return r;
+}
+
+Result<VersionInfo> GrpcRuntime::version() const {
+  auto r = KADM_TRY(call(kVersion, encode_version_request(kApiVersion), m_options.call_timeout));
+  return decode_version_response(r.response);
+}
+
+Result<RuntimeStatus> GrpcRuntime::status(bool verbose) const {
+  auto r = KADM_TRY(call(kStatus, encode_status_request(verbose), m_options.call_timeout));
+  return decode_status_response(r.response);
+}
+
+Result<std::optional<RuntimeConfigInfo>> GrpcRuntime::runtime_config() const {
+  auto r = KADM_TRY(
+      m_transport.call(kRuntimeConfig, encode_runtime_config_request(), m_options.call_timeout));
+  if (r.code == static_cast<int>(grpc::Code::Unimplemented)) return std::nullopt;
+  if (!r.ok()) {
+    return fail(ErrorKind::General, "RuntimeConfig: the runtime answered " +
+                                        grpc::code_name(r.code) +
+                                        (r.message.empty() ? "" : ": " + r.message));
+  }
+  return KADM_TRY(decode_runtime_config_response(r.response));
+}
+
+Result<std::optional<ImageInfo>> GrpcRuntime::image_status(const std::string& image) const {
+  auto r = KADM_TRY(call(kImageStatus, encode_image_status_request(image), m_options.call_timeout));
+  return decode_image_status_response(r.response);
+}
+
+Result<std::string> GrpcRuntime::pull_image(const std::string& image) const {
+  auto r = KADM_TRY(call(kPullImage, encode_pull_image_request(image), m_options.pull_timeout));
+  return decode_pull_image_response(r.response);
+}
+
+Connector grpc_connector(GrpcRuntimeOptions options) {
+  return [options](const std::string& endpoint) -> Result<std::unique_ptr<Runtime>> {
+    auto r = KADM_TRY(GrpcRuntime::connect(endpoint, options));
+    return std::unique_ptr<Runtime>(std::move(r));
+  };
+}
+
+}  // namespace kadm::cri
