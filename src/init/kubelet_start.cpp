@@ -29,11 +29,17 @@ Status run_kubelet_start(InitData& d) {
   std::string config_yaml = KADM_TRY(kubelet_config_for(d));
 
   auto row = KADM_TRY(manifests::version_row(d.version));
-  std::string env = kubelet::kubeadm_flags_env(d.cfg.node_registration, "",
-                                               manifests::pause_image(c, row), true, d.version);
+  std::string env =
+      kubelet::kubeadm_flags_env(d.cfg.node_registration, "", manifests::pause_image(c, row), true,
+                                 d.version, d.host->hostname().value_or(""));
+  std::string instance;
+  if (kubelet::has_instance_config(d.version)) {
+    instance = kubelet::instance_config_yaml(d.cfg.node_registration.cri_socket);
+  }
 
   kubelet::stop_kubelet(*d.host, *d.effects);
-  KADM_TRY(kubelet::write_kubelet_files({d.options.kubelet_dir, env, config_yaml}, *d.effects));
+  KADM_TRY(kubelet::write_kubelet_files({d.options.kubelet_dir, env, config_yaml, instance},
+                                        *d.effects));
   KADM_TRY(kubelet::start_kubelet(*d.host, *d.effects,
                                   "start a kubelet that reads \"" + d.manifests_dir().string() +
                                       "\" to run the control plane"));

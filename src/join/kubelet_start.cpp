@@ -166,11 +166,17 @@ Status run_kubelet_start(JoinData& d) {
   auto cluster_cfg = d.control_plane_cfg ? d.control_plane_cfg->cluster
                                          : KADM_TRY(read_cluster_configuration(*client));
   auto version = KADM_TRY(config::parse_kube_version(cluster_cfg.kubernetes_version));
-  std::string kubelet_yaml = KADM_TRY(read_kubelet_config(*client, version));
+  // The cluster-wide configuration carries the first control plane's runtime endpoint; this
+  // node runs its own (kubeadm's NodeLocalCRISocket).
+  const auto& cri_socket = d.cfg.node_registration.cri_socket;
+  std::string kubelet_yaml = KADM_TRY(kubelet::with_node_runtime_endpoint(
+      KADM_TRY(read_kubelet_config(*client, version)), cri_socket, version));
+  std::string instance;
+  if (kubelet::has_instance_config(version)) instance = kubelet::instance_config_yaml(cri_socket);
   auto row = KADM_TRY(manifests::version_row(version));
-  std::string flags_env = kubelet::kubeadm_flags_env(d.cfg.node_registration, "",
-                                                     manifests::pause_image(cluster_cfg, row),
-                                                     d.cfg.control_plane.has_value(), version);
+  std::string flags_env = kubelet::kubeadm_flags_env(
+      d.cfg.node_registration, "", manifests::pause_image(cluster_cfg, row),
+      d.cfg.control_plane.has_value(), version, d.host->hostname().value_or(""));
 
   const auto& kdir = d.options.kubeconfig_dir;
   const auto& ldir = d.options.kubelet_dir;
@@ -213,7 +219,7 @@ Status run_kubelet_start(JoinData& d) {
 
   kubelet::stop_kubelet(*d.host, *d.effects);
   KADM_TRY(d.effects->apply_all(files.before_credentials));
-  KADM_TRY(kubelet::write_kubelet_files({ldir, flags_env, kubelet_yaml}, *d.effects));
+  KADM_TRY(kubelet::write_kubelet_files({ldir, flags_env, kubelet_yaml, instance}, *d.effects));
   KADM_TRY(d.effects->apply_all(files.credentials));
   if (!by_kubelet) {
     spdlog::info("[kubelet-start] Wrote \"{}\" for \"{}{}\"", (kdir / "kubelet.conf").string(),

@@ -85,7 +85,7 @@ Result<std::string> kubelet_config_yaml(const KubeletConfigInputs& in,
 
 std::string kubeadm_flags_env(const config::NodeRegistration& node, const std::string& node_ip,
                               const std::string& pause_image, bool is_control_plane_init,
-                              const config::KubeVersion& version) {
+                              const config::KubeVersion& version, std::string_view hostname) {
   std::vector<std::string> flags;
   if (!version.at_least(1, 24)) {
     // dockershim-era kubelets needed the runtime spelled out on the command line.
@@ -95,6 +95,9 @@ std::string kubeadm_flags_env(const config::NodeRegistration& node, const std::s
     flags.push_back("--container-runtime-endpoint=" + node.cri_socket);
   }
   if (!node_ip.empty()) flags.push_back("--node-ip=" + node_ip);
+  if (!node.name.empty() && node.name != str::lower(str::trim(hostname))) {
+    flags.push_back("--hostname-override=" + node.name);
+  }
   if (!version.at_least(1, 35) && !pause_image.empty()) {
     flags.push_back("--pod-infra-container-image=" + pause_image);
   }
@@ -109,6 +112,35 @@ std::string kubeadm_flags_env(const config::NodeRegistration& node, const std::s
   }
   for (const auto& a : node.kubelet_extra_args) flags.push_back("--" + a.name + "=" + a.value);
   return "KUBELET_KUBEADM_ARGS=\"" + str::join(flags, " ") + "\"\n";
+}
+
+bool has_instance_config(const config::KubeVersion& version) { return version.at_least(1, 34); }
+
+std::string instance_config_yaml(const std::string& cri_socket) {
+  return "containerRuntimeEndpoint: \"" + cri_socket + "\"\n";
+}
+
+Result<std::string> with_node_runtime_endpoint(const std::string& config_yaml,
+                                               const std::string& cri_socket,
+                                               const config::KubeVersion& version) {
+  if (!version.at_least(1, 27) || cri_socket.empty()) return config_yaml;
+  try {
+    YAML::Node c = YAML::Load(config_yaml);
+    if (!c.IsMap()) {
+      return fail(ErrorKind::Validation, "the cluster's KubeletConfiguration is not a mapping");
+    }
+    if (c["containerRuntimeEndpoint"] &&
+        c["containerRuntimeEndpoint"].as<std::string>() == cri_socket) {
+      return config_yaml;
+    }
+    c["containerRuntimeEndpoint"] = cri_socket;
+    YAML::Emitter out;
+    emit_sorted(out, c);
+    return std::string(out.c_str()) + "\n";
+  } catch (const YAML::Exception& e) {
+    return fail(ErrorKind::Validation,
+                std::string("the cluster's KubeletConfiguration is not valid YAML: ") + e.what());
+  }
 }
 
 }  // namespace kadm::kubelet

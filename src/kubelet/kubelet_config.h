@@ -28,9 +28,21 @@ Result<std::string> kubelet_config_yaml(const KubeletConfigInputs& in,
                                         const config::KubeVersion& version);
 
 // KUBELET_KUBEADM_ARGS="..." for the node: node-specific flags only in current versions, plus
-// the runtime flags v1.20-era kubelets needed.
+// the runtime flags v1.20-era kubelets needed. A node name other than the host's `hostname`
+// becomes --hostname-override, so the kubelet registers under the name kadm used.
 std::string kubeadm_flags_env(const config::NodeRegistration& node, const std::string& node_ip,
                               const std::string& pause_image, bool is_control_plane_init,
-                              const config::KubeVersion& version);
+                              const config::KubeVersion& version, std::string_view hostname);
+
+// Since v1.34 (kubeadm's NodeLocalCRISocket) each node keeps its own runtime endpoint in
+// /var/lib/kubelet/instance-config.yaml, applied over the cluster-wide configuration.
+bool has_instance_config(const config::KubeVersion& version);
+// instance-config.yaml: only containerRuntimeEndpoint.
+std::string instance_config_yaml(const std::string& cri_socket);
+// The cluster-wide KubeletConfiguration with this node's runtime endpoint (from v1.27, when the
+// endpoint moved from a flag into the configuration); unchanged before or without a socket.
+Result<std::string> with_node_runtime_endpoint(const std::string& config_yaml,
+                                               const std::string& cri_socket,
+                                               const config::KubeVersion& version);
 
 }  // namespace kadm::kubelet

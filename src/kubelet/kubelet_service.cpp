@@ -23,6 +23,12 @@ Status write_kubelet_files(const KubeletFiles& files, plan::Effects& effects) {
   spdlog::info("[kubelet-start] Writing kubelet environment file with flags to file \"{}\"",
                env_path.string());
   KADM_TRY(effects.apply(plan::WriteFile{env_path, files.flags_env, 0644, false}));
+  if (!files.instance_config.empty()) {
+    auto instance_path = files.dir / "instance-config.yaml";
+    spdlog::info("[kubelet-start] Writing this node's kubelet settings to file \"{}\"",
+                 instance_path.string());
+    KADM_TRY(effects.apply(plan::WriteFile{instance_path, files.instance_config, 0644, false}));
+  }
   spdlog::info("[kubelet-start] Writing kubelet configuration to file \"{}\"",
                config_path.string());
   return effects.apply(plan::WriteFile{config_path, files.config_yaml, 0644, false});

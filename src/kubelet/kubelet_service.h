@@ -15,15 +15,17 @@
 namespace kadm::kubelet {
 
 struct KubeletFiles {
-  std::filesystem::path dir;  // /var/lib/kubelet
-  std::string flags_env;      // kubeadm-flags.env
-  std::string config_yaml;    // config.yaml
+  std::filesystem::path dir;    // /var/lib/kubelet
+  std::string flags_env;        // kubeadm-flags.env
+  std::string config_yaml;      // config.yaml
+  std::string instance_config;  // instance-config.yaml; empty: not written (before v1.34)
 };
 
 // Stops the kubelet when the host has the service; a failure to stop is only a warning.
 void stop_kubelet(const host::Host& host, plan::Effects& effects);
 
-// Writes kubeadm-flags.env and config.yaml into files.dir, with kubeadm's lines.
+// Writes kubeadm-flags.env, config.yaml (and instance-config.yaml) into files.dir, with
+// kubeadm's lines.
 Status write_kubelet_files(const KubeletFiles& files, plan::Effects& effects);
 
 // Restarts the kubelet service; without one, warns "no kubelet service on this host; <hint>".

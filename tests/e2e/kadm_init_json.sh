@@ -3,12 +3,7 @@
 # pair per phase, then a result whose join command pins the real CA), human text goes to stderr.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
-source "$TESTS_DIR/harness/lib.sh"
-source "$TESTS_DIR/harness/node.sh"
-source "$TESTS_DIR/e2e/lib/kadm_cluster.sh"
-harness_can_run || exit 77
-harness_trap_cleanup
-[[ -x ${KADM:-} ]] || fail "KADM must point at the kadm binary"
+source "$TESTS_DIR/e2e/lib/prelude.sh"
 
 harness_bin_dir >/dev/null
 harness_host_up cp1 10.213.0.61

@@ -7,13 +7,8 @@
 # are refused with a clear message, exit != 0 and nothing written.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
-source "$TESTS_DIR/harness/lib.sh"
-source "$TESTS_DIR/harness/node.sh"
-source "$TESTS_DIR/e2e/lib/kadm_cluster.sh"
-harness_can_run || exit 77
+source "$TESTS_DIR/e2e/lib/prelude.sh"
 command -v openssl >/dev/null || exit 77
-harness_trap_cleanup
-[[ -x ${KADM:-} ]] || fail "KADM must point at the kadm binary"
 test_start=$SECONDS
 
 system_bundle=/etc/ssl/certs/ca-certificates.crt

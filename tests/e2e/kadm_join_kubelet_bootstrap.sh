@@ -13,12 +13,8 @@
 # is kept alive that long).
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
-source "$TESTS_DIR/harness/lib.sh"
-source "$TESTS_DIR/e2e/lib/kadm_cluster.sh"
+source "$TESTS_DIR/e2e/lib/prelude.sh"
 source "$TESTS_DIR/e2e/lib/kubelet_service.sh"
-harness_can_run || exit 77
-harness_trap_cleanup
-[[ -x ${KADM:-} ]] || fail "KADM must point at the kadm binary"
 
 bin=$(harness_bin_dir)
 [[ -x $bin/kubelet ]] || fail "no kubelet in $bin (scripts/k8s-binaries.sh builds it)"

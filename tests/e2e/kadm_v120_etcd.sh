@@ -3,12 +3,8 @@
 # line v1.20 shipped with), which then serves the kadm-made etcd certificates with mTLS.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
-source "$TESTS_DIR/harness/lib.sh"
-source "$TESTS_DIR/e2e/lib/kadm_cluster.sh"
-harness_can_run || exit 77
+source "$TESTS_DIR/e2e/lib/prelude.sh"
 [[ -x /usr/bin/etcd ]] || { echo "Debian's etcd-server is not installed" >&2; exit 77; }
-harness_trap_cleanup
-[[ -x ${KADM:-} ]] || fail "KADM must point at the kadm binary"
 
 harness_bin_dir >/dev/null
 harness_host_up cp1 10.213.0.23

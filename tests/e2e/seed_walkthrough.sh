@@ -6,13 +6,9 @@
 # container runtime or a kubelet are printed as SKIPPED with the reason.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
-source "$TESTS_DIR/harness/lib.sh"
-source "$TESTS_DIR/e2e/lib/kadm_cluster.sh"
+source "$TESTS_DIR/e2e/lib/prelude.sh"
 SEED=${KADM_SEED:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/seed/kubernetes-basics.md}
 [[ -r $SEED ]] || { echo "seed guide $SEED not found"; exit 77; }
-harness_can_run || exit 77
-harness_trap_cleanup
-[[ -x ${KADM:-} ]] || fail "KADM must point at the kadm binary"
 work=$HARNESS_RUN_DIR/seed # removed with the run's hosts
 mkdir -p "$work"
 harness_bin_dir >/dev/null

@@ -31,13 +31,14 @@ TEST(KubeletService, StopWriteStartWhenTheHostHasTheService) {
   host.services["kubelet"] = {true, true, true, true};
   plan::RecordingEffects effects;
   stop_kubelet(host, effects);
-  ASSERT_TRUE(write_kubelet_files({"/var/lib/kubelet", "FLAGS", "CONFIG"}, effects));
+  ASSERT_TRUE(write_kubelet_files({"/var/lib/kubelet", "FLAGS", "CONFIG", "INSTANCE"}, effects));
   auto started = start_kubelet(host, effects, "unused");
   ASSERT_TRUE(started);
   EXPECT_TRUE(*started);
   EXPECT_EQ(describe(effects.actions),
             (std::vector<std::string>{
                 "run systemctl stop kubelet", "write /var/lib/kubelet/kubeadm-flags.env 420",
+                "write /var/lib/kubelet/instance-config.yaml 420",
                 "write /var/lib/kubelet/config.yaml 420", "run systemctl restart kubelet"}));
 }
 
@@ -46,7 +47,7 @@ TEST(KubeletService, WithoutTheServiceOnlyTheFilesAreWritten) {
   test::FixtureHost host(dir.path());
   plan::RecordingEffects effects;
   stop_kubelet(host, effects);
-  ASSERT_TRUE(write_kubelet_files({"/var/lib/kubelet", "FLAGS", "CONFIG"}, effects));
+  ASSERT_TRUE(write_kubelet_files({"/var/lib/kubelet", "FLAGS", "CONFIG", ""}, effects));
   auto started = start_kubelet(host, effects, "start it yourself");
   ASSERT_TRUE(started);
   EXPECT_FALSE(*started);
