@@ -174,6 +174,18 @@ UnixTransport::UnixTransport(std::string socket_path, TransportOptions options)
 
 Result<CallResult> UnixTransport::call(std::string_view method, std::string_view request,
                                        Duration timeout) const {
+  // Every CRI method kadm calls is safe to repeat (reads, and PullImage of one reference).
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    bool reset = false;
+    auto r = call_once(method, request, timeout, reset);
+    if (r || !reset || attempt >= kAttempts) return r;
+    spdlog::debug("[cri] {} on {}: stream reset before an answer, trying again", method, m_socket);
+  }
+}
+
+Result<CallResult> UnixTransport::call_once(std::string_view method, std::string_view request,
+                                            Duration timeout, bool& reset) const {
   global_init_once();
   struct stat st {};
   if (::stat(m_socket.c_str(), &st) != 0) {
@@ -222,6 +234,17 @@ Result<CallResult> UnixTransport::call(std::string_view method, std::string_view
     return fail(ErrorKind::General, std::string(method) + ": reply larger than " +
                                         std::to_string(kMaxReplyBytes) + " bytes");
   }
+  // A server that answers before reading the request (e.g. UNIMPLEMENTED, sent as a
+  // trailers-only reply) may then reset the stream it no longer needs (RST_STREAM NO_ERROR, which
+  // HTTP/2 allows); libcurl reports that as a stream error although the whole answer, status
+  // included, has arrived. Seen with containerd 1.6 under load.
+  if (code == CURLE_HTTP2_STREAM && reply.headers.contains("grpc-status")) {
+    spdlog::debug("[cri] {} answered, then reset the stream: using the answer", method);
+    code = CURLE_OK;
+  }
+  // A busy runtime sometimes resets a new stream before answering it (seen with containerd 1.6
+  // under load, about one call in a few hundred).
+  reset = code == CURLE_HTTP2_STREAM || code == CURLE_HTTP2 || code == CURLE_GOT_NOTHING;
   if (code != CURLE_OK) {
     std::string detail = errbuf[0] ? std::string(errbuf.data()) : curl_easy_strerror(code);
     long os_errno = 0;

@@ -74,6 +74,9 @@ class UnixTransport {
   const std::string& socket_path() const { return m_socket; }
 
  private:
+  // One HTTP/2 exchange; `reset` tells a stream reset before any answer (worth one more try).
+  Result<CallResult> call_once(std::string_view method, std::string_view request, Duration timeout,
+                               bool& reset) const;
   std::string m_socket;
   TransportOptions m_options;
 };
