@@ -42,13 +42,7 @@ Result<std::unique_ptr<init::InitData>> make_init_data(const InitCommandState& s
   o.ignore_preflight_errors = st.flags.ignore_preflight_errors.value_or(std::vector<std::string>{});
   o.fix_preflight = st.fix;
   o.kubeconfig_dir = st.kubeconfig_dir;
-  if (o.dry_run) {
-    data->effects = std::make_unique<plan::DryRunEffects>();
-  } else {
-    data->effects = std::make_unique<plan::RealEffects>();
-  }
-  data->host = std::make_unique<host::LinuxHost>();
-  data->out = st.output.json() ? &std::cerr : &std::cout;
+  set_run_environment(*data, o.dry_run, st.output.json());
   return data;
 }
 
@@ -87,20 +81,11 @@ void add_command_flags(CLI::App* app, InitCommandState& st) {
 
 const Registrar reg(10, [](CLI::App& root, Context& ctx) {
   auto st = std::make_shared<InitCommandState>();
-  auto* cmd = root.add_subcommand(
-      "init", "Run this command in order to set up the Kubernetes control plane");
-  add_command_flags(cmd, *st);
-  cmd->footer("The \"init\" command executes the following phases:\n```\n" +
-              init_workflow().help_tree() + "```");
-  add_phase_commands<init::InitData>(
-      cmd, init_workflow(), ctx, [st](CLI::App* app) { add_command_flags(app, *st); },
-      [st](const std::string& filter) { return run_init(*st, filter); });
-  // "init" runs its callback after any "init phase ..." subcommand's, so the output mode is
-  // decided here for both, before main() sets up logging.
-  cmd->callback([&ctx, st] {
-    ctx.human_to_stderr = st->output.json();
-    if (!ctx.action) ctx.action = [st] { return run_init(*st, ""); };
-  });
+  add_workflow_command<init::InitData>(
+      root, ctx, "init", "Run this command in order to set up the Kubernetes control plane",
+      init_workflow(), [st](CLI::App* app) { add_command_flags(app, *st); },
+      [st](const std::string& filter) { return run_init(*st, filter); },
+      [st] { return st->output.json(); });
 });
 
 }  // namespace

@@ -47,13 +47,7 @@ Result<std::unique_ptr<join::JoinData>> make_join_data(const JoinCommandState& s
   o.tls_bootstrap = KADM_TRY(parse_mode(st.tls_bootstrap));
   o.signature_grace =
       KADM_TRY_CTX(parse_duration(st.signature_grace), "--discovery-signature-grace");
-  if (o.dry_run) {
-    data->effects = std::make_unique<plan::DryRunEffects>();
-  } else {
-    data->effects = std::make_unique<plan::RealEffects>();
-  }
-  data->host = std::make_unique<host::LinuxHost>();
-  data->out = st.output.json() ? &std::cerr : &std::cout;
+  set_run_environment(*data, o.dry_run, st.output.json());
   return data;
 }
 
@@ -105,20 +99,11 @@ void add_command_flags(CLI::App* app, JoinCommandState& st) {
 
 const Registrar reg(20, [](CLI::App& root, Context& ctx) {
   auto st = std::make_shared<JoinCommandState>();
-  auto* cmd =
-      root.add_subcommand("join", "Run this on any machine you wish to join an existing cluster");
-  add_command_flags(cmd, *st);
-  cmd->footer("The \"join\" command executes the following phases:\n```\n" +
-              join_workflow().help_tree() + "```");
-  add_phase_commands<join::JoinData>(
-      cmd, join_workflow(), ctx, [st](CLI::App* app) { add_command_flags(app, *st); },
-      [st](const std::string& filter) { return run_join(*st, filter); });
-  // "join" runs its callback after any "join phase ..." subcommand's, so the output mode is
-  // decided here for both, before main() sets up logging.
-  cmd->callback([&ctx, st] {
-    ctx.human_to_stderr = st->output.json();
-    if (!ctx.action) ctx.action = [st] { return run_join(*st, ""); };
-  });
+  add_workflow_command<join::JoinData>(
+      root, ctx, "join", "Run this on any machine you wish to join an existing cluster",
+      join_workflow(), [st](CLI::App* app) { add_command_flags(app, *st); },
+      [st](const std::string& filter) { return run_join(*st, filter); },
+      [st] { return st->output.json(); });
 });
 
 }  // namespace

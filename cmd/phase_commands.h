@@ -6,12 +6,15 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "host/linux_host.h"
 #include "output_mode.h"
+#include "plan/effects.h"
 #include "registry.h"
 #include "workflow/runner.h"
 
@@ -54,6 +57,42 @@ void add_phase_commands(CLI::App* command, const workflow::Workflow<Data>& wf, C
     }
     on_run(app, ctx, [run, filter] { return run(filter); });
   }
+}
+
+// What every workflow run acts through: the effects (--dry-run prints instead of changing), this
+// machine, and where human text goes (stderr while stdout carries --output json events).
+template <class Data>
+void set_run_environment(Data& d, bool dry_run, bool json_output) {
+  if (dry_run) {
+    d.effects = std::make_unique<plan::DryRunEffects>();
+  } else {
+    d.effects = std::make_unique<plan::RealEffects>();
+  }
+  d.host = std::make_unique<host::LinuxHost>();
+  d.out = json_output ? &std::cerr : &std::cout;
+}
+
+// A command that runs a phase workflow ("init", "join", "reset"): its flags on itself and on
+// every "phase" subcommand, the phase list in its help, and the whole workflow when no phase is
+// named. `json_output` (may be empty) reports --output json; the command's callback runs after
+// any "<command> phase ..." callback, so the output mode is decided there for both, before main()
+// sets up logging.
+template <class Data>
+CLI::App* add_workflow_command(CLI::App& root, Context& ctx, const std::string& name,
+                               const std::string& help, const workflow::Workflow<Data>& wf,
+                               const std::function<void(CLI::App*)>& add_flags,
+                               const std::function<Status(const std::string& filter)>& run,
+                               std::function<bool()> json_output = {}) {
+  CLI::App* cmd = root.add_subcommand(name, help);
+  add_flags(cmd);
+  cmd->footer("The \"" + name + "\" command executes the following phases:\n```\n" +
+              wf.help_tree() + "```");
+  add_phase_commands<Data>(cmd, wf, ctx, add_flags, run);
+  cmd->callback([&ctx, run, json_output = std::move(json_output)] {
+    if (json_output) ctx.human_to_stderr = json_output();
+    if (!ctx.action) ctx.action = [run] { return run(""); };
+  });
+  return cmd;
 }
 
 // Runs `wf` (or the phases `filter` names) the same way for every command: phase names are

@@ -72,18 +72,12 @@ Result<std::unique_ptr<reset::ResetData>> make_reset_data(const config::ResetCon
   o.cri_socket = cfg.cri_socket;
   if (f.kubeconfig) o.kubeconfig_path = *f.kubeconfig;
   data->paths.cert_dir = cfg.certificates_dir;
-  if (cfg.dry_run) {
-    data->effects = std::make_unique<plan::DryRunEffects>();
-  } else {
-    data->effects = std::make_unique<plan::RealEffects>();
-  }
-  data->host = std::make_unique<host::LinuxHost>();
+  set_run_environment(*data, cfg.dry_run, false);
   const std::string cert_dir = data->host->real_path(cfg.certificates_dir);
   data->etcd_client = [cert_dir](const reset::EtcdManifestFacts& facts) {
     return reset::etcd_gateway_client(facts.client_url, cert_dir);
   };
   data->in = &std::cin;
-  data->out = &std::cout;
   return data;
 }
 
@@ -120,17 +114,11 @@ void add_command_flags(CLI::App* app, ResetFlags& f) {
 
 const Registrar reg(30, [](CLI::App& root, Context& ctx) {
   auto flags = std::make_shared<ResetFlags>();
-  auto* cmd = root.add_subcommand(
-      "reset",
-      "Performs a best effort revert of changes made to this host by 'kadm init' or "
-      "'kadm join'");
-  add_command_flags(cmd, *flags);
-  cmd->footer("The \"reset\" command executes the following phases:\n```\n" +
-              reset_workflow().help_tree() + "```");
-  add_phase_commands<reset::ResetData>(
-      cmd, reset_workflow(), ctx, [flags](CLI::App* app) { add_command_flags(app, *flags); },
+  add_workflow_command<reset::ResetData>(
+      root, ctx, "reset",
+      "Performs a best effort revert of changes made to this host by 'kadm init' or 'kadm join'",
+      reset_workflow(), [flags](CLI::App* app) { add_command_flags(app, *flags); },
       [flags](const std::string& filter) { return run_reset(*flags, filter); });
-  on_run(cmd, ctx, [flags] { return run_reset(*flags, ""); });
 });
 
 }  // namespace

@@ -14,23 +14,8 @@ namespace kadm::apiclient {
 
 namespace {
 
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
-size_t on_header(char* data, size_t size, size_t count, void* user) {
-  std::string_view line(data, size * count);
-  auto colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    auto* headers = static_cast<std::map<std::string, std::string>*>(user);
-    (*headers)[str::lower(line.substr(0, colon))] = str::trim(line.substr(colon + 1));
-  }
   return size * count;
 }
 
@@ -108,7 +93,7 @@ CurlClient::CurlClient(Kubeconfig kubeconfig, CurlClientOptions options)
 
 Result<std::unique_ptr<CurlClient>> CurlClient::from_kubeconfig(const Kubeconfig& kubeconfig,
                                                                 CurlClientOptions options) {
-  global_init_once();
+  curl_global_init_once();
   if (!kubeconfig.server.starts_with("https://") && !kubeconfig.server.starts_with("http://")) {
     return fail(ErrorKind::Validation, "kubeconfig " + kubeconfig.source + ": server \"" +
                                            kubeconfig.server +
@@ -173,7 +158,7 @@ CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::
                    static_cast<long>(std::min(timeout, m_options.connect_timeout).count()));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.response.body);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &a.response.headers);
 
   if (request.method == "POST") {

@@ -1,5 +1,5 @@
 #pragma once
-// Owners for libcurl handles (stateless deleters).
+// Owners for libcurl handles (stateless deleters) and the bits every libcurl user here shares.
 
 #include <curl/curl.h>
 
@@ -24,5 +24,12 @@ inline bool slist_append(CurlSlist& list, const char* line) {
   list.reset(grown);
   return true;
 }
+
+// libcurl's process-wide setup, done once before the first handle (it is not thread-safe).
+void curl_global_init_once();
+
+// A CURLOPT_HEADERFUNCTION: collects "name: value" lines, and HTTP/2 trailers, into the
+// std::map<std::string, std::string> passed as CURLOPT_HEADERDATA, names lower-cased.
+size_t collect_header(char* data, size_t size, size_t count, void* headers);
 
 }  // namespace kadm::apiclient

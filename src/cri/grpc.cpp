@@ -51,11 +51,6 @@ int hex_value(char c) {
   return -1;
 }
 
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 struct Sink {
   std::string* body;
   bool too_big = false;
@@ -68,17 +63,6 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     return 0;  // makes curl stop with CURLE_WRITE_ERROR
   }
   sink->body->append(data, size * count);
-  return size * count;
-}
-
-// Headers and, for HTTP/2, trailers arrive here line by line.
-size_t on_header(char* data, size_t size, size_t count, void* user) {
-  std::string_view line(data, size * count);
-  auto colon = line.find(':');
-  if (colon != std::string_view::npos && colon > 0) {
-    auto* headers = static_cast<std::map<std::string, std::string>*>(user);
-    (*headers)[str::lower(line.substr(0, colon))] = str::trim(line.substr(colon + 1));
-  }
   return size * count;
 }
 
@@ -186,7 +170,7 @@ Result<CallResult> UnixTransport::call(std::string_view method, std::string_view
 
 Result<CallResult> UnixTransport::call_once(std::string_view method, std::string_view request,
                                             Duration timeout, bool& reset) const {
-  global_init_once();
+  apiclient::curl_global_init_once();
   struct stat st {};
   if (::stat(m_socket.c_str(), &st) != 0) {
     return fail(ErrorKind::NotFound, "no socket at " + m_socket);
@@ -225,7 +209,7 @@ Result<CallResult> UnixTransport::call_once(std::string_view method, std::string
                    static_cast<long>(m_options.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, apiclient::collect_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &reply.headers);
 
   spdlog::debug("[cri] calling {} on {}", method, m_socket);

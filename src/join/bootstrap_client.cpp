@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "apiclient/json_access.h"
 #include "apiclient/objects.h"
 #include "config/load.h"
 
@@ -39,7 +40,7 @@ Result<config::ClusterConfiguration> read_cluster_configuration(apiclient::Clien
                 "cannot read the kubeadm-config ConfigMap with the bootstrap token: " +
                     cm.error().message());
   }
-  std::string yaml = cm->value("data", nlohmann::json::object()).value("ClusterConfiguration", "");
+  std::string yaml = apiclient::text_member(apiclient::member(*cm, "data"), "ClusterConfiguration");
   auto loaded = KADM_TRY_CTX(config::load_config_text(yaml, "kubeadm-config"),
                              "the cluster's kubeadm-config ConfigMap");
   if (!loaded.init)

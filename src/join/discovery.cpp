@@ -1,5 +1,7 @@
 #include "join/discovery.h"
 
+#include "apiclient/json_access.h"
+
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
@@ -22,10 +24,7 @@ constexpr std::string_view kKubeconfigKey = "kubeconfig";
 constexpr std::string_view kSignaturePrefix = "jws-kubeconfig-";
 
 std::string data_value(const nlohmann::json& configmap, std::string_view key) {
-  const auto& data = configmap.contains("data") ? configmap["data"] : nlohmann::json::object();
-  auto it = data.find(std::string(key));
-  if (it == data.end() || !it->is_string()) return "";
-  return it->get<std::string>();
+  return apiclient::text_member(apiclient::member(configmap, "data"), key);
 }
 
 // cluster-info holds one cluster and no context (spec §5.1), so it is read by hand rather than

@@ -1,5 +1,6 @@
 #include "join/download_certs.h"
 
+#include "apiclient/json_access.h"
 #include "clusterobjects/upload_certs_objects.h"
 #include "common/strings.h"
 #include "token/certificate_key.h"
@@ -25,7 +26,7 @@ Result<std::vector<plan::Action>> open_kubeadm_certs(const nlohmann::json& secre
                                                      const config::ClusterConfiguration& cluster) {
   std::string raw =
       KADM_TRY_CTX(token::decode_certificate_key(certificate_key), "invalid --certificate-key");
-  const auto data = secret.value("data", nlohmann::json::object());
+  const auto& data = apiclient::member(secret, "data");
   std::vector<plan::Action> writes;
   for (const auto& f : clusterobjects::uploaded_cert_files(cluster)) {
     if (f.path.empty() || !data.contains(f.key) || !data[f.key].is_string()) continue;

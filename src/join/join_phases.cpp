@@ -3,6 +3,7 @@
 #include "join/control_plane_join.h"
 #include "join/kubelet_start.h"
 #include "preflight/control_plane_join_ready.h"
+#include "preflight/cri_checks.h"
 #include "preflight/preflight.h"
 
 namespace kadm::join {
@@ -27,6 +28,8 @@ Phase preflight_phase() {
     o.out = d.out;
     o.images = d.options.dry_run ? preflight::PreflightOptions::Images::DryRun
                                  : preflight::PreflightOptions::Images::Pull;
+    // The node's checks and a control plane's image pull ask one runtime, once.
+    o.check_set.cri_probe = preflight::make_cri_probe(d.cfg.node_registration.cri_socket);
     // A worker's checks need nothing from the cluster, so a worker's preflight stays offline.
     KADM_TRY(preflight::preflight_join_node(d.cfg, *d.host, *d.effects, o).status);
     if (!is_control_plane(d)) return {};

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "apiclient/curl_client.h"
+#include "apiclient/json_access.h"
 #include "apiclient/objects.h"
 #include "apiclient/wait.h"
 #include "certs/keys.h"
@@ -37,7 +38,7 @@ Result<std::string> read_kubelet_config(apiclient::Client& client, const config:
     return fail(ErrorKind::Api, "cannot read the " + name +
                                     " ConfigMap with the bootstrap token: " + cm.error().message());
   }
-  std::string yaml = cm->value("data", nlohmann::json::object()).value("kubelet", "");
+  std::string yaml = apiclient::text_member(apiclient::member(*cm, "data"), "kubelet");
   if (yaml.empty())
     return fail(ErrorKind::Validation, "the " + name + " ConfigMap has no \"kubelet\" key");
   return yaml;
@@ -86,33 +87,25 @@ Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& c
     return fail(ErrorKind::Api,
                 "cannot create the CertificateSigningRequest: " + r.error().message());
   }
-  Duration timeout = tls_bootstrap_timeout(d);
-  auto& clock = apiclient::real_clock();
-  const auto deadline = clock.now() + timeout;
-  std::string last = "not approved yet";
-  for (;;) {
-    auto obj = client.get(collection + "/" + name);
-    if (obj) {
-      auto st = csr_state(*obj);
-      if (st.phase == CsrState::Phase::Issued) return st.certificate_pem;
-      if (st.phase != CsrState::Phase::Pending) {
-        return fail(ErrorKind::Api,
-                    "the CertificateSigningRequest " + name + " was refused (" + st.reason + ")");
-      }
-      last = "still pending";
-    } else {
-      last = obj.error().message();
-    }
-    if (clock.now() >= deadline) {
-      return fail(
-          ErrorKind::Timeout,
-          "the CertificateSigningRequest " + name + " was not signed within " +
-              format_duration(timeout) + " (" + last +
-              "); check that kube-controller-manager runs with the csrapprover and "
-              "csrsigning controllers and that init created the node auto-approval binding");
-    }
-    clock.sleep_for(d.options.poll_interval);
+  apiclient::WaitOptions wait;
+  wait.interval = d.options.poll_interval;
+  wait.timeout = tls_bootstrap_timeout(d);
+  wait.what = "the CertificateSigningRequest " + name + " to be signed";
+  auto obj = apiclient::wait_for_object(
+      client, collection + "/" + name,
+      [](const auto& csr) { return csr_state(csr).phase != CsrState::Phase::Pending; }, wait);
+  if (!obj) {
+    return fail(obj.error().kind(),
+                obj.error().message() +
+                    "; check that kube-controller-manager runs with the csrapprover and "
+                    "csrsigning controllers and that init created the node auto-approval binding");
   }
+  auto st = csr_state(*obj);
+  if (st.phase != CsrState::Phase::Issued) {
+    return fail(ErrorKind::Api,
+                "the CertificateSigningRequest " + name + " was refused (" + st.reason + ")");
+  }
+  return st.certificate_pem;
 }
 
 }  // namespace

@@ -23,6 +23,10 @@ struct Findings {
   bool ok() const { return warnings.empty() && errors.empty(); }
 };
 
+// One finding of either severity, for checks that report a single problem.
+inline Findings error(std::string msg) { return Findings{{}, {std::move(msg)}}; }
+inline Findings warning(std::string msg) { return Findings{{std::move(msg)}, {}}; }
+
 // A change to a file, as a pure function of its current content (nullopt = file missing).
 // Planners describe edits rather than final bytes so several fixes touching one file compose.
 struct FileEdit {

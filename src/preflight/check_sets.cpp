@@ -55,7 +55,8 @@ bool any_v4(std::initializer_list<std::string_view> texts) {
 void add_node_checks(std::vector<Check>& checks, const config::NodeRegistration& node,
                      config::KubeVersion target, bool target_known, bool ipv4, bool ipv6,
                      const CheckSetOptions& options) {
-  auto cri_probe = make_cri_probe(node.cri_socket, options.cri_connector);
+  auto cri_probe = options.cri_probe ? options.cri_probe
+                                     : make_cri_probe(node.cri_socket, options.cri_connector);
   checks.push_back(cri_check(cri_probe));
   // kubeadm asks for RuntimeConfig since the kubelets that read the cgroup driver from it.
   if (target.at_least(1, 32)) checks.push_back(container_runtime_version(cri_probe));

@@ -2,6 +2,7 @@
 // Which checks run for which command, as data (spec §8.2): init, worker join, control-plane join
 // (= join + init's "secondary" list). Every set starts with IsPrivilegedUser when it applies.
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,8 @@ namespace kadm::preflight {
 // Also the target assumed for join, which has no version of its own.
 const config::KubeVersion& newest_supported_version();
 
+class CriProbe;  // preflight/cri_checks.h
+
 struct CheckSetOptions {
   // What kadm writes as the kubelet cgroupDriver when no kubelet config exists yet.
   std::string kubelet_cgroup_driver = "systemd";
@@ -25,6 +28,9 @@ struct CheckSetOptions {
   ExternalEtcdVersionOptions external_etcd;
   // How checks reach the container runtime; empty = the real gRPC client.
   cri::Connector cri_connector;
+  // The runtime as one run sees it, shared by the CRI checks and the image pull so each question
+  // is asked once; empty = made from the node's criSocket when the checks are built.
+  std::shared_ptr<CriProbe> cri_probe;
 };
 
 /// Checks for `kadm init` of the first control plane, for target version `target`.

@@ -14,9 +14,6 @@ namespace kadm::preflight {
 
 namespace {
 
-Findings error(std::string msg) { return Findings{{}, {std::move(msg)}}; }
-Findings warning(std::string msg) { return Findings{{std::move(msg)}, {}}; }
-
 std::string join_ints(const std::vector<int>& v) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + std::to_string(v[i]);

@@ -16,9 +16,6 @@ constexpr std::string_view kRuntimeHint =
     "install and start a container runtime (containerd or CRI-O), or name its socket with "
     "--cri-socket / nodeRegistration.criSocket";
 
-Findings error(std::string msg) { return Findings{{}, {std::move(msg)}}; }
-Findings warning(std::string msg) { return Findings{{std::move(msg)}, {}}; }
-
 std::string describe(const cri::VersionInfo& v) {
   if (v.runtime_name.empty()) return "the container runtime";
   return v.runtime_name + (v.runtime_version.empty() ? "" : " " + v.runtime_version);

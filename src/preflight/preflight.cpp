@@ -27,7 +27,9 @@ void pull_images(const std::vector<std::string>& images, const config::NodeRegis
       << "[preflight] This can take a minute or two, depending on the speed of the connection "
          "to the image registry\n"
       << "[preflight] You can also pull them beforehand with 'kadm config images pull'\n";
-  auto probe = make_cri_probe(node.cri_socket, options.check_set.cri_connector);
+  auto probe = options.check_set.cri_probe
+                   ? options.check_set.cri_probe
+                   : make_cri_probe(node.cri_socket, options.check_set.cri_connector);
   run_followup_checks({image_pull(images, node.image_pull_policy, node.image_pull_serial, probe,
                                   ignore.ignores("CRI"))},
                       host, ignore, out, report);
@@ -70,6 +72,16 @@ Outcome run(const std::vector<Check>& checks, const config::NodeRegistration& no
   return outcome;
 }
 
+// The options of one run with its runtime probe, so the checks and the image pull share it.
+PreflightOptions with_cri_probe(const PreflightOptions& options,
+                                const config::NodeRegistration& node) {
+  PreflightOptions o = options;
+  if (!o.check_set.cri_probe) {
+    o.check_set.cri_probe = make_cri_probe(node.cri_socket, o.check_set.cri_connector);
+  }
+  return o;
+}
+
 }  // namespace
 
 Outcome preflight_init(const config::InitConfiguration& cfg, const host::Host& host,
@@ -80,8 +92,9 @@ Outcome preflight_init(const config::InitConfiguration& cfg, const host::Host& h
   } else if (auto v = config::parse_kube_version(cfg.cluster.kubernetes_version)) {
     target = *v;
   }
-  return run(init_checks(cfg, target, options.check_set), cfg.node_registration, host, effects,
-             options, manifests::images(cfg));
+  auto o = with_cri_probe(options, cfg.node_registration);
+  return run(init_checks(cfg, target, o.check_set), cfg.node_registration, host, effects, o,
+             manifests::images(cfg));
 }
 
 Outcome preflight_join(const config::JoinConfiguration& cfg, const host::Host& host,
@@ -100,15 +113,16 @@ Outcome preflight_join(const config::JoinConfiguration& cfg, const host::Host& h
     if (init.cluster.kubernetes_version.empty()) init.cluster.kubernetes_version = target.str();
     images = manifests::images(init);
   }
-  return run(join_checks(cfg, target, cluster, options.check_set), cfg.node_registration, host,
-             effects, options, images);
+  auto o = with_cri_probe(options, cfg.node_registration);
+  return run(join_checks(cfg, target, cluster, o.check_set), cfg.node_registration, host, effects,
+             o, images);
 }
 
 Outcome preflight_join_node(const config::JoinConfiguration& cfg, const host::Host& host,
                             plan::Effects& effects, const PreflightOptions& options) {
   config::KubeVersion target = options.target.value_or(newest_supported_version());
-  return run(join_node_checks(cfg, target, options.check_set), cfg.node_registration, host, effects,
-             options);
+  auto o = with_cri_probe(options, cfg.node_registration);
+  return run(join_node_checks(cfg, target, o.check_set), cfg.node_registration, host, effects, o);
 }
 
 Outcome preflight_control_plane_join(const config::InitConfiguration& node, bool download_certs,
@@ -120,7 +134,7 @@ Outcome preflight_control_plane_join(const config::InitConfiguration& node, bool
   } else if (auto v = config::parse_kube_version(node.cluster.kubernetes_version)) {
     target = *v;
   }
-  PreflightOptions o = options;
+  PreflightOptions o = with_cri_probe(options, node.node_registration);
   o.fix = false;  // nothing in the secondary list has a fix; the node run already offered them
   // The new control plane runs the cluster's control-plane images (kubeadm-config's version and
   // repository), so those are what it pulls.

@@ -47,8 +47,9 @@ retry 30 eval "! signature_present ${deleted%%.*}" || fail "signature of the del
 expect_refusal deleted-token "token id \"${deleted%%.*}\" is invalid for this cluster or it has expired" 15 \
   "$cp:6443" --token "$deleted" --discovery-token-ca-cert-hash "$ca_hash" --discovery-signature-grace 3s
 
-expired=$(kadm_cmd token create --ttl 1s)
-sleep 2
+# Signed first, then expired: the refusal is about expiry, not a token the cluster never signed.
+expired=$(kadm_cmd token create --ttl 20s)
+retry 20 signature_present "${expired%%.*}" || fail "the short-lived token was never signed"
 retry 60 eval "! signature_present ${expired%%.*}" || fail "signature of the expired token stayed"
 expect_refusal expired-token "token id \"${expired%%.*}\" is invalid for this cluster or it has expired" 15 \
   "$cp:6443" --token "$expired" --discovery-token-ca-cert-hash "$ca_hash" --discovery-signature-grace 3s

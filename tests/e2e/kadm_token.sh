@@ -12,14 +12,13 @@ harness_host_up cp1 10.213.0.41
 cfg=$(kadm_init_config cp1)
 kadm_init_control_plane cp1 "$cfg" >/dev/null
 root=$(harness_host_root cp1)/fs
-readyz() { harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/super-admin.conf get --raw /readyz >/dev/null 2>&1; }
-retry 60 readyz || fail "API server not ready"
-# As kubeadm init does once the API server is up: admin.conf's group becomes cluster-admin.
-harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/super-admin.conf create clusterrolebinding \
-  kubeadm:cluster-admins --clusterrole=cluster-admin --group=kubeadm:cluster-admins >/dev/null 2>&1 || true
+# kadm init bound admin.conf's group to cluster-admin; the token commands below use admin.conf.
+kadm_kubectl cp1 get clusterrolebinding kubeadm:cluster-admins >/dev/null ||
+  fail "kadm init did not create ClusterRoleBinding kubeadm:cluster-admins"
 
 KC=/etc/kubernetes/admin.conf
-out=$(mktemp -d); trap 'rm -rf "$out"' RETURN
+out=$(harness_host_root cp1)/logs/token # removed with the run's hosts (holds token secrets)
+mkdir -p "$out"
 kx() { harness_exec cp1 "$KADM" token "$@" --kubeconfig "$KC"; }
 ku() { harness_exec cp1 kubeadm token "$@" --kubeconfig "$KC"; }
 listed() { grep -q "^$2 " <<<"$1"; }

@@ -64,6 +64,7 @@ grep -q "$work/unwritable/file" <<<"$out" || fail "unwritable: message does not 
 echo "ok: unwritable cert dir: $(tail -1 <<<"$out")"
 
 out=$("$KADM" init phase certs al 2>&1) && fail "unknown phase: exit 0"
+grep -q 'not expected: al' <<<"$out" || fail "unknown phase: the typo is not named: $out"
 out=$("$KADM" init --skip-phases certz --dry-run 2>&1) && fail "unknown skipped phase: exit 0"
 grep -q 'did you mean "certs"' <<<"$out" || fail "unknown phase: no suggestion: $out"
 echo "ok: unknown phase: $(grep -o 'invalid phase name.*' <<<"$out" | head -1)"

@@ -26,9 +26,11 @@ for kind in init join; do
   echo "kadm config validate: kubeadm $kind-defaults ok"
 done
 
-# A file validated by one tool must mean the same to the other: kadm's defaults, read back by
-# kubeadm, keep the cluster's identity (version, subnets, certificate directory).
+# The two tools' defaults agree on the cluster's identity (version, subnet, certificate
+# directory, name), value for value.
 for field in kubernetesVersion serviceSubnet certificatesDir clusterName; do
-  grep -q "$field:" "$work/kadm-init.yaml" || fail "kadm's init-defaults lacks $field"
+  ours=$(grep -m1 "^ *$field:" "$work/kadm-init.yaml") || fail "kadm's init-defaults lacks $field"
+  theirs=$(grep -m1 "^ *$field:" "$work/kubeadm-init.yaml") || fail "kubeadm's init-defaults lacks $field"
+  [[ $ours == "$theirs" ]] || fail "init-defaults differ on $field: kadm '$ours', kubeadm '$theirs'"
 done
 echo PASS

@@ -304,6 +304,8 @@ TEST(PreflightImagePull, InitPullsAfterTheChecksAndHonoursIgnores) {
             std::string::npos)
       << text;
   EXPECT_EQ(f.state->pulls.size(), 7u);  // the whole `kadm config images list`
+  // The checks and the pull share one probe: one connection to the runtime per run.
+  EXPECT_EQ(f.state->connects.size(), 1u);
 
   // Every other failing check ignored by name: ImagePull alone makes preflight fatal.
   std::set<std::string> failing;

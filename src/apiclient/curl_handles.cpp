@@ -1,0 +1,27 @@
+#include "apiclient/curl_handles.h"
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "common/strings.h"
+
+namespace kadm::apiclient {
+
+void curl_global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t collect_header(char* data, size_t size, size_t count, void* headers) {
+  std::string_view line(data, size * count);
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos && colon > 0) {
+    auto* map = static_cast<std::map<std::string, std::string>*>(headers);
+    (*map)[str::lower(line.substr(0, colon))] = str::trim(line.substr(colon + 1));
+  }
+  return size * count;
+}
+
+}  // namespace kadm::apiclient
