@@ -15,8 +15,7 @@ source tests/harness/lib.sh
 source tests/e2e/lib/kadm_cluster.sh
 harness_can_run || exit 1
 harness_trap_cleanup
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.90
+harness_node_up cp1 10.213.0.90
 kadm_init_control_plane cp1 "$(kadm_init_config cp1)" >/dev/null
 root=$(harness_host_root cp1)
 

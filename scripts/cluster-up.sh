@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The main job: a real local Kubernetes cluster brought up by kadm on this machine — `kadm init`
-# on a control-plane host, then `kadm join` (with the command init printed) on two workers.
+# on a control-plane node, then `kadm join` (with the command init printed) on two workers.
 #
-# A "host" is a set of Linux namespaces (network, UTS, mount, PID) with its own address on a
-# private bridge and its own /etc/kubernetes, /var/lib/etcd and /var/lib/kubelet; real etcd,
-# kube-apiserver, kube-controller-manager and kube-scheduler (built from the Go module
-# k8s.io/kubernetes, cached in ~/.cache/kadm) run from the static-pod manifests kadm writes, with
-# the test harness's static pod runner in the kubelet's place. The cluster stays up until
-# scripts/cluster-down.sh. Needs root (namespaces).
+# A node is a set of Linux namespaces (network, UTS, mount, PID) with its own address on a
+# private bridge, its own containerd v2 and its own real kubelet (tests/harness/README.md). The
+# kubelet runs etcd, kube-apiserver, kube-controller-manager and kube-scheduler from kadm's
+# static pod manifests as containers whose images (built from the Go modules, cached in
+# ~/.cache/kadm) come from a mirror registry on a host of its own; each kubelet registers its own
+# Node. The cluster stays up until scripts/cluster-down.sh. Needs root (namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HARNESS_RUN_ID=${KADM_CLUSTER_ID:-c1a57e}
@@ -29,20 +29,22 @@ ninja -C build kadm >/dev/null
 KADM=$PWD/build/cmd/kadm
 took "$t"
 
-step "real Kubernetes binaries (built once from the Go module proxy)"; t=$(date +%s%N)
+step "real Kubernetes binaries, containerd, images (built once from the Go module proxy)"; t=$(date +%s%N)
 source tests/harness/lib.sh
+source tests/e2e/lib/vm_facts.sh
 harness_can_run
 trap harness_cleanup_all EXIT  # until the cluster is up; then harness_persist keeps it
 bin=$(harness_bin_dir)
 echo "    $bin"
+echo "    $(harness_node_tools_dir)"
+export KADM
+harness_mirror_up
 took "$t"
 
-step "hosts cp1 (10.213.0.10), w1 (10.213.0.11), w2 (10.213.0.12)"; t=$(date +%s%N)
-source tests/harness/node.sh
-harness_host_up cp1 10.213.0.10
-harness_host_up w1 10.213.0.11
-harness_host_up w2 10.213.0.12
-harness_start_static_pods cp1
+step "nodes cp1 (10.213.0.10), w1 (10.213.0.11), w2 (10.213.0.12)"; t=$(date +%s%N)
+harness_node_up cp1 10.213.0.10
+harness_node_up w1 10.213.0.11
+harness_node_up w2 10.213.0.12
 took "$t"
 
 step "kadm init"; t=$(date +%s%N)
@@ -54,21 +56,20 @@ localAPIEndpoint:
   advertiseAddress: 10.213.0.10
 nodeRegistration:
   name: cp1
+  criSocket: unix:///var/run/containerd/containerd.sock
 ---
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 kubernetesVersion: $("$bin/kubeadm" version -o short)
+imageRepository: $(harness_image_repository)
 networking:
   podSubnet: 192.168.0.0/16
   serviceSubnet: 10.96.0.0/16
+$KADM_NODE_COMPONENT_CONFIGS
 YAML
-# No kubelet runs here: the harness registers each Node with the node's own credentials, as a
-# kubelet would once kadm has written its kubelet.conf.
-harness_register_node cp1 180 >"$root/logs/register-node.log" 2>&1 &
-register=$!
-harness_exec cp1 "$KADM" init --config /etc/kubernetes/kadm-init.yaml --ignore-preflight-errors=all |
+ignore=--ignore-preflight-errors=$(IFS=,; echo "${KADM_VM_PREFLIGHT_FAILURES[*]}")
+harness_exec cp1 "$KADM" init --config /etc/kubernetes/kadm-init.yaml "$ignore" |
   tee "$root/logs/kadm-init.log"
-wait "$register"
 took "$t"
 
 # The worker join command exactly as `kadm init` printed it (continued lines joined).
@@ -77,15 +78,19 @@ join_cmd=$(sed -n '/join any number of worker nodes/,$p' "$root/logs/kadm-init.l
 read -r -a join_args <<<"$join_cmd"
 for w in w1 w2; do
   step "kadm join on $w"; t=$(date +%s%N)
-  harness_exec "$w" "$KADM" "${join_args[@]:1}" --ignore-preflight-errors=all
-  harness_register_node "$w" 60
+  harness_exec "$w" "$KADM" "${join_args[@]:1}" "$ignore"
   took "$t"
 done
 
+kc() { harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
+step "every node Ready (reported by its own kubelet)"; t=$(date +%s%N)
+kc wait --for=condition=Ready node --all --timeout=180s
+took "$t"
+
 step "the cluster answers"
-harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf get --raw '/readyz' && echo
-harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get lease
-harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o wide
+kc get --raw '/readyz' && echo
+kc get nodes -o wide
+kc get pods -A -o wide
 harness_persist
 printf '\nkadm cluster up in %d ms. Use it with:\n' $((($(date +%s%N) - t0) / 1000000))
 echo "  sudo nsenter --net=/run/netns/kadm-$HARNESS_RUN_ID-cp1 kubectl --kubeconfig $root/fs/etc/kubernetes/admin.conf get nodes -o wide"

@@ -5,8 +5,7 @@ set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
 
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.22
+harness_node_up cp1 10.213.0.22
 # The endpoint name resolves through the hosts file every test host shares.
 printf '%s\t%s\n' "$(harness_host_addr cp1)" cp.kadm.test >>"$HARNESS_RUN_DIR/hosts.txt"
 cfg=$(kadm_init_config cp1 "" "controlPlaneEndpoint: cp.kadm.test:6443

@@ -2,27 +2,23 @@
 # HA control plane: cp1 runs `kadm init --upload-certs` behind a DNS controlPlaneEndpoint; cp2 and
 # cp3 join with the printed `--control-plane --certificate-key` command (shared CAs downloaded
 # from kubeadm-certs, etcd learner added then promoted). Then etcd has 3 voting members, every
-# apiserver is ready, and with cp1's pods stopped the API still answers through cp2 and cp3.
+# apiserver is ready, the etcd members are containers run by each node's kubelet, and with the
+# whole cp1 host gone the API still answers through cp2 and cp3.
 # A wrong certificate key is refused and writes nothing.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
 
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.51
-harness_host_up cp2 10.213.0.52
-harness_host_up cp3 10.213.0.53
-harness_host_up cpx 10.213.0.54
+harness_node_up cp1 10.213.0.51
+harness_node_up cp2 10.213.0.52
+harness_node_up cp3 10.213.0.53
+harness_node_up cpx 10.213.0.54
 printf '%s\t%s\n' "$(harness_host_addr cp1)" cp.kadm.test >>"$HARNESS_RUN_DIR/hosts.txt"
 
-cfg=$(kadm_init_config cp1 "  criSocket: unix:///var/run/containerd/containerd.sock" "controlPlaneEndpoint: cp.kadm.test:6443")
+cfg=$(kadm_init_config cp1 "" "controlPlaneEndpoint: cp.kadm.test:6443")
 log=$(harness_host_root cp1)/logs/kadm-init.log
-harness_start_static_pods cp1
-harness_register_node cp1 180 >"$(harness_host_root cp1)/logs/register-node.log" 2>&1 &
-register_pid=$!
-harness_exec cp1 "$KADM" init --config "$cfg" --upload-certs --ignore-preflight-errors=all >"$log" 2>&1 ||
+harness_exec cp1 "$KADM" init --config "$cfg" --upload-certs "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 ||
   { cat "$log" >&2; fail "kadm init --upload-certs failed"; }
-wait "$register_pid" || fail "registering cp1 failed"
 
 cp_cmd=$(sed -n '/join any number of control-plane nodes/,/Please note/p' "$log" |
   grep -v 'control-plane nodes\|Please note' | tr -d '\\\t' | tr '\n' ' ' | sed 's/  */ /g; s/^ //; s/ $//')
@@ -40,7 +36,7 @@ for a in "${cp_args[@]:2}"; do [[ $a == "$key" ]] && args+=("$wrong") || args+=(
 before=$(host_files cpx)
 xlog=$(harness_host_root cpx)/logs/join.log
 if harness_exec cpx "$KADM" join "${args[@]}" --apiserver-advertise-address "$(harness_host_addr cpx)" \
-  --ignore-preflight-errors=all >"$xlog" 2>&1; then
+  "$KADM_IGNORE_PREFLIGHT" >"$xlog" 2>&1; then
   cat "$xlog" >&2; fail "join with a wrong certificate key was accepted"
 fi
 grep -q 'the certificate key does not decrypt kubeadm-certs' "$xlog" || { cat "$xlog" >&2; fail "wrong-key message missing"; }
@@ -50,14 +46,10 @@ grep 'does not decrypt' "$xlog"
 echo "wrong certificate key: refused, nothing written"
 
 for n in cp2 cp3; do
-  harness_start_static_pods "$n"
-  harness_register_node "$n" 240 >"$(harness_host_root "$n")/logs/register-node.log" 2>&1 &
-  register_pid=$!
   jlog=$(harness_host_root "$n")/logs/join.log
   start=$(date +%s%N)
   harness_exec "$n" "$KADM" join "${cp_args[@]:2}" --apiserver-advertise-address "$(harness_host_addr "$n")" \
-    --ignore-preflight-errors=all >"$jlog" 2>&1 || { cat "$jlog" >&2; fail "control-plane join of $n failed"; }
-  wait "$register_pid" || fail "registering $n failed"
+    "$KADM_IGNORE_PREFLIGHT" >"$jlog" 2>&1 || { cat "$jlog" >&2; fail "control-plane join of $n failed"; }
   grep -q 'a new control plane instance was created' "$jlog" || { cat "$jlog" >&2; fail "no success text on $n"; }
   grep -q 'promoted to a voting member' "$jlog" || { cat "$jlog" >&2; fail "$n: etcd learner not promoted"; }
   if [[ $n == cp2 ]]; then grep '^\[\|^This node' "$jlog"; fi
@@ -89,8 +81,13 @@ for n in cp1 cp2 cp3; do
     get --raw /readyz >/dev/null || fail "apiserver of $n not ready"
 done
 echo "readyz: cp1 cp2 cp3"
+etcd_pods() { kadm_kubectl cp1 -n kube-system get pods -l component=etcd \
+  -o 'jsonpath={range .items[*]}{.spec.nodeName}={.status.phase} {end}'; }
+three_etcd() { [[ $(etcd_pods) == *cp1=Running*cp2=Running*cp3=Running* ]]; }
+retry 60 three_etcd || fail "etcd pods are not Running on cp1, cp2 and cp3: $(etcd_pods)"
+echo "etcd members run as containers: $(etcd_pods)"
 
-harness_stop_static_pods cp1
+harness_host_down cp1 || fail "cp1 did not stop cleanly"
 for n in cp2 cp3; do
   retry 30 harness_exec "$n" kubectl --kubeconfig /etc/kubernetes/admin.conf --server "https://$(harness_host_addr "$n"):6443" \
     get nodes >/dev/null || fail "API not served through $n without cp1"

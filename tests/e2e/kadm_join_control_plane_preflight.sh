@@ -11,25 +11,20 @@ set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
 
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.81
-harness_host_up cpx 10.213.0.82
+harness_node_up cp1 10.213.0.81
+harness_node_up cpx 10.213.0.82
 cp=$(harness_host_addr cp1)
 data_dir=/var/lib/etcd/kadm-data
 
-cfg=$(kadm_init_config cp1 "  criSocket: unix:///var/run/containerd/containerd.sock" \
+cfg=$(kadm_init_config cp1 "" \
   "controlPlaneEndpoint: $cp:6443
 etcd:
   local:
     dataDir: $data_dir")
 log=$(harness_host_root cp1)/logs/kadm-init.log
-harness_start_static_pods cp1
-harness_register_node cp1 180 >"$(harness_host_root cp1)/logs/register-node.log" 2>&1 &
-register_pid=$!
 start=$(date +%s%N)
-harness_exec cp1 "$KADM" init --config "$cfg" --upload-certs --ignore-preflight-errors=all >"$log" 2>&1 ||
+harness_exec cp1 "$KADM" init --config "$cfg" --upload-certs "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 ||
   { cat "$log" >&2; fail "kadm init --upload-certs failed"; }
-wait "$register_pid" || fail "registering cp1 failed"
 echo "kadm init: done after $(ms_since "$start") ms"
 
 cp_cmd=$(sed -n '/join any number of control-plane nodes/,/Please note/p' "$log" |
@@ -49,7 +44,7 @@ retry 10 listening || fail "nothing listens on 2379 in cpx"
 
 # Ignore every check by name except those about etcd's ports and data dirs.
 names=$(harness_exec cpx "$KADM" preflight --join --control-plane "$cp:6443" --token abcdef.0123456789abcdef \
-  --discovery-token-unsafe-skip-ca-verification -o json --ignore-preflight-errors=all 2>/dev/null |
+  --discovery-token-unsafe-skip-ca-verification -o json "$KADM_IGNORE_PREFLIGHT" 2>/dev/null |
   python3 -c 'import json,sys; print(",".join(sorted({c["check"] for c in json.load(sys.stdin)["checks"]})))')
 others=$(tr ',' '\n' <<<"$names" | grep -v '^Port-2379$\|^Port-2380$\|^DirAvailable--var-lib-etcd' | paste -sd, -)
 [[ $others == *Port-10250* && $others == *Port-6443* ]] || fail "unexpected check names: $names"
@@ -82,7 +77,7 @@ for ((i = 0; i < ${#join_args[@]}; i++)); do
   if [[ ${join_args[i]} == --certificate-key ]]; then i=$((i + 1)); else no_key+=("${join_args[i]}"); fi
 done
 klog=$(harness_host_root cpx)/logs/join-no-key.log
-if harness_exec cpx "$KADM" join "${no_key[@]}" --ignore-preflight-errors=all >"$klog" 2>&1; then
+if harness_exec cpx "$KADM" join "${no_key[@]}" "$KADM_IGNORE_PREFLIGHT" >"$klog" 2>&1; then
   cat "$klog" >&2; fail "join --control-plane without shared certificates was accepted"
 fi
 grep -q 'certificates shared by all control planes are not on this host (/etc/kubernetes/pki/ca.crt' "$klog" ||
@@ -94,7 +89,7 @@ echo "control-plane join without --certificate-key or shared certificates: refus
 start=$(date +%s%N)
 wlog=$(harness_host_root cpx)/logs/worker-preflight.log
 harness_exec cpx "$KADM" join phase preflight 10.213.0.89:6443 --token abcdef.0123456789abcdef \
-  --discovery-token-unsafe-skip-ca-verification --ignore-preflight-errors=all >"$wlog" 2>&1 ||
+  --discovery-token-unsafe-skip-ca-verification "$KADM_IGNORE_PREFLIGHT" >"$wlog" 2>&1 ||
   { cat "$wlog" >&2; fail "worker preflight failed"; }
 ! grep -q 'kubeadm-config\|discover' "$wlog" || { cat "$wlog" >&2; fail "worker preflight contacted the cluster"; }
 echo "worker join phase preflight: offline, $(ms_since "$start") ms"

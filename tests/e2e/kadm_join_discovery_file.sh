@@ -15,11 +15,10 @@ system_bundle=/etc/ssl/certs/ca-certificates.crt
 [[ -f $system_bundle ]] || { echo "no $system_bundle on this machine" >&2; exit 77; }
 bundle_sum=$(sha256sum "$system_bundle")
 
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.71
-harness_host_up w1 10.213.0.72
-harness_host_up w2 10.213.0.73
-harness_host_up w3 10.213.0.74
+harness_node_up cp1 10.213.0.71
+harness_node_up w1 10.213.0.72
+harness_node_up w2 10.213.0.73
+harness_node_up w3 10.213.0.74
 kadm_join_ready_control_plane cp1
 
 token=$(kadm_init_worker_join_command cp1 | sed -n 's/.*--token \([a-z0-9]*\.[a-z0-9]*\).*/\1/p')
@@ -47,7 +46,7 @@ expect_refused() {
   shift 2
   log=$(harness_host_root "$w")/logs/refused.log
   before=$(host_files "$w")
-  harness_exec "$w" "$KADM" join "$@" --ignore-preflight-errors=all >"$log" 2>&1 || rc=$?
+  harness_exec "$w" "$KADM" join "$@" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || rc=$?
   ((rc != 0)) || { cat "$log" >&2; fail "$w: join $* was accepted"; }
   grep -qE -- "$pattern" "$log" || { cat "$log" >&2; fail "$w: refusal does not say /$pattern/"; }
   [[ $(host_files "$w") == "$before" ]] || fail "$w: refused join wrote files: $(diff <(echo "$before") <(host_files "$w"))"
@@ -58,7 +57,7 @@ expect_refused() {
 log=$(harness_host_root w1)/logs/join.log
 start=$(date +%s%N)
 harness_exec w1 "$KADM" join --discovery-file "$dir/cluster-info.yaml" --tls-bootstrap-token "$token" \
-  --ignore-preflight-errors=all >"$log" 2>&1 || { cat "$log" >&2; fail "join with a discovery file failed on w1"; }
+  "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || { cat "$log" >&2; fail "join with a discovery file failed on w1"; }
 echo "w1 (--discovery-file path): joined in $(ms_since "$start") ms"
 assert_joined w1 "$log"
 
@@ -92,7 +91,7 @@ harness_exec w2 mount --bind "$pki/bundle.crt" "$system_bundle"
 log=$(harness_host_root w2)/logs/join.log
 start=$(date +%s%N)
 harness_exec w2 "$KADM" join --discovery-file "$url" --tls-bootstrap-token "$token" \
-  --ignore-preflight-errors=all >"$log" 2>&1 || { cat "$log" >&2; fail "join with an https discovery file failed on w2"; }
+  "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || { cat "$log" >&2; fail "join with an https discovery file failed on w2"; }
 echo "w2 (--discovery-file https://): joined in $(ms_since "$start") ms"
 grep -q 'Downloading the discovery file' "$log" || { cat "$log" >&2; fail "w2 did not download the file"; }
 assert_joined w2 "$log"

@@ -6,26 +6,17 @@
 # auto-approval binding and with a short timeouts.tlsBootstrap the join stops in bounded time
 # and says where the bootstrap stopped and what to check.
 #
-# The "kubelet service" is a systemctl stand-in put first on PATH of the joining host only
-# (tests/e2e/lib/kubelet_service.sh): it answers for the kubelet unit and runs the real kubelet
-# with the arguments kubeadm's systemd drop-in gives it. There is no container runtime here; the
-# TLS bootstrap happens before the kubelet needs one (see kubelet_service.sh for how the kubelet
-# is kept alive that long).
+# Every host is a real node (tests/harness/README.md): its kubelet unit runs the real kubelet
+# with the arguments kubeadm's systemd drop-in gives it, next to the node's own containerd. The
+# bootstrapped kubelet then registers its Node and reports it Ready by itself.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
-source "$TESTS_DIR/e2e/lib/kubelet_service.sh"
 
-bin=$(harness_bin_dir)
-[[ -x $bin/kubelet ]] || fail "no kubelet in $bin (scripts/k8s-binaries.sh builds it)"
-kubelet_service_snapshot_cgroups
-# Ours first: stop the kubelets, then remove cgroups they made, then the harness's teardown.
-trap '_rc=$?; kubelet_service_cleanup || { [[ $_rc == 0 ]] && _rc=1; }; harness_cleanup_all || { [[ $_rc == 0 ]] && _rc=1; }; exit $_rc' EXIT
-
-harness_host_up cp1 10.213.0.71
-harness_host_up w1 10.213.0.72
-harness_host_up w2 10.213.0.73
-harness_host_up w3 10.213.0.74
+harness_node_up cp1 10.213.0.71
+harness_node_up w1 10.213.0.72
+harness_node_up w2 10.213.0.73
+harness_node_up w3 10.213.0.74
 kadm_join_ready_control_plane cp1
 join_cmd=$(kadm_init_worker_join_command cp1)
 read -r -a join_args <<<"$join_cmd"
@@ -39,30 +30,31 @@ signed() { kadm_kubectl cp1 -n kube-public get configmap cluster-info -o json | 
 retry 60 signed || fail "cluster-info was never signed for the new token"
 
 # w1: the kubelet does the TLS bootstrap.
-kubelet_service_install w1
 log=$(harness_host_root w1)/logs/join.log
 # Each output line stamped with the time it appeared (the kubelet's own log is stamped too).
 stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date +%T.%3N)" "$line"; done; }
 start=$(date +%s%N)
 set +e
-kubelet_service_exec w1 "$KADM" join "${join_args[@]:2}" --tls-bootstrap=kubelet \
-  --ignore-preflight-errors=all 2>&1 | stamp >"$log"
+harness_exec w1 "$KADM" join "${join_args[@]:2}" --tls-bootstrap=kubelet \
+  "$KADM_IGNORE_PREFLIGHT" 2>&1 | stamp >"$log"
 rc=${PIPESTATUS[0]}
 set -e
 kubelet_ms=$(ms_since "$start")
 # "HH:MM:SS.mmm" of the first line matching $1, in ms of the day.
 at_ms() { awk -v re="$1" '$0 ~ re { split($1, t, /[:.]/); print ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 + t[4]; exit }' "$log"; }
-((rc == 0)) || { cat "$log" >&2; kubelet_service_log w1 >&2; fail "kadm join --tls-bootstrap=kubelet failed on w1 ($rc)"; }
+((rc == 0)) || { cat "$log" >&2; harness_node_diagnose w1 >&2; fail "kadm join --tls-bootstrap=kubelet failed on w1 ($rc)"; }
 cat "$log"
 bootstrap_ms=$(($(at_ms 'The kubelet wrote') - $(at_ms 'Starting the kubelet')))
 grep -q 'This node has joined the cluster' "$log" || fail "no success text on w1"
 grep -q 'Waiting for the kubelet to perform the TLS Bootstrap' "$log" || fail "w1 did not wait for the kubelet"
 
-echo "--- what the kubelet service ran and logged (bootstrap part):"
-kubelet_service_log w1 | grep -E 'stand-in|Client rotation|bootstrap|certificate|csr|CSR' | sed -n 1,30p
-kubelet_service_log w1 | grep -q -- '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml' ||
-  fail "the kubelet was not started with kubeadm's drop-in arguments"
-kubelet_service_log w1 | grep -q 'bootstrap-kubelet.conf mode 600' || fail "bootstrap-kubelet.conf was not 0600 when the kubelet started"
+echo "--- what the kubelet logged (bootstrap part):"
+harness_node_log w1 kubelet | grep -E 'Client rotation|bootstrap|certificate|csr|CSR' | sed -n 1,30p
+args=$(harness_exec w1 sh -c 'tr "\0" " " </proc/$(cat '"$(harness_host_root w1)"'/services/kubelet.pid)/cmdline')
+[[ $args == *'--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml'* ]] ||
+  fail "the kubelet was not started with kubeadm's drop-in arguments: $args"
+kadm_wait_node_ready cp1 w1 120
+echo "w1: Node Ready, registered by its kubelet"
 
 # The CSR: sent by the kubelet as the bootstrap token's user, for system:node:w1, approved by
 # the controller-manager's csrapprover (reason AutoApproved) and signed.
@@ -93,11 +85,12 @@ grep -q 'client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem' "$
 who=$(harness_exec w1 kubectl --kubeconfig /etc/kubernetes/kubelet.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}')
 [[ $who == "system:node:w1 "*system:nodes* ]] || fail "w1: kubelet.conf authenticates as '$who'"
 echo "w1: kubelet.conf (written by the kubelet) is $who"
+grep -q '^rotateCertificates: true' "$root/var/lib/kubelet/config.yaml" || fail "w1: client certificate rotation is off"
 
 # w2: the default direct mode on the same cluster, for the timing comparison.
 log=$(harness_host_root w2)/logs/join.log
 start=$(date +%s%N)
-harness_exec w2 "$KADM" join "${join_args[@]:2}" --ignore-preflight-errors=all >"$log" 2>&1 ||
+harness_exec w2 "$KADM" join "${join_args[@]:2}" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 ||
   { cat "$log" >&2; fail "kadm join (direct) failed on w2"; }
 direct_ms=$(ms_since "$start")
 echo "timing: kadm join --tls-bootstrap=kubelet ${kubelet_ms} ms, --tls-bootstrap=direct ${direct_ms} ms (start to exit, same cluster)"
@@ -120,12 +113,11 @@ nodeRegistration:
 timeouts:
   tlsBootstrap: ${tls_timeout}s
 YAML
-kubelet_service_install w3
 log=$(harness_host_root w3)/logs/join.log
 start=$(date +%s%N)
 rc=0
-kubelet_service_exec w3 "$KADM" join --config /etc/kubernetes/join.yaml --tls-bootstrap=kubelet \
-  --ignore-preflight-errors=all >"$log" 2>&1 || rc=$?
+harness_exec w3 "$KADM" join --config /etc/kubernetes/join.yaml --tls-bootstrap=kubelet \
+  "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || rc=$?
 failed_ms=$(ms_since "$start")
 cat "$log"
 ((rc != 0)) || fail "w3 joined although no one approves its CSR"
@@ -139,5 +131,4 @@ pending=$(kadm_kubectl cp1 get csr -o jsonpath="{range .items[?(@.spec.username=
 echo "CSRs of $bootstrap_user after w3: $pending"
 echo "timing: failing join (tlsBootstrap ${tls_timeout}s) exited $rc after ${failed_ms} ms"
 
-kubelet_service_cleanup
 echo "PASS"

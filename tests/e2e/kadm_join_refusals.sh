@@ -6,9 +6,8 @@ set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
 
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.41
-harness_host_up w1 10.213.0.42
+harness_node_up cp1 10.213.0.41
+harness_node_up w1 10.213.0.42
 kadm_join_ready_control_plane cp1
 cp=10.213.0.41
 kadm_cmd() { harness_exec cp1 kubeadm --kubeconfig /etc/kubernetes/super-admin.conf "$@"; }
@@ -25,7 +24,7 @@ expect_refusal() {
   before=$(host_files w1)
   log=$(harness_host_root w1)/logs/refusal-$name.log
   start=$(date +%s%N)
-  if harness_exec w1 "$KADM" join "$@" --ignore-preflight-errors=all >"$log" 2>&1; then
+  if harness_exec w1 "$KADM" join "$@" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1; then
     cat "$log" >&2; fail "$name: join succeeded"
   fi
   ms=$(ms_since "$start")

@@ -7,11 +7,10 @@ set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
 
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.31
-harness_host_up w1 10.213.0.32
-harness_host_up w2 10.213.0.33
-harness_host_up w3 10.213.0.34
+harness_node_up cp1 10.213.0.31
+harness_node_up w1 10.213.0.32
+harness_node_up w2 10.213.0.33
+harness_node_up w3 10.213.0.34
 kadm_join_ready_control_plane cp1
 
 # w1 joins with the command `kadm init` printed; w2 with the one real kubeadm prints for a new
@@ -29,7 +28,7 @@ for w in w1 w2; do
   [[ $w == w1 ]] && args=("${kadm_args[@]:2}")
   log=$(harness_host_root "$w")/logs/join.log
   start=$(date +%s%N)
-  harness_exec "$w" "$KADM" join "${args[@]}" --ignore-preflight-errors=all >"$log" 2>&1 ||
+  harness_exec "$w" "$KADM" join "${args[@]}" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 ||
     { cat "$log" >&2; fail "kadm join failed on $w"; }
   echo "kadm join on $w: kubelet.conf written after $(ms_since "$start") ms"
   grep -q 'This node has joined the cluster' "$log" || { cat "$log" >&2; fail "no success text on $w"; }
@@ -45,7 +44,7 @@ for w in w1 w2; do
   who=$(harness_exec "$w" kubectl --kubeconfig /etc/kubernetes/kubelet.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}')
   [[ $who == "system:node:$w "*system:nodes* ]] || fail "$w: kubelet.conf authenticates as '$who'"
   echo "$w: kubelet.conf is $who"
-  harness_register_node "$w" || fail "$w could not register its Node with its own credentials"
+  kadm_wait_node_ready cp1 "$w" 120
 done
 nodes=$(kadm_kubectl cp1 get nodes -o 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}')
 [[ $nodes == *"w1=True"* && $nodes == *"w2=True"* ]] || fail "nodes not Ready: $nodes"
@@ -54,7 +53,7 @@ echo "nodes: $nodes"
 # A third host using w1's name is refused while w1 is Ready, and writes nothing.
 before=$(host_files w3)
 log=$(harness_host_root w3)/logs/join.log
-if harness_exec w3 "$KADM" join "${join_args[@]:2}" --node-name w1 --ignore-preflight-errors=all >"$log" 2>&1; then
+if harness_exec w3 "$KADM" join "${join_args[@]:2}" --node-name w1 "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1; then
   cat "$log" >&2; fail "join as an existing Ready node was accepted"
 fi
 grep -q 'Node named "w1" is already Ready' "$log" && grep -q -- '--node-name' "$log" || { cat "$log" >&2; fail "refusal message missing"; }
@@ -62,5 +61,5 @@ grep -q 'Node named "w1" is already Ready' "$log" && grep -q -- '--node-name' "$
 echo "w3 as w1: refused, nothing written"
 
 # The same host under its own name joins.
-harness_exec w3 "$KADM" join "${join_args[@]:2}" --ignore-preflight-errors=all >"$log" 2>&1 || { cat "$log" >&2; fail "w3 join failed"; }
+harness_exec w3 "$KADM" join "${join_args[@]:2}" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || { cat "$log" >&2; fail "w3 join failed"; }
 echo "PASS"

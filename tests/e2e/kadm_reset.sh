@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# `kadm reset` on a control plane `kadm init` brought up: a refused prompt and --dry-run change
-# nothing; `kadm reset -f` (static pod runner still running, so removing the manifests stops the
-# pods) leaves no kadm file, empty etcd and kubelet dirs, no control-plane process, and keeps a
-# file kadm did not create.
+# `kadm reset` on a real node that `kadm init` brought up: a refused prompt and --dry-run change
+# nothing (every container keeps running); `kadm reset -f` stops the kubelet, stops and removes
+# every pod sandbox and container through CRI, as kubeadm does (the runtime lists none after),
+# leaves no kadm file, empty etcd and kubelet dirs, no control-plane process, names the runtime
+# state it leaves, and keeps a file kadm did not create.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
 
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.31
+harness_node_up cp1 10.213.0.31
 cfg=$(kadm_init_config cp1)
 kadm_init_control_plane cp1 "$cfg" >/dev/null
 root=$(harness_host_root cp1)/fs
@@ -40,7 +40,10 @@ done
 ! grep -q 'keep-me' "$logs/reset-dry.log" || fail "dry-run would touch keep-me"
 after=$(listing)
 [[ $after == "$before" ]] || fail "dry-run changed files: $(diff <(echo "$before") <(echo "$after"))"
-echo "dry-run: nothing changed"
+tasks() { harness_exec cp1 ctr --address /run/containerd/containerd.sock -n k8s.io tasks ls -q 2>/dev/null | sort; }
+running=$(tasks)
+(($(wc -l <<<"$running") >= 8)) || fail "expected 4 pods (8 tasks with sandboxes) before reset: $running"
+echo "dry-run: nothing changed; $(wc -l <<<"$running") containers still run"
 
 harness_exec cp1 "$KADM" reset -f >"$logs/reset.log" 2>&1 ||
   { cat "$logs/reset.log" >&2; fail "kadm reset -f failed"; }
@@ -57,6 +60,11 @@ control_plane_pids() {
 no_control_plane() { [[ -z $(control_plane_pids) ]]; }
 retry 30 no_control_plane || fail "control-plane processes still run: $(control_plane_pids)"
 echo "no control-plane process left in cp1"
+containers=$(harness_exec cp1 ctr --address /run/containerd/containerd.sock -n k8s.io containers ls -q)
+[[ -z $containers ]] || fail "the runtime still has containers after reset: $containers"
+harness_exec cp1 systemctl is-active kubelet >/dev/null && fail "the kubelet still runs after reset"
+echo "the runtime lists no container; the kubelet is stopped"
+grep -qi 'containerd' "$logs/reset.log" || fail "reset does not name the runtime state it leaves"
 
 for f in admin.conf super-admin.conf kubelet.conf controller-manager.conf scheduler.conf; do
   [[ ! -e $root/etc/kubernetes/$f ]] || fail "$f survived"

@@ -7,8 +7,7 @@ TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
 unset KUBECONFIG KADM_KUBECONFIG
 
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.41
+harness_node_up cp1 10.213.0.41
 cfg=$(kadm_init_config cp1)
 kadm_init_control_plane cp1 "$cfg" >/dev/null
 root=$(harness_host_root cp1)/fs

@@ -9,9 +9,8 @@ set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
 
-harness_bin_dir >/dev/null
-harness_host_up cp1 10.213.0.41
-harness_host_up w1 10.213.0.42
+harness_node_up cp1 10.213.0.41
+harness_node_up w1 10.213.0.42
 kadm_join_ready_control_plane cp1
 
 cmd=$(kadm_init_worker_join_command cp1)
@@ -28,7 +27,7 @@ retry 60 signed || fail "cluster-info never got a JWS for token $token_id"
 
 log=$(harness_host_root w1)/logs/kubeadm-join.log
 set +e
-harness_exec w1 timeout 120 kubeadm join "${args[@]:2}" --dry-run --ignore-preflight-errors=all \
+harness_exec w1 timeout 120 kubeadm join "${args[@]:2}" --dry-run "$KADM_IGNORE_PREFLIGHT" \
   --cri-socket unix:///var/run/containerd/containerd.sock -v=5 >"$log" 2>&1
 rc=$?
 set -e

@@ -66,6 +66,15 @@ _harness_gc_stale() {
     ip netns del "$ns" 2>/dev/null || true
     ip link del "kadm-br$rid" 2>/dev/null || true
   done
+  local cg
+  for cg in /sys/fs/cgroup/*/kadm-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-*/; do
+    [[ -d $cg ]] || continue
+    cg=$(basename "$cg"); rid=${cg#kadm-}; rid=${rid%%-*}
+    [[ $rid == "$HARNESS_RUN_ID" ]] && continue
+    owner=$(cat "${TMPDIR:-/tmp}/kadm-harness.$rid/owner" 2>/dev/null || true)
+    if [[ -n $owner ]] && kill -0 "$owner" 2>/dev/null; then continue; fi
+    _harness_node_cgroups_down "$cg" || true
+  done
   local d
   for d in "${TMPDIR:-/tmp}"/kadm-harness.*/; do
     [[ -f $d/owner && $d != "$HARNESS_RUN_DIR/" ]] || continue
@@ -87,8 +96,13 @@ _harness_init_run() {
 # Creates host NAME with address ADDR (10.213.0.2-254, unique within the run) on this run's
 # bridge. Its root (harness_host_root) holds fs/etc/kubernetes (with manifests/), fs/var/lib/etcd,
 # fs/var/lib/kubelet, logs/ and status/. Returns once `harness_exec NAME ...` works.
+#
+# A host whose root holds a file `node` before setup (harness_node_up in real_node.sh) also gets
+# the private paths a container runtime and a kubelet write (HARNESS_NODE_PATHS).
+HARNESS_NODE_PATHS=(/run /var/lib/containerd /etc/containerd /etc/cni/net.d /var/lib/cni
+  /var/log/pods /var/log/containers)
 harness_host_up() {
-  local name=$1 addr=$2
+  local name=$1 addr=$2 kind=${3:-host}
   [[ $name =~ ^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$ ]] || _harness_die "host name '$name' must be a short DNS label" || return
   [[ $addr =~ ^${HARNESS_SUBNET_PREFIX//./\\.}\.([0-9]+)$ ]] && ((BASH_REMATCH[1] >= 2 && BASH_REMATCH[1] <= 254)) ||
     _harness_die "host address '$addr' must be in $HARNESS_SUBNET_PREFIX.2-254" || return
@@ -102,6 +116,11 @@ harness_host_up() {
   chmod 700 "$dir/fs/var/lib/etcd"
   # Mount points on the real root: the binds themselves stay inside the host's mount namespace.
   mkdir -p /etc/kubernetes /var/lib/etcd /var/lib/kubelet
+  if [[ $kind == node ]]; then
+    local p
+    for p in "${HARNESS_NODE_PATHS[@]}"; do mkdir -p "$dir/fs$p" "$p"; done
+    touch "$dir/node"
+  fi
 
   if ! ip link show "$br" >/dev/null 2>&1; then
     ip link add "$br" type bridge 2>/dev/null || ip link show "$br" >/dev/null || return
@@ -149,6 +168,14 @@ harness_host_up() {
 harness_host_root() { _harness_host_dir "$1"; }
 harness_host_addr() { cat "$(_harness_host_dir "$1")/addr"; }
 
+# What a host puts first on PATH: a node's own commands (systemctl, containerd), then the
+# Kubernetes bin dir.
+_harness_path() {
+  local p
+  p=$(cat "$(_harness_host_dir "$1")/path" 2>/dev/null || true)
+  printf '%s' "$p${p:+:}$(cat "$HARNESS_RUN_DIR/bin_dir" 2>/dev/null || true)"
+}
+
 # harness_exec NAME CMD [ARGS...]: runs CMD inside host NAME (all its namespaces), with the
 # Kubernetes bin dir first on PATH, in the caller's working directory; returns CMD's exit code.
 harness_exec() {
@@ -156,7 +183,7 @@ harness_exec() {
   local dir pid bin
   dir=$(_harness_host_dir "$name")
   pid=$(cat "$dir/pid" 2>/dev/null) || _harness_die "no host $name" || return
-  bin=$(cat "$HARNESS_RUN_DIR/bin_dir" 2>/dev/null || true)
+  bin=$(_harness_path "$name")
   nsenter --target "$pid" --net --uts --ipc --mount --pid --wd="$PWD" -- \
     env KADM_HARNESS_RUN="$HARNESS_RUN_ID" KADM_HARNESS_HOST="$name" PATH="${bin:+$bin:}$PATH" "$@"
 }
@@ -167,7 +194,7 @@ harness_exec_bg() {
   local name=$1 log=$2; shift 2
   local pid bin
   pid=$(cat "$(_harness_host_dir "$name")/pid" 2>/dev/null) || _harness_die "no host $name" || return
-  bin=$(cat "$HARNESS_RUN_DIR/bin_dir" 2>/dev/null || true)
+  bin=$(_harness_path "$name")
   # exec, not a function call: the background subshell must not live on holding copies of the
   # caller's descriptors (a pipe of the caller would then never close).
   (exec nsenter --target "$pid" --net --uts --ipc --mount --pid --wd="$PWD" -- \
@@ -249,6 +276,7 @@ harness_host_down() {
   local name=$1 dir ns pid i rc=0
   dir=$(_harness_host_dir "$name") ns=$(_harness_netns "$name")
   [[ -d $dir ]] || return 0
+  [[ -f $dir/cni.pid ]] && kill "$(cat "$dir/cni.pid")" 2>/dev/null
   pid=$(cat "$dir/pid" 2>/dev/null || true)
   if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"  # the host's init stops everyone in its PID namespace
@@ -271,6 +299,9 @@ harness_host_down() {
   fi
   ip netns del "$ns" 2>/dev/null || true
   ip link del "$(cat "$dir/veth" 2>/dev/null)" 2>/dev/null || true
+  if [[ -f $dir/cgroup ]]; then
+    _harness_node_cgroups_down "$(cat "$dir/cgroup")" || rc=1
+  fi
   if [[ ${HARNESS_KEEP:-0} == 1 ]]; then
     _harness_log "host $name: kept $dir"
   else
@@ -322,3 +353,5 @@ harness_persist() {
   cp "$(_harness_host_dir "$first")/pid" "$HARNESS_RUN_DIR/owner"
   trap - EXIT HUP INT TERM
 }
+
+source "$HARNESS_DIR/real_node.sh"

@@ -3,7 +3,7 @@
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-source "$(dirname "${BASH_SOURCE[0]}")/../../harness/node.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/vm_facts.sh"
 
 # retry SECONDS CMD...: polls CMD every 250 ms until it succeeds or SECONDS pass.
 retry() {
@@ -13,8 +13,15 @@ retry() {
 
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 
+# The preflight checks a host of this VM cannot pass, each with its reason; every other check
+# runs and must pass. Use as: kadm init ... "$KADM_IGNORE_PREFLIGHT".
+KADM_IGNORE_PREFLIGHT=--ignore-preflight-errors=$(IFS=,; echo "${KADM_VM_PREFLIGHT_FAILURES[*]}")
+
 # kadm_init_config NAME [extra InitConfiguration lines] [extra ClusterConfiguration lines]:
-# a v1beta4 config for host NAME written to its root; prints the path as seen inside the host.
+# a v1beta4 config for node NAME written to its root, with the images of the harness mirror and
+# what a user of a host like this VM puts in the KubeletConfiguration (cgroup v1, no systemd) and
+# the KubeProxyConfiguration (a network namespace may not set the machine's conntrack table
+# size); prints the path as seen inside the host.
 kadm_init_config() {
   local name=$1 init_extra=${2:-} cluster_extra=${3:-} root
   root=$(harness_host_root "$name")
@@ -26,35 +33,44 @@ localAPIEndpoint:
   bindPort: 6443
 nodeRegistration:
   name: $name
+  criSocket: unix:///var/run/containerd/containerd.sock
 $init_extra
 ---
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 kubernetesVersion: ${KADM_E2E_K8S_VERSION:-v1.37.2}
+imageRepository: $(harness_image_repository)
 networking:
   podSubnet: 10.244.0.0/16
 $cluster_extra
+$KADM_NODE_COMPONENT_CONFIGS
 YAML
   echo /etc/kubernetes/kadm-init.yaml
 }
 
-# kadm_init_control_plane NAME CONFIG: the static pod runner (the harness's kubelet) is started
-# first, then `kadm init` runs every phase inside host NAME (the Node is registered meanwhile).
+# kadm_init_control_plane NAME CONFIG: `kadm init` with every phase on node NAME (made with
+# harness_node_up); the kubelet runs the control plane and registers its Node.
 kadm_init_control_plane() {
   local name=$1 cfg=$2 log start
   log=$(harness_host_root "$name")/logs/kadm-init.log
-  harness_start_static_pods "$name"
-  # No kubelet registers the Node that mark-control-plane waits for: play its part meanwhile.
-  harness_register_node "$name" 180 >"$(harness_host_root "$name")/logs/register-node.log" 2>&1 &
-  local register_pid=$!
   start=$(date +%s%N)
-  if ! harness_exec "$name" "$KADM" init --config "$cfg" --ignore-preflight-errors=all >"$log" 2>&1; then
+  if ! harness_exec "$name" "$KADM" init --config "$cfg" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1; then
     cat "$log" >&2
-    fail "kadm init failed in host $name"
+    harness_node_diagnose "$name" >&2
+    fail "kadm init failed on node $name"
   fi
-  wait "$register_pid" || fail "registering the Node of $name failed"
-  echo "kadm init: control plane healthy after $(ms_since "$start") ms"
+  echo "kadm init: done after $(ms_since "$start") ms"
   cat "$log"
+}
+
+# kadm_wait_node_ready CP NAME [SECS=120]: waits until the kubelet of NAME reports its Node Ready.
+kadm_wait_node_ready() {
+  local cp=$1 name=$2 secs=${3:-120} st=""
+  ready() {
+    st=$(kadm_kubectl "$cp" get node "$name" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)
+    [[ $st == True ]]
+  }
+  retry "$secs" ready || { harness_node_diagnose "$name" >&2; fail "node $name not Ready after ${secs}s (Ready=$st)"; }
 }
 
 # assert_control_plane_serves NAME: every readyz check passes, the scheduler and the
@@ -90,7 +106,7 @@ assert_control_plane_serves() {
 # has what `join` needs (kubeadm-config, kubelet-config, bootstrap token RBAC, cluster-info).
 kadm_join_ready_control_plane() {
   local name=$1 cfg
-  cfg=$(kadm_init_config "$name" "  criSocket: unix:///var/run/containerd/containerd.sock")
+  cfg=$(kadm_init_config "$name")
   kadm_init_control_plane "$name" "$cfg" >/dev/null
 }
 

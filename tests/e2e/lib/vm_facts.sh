@@ -1,0 +1,21 @@
+# shellcheck shell=bash
+# What a node of this VM needs said about it, in one place (tests/harness/README.md, "Real nodes").
+
+# Preflight checks a harness node cannot pass, each with the reason; everything else must pass.
+KADM_VM_PREFLIGHT_FAILURES=(
+)
+
+# Component configuration a user of a host like this one writes into the kubeadm config:
+# - cgroup v1 and no systemd: the kubelet (v1.35+) refuses cgroup v1 unless told otherwise, and
+#   drives cgroupfs as the runtime does;
+# - kube-proxy in a network namespace may not resize the machine's conntrack table.
+KADM_NODE_COMPONENT_CONFIGS='---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+cgroupDriver: cgroupfs
+failCgroupV1: false
+---
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+conntrack:
+  maxPerCore: 0'

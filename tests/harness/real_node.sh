@@ -1,0 +1,208 @@
+# shellcheck shell=bash
+# Real nodes (source after lib.sh): a host that runs its own containerd v2 (runc, the CNI plugins)
+# and the real kubelet, pulling its images from a mirror registry on a host of its own, as in the
+# seed guide's mirror flow. Nothing here writes a Node, its status or a pod: the kubelet does.
+# See tests/harness/README.md ("Real nodes").
+#
+#   harness_mirror_up                       the mirror host (10.213.0.2) serving the local images
+#   harness_node_up cp1 10.213.0.11         containerd running, kubelet enabled (not started)
+#   harness_exec cp1 "$KADM" init --image-repository "$(harness_image_repository)" ...
+#   (a bridge CNI configuration on the node's podCIDR appears once the node has one)
+
+HARNESS_MIRROR_ADDR=${HARNESS_SUBNET_PREFIX}.2
+HARNESS_MIRROR_PORT=5000
+
+# Prints the directory of containerd v2, its runc shim and crane (built once, cached).
+harness_node_tools_dir() {
+  local cache=$HARNESS_RUN_DIR/node_tools_dir dir
+  if [[ -s $cache ]]; then cat "$cache"; return; fi
+  mkdir -p "$HARNESS_RUN_DIR"
+  dir=$("$HARNESS_SOURCE_DIR/scripts/node-tools.sh") || _harness_die "scripts/node-tools.sh failed" || return
+  printf '%s\n' "$dir" >"$cache"
+  printf '%s\n' "$dir"
+}
+
+# The image repository every node pulls from: <mirror address>/k8s.
+harness_image_repository() { printf '%s:%s/k8s\n' "$HARNESS_MIRROR_ADDR" "$HARNESS_MIRROR_PORT"; }
+
+# harness_mirror_up: builds the images once (cached, scripts/node-images.sh) and serves them from
+# Debian's docker-registry, read-only, on host `mirror`. Needs KADM (the image list is kadm's).
+harness_mirror_up() {
+  local storage dir
+  [[ -x ${KADM:-} ]] || _harness_die "harness_mirror_up needs KADM (the image list comes from kadm)" || return
+  harness_bin_dir >/dev/null || return
+  storage=$(KADM=$KADM "$HARNESS_SOURCE_DIR/scripts/node-images.sh") || _harness_die "scripts/node-images.sh failed" || return
+  harness_host_up mirror "$HARNESS_MIRROR_ADDR" || return
+  dir=$(_harness_host_dir mirror)
+  cat >"$dir/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $storage
+  maintenance:
+    readonly:
+      enabled: true
+    uploadpurging:
+      enabled: false
+http:
+  addr: $HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT
+YAML
+  harness_exec_bg mirror "$dir/logs/registry.log" docker-registry serve "$dir/registry.yml" >/dev/null
+  local i
+  for ((i = 0; i < 100; i++)); do
+    harness_exec mirror curl -sf -o /dev/null "http://$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT/v2/" && {
+      _harness_log "mirror registry serves $(harness_image_repository)"
+      return 0
+    }
+    sleep 0.1
+  done
+  cat "$dir/logs/registry.log" >&2
+  _harness_die "the mirror registry did not start"
+}
+
+_harness_cgroup_name() { printf 'kadm-%s-%s' "$HARNESS_RUN_ID" "$1"; }
+
+# harness_node_up NAME ADDR: a host that is a node. Its containerd runs (restarted if it dies);
+# its kubelet unit is enabled but not started: `kadm init`/`kadm join` start it through systemctl,
+# as on a real host. Each node has its own cgroup root in every hierarchy (the kubelet's
+# --cgroup-root, what /etc/default/kubelet would set), removed with the host.
+harness_node_up() {
+  local name=$1 addr=$2 dir tools bin cg h
+  tools=$(harness_node_tools_dir) || return
+  bin=$(harness_bin_dir) || return
+  [[ -d $HARNESS_RUN_DIR/hosts/mirror ]] || harness_mirror_up || return
+  harness_host_up "$name" "$addr" node || return
+  dir=$(_harness_host_dir "$name")
+  cg=$(_harness_cgroup_name "$name")
+  for h in /sys/fs/cgroup/*/; do
+    mkdir -p "$h$cg" || return
+    if [[ -f ${h}cpuset.cpus ]]; then  # cpuset children start empty
+      cat "${h}cpuset.cpus" >"$h$cg/cpuset.cpus"
+      cat "${h}cpuset.mems" >"$h$cg/cpuset.mems"
+    fi
+  done
+  echo "$cg" >"$dir/cgroup"
+
+  mkdir -p "$dir/services/bin"
+  printf '#!/bin/sh\nexec bash %q %q "$@"\n' "$HARNESS_DIR/systemctl.sh" "$dir/services" \
+    >"$dir/services/bin/systemctl"
+  chmod 755 "$dir/services/bin/systemctl"
+  echo "$dir/services/bin:$tools" >"$dir/path"
+  echo "KUBELET_EXTRA_ARGS=\"--cgroup-root=/$cg\"" >"$dir/services/kubelet.env"
+
+  local repo pause
+  repo=$(harness_image_repository)
+  pause=$("$KADM" config images list --image-repository "$repo" 2>/dev/null | grep '/pause:') ||
+    _harness_die "kadm config images list names no pause image" || return
+  mkdir -p "$dir/fs/etc/containerd/certs.d/$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT"
+  cat >"$dir/fs/etc/containerd/certs.d/$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT/hosts.toml" <<TOML
+server = "http://$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT"
+
+[host."http://$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT"]
+  capabilities = ["pull", "resolve"]
+TOML
+  cat >"$dir/fs/etc/containerd/config.toml" <<TOML
+version = 3
+root = "/var/lib/containerd"
+state = "/run/containerd"
+# /opt/containerd would be the machine's, not the host's.
+disabled_plugins = ["io.containerd.internal.v1.opt"]
+
+[grpc]
+  address = "/run/containerd/containerd.sock"
+
+[plugins."io.containerd.cri.v1.images".pinned_images]
+  sandbox = "$pause"
+
+[plugins."io.containerd.cri.v1.images".registry]
+  config_path = "/etc/containerd/certs.d"
+
+[plugins."io.containerd.cri.v1.runtime"]
+  # This VM's root lacks CAP_SYS_RESOURCE: runc cannot lower oom_score_adj below its own.
+  restrict_oom_score_adj = true
+
+[plugins."io.containerd.cri.v1.runtime".cni]
+  bin_dirs = ["/usr/lib/cni"]
+  conf_dir = "/etc/cni/net.d"
+
+[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
+  BinaryName = "$(command -v runc)"
+  SystemdCgroup = false
+TOML
+  harness_exec "$name" systemctl start containerd || return
+  _harness_node_cni "$name"
+  local i
+  for ((i = 0; i < 200; i++)); do
+    harness_exec "$name" ctr --address /run/containerd/containerd.sock version >/dev/null 2>&1 && {
+      _harness_log "node $name: containerd $(harness_exec "$name" containerd --version | awk '{print $3}') running"
+      return 0
+    }
+    sleep 0.05
+  done
+  cat "$dir/services/containerd.log" >&2
+  _harness_die "containerd did not start on node $name"
+}
+
+harness_node_log() { cat "$(_harness_host_dir "$1")/services/$2.log" 2>/dev/null || true; }
+
+# _harness_node_cni NAME: in the background until the host goes, waits for node NAME's podCIDR
+# (read with the node's own kubelet.conf) and writes a bridge + host-local CNI configuration on
+# it, which lets the runtime report its network ready: the kubelet then reports the Node Ready by
+# itself. (A pod network addon, when a test installs one, replaces this.)
+_harness_node_cni() {
+  local name=$1 root
+  root=$(_harness_host_dir "$name")
+  (
+    cidr=""
+    while [[ -z $cidr ]]; do
+      sleep 0.5
+      [[ -d $root/fs ]] || exit 0
+      [[ -s $root/fs/etc/kubernetes/kubelet.conf ]] || continue
+      cidr=$(harness_exec "$name" kubectl --kubeconfig /etc/kubernetes/kubelet.conf get node "$name" \
+        -o 'jsonpath={.spec.podCIDR}' 2>/dev/null) || cidr=""
+    done
+    conf=$root/fs/etc/cni/net.d/10-kadm-bridge.conflist
+    cat >"$conf.tmp" <<JSON
+{
+  "cniVersion": "1.0.0",
+  "name": "kadm-harness",
+  "plugins": [
+    {"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+     "ipam": {"type": "host-local", "ranges": [[{"subnet": "$cidr"}]],
+              "routes": [{"dst": "0.0.0.0/0"}]}},
+    {"type": "portmap", "capabilities": {"portMappings": true}}
+  ]
+}
+JSON
+    mv "$conf.tmp" "$conf"
+    echo "node $name: bridge CNI on $cidr"
+  ) >>"$root/logs/cni.log" 2>&1 &
+  echo $! >"$root/cni.pid"
+  disown $!
+}
+
+# Removes node NAME's cgroup root in every hierarchy (deepest first), once its processes are gone.
+_harness_node_cgroups_down() {
+  local cg=$1 h rc=0 d
+  for h in /sys/fs/cgroup/*/; do
+    [[ -d $h$cg ]] || continue
+    while read -r d; do
+      rmdir "$d" 2>/dev/null || { [[ -d $d ]] && { echo "cannot remove cgroup $d" >&2; rc=1; }; }
+    done < <(find "$h$cg" -depth -type d)
+  done
+  return $rc
+}
+
+# harness_node_diagnose NAME: what a failing test shows about node NAME: the end of its kubelet's
+# and containerd's logs and the containers the runtime has.
+harness_node_diagnose() {
+  local name=$1
+  echo "---- node $name: containers (ctr -n k8s.io tasks ls)"
+  harness_exec "$name" ctr --address /run/containerd/containerd.sock -n k8s.io tasks ls 2>&1 | tail -n 30
+  echo "---- node $name: kubelet log (last 40 lines)"
+  harness_node_log "$name" kubelet | tail -n 40
+  echo "---- node $name: containerd log (last 15 lines)"
+  harness_node_log "$name" containerd | tail -n 15
+}
