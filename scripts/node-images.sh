@@ -28,7 +28,7 @@ REPO_PATH=k8s
 # kadm prints names under a repository; only what follows it is used (.invalid never resolves).
 LIST_REPO=kadm.invalid/$REPO_PATH
 # Bump when the way images are assembled changes: every image is rebuilt.
-RECIPE=1
+RECIPE=2
 IMAGE_PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 ETCD_MODULE=go.etcd.io/etcd
 COREDNS_MODULE=github.com/coredns/coredns
@@ -250,16 +250,14 @@ if [[ ! -f $LAYERS/netfilter.tar || $(cat "$LAYERS/netfilter.inputs" 2>/dev/null
   [[ -n $suite ]] || fail "netfilter layer: no VERSION_CODENAME in /etc/os-release"
   root=$WORK/netfilter-root
   rm -rf "$root"
-  excludes=()
-  for p in /usr/share/doc/* /usr/share/man/* /usr/share/locale/* /usr/share/info/* /usr/share/lintian/* \
-    /usr/lib/x86_64-linux-gnu/gconv/*; do
-    excludes+=("--dpkgopt=path-exclude=$p")
-  done
-  mmdebstrap --quiet --variant=extract --include="$KUBE_PROXY_DEBS" --skip=output/dev "${excludes[@]}" \
+  # extract: the packages and their dependencies unpacked, no maintainer scripts run.
+  mmdebstrap --quiet --variant=extract --include="$KUBE_PROXY_DEBS" --skip=output/dev \
     "$suite" "$root" >"$WORK/mmdebstrap.log" 2>&1 || { cat "$WORK/mmdebstrap.log" >&2; false; }
-  # What extraction brings but a container does not use: package manager state, device nodes
-  # (the runtime provides /dev), files the runtime bind-mounts, maintainer tools.
-  rm -rf "$root"/{dev,var,run,etc/apt,etc/dpkg,etc/alternatives,etc/cron.daily,etc/logrotate.d} \
+  # What extraction brings but a container does not use: documentation, translations, package
+  # manager state, device nodes (the runtime provides /dev), files the runtime bind-mounts,
+  # maintainer tools.
+  rm -rf "$root"/usr/share/{doc,man,locale,info,lintian,bug} "$root"/usr/lib/x86_64-linux-gnu/gconv \
+    "$root"/{dev,var,run,etc/apt,etc/dpkg,etc/alternatives,etc/cron.daily,etc/logrotate.d} \
     "$root"/etc/{fstab,hostname,resolv.conf,hosts} \
     "$root"/usr/bin/{dpkg,dpkg-*,update-alternatives,ischroot,savelog} \
     "$root"/bin/{tar,run-parts,tempfile} "$root"/sbin/{installkernel,start-stop-daemon} \
@@ -399,6 +397,13 @@ for n in "${todo[@]}"; do
 done
 
 stop_registry
+
+# Drop what replaced images left behind (crane append's intermediate manifests, old layers).
+begin "garbage-collect the storage"
+docker-registry garbage-collect --delete-untagged "$WORK/registry.yml" >"$WORK/gc.log" 2>&1 ||
+  { tail -20 "$WORK/gc.log" >&2; false; }
+end
+
 cat "$STAMPS"/*.source >"$OUT/images.txt"
 log "images in $REG (sources: $OUT/images.txt)"
 echo "$REG"

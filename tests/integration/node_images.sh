@@ -51,7 +51,8 @@ crane=$tools_bin/crane
 # --- containerd v2 (static, from the module), crane ---
 cv=$("$tools_bin/containerd" --version) || fail "containerd --version"
 [[ $cv == "containerd github.com/containerd/containerd/v2 v2."* ]] || fail "containerd is not v2: $cv"
-"$tools_bin/ctr" --version | grep -q ' v2\.' || fail "ctr --version: $("$tools_bin/ctr" --version)"
+out=$("$tools_bin/ctr" --version) || fail "ctr --version"
+[[ $out == *" v2."* ]] || fail "ctr is not v2: $out"
 [[ -x $tools_bin/containerd-shim-runc-v2 ]] || fail "no containerd-shim-runc-v2 in $tools_bin"
 "$crane" version >/dev/null || fail "crane version"
 echo "[$(ms) ms] $cv"
@@ -139,11 +140,19 @@ print("|".join([c.get("os", ""), c.get("architecture", ""), json.dumps(cfg.get("
     done
     [[ $(stat -c %a "$root/tmp") == 1777 ]] || fail "$ref: /tmp is $(stat -c %a "$root/tmp"), want 1777"
   fi
-  [[ $name == etcd ]] && { "$root/usr/local/bin/etcdctl" version | grep -q "etcdctl version: ${tag%-*}" || fail "$ref: etcdctl version"; }
+  if [[ $name == etcd ]]; then
+    out=$("$root/usr/local/bin/etcdctl" version 2>&1) || fail "$ref: etcdctl version: $out"
+    [[ $out == *"etcdctl version: ${tag%-*}"* ]] || fail "$ref: etcdctl version says '$out'"
+  fi
 
   if [[ $name == kube-proxy ]]; then
-    # Debian's netfilter userland runs in the image's own root, in an empty network namespace.
-    in_root() { unshare --net chroot "$root" "$@" 2>&1; }
+    # Debian's netfilter userland runs in the image's own root, in an empty network namespace,
+    # with /dev as a runtime gives it.
+    mkdir -p "$root/dev"
+    in_root() {
+      unshare --net --mount sh -c 'r=$1; shift; mount --rbind /dev "$r/dev" && exec chroot "$r" "$@"' \
+        sh "$root" "$@" 2>&1
+    }
     for c in "iptables-nft --version" "iptables-legacy --version" "ip6tables-nft --version" \
       "conntrack --version" "nft --version"; do
       # shellcheck disable=SC2086 # the command and its flag
@@ -168,7 +177,8 @@ print("|".join([c.get("os", ""), c.get("architecture", ""), json.dumps(cfg.get("
       wait "$pid" || rc=$?
       ((rc == 0)) || fail "pause exited $rc on SIG$sig, want 0"
     done
-    ! readelf -l "$root/pause" | grep -q 'program interpreter' || fail "pause is not a static binary"
+    out=$(readelf -l "$root/pause") || fail "readelf pause"
+    [[ $out != *"program interpreter"* ]] || fail "pause is not a static binary"
   fi
   rm -rf "$root"
   echo "[$(ms) ms] $ref: linux/amd64, entrypoint $entry, /$file ok"
