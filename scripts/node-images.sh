@@ -257,7 +257,7 @@ if [[ ! -f $LAYERS/netfilter.tar || $(cat "$LAYERS/netfilter.inputs" 2>/dev/null
   # manager state, device nodes (the runtime provides /dev), files the runtime bind-mounts,
   # maintainer tools.
   rm -rf "$root"/usr/share/{doc,man,locale,info,lintian,bug} "$root"/usr/lib/x86_64-linux-gnu/gconv \
-    "$root"/{dev,var,run,etc/apt,etc/dpkg,etc/alternatives,etc/cron.daily,etc/logrotate.d} \
+    "${root:?}"/{dev,var,run,etc/apt,etc/dpkg,etc/alternatives,etc/cron.daily,etc/logrotate.d} \
     "$root"/etc/{fstab,hostname,resolv.conf,hosts} \
     "$root"/usr/bin/{dpkg,dpkg-*,update-alternatives,ischroot,savelog} \
     "$root"/bin/{tar,run-parts,tempfile} "$root"/sbin/{installkernel,start-stop-daemon} \
@@ -367,6 +367,7 @@ done
 curl -fsS "http://$registry/v2/" >/dev/null || { cat "$WORK/registry.log" >&2; fail "start docker-registry (no answer)"; }
 end
 
+: >"$WORK/crane.log"
 crane_() { "$crane" --insecure "$@" >>"$WORK/crane.log" 2>&1 || { tail -20 "$WORK/crane.log" >&2; false; }; }
 for n in "${todo[@]}"; do
   ref=$registry/$REPO_PATH/${path_of[$n]}:${tag_of[$n]}
