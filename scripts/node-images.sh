@@ -4,8 +4,8 @@
 # storage.filesystem.rootdirectory) under the repository path k8s/, e.g. k8s/kube-apiserver:v1.37.2.
 # A harness serves it with Debian's docker-registry; see tests/harness/IMAGES.md.
 #
-#   KADM=build/kadm scripts/node-images.sh     build what changed, print the storage directory
-#   KADM_K8S_VERSION=v1.36.3 ...               another release (kadm must support it)
+#   KADM=build/cmd/kadm scripts/node-images.sh   build what changed, print the storage directory
+#   KADM_K8S_VERSION=v1.36.3 ...                 another release (kadm must support it)
 #
 # Names and tags come from kadm's own list (nothing here hard-codes them). Binaries come from
 # scripts/k8s-binaries.sh (Kubernetes components, agnhost), this script (etcd and CoreDNS at
@@ -72,7 +72,7 @@ stop_registry() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-[[ -n ${KADM:-} ]] || fail "KADM is not set: point it at the kadm binary (KADM=build/kadm $0)"
+[[ -n ${KADM:-} ]] || fail "KADM is not set: point it at the kadm binary (KADM=build/cmd/kadm $0)"
 [[ -x $KADM ]] || fail "KADM=$KADM is not an executable kadm binary"
 
 mkdir -p "$REG" "$STAMPS" "$WORK" "$LAYERS"

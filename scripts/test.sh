@@ -22,7 +22,7 @@ scripts/k8s-binaries.sh >/dev/null
 
 echo "[test] real-node tools and images (tests/harness/IMAGES.md)"
 scripts/node-tools.sh >/dev/null
-KADM=build/kadm scripts/node-images.sh >/dev/null
+KADM="$PWD/build/cmd/kadm" scripts/node-images.sh >/dev/null
 
 echo "[test] unit, integration, e2e"
 ctest --test-dir build --output-on-failure -j2
