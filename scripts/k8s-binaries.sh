@@ -50,7 +50,8 @@ staging_version="v0.$minor.$patch"
 
 cd "$SRC"
 log "resolving k8s.io/kubernetes@$K8S_VERSION"
-download=$(GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$K8S_VERSION")
+download=$(GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$K8S_VERSION") ||
+  fail "download k8s.io/kubernetes@$K8S_VERSION from the Go module proxy"
 modfile=$(sed -n 's/.*"GoMod": "\(.*\)",/\1/p' <<<"$download")
 moddir=$(sed -n 's/.*"Dir": "\(.*\)",/\1/p' <<<"$download")
 [[ -f $modfile ]] || fail "download k8s.io/kubernetes@$K8S_VERSION from the Go module proxy"
