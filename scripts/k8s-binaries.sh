@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the real Kubernetes binaries the integration and e2e tests run against
-# (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubeadm, kubelet, etcd,
-# etcdctl) from the Go module proxy, once, into a cache outside the repository. Incremental: a
-# binary already in the cache is kept, so adding a component builds only that one.
+# (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubeadm, kubelet, kube-proxy,
+# etcd, etcdctl) and the e2e test server agnhost (test/images/agnhost, same module) from the Go
+# module proxy, once, into a cache outside the repository. Incremental: a binary already in the
+# cache is kept, so adding a component builds only that one.
 #
 #   scripts/k8s-binaries.sh            build what is missing, print the bin directory
 #   KADM_K8S_VERSION=v1.36.3 ...       another pinned release
@@ -16,7 +17,15 @@ CACHE_ROOT=${KADM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kadm}
 OUT=$CACHE_ROOT/k8s-$K8S_VERSION
 BIN=$OUT/bin
 SRC=$OUT/src
-COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubeadm kubelet)
+COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubeadm kubelet kube-proxy agnhost)
+
+# The Go package of a component: the commands live under cmd/, agnhost under test/images/.
+package_of() {
+  case $1 in
+    agnhost) echo "k8s.io/kubernetes/test/images/agnhost" ;;
+    *) echo "k8s.io/kubernetes/cmd/$1" ;;
+  esac
+}
 
 log() { printf '[k8s-binaries] %s\n' "$*" >&2; }
 fail() { printf '[k8s-binaries] FAILED at step: %s\n' "$*" >&2; exit 1; }
@@ -41,7 +50,10 @@ staging_version="v0.$minor.$patch"
 
 cd "$SRC"
 log "resolving k8s.io/kubernetes@$K8S_VERSION"
-modfile=$(GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)",/\1/p')
+download=$(GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$K8S_VERSION") ||
+  fail "download k8s.io/kubernetes@$K8S_VERSION from the Go module proxy"
+modfile=$(sed -n 's/.*"GoMod": "\(.*\)",/\1/p' <<<"$download")
+moddir=$(sed -n 's/.*"Dir": "\(.*\)",/\1/p' <<<"$download")
 [[ -f $modfile ]] || fail "download k8s.io/kubernetes@$K8S_VERSION from the Go module proxy"
 go_line=$(grep -m1 '^go ' "$modfile")
 
@@ -61,7 +73,7 @@ go_line=$(grep -m1 '^go ' "$modfile")
 } >go.mod.want
 {
   printf '//go:build tools\n\npackage tools\n\nimport (\n'
-  for c in "${COMPONENTS[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$c"; done
+  for c in "${COMPONENTS[@]}"; do printf '\t_ "%s"\n' "$(package_of "$c")"; done
   printf ')\n'
 } >tools.go.want
 
@@ -94,7 +106,10 @@ for c in "${COMPONENTS[@]}"; do
   [[ -x $BIN/$c ]] && continue
   log "building $c $K8S_VERSION (slow the first time)"
   start=$SECONDS
-  go build -trimpath -ldflags "-s -w $ldflags" -o "$BIN/$c.tmp" "k8s.io/kubernetes/cmd/$c" || fail "go build $c"
+  extra=""
+  # agnhost reports the version of its own image line (test/images/agnhost/VERSION).
+  [[ $c == agnhost ]] && extra=" -X 'main.Version=$(cat "$moddir/test/images/agnhost/VERSION")'"
+  go build -trimpath -ldflags "-s -w $ldflags$extra" -o "$BIN/$c.tmp" "$(package_of "$c")" || fail "go build $c"
   mv "$BIN/$c.tmp" "$BIN/$c"
   log "built $c in $((SECONDS - start))s"
 done

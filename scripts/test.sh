@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: install dependencies, build kadm (warnings are
-# errors), build the real Kubernetes binaries once (cached outside the repo), run every ctest
-# tier (unit, integration, e2e), check formatting, then run the unit tests again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# errors), build the real Kubernetes binaries, node tools and images once (cached outside the
+# repo), run every ctest tier (unit, integration, e2e), check formatting, then run the unit tests
+# again under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -19,6 +19,10 @@ ninja -C build -j"$jobs"
 
 echo "[test] real Kubernetes binaries"
 scripts/k8s-binaries.sh >/dev/null
+
+echo "[test] real-node tools and images (tests/harness/IMAGES.md)"
+scripts/node-tools.sh >/dev/null
+KADM="$PWD/build/cmd/kadm" scripts/node-images.sh >/dev/null
 
 echo "[test] unit, integration, e2e"
 ctest --test-dir build --output-on-failure -j2
