@@ -25,7 +25,7 @@ ms() { echo $((($(date +%s%N) - t0) / 1000000)); }
 
 [[ $(id -u) == 0 ]] || skip "building the kube-proxy layer (mmdebstrap) and chroot need root"
 for tool in go docker-registry mmdebstrap gcc python3 curl unshare chroot; do
-  command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/deps.sh installs it)"
+  command -v "$tool" >/dev/null || skip "$tool is not installed (see scripts/deps.sh)"
 done
 
 tmp=$(mktemp -d /tmp/kadm-node-images.XXXXXX)
