@@ -67,8 +67,8 @@ networking:
   serviceSubnet: 10.96.0.0/16
 $KADM_NODE_COMPONENT_CONFIGS
 YAML
-ignore=--ignore-preflight-errors=$(IFS=,; echo "${KADM_VM_PREFLIGHT_FAILURES[*]}")
-harness_exec cp1 "$KADM" init --config /etc/kubernetes/kadm-init.yaml "$ignore" |
+kadm_preflight_args
+harness_exec cp1 "$KADM" init --config /etc/kubernetes/kadm-init.yaml "${KADM_PREFLIGHT_ARGS[@]}" |
   tee "$root/logs/kadm-init.log"
 took "$t"
 
@@ -78,7 +78,7 @@ join_cmd=$(sed -n '/join any number of worker nodes/,$p' "$root/logs/kadm-init.l
 read -r -a join_args <<<"$join_cmd"
 for w in w1 w2; do
   step "kadm join on $w"; t=$(date +%s%N)
-  harness_exec "$w" "$KADM" "${join_args[@]:1}" "$ignore"
+  harness_exec "$w" "$KADM" "${join_args[@]:1}" "${KADM_PREFLIGHT_ARGS[@]}"
   took "$t"
 done
 

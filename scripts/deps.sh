@@ -13,6 +13,7 @@ packages=(
   openssl etcd-server etcd-client iproute2 util-linux procps psmisc curl python3 python3-yaml
   containerd docker-registry
   runc containernetworking-plugins mmdebstrap ca-certificates
+  iptables conntrack ebtables ethtool socat
 )
 missing=()
 for p in "${packages[@]}"; do

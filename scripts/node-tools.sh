@@ -4,6 +4,8 @@
 #   containerd, containerd-shim-runc-v2, ctr   github.com/containerd/containerd/v2 (static,
 #                                              tags no_btrfs no_zfs no_devmapper)
 #   crane                                      github.com/google/go-containerregistry/cmd/crane
+#   crictl                                     sigs.k8s.io/cri-tools/cmd/crictl (kubeadm's
+#                                              preflight wants it on a node; tests read pods)
 # Incremental: each tool has a stamp with its inputs (module@version, tags, Go version); a tool
 # whose stamp matches is kept, so the script is a no-op once everything is built.
 #
@@ -14,12 +16,14 @@ set -euo pipefail
 
 CONTAINERD_VERSION=${KADM_CONTAINERD_VERSION:-v2.2.9}
 CRANE_VERSION=${KADM_CRANE_VERSION:-v0.22.1}
+CRICTL_VERSION=${KADM_CRICTL_VERSION:-v1.37.0}
 CACHE_ROOT=${KADM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kadm}
 OUT=$CACHE_ROOT/node-tools
 BIN=$OUT/bin
 STAMPS=$OUT/stamps
 CONTAINERD_MODULE=github.com/containerd/containerd/v2
 CRANE_MODULE=github.com/google/go-containerregistry
+CRICTL_MODULE=sigs.k8s.io/cri-tools
 CONTAINERD_TAGS="no_btrfs no_zfs no_devmapper"
 CONTAINERD_CMDS=(containerd containerd-shim-runc-v2 ctr)
 
@@ -37,13 +41,18 @@ containerd_inputs() {
 crane_inputs() {
   printf 'module %s@%s\ncmd crane\ncgo 0\ngo %s\n' "$CRANE_MODULE" "$CRANE_VERSION" "$go_version"
 }
+crictl_inputs() {
+  printf 'module %s@%s\ncmd crictl\ncgo 0\ngo %s\n' "$CRICTL_MODULE" "$CRICTL_VERSION" "$go_version"
+}
 up_to_date() { # name bin...
   local name=$1 b
   shift
   [[ -f $STAMPS/$name ]] && cmp -s <("${name}_inputs") "$STAMPS/$name" || return 1
   for b in "$@"; do [[ -x $BIN/$b ]] || return 1; done
 }
-have_all() { up_to_date containerd "${CONTAINERD_CMDS[@]}" && up_to_date crane crane; }
+have_all() {
+  up_to_date containerd "${CONTAINERD_CMDS[@]}" && up_to_date crane crane && up_to_date crictl crictl
+}
 
 if have_all; then echo "$BIN"; exit 0; fi
 
@@ -80,6 +89,9 @@ if ! up_to_date containerd "${CONTAINERD_CMDS[@]}"; then
 fi
 if ! up_to_date crane crane; then
   install_tool crane "$CRANE_MODULE/cmd/crane" "$CRANE_VERSION" "" ""
+fi
+if ! up_to_date crictl crictl; then
+  install_tool crictl "$CRICTL_MODULE/cmd/crictl" "$CRICTL_VERSION" "" ""
 fi
 
 have_all || fail "check the built binaries in $BIN"

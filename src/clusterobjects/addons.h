@@ -28,6 +28,8 @@ struct KubeProxyInputs {
   std::string pod_subnet;         // clusterCIDR ("" leaves it out)
   std::string control_plane_url;  // "https://<endpoint>:<port>"
   bool ipv6 = false;              // bindAddress "::" instead of 0.0.0.0
+  // The user's KubeProxyConfiguration document (may be empty), merged over kadm's defaults.
+  std::string user_yaml;
 };
 std::string kube_proxy_config_yaml(const KubeProxyInputs& in);
 std::string kube_proxy_kubeconfig(const std::string& control_plane_url);

@@ -112,6 +112,8 @@ Result<InitConfiguration> config_from_file(const std::string& path) {
                                            " contains no InitConfiguration or ClusterConfiguration "
                                            "document; `kadm config print init-defaults` shows one");
   }
+  loaded.init->kubelet_config_yaml = std::move(loaded.kubelet_config_yaml);
+  loaded.init->kube_proxy_config_yaml = std::move(loaded.kube_proxy_config_yaml);
   return std::move(*loaded.init);
 }
 

@@ -168,6 +168,11 @@ struct InitConfiguration {
   std::string patches_directory;
   Timeouts timeouts;
   ClusterConfiguration cluster;  // the ClusterConfiguration document (or defaults)
+  // The KubeletConfiguration and KubeProxyConfiguration documents of --config, verbatim ("" if
+  // absent): merged over kadm's defaults for the kubelet files, the kubelet-config ConfigMap
+  // and the kube-proxy ConfigMap, as kubeadm's component configs are.
+  std::string kubelet_config_yaml;
+  std::string kube_proxy_config_yaml;
   bool operator==(const InitConfiguration&) const = default;
 };
 

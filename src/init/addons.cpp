@@ -48,6 +48,7 @@ Status run_addon_kube_proxy(InitData& d) {
   in.control_plane_url = KADM_TRY(kubeconfig::control_plane_url(d.cfg));
   auto ip = net::parse_ip(d.cfg.local_api_endpoint.advertise_address);
   in.ipv6 = ip && ip->v6;
+  in.user_yaml = d.cfg.kube_proxy_config_yaml;
   KADM_TRY(apply_objects(*client, clusterobjects::kube_proxy_objects(in)));
   spdlog::info("[addons] Applied essential addon: kube-proxy");
   return {};

@@ -1,6 +1,7 @@
 #include "init/init_phases.h"
 
 #include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
 
 #include "certs/cert_table.h"
 #include "certs/phase.h"
@@ -17,6 +18,14 @@ namespace {
 
 using Phase = workflow::Phase<InitData>;
 
+// The cgroupDriver of the KubeletConfiguration this run writes (nullopt: it sets none).
+Result<std::optional<std::string>> planned_cgroup_driver(InitData& d) {
+  auto yaml = KADM_TRY(kubelet_config_for(d));
+  auto driver = YAML::Load(yaml)["cgroupDriver"];
+  if (!driver || !driver.IsScalar()) return std::optional<std::string>{};
+  return std::optional<std::string>{driver.Scalar()};
+}
+
 Phase preflight_phase() {
   Phase p;
   p.name = "preflight";
@@ -30,6 +39,7 @@ Phase preflight_phase() {
     o.target = d.version;
     o.images = d.options.dry_run ? preflight::PreflightOptions::Images::DryRun
                                  : preflight::PreflightOptions::Images::Pull;
+    o.check_set.planned_kubelet_cgroup_driver = KADM_TRY(planned_cgroup_driver(d));
     return preflight::run_init_preflight(d.cfg, *d.host, *d.effects, o);
   };
   return p;

@@ -21,6 +21,7 @@ Result<std::string> kubelet_config_for(InitData& d) {
   in.static_pod_path = d.manifests_dir().string();
   in.cri_socket = d.cfg.node_registration.cri_socket;
   in.systemd_resolved = d.host->service_state("systemd-resolved").active;
+  in.user_yaml = d.cfg.kubelet_config_yaml;
   return kubelet::kubelet_config_yaml(in, d.version);
 }
 

@@ -91,7 +91,9 @@ void add_node_checks(std::vector<Check>& checks, const config::NodeRegistration&
   checks.push_back(selinux());
   checks.push_back(bridge_netfilter());
   for (const auto& key : required_sysctls()) checks.push_back(sysctl(key));
-  checks.push_back(cgroup_driver(options.kubelet_cgroup_driver, cri_probe));
+  checks.push_back(options.planned_kubelet_cgroup_driver
+                       ? cgroup_driver(*options.planned_kubelet_cgroup_driver, cri_probe, true)
+                       : cgroup_driver(options.kubelet_cgroup_driver, cri_probe));
 }
 
 int bind_port(const config::APIEndpoint& e) {

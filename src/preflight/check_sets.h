@@ -3,6 +3,7 @@
 // (= join + init's "secondary" list). Every set starts with IsPrivilegedUser when it applies.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ class CriProbe;  // preflight/cri_checks.h
 struct CheckSetOptions {
   // What kadm writes as the kubelet cgroupDriver when no kubelet config exists yet.
   std::string kubelet_cgroup_driver = "systemd";
+  // The cgroupDriver of the KubeletConfiguration this run will write (init: kadm's defaults with
+  // the user's document over them); when set it is checked instead of the file on disk.
+  std::optional<std::string> planned_kubelet_cgroup_driver;
   // How ExternalEtcdVersion reaches etcd and waits between attempts (tests replace both).
   ExternalEtcdVersionOptions external_etcd;
   // How checks reach the container runtime; empty = the real gRPC client.

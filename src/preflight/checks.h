@@ -51,7 +51,9 @@ Check network_overlap(std::string pod_subnet, std::string service_subnet);
 // `kubelet_default_driver` is what kadm writes into the kubelet config when none exists yet. The
 // runtime's driver comes from CRI RuntimeConfig through `probe` when it answers, else from
 // containerd's config file.
-Check cgroup_driver(std::string kubelet_default_driver, std::shared_ptr<CriProbe> probe = nullptr);
+// `planned`: kubelet_driver is what this run writes, so the kubelet's file on disk is not read.
+Check cgroup_driver(std::string kubelet_driver, std::shared_ptr<CriProbe> probe = nullptr,
+                    bool planned = false);
 
 // The sysctls the seed guide sets to 1.
 const std::vector<std::string>& required_sysctls();

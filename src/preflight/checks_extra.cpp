@@ -205,7 +205,9 @@ DriverSource containerd_config_driver(const host::Host& host) {
   return d;
 }
 
-DriverSource kubelet_driver(const host::Host& host, const std::string& kubelet_default_driver) {
+DriverSource kubelet_driver(const host::Host& host, const std::string& kubelet_default_driver,
+                            bool planned) {
+  if (planned) return {kubelet_default_driver, "the KubeletConfiguration this run writes"};
   DriverSource d{kubelet_default_driver, "kadm's kubelet default"};
   auto cfg = host.read_file("/var/lib/kubelet/config.yaml");
   if (!cfg) return d;
@@ -222,10 +224,11 @@ DriverSource kubelet_driver(const host::Host& host, const std::string& kubelet_d
 
 }  // namespace
 
-Check cgroup_driver(std::string kubelet_default_driver, std::shared_ptr<CriProbe> probe) {
+Check cgroup_driver(std::string kubelet_default_driver, std::shared_ptr<CriProbe> probe,
+                    bool planned) {
   return Check{
       "CgroupDriver", Severity::Warning,
-      [kubelet_default_driver, probe](const host::Host& host) {
+      [kubelet_default_driver, probe, planned](const host::Host& host) {
         Findings f;
         // What the runtime says over CRI wins over what its config file seems to say.
         DriverSource runtime;
@@ -237,7 +240,7 @@ Check cgroup_driver(std::string kubelet_default_driver, std::shared_ptr<CriProbe
         }
         if (runtime.driver.empty()) runtime = containerd_config_driver(host);
         if (runtime.driver.empty()) return f;  // not stated: defaults differ by version
-        auto kubelet = kubelet_driver(host, kubelet_default_driver);
+        auto kubelet = kubelet_driver(host, kubelet_default_driver, planned);
         if (kubelet.driver != runtime.driver) {
           f.warnings.push_back("the container runtime uses the " + runtime.driver +
                                " cgroup driver (" + runtime.source + ") but the kubelet uses " +

@@ -10,7 +10,7 @@ addr=$(harness_host_addr cp1)
 logs=$(harness_host_root cp1)/logs
 cfg=$(kadm_init_config cp1)
 
-harness_exec cp1 "$KADM" init --config "$cfg" "$KADM_IGNORE_PREFLIGHT" --output json \
+harness_exec cp1 "$KADM" init --config "$cfg" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
   >"$logs/init.json" 2>"$logs/init.err" || { cat "$logs/init.err" "$logs/init.json" >&2; fail "kadm init failed"; }
 
 python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' <"$logs/init.json" ||

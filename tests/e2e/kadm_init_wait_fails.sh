@@ -17,7 +17,7 @@ cfg=$(kadm_init_config cp1 "timeouts:
 log=$(harness_host_root cp1)/logs/kadm-init.log
 start=$SECONDS
 rc=0
-harness_exec cp1 "$KADM" init --config "$cfg" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || rc=$?
+harness_exec cp1 "$KADM" init --config "$cfg" "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 || rc=$?
 took=$((SECONDS - start))
 cat "$log"
 ((rc != 0)) || fail "kadm init reported success with an apiserver its probes cannot reach"

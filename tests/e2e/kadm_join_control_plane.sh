@@ -17,7 +17,7 @@ printf '%s\t%s\n' "$(harness_host_addr cp1)" cp.kadm.test >>"$HARNESS_RUN_DIR/ho
 
 cfg=$(kadm_init_config cp1 "" "controlPlaneEndpoint: cp.kadm.test:6443")
 log=$(harness_host_root cp1)/logs/kadm-init.log
-harness_exec cp1 "$KADM" init --config "$cfg" --upload-certs "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 ||
+harness_exec cp1 "$KADM" init --config "$cfg" --upload-certs "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 ||
   { cat "$log" >&2; fail "kadm init --upload-certs failed"; }
 
 cp_cmd=$(sed -n '/join any number of control-plane nodes/,/Please note/p' "$log" |
@@ -36,7 +36,7 @@ for a in "${cp_args[@]:2}"; do [[ $a == "$key" ]] && args+=("$wrong") || args+=(
 before=$(host_files cpx)
 xlog=$(harness_host_root cpx)/logs/join.log
 if harness_exec cpx "$KADM" join "${args[@]}" --apiserver-advertise-address "$(harness_host_addr cpx)" \
-  "$KADM_IGNORE_PREFLIGHT" >"$xlog" 2>&1; then
+  "${KADM_PREFLIGHT_ARGS[@]}" >"$xlog" 2>&1; then
   cat "$xlog" >&2; fail "join with a wrong certificate key was accepted"
 fi
 grep -q 'the certificate key does not decrypt kubeadm-certs' "$xlog" || { cat "$xlog" >&2; fail "wrong-key message missing"; }
@@ -49,7 +49,7 @@ for n in cp2 cp3; do
   jlog=$(harness_host_root "$n")/logs/join.log
   start=$(date +%s%N)
   harness_exec "$n" "$KADM" join "${cp_args[@]:2}" --apiserver-advertise-address "$(harness_host_addr "$n")" \
-    "$KADM_IGNORE_PREFLIGHT" >"$jlog" 2>&1 || { cat "$jlog" >&2; fail "control-plane join of $n failed"; }
+    "${KADM_PREFLIGHT_ARGS[@]}" >"$jlog" 2>&1 || { cat "$jlog" >&2; fail "control-plane join of $n failed"; }
   grep -q 'a new control plane instance was created' "$jlog" || { cat "$jlog" >&2; fail "no success text on $n"; }
   grep -q 'promoted to a voting member' "$jlog" || { cat "$jlog" >&2; fail "$n: etcd learner not promoted"; }
   if [[ $n == cp2 ]]; then grep '^\[\|^This node' "$jlog"; fi

@@ -23,7 +23,7 @@ etcd:
     dataDir: $data_dir")
 log=$(harness_host_root cp1)/logs/kadm-init.log
 start=$(date +%s%N)
-harness_exec cp1 "$KADM" init --config "$cfg" --upload-certs "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 ||
+harness_exec cp1 "$KADM" init --config "$cfg" --upload-certs "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 ||
   { cat "$log" >&2; fail "kadm init --upload-certs failed"; }
 echo "kadm init: done after $(ms_since "$start") ms"
 
@@ -44,7 +44,7 @@ retry 10 listening || fail "nothing listens on 2379 in cpx"
 
 # Ignore every check by name except those about etcd's ports and data dirs.
 names=$(harness_exec cpx "$KADM" preflight --join --control-plane "$cp:6443" --token abcdef.0123456789abcdef \
-  --discovery-token-unsafe-skip-ca-verification -o json "$KADM_IGNORE_PREFLIGHT" 2>/dev/null |
+  --discovery-token-unsafe-skip-ca-verification -o json "${KADM_PREFLIGHT_ARGS[@]}" 2>/dev/null |
   python3 -c 'import json,sys; print(",".join(sorted({c["check"] for c in json.load(sys.stdin)["checks"]})))')
 others=$(tr ',' '\n' <<<"$names" | grep -v '^Port-2379$\|^Port-2380$\|^DirAvailable--var-lib-etcd' | paste -sd, -)
 [[ $others == *Port-10250* && $others == *Port-6443* ]] || fail "unexpected check names: $names"
@@ -77,7 +77,7 @@ for ((i = 0; i < ${#join_args[@]}; i++)); do
   if [[ ${join_args[i]} == --certificate-key ]]; then i=$((i + 1)); else no_key+=("${join_args[i]}"); fi
 done
 klog=$(harness_host_root cpx)/logs/join-no-key.log
-if harness_exec cpx "$KADM" join "${no_key[@]}" "$KADM_IGNORE_PREFLIGHT" >"$klog" 2>&1; then
+if harness_exec cpx "$KADM" join "${no_key[@]}" "${KADM_PREFLIGHT_ARGS[@]}" >"$klog" 2>&1; then
   cat "$klog" >&2; fail "join --control-plane without shared certificates was accepted"
 fi
 grep -q 'certificates shared by all control planes are not on this host (/etc/kubernetes/pki/ca.crt' "$klog" ||
@@ -89,7 +89,7 @@ echo "control-plane join without --certificate-key or shared certificates: refus
 start=$(date +%s%N)
 wlog=$(harness_host_root cpx)/logs/worker-preflight.log
 harness_exec cpx "$KADM" join phase preflight 10.213.0.89:6443 --token abcdef.0123456789abcdef \
-  --discovery-token-unsafe-skip-ca-verification "$KADM_IGNORE_PREFLIGHT" >"$wlog" 2>&1 ||
+  --discovery-token-unsafe-skip-ca-verification "${KADM_PREFLIGHT_ARGS[@]}" >"$wlog" 2>&1 ||
   { cat "$wlog" >&2; fail "worker preflight failed"; }
 ! grep -q 'kubeadm-config\|discover' "$wlog" || { cat "$wlog" >&2; fail "worker preflight contacted the cluster"; }
 echo "worker join phase preflight: offline, $(ms_since "$start") ms"

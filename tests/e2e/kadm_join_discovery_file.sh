@@ -46,7 +46,7 @@ expect_refused() {
   shift 2
   log=$(harness_host_root "$w")/logs/refused.log
   before=$(host_files "$w")
-  harness_exec "$w" "$KADM" join "$@" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || rc=$?
+  harness_exec "$w" "$KADM" join "$@" "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 || rc=$?
   ((rc != 0)) || { cat "$log" >&2; fail "$w: join $* was accepted"; }
   grep -qE -- "$pattern" "$log" || { cat "$log" >&2; fail "$w: refusal does not say /$pattern/"; }
   [[ $(host_files "$w") == "$before" ]] || fail "$w: refused join wrote files: $(diff <(echo "$before") <(host_files "$w"))"
@@ -57,7 +57,7 @@ expect_refused() {
 log=$(harness_host_root w1)/logs/join.log
 start=$(date +%s%N)
 harness_exec w1 "$KADM" join --discovery-file "$dir/cluster-info.yaml" --tls-bootstrap-token "$token" \
-  "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || { cat "$log" >&2; fail "join with a discovery file failed on w1"; }
+  "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 || { cat "$log" >&2; fail "join with a discovery file failed on w1"; }
 echo "w1 (--discovery-file path): joined in $(ms_since "$start") ms"
 assert_joined w1 "$log"
 
@@ -91,7 +91,7 @@ harness_exec w2 mount --bind "$pki/bundle.crt" "$system_bundle"
 log=$(harness_host_root w2)/logs/join.log
 start=$(date +%s%N)
 harness_exec w2 "$KADM" join --discovery-file "$url" --tls-bootstrap-token "$token" \
-  "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || { cat "$log" >&2; fail "join with an https discovery file failed on w2"; }
+  "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 || { cat "$log" >&2; fail "join with an https discovery file failed on w2"; }
 echo "w2 (--discovery-file https://): joined in $(ms_since "$start") ms"
 grep -q 'Downloading the discovery file' "$log" || { cat "$log" >&2; fail "w2 did not download the file"; }
 assert_joined w2 "$log"

@@ -36,7 +36,7 @@ stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date +%T.%3N)" "$line"
 start=$(date +%s%N)
 set +e
 harness_exec w1 "$KADM" join "${join_args[@]:2}" --tls-bootstrap=kubelet \
-  "$KADM_IGNORE_PREFLIGHT" 2>&1 | stamp >"$log"
+  "${KADM_PREFLIGHT_ARGS[@]}" 2>&1 | stamp >"$log"
 rc=${PIPESTATUS[0]}
 set -e
 kubelet_ms=$(ms_since "$start")
@@ -90,7 +90,7 @@ grep -q '^rotateCertificates: true' "$root/var/lib/kubelet/config.yaml" || fail 
 # w2: the default direct mode on the same cluster, for the timing comparison.
 log=$(harness_host_root w2)/logs/join.log
 start=$(date +%s%N)
-harness_exec w2 "$KADM" join "${join_args[@]:2}" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 ||
+harness_exec w2 "$KADM" join "${join_args[@]:2}" "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 ||
   { cat "$log" >&2; fail "kadm join (direct) failed on w2"; }
 direct_ms=$(ms_since "$start")
 echo "timing: kadm join --tls-bootstrap=kubelet ${kubelet_ms} ms, --tls-bootstrap=direct ${direct_ms} ms (start to exit, same cluster)"
@@ -117,7 +117,7 @@ log=$(harness_host_root w3)/logs/join.log
 start=$(date +%s%N)
 rc=0
 harness_exec w3 "$KADM" join --config /etc/kubernetes/join.yaml --tls-bootstrap=kubelet \
-  "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || rc=$?
+  "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 || rc=$?
 failed_ms=$(ms_since "$start")
 cat "$log"
 ((rc != 0)) || fail "w3 joined although no one approves its CSR"

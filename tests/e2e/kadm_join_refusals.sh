@@ -24,7 +24,7 @@ expect_refusal() {
   before=$(host_files w1)
   log=$(harness_host_root w1)/logs/refusal-$name.log
   start=$(date +%s%N)
-  if harness_exec w1 "$KADM" join "$@" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1; then
+  if harness_exec w1 "$KADM" join "$@" "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1; then
     cat "$log" >&2; fail "$name: join succeeded"
   fi
   ms=$(ms_since "$start")

@@ -28,7 +28,7 @@ for w in w1 w2; do
   [[ $w == w1 ]] && args=("${kadm_args[@]:2}")
   log=$(harness_host_root "$w")/logs/join.log
   start=$(date +%s%N)
-  harness_exec "$w" "$KADM" join "${args[@]}" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 ||
+  harness_exec "$w" "$KADM" join "${args[@]}" "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 ||
     { cat "$log" >&2; fail "kadm join failed on $w"; }
   echo "kadm join on $w: kubelet.conf written after $(ms_since "$start") ms"
   grep -q 'This node has joined the cluster' "$log" || { cat "$log" >&2; fail "no success text on $w"; }
@@ -53,7 +53,7 @@ echo "nodes: $nodes"
 # A third host using w1's name is refused while w1 is Ready, and writes nothing.
 before=$(host_files w3)
 log=$(harness_host_root w3)/logs/join.log
-if harness_exec w3 "$KADM" join "${join_args[@]:2}" --node-name w1 "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1; then
+if harness_exec w3 "$KADM" join "${join_args[@]:2}" --node-name w1 "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1; then
   cat "$log" >&2; fail "join as an existing Ready node was accepted"
 fi
 grep -q 'Node named "w1" is already Ready' "$log" && grep -q -- '--node-name' "$log" || { cat "$log" >&2; fail "refusal message missing"; }
@@ -61,5 +61,5 @@ grep -q 'Node named "w1" is already Ready' "$log" && grep -q -- '--node-name' "$
 echo "w3 as w1: refused, nothing written"
 
 # The same host under its own name joins.
-harness_exec w3 "$KADM" join "${join_args[@]:2}" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1 || { cat "$log" >&2; fail "w3 join failed"; }
+harness_exec w3 "$KADM" join "${join_args[@]:2}" "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1 || { cat "$log" >&2; fail "w3 join failed"; }
 echo "PASS"

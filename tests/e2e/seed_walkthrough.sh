@@ -122,8 +122,8 @@ for i in "${!mapped[@]}"; do
 done
 step "kubeadm init" "$init_line"
 echo "   NOTE: --kubernetes-version v1.20.9 -> v1.37.2 (only v1.37 binaries run here); $guide_addr -> $addr; $repo -> $mirror"
-ran "kadm ${mapped[*]} $KADM_IGNORE_PREFLIGHT"
-harness_exec cp1 "$KADM" "${mapped[@]}" "$KADM_IGNORE_PREFLIGHT" >"$work/init.log" 2>&1 ||
+ran "kadm ${mapped[*]} ${KADM_PREFLIGHT_ARGS[*]}"
+harness_exec cp1 "$KADM" "${mapped[@]}" "${KADM_PREFLIGHT_ARGS[@]}" >"$work/init.log" 2>&1 ||
   { cat "$work/init.log" >&2; harness_node_diagnose cp1 >&2; fail "kadm init with the guide's line failed"; }
 grep -q 'initialized successfully' "$work/init.log" || { cat "$work/init.log" >&2; fail "no success text"; }
 m=$(harness_host_root cp1)/fs/etc/kubernetes/manifests
@@ -163,8 +163,8 @@ read -r -a jargs <<<"$join"
 [[ ${jargs[0]} == kadm && ${jargs[1]} == join && ${jargs[2]} == "$endpoint:6443" ]] || fail "unexpected join command: $join"
 step "join a worker" "$(guide_line '^kubeadm join ' | tr -d '\\' | sed -E 's/--token [^ ]+/--token <token>/')"
 echo "   (the guide's printed join line says k8s-mater, a typo of its own endpoint $endpoint)"
-ran "kadm join ${jargs[*]:2:1} --token <redacted> ... $KADM_IGNORE_PREFLIGHT (in w1)"
-harness_exec w1 "$KADM" join "${jargs[@]:2}" "$KADM_IGNORE_PREFLIGHT" >"$work/join.log" 2>&1 ||
+ran "kadm join ${jargs[*]:2:1} --token <redacted> ... ${KADM_PREFLIGHT_ARGS[*]} (in w1)"
+harness_exec w1 "$KADM" join "${jargs[@]:2}" "${KADM_PREFLIGHT_ARGS[@]}" >"$work/join.log" 2>&1 ||
   { cat "$work/join.log" >&2; fail "kadm join failed on w1"; }
 grep -q 'This node has joined the cluster' "$work/join.log" || fail "no join success text"
 kadm_wait_node_ready cp1 w1 120

@@ -13,9 +13,9 @@ retry() {
 
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 
-# The preflight checks a host of this VM cannot pass, each with its reason; every other check
-# runs and must pass. Use as: kadm init ... "$KADM_IGNORE_PREFLIGHT".
-KADM_IGNORE_PREFLIGHT=--ignore-preflight-errors=$(IFS=,; echo "${KADM_VM_PREFLIGHT_FAILURES[*]}")
+# kadm init/join ... "${KADM_PREFLIGHT_ARGS[@]}": ignores only the preflight checks a node of this
+# VM cannot pass (vm_facts.sh, each with its reason); every other check runs and must pass.
+kadm_preflight_args
 
 # kadm_init_config NAME [extra InitConfiguration lines] [extra ClusterConfiguration lines]:
 # a v1beta4 config for node NAME written to its root, with the images of the harness mirror and
@@ -54,7 +54,7 @@ kadm_init_control_plane() {
   local name=$1 cfg=$2 log start
   log=$(harness_host_root "$name")/logs/kadm-init.log
   start=$(date +%s%N)
-  if ! harness_exec "$name" "$KADM" init --config "$cfg" "$KADM_IGNORE_PREFLIGHT" >"$log" 2>&1; then
+  if ! harness_exec "$name" "$KADM" init --config "$cfg" "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1; then
     cat "$log" >&2
     harness_node_diagnose "$name" >&2
     fail "kadm init failed on node $name"

@@ -2,8 +2,17 @@
 # What a node of this VM needs said about it, in one place (tests/harness/README.md, "Real nodes").
 
 # Preflight checks a harness node cannot pass, each with the reason; everything else must pass.
-KADM_VM_PREFLIGHT_FAILURES=(
-)
+# None today: a harness node passes every check (warnings aside). A check added here needs its
+# reason beside it.
+KADM_VM_PREFLIGHT_FAILURES=()
+
+# Sets KADM_PREFLIGHT_ARGS: --ignore-preflight-errors=<the list above>, or nothing.
+kadm_preflight_args() {
+  KADM_PREFLIGHT_ARGS=()
+  if ((${#KADM_VM_PREFLIGHT_FAILURES[@]})); then
+    KADM_PREFLIGHT_ARGS=("--ignore-preflight-errors=$(IFS=,; echo "${KADM_VM_PREFLIGHT_FAILURES[*]}")")
+  fi
+}
 
 # Component configuration a user of a host like this one writes into the kubeadm config:
 # - cgroup v1 and no systemd: the kubelet (v1.35+) refuses cgroup v1 unless told otherwise, and
