@@ -33,8 +33,8 @@ class Runtime {
   /// The pod sandboxes that match `filter` (an empty filter lists all).
   virtual Result<std::vector<PodSandbox>> list_pod_sandboxes(
       const PodSandboxFilter& filter) const = 0;
-  /// Stops a sandbox and every container in it; stopping a stopped or missing sandbox succeeds
-  /// (the CRI asks runtimes for idempotence).
+  /// Stops a sandbox and every container in it; stopping a stopped sandbox succeeds. A missing
+  /// one should too (the CRI asks for idempotence), but containerd 1.6 answers NotFound.
   virtual Status stop_pod_sandbox(const std::string& sandbox_id) const = 0;
   /// Removes a sandbox and its containers, forcibly; removing a missing one succeeds.
   virtual Status remove_pod_sandbox(const std::string& sandbox_id) const = 0;

@@ -37,7 +37,10 @@ std::string stop_and_remove(const cri::Runtime& runtime, const cri::PodSandbox& 
   std::string last_error = "not tried";
   for (int attempt = 1; attempt <= options.attempts; ++attempt) {
     if (attempt > 1 && options.pause.count() > 0) std::this_thread::sleep_for(options.pause);
-    if (auto s = runtime.stop_pod_sandbox(sandbox.id); !s) {
+    // A sandbox gone since the list is not a failure: containerd 1.6 answers NOT_FOUND to
+    // stopping it (the CRI asks for success), and removing it then succeeds.
+    if (auto s = runtime.stop_pod_sandbox(sandbox.id);
+        !s && s.error().kind() != ErrorKind::NotFound) {
       last_error = "stopping it: " + s.error().text();
       spdlog::debug("[reset] Attempt {} on pod sandbox {}: {}", attempt, describe(sandbox),
                     last_error);

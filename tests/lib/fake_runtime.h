@@ -65,6 +65,7 @@ struct FakeNode {
   std::map<std::string, int> stop_failures;              // sandbox id → how many stops fail first
   std::map<std::string, int> remove_failures;  // sandbox id → how many removes fail first
   std::set<std::string> undying;               // removed "successfully" but still listed
+  std::set<std::string> vanishing;             // gone once listed: stop says NotFound
   bool unreachable = false;                    // every call fails as a missing socket would
   std::vector<std::string> calls;              // "StopPodSandbox <id>", ...
   std::vector<std::string> connects;           // endpoints connected to
@@ -101,6 +102,10 @@ class FakeNodeRuntime final : public RuntimeBase {
     std::lock_guard lock(m_node->mu);
     m_node->calls.push_back("StopPodSandbox " + id);
     if (m_node->unreachable) return gone();
+    if (m_node->vanishing.contains(id)) {
+      std::erase_if(m_node->sandboxes, [&](const cri::PodSandbox& p) { return p.id == id; });
+      return fail(ErrorKind::NotFound, "StopPodSandbox: the runtime answered NOT_FOUND: " + id);
+    }
     if (auto& n = m_node->stop_failures[id]; n > 0) {
       --n;
       return fail("StopPodSandbox: the runtime answered UNKNOWN: network plugin is busy");

@@ -148,6 +148,19 @@ TEST(ResetSandboxes, RetriesAFailingStopOrRemove) {
   EXPECT_EQ(log.str().find("Failed to remove"), std::string::npos);
 }
 
+TEST(ResetSandboxes, ASandboxGoneSinceTheListIsNotAFailure) {
+  auto node = busy_node();
+  node->vanishing = {"bbb"};  // e.g. removed by someone else between list and stop
+  test::FakeNodeRuntime runtime(node, kSocket);
+  test::LogCapture log;
+  auto r = remove_pod_sandboxes(runtime, no_pause());
+  EXPECT_EQ(r.removed, 3u);
+  EXPECT_TRUE(r.failed.empty());
+  EXPECT_EQ(count_calls(*node, "StopPodSandbox bbb"), 1u);
+  EXPECT_EQ(count_calls(*node, "RemovePodSandbox bbb"), 1u);
+  EXPECT_EQ(log.str().find("Failed to remove"), std::string::npos);
+}
+
 TEST(ResetSandboxes, GivesUpAfterFiveTriesAndSaysWhatIsLeft) {
   auto node = busy_node();
   node->remove_failures["bbb"] = 100;
