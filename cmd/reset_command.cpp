@@ -8,6 +8,8 @@
 #include "config/defaults.h"
 #include "config/load.h"
 #include "config/validate.h"
+#include "cri/dry_run_runtime.h"
+#include "cri/grpc_runtime.h"
 #include "flag_binders.h"
 #include "host/linux_host.h"
 #include "phase_commands.h"
@@ -77,6 +79,9 @@ Result<std::unique_ptr<reset::ResetData>> make_reset_data(const config::ResetCon
   data->etcd_client = [cert_dir](const reset::EtcdManifestFacts& facts) {
     return reset::etcd_gateway_client(facts.client_url, cert_dir);
   };
+  // --dry-run asks the runtime what is there but only says what it would stop and remove.
+  data->cri_connect =
+      cfg.dry_run ? cri::dry_run_connector(cri::grpc_connector()) : cri::grpc_connector();
   data->in = &std::cin;
   return data;
 }

@@ -158,7 +158,8 @@ UnixTransport::UnixTransport(std::string socket_path, TransportOptions options)
 
 Result<CallResult> UnixTransport::call(std::string_view method, std::string_view request,
                                        Duration timeout) const {
-  // Every CRI method kadm calls is safe to repeat (reads, and PullImage of one reference).
+  // Every CRI method kadm calls is safe to repeat: reads, PullImage of one reference, and
+  // StopPodSandbox / RemovePodSandbox, which the CRI requires to be idempotent.
   constexpr int kAttempts = 3;
   for (int attempt = 1;; ++attempt) {
     bool reset = false;

@@ -12,6 +12,11 @@ constexpr std::string_view kStatus = "/runtime.v1.RuntimeService/Status";
 constexpr std::string_view kRuntimeConfig = "/runtime.v1.RuntimeService/RuntimeConfig";
 constexpr std::string_view kImageStatus = "/runtime.v1.ImageService/ImageStatus";
 constexpr std::string_view kPullImage = "/runtime.v1.ImageService/PullImage";
+constexpr std::string_view kListPodSandbox = "/runtime.v1.RuntimeService/ListPodSandbox";
+constexpr std::string_view kStopPodSandbox = "/runtime.v1.RuntimeService/StopPodSandbox";
+constexpr std::string_view kRemovePodSandbox = "/runtime.v1.RuntimeService/RemovePodSandbox";
+constexpr std::string_view kListContainers = "/runtime.v1.RuntimeService/ListContainers";
+constexpr std::string_view kContainerStatus = "/runtime.v1.RuntimeService/ContainerStatus";
 
 // The CRI API version kadm speaks, sent in VersionRequest.
 constexpr std::string_view kApiVersion = "v1";
@@ -91,6 +96,37 @@ Result<std::optional<ImageInfo>> GrpcRuntime::image_status(const std::string& im
 Result<std::string> GrpcRuntime::pull_image(const std::string& image) const {
   auto r = KADM_TRY(call(kPullImage, encode_pull_image_request(image), m_options.pull_timeout));
   return decode_pull_image_response(r.response);
+}
+
+Result<std::vector<PodSandbox>> GrpcRuntime::list_pod_sandboxes(
+    const PodSandboxFilter& filter) const {
+  auto r = KADM_TRY(
+      call(kListPodSandbox, encode_list_pod_sandbox_request(filter), m_options.call_timeout));
+  return decode_list_pod_sandbox_response(r.response);
+}
+
+Status GrpcRuntime::stop_pod_sandbox(const std::string& sandbox_id) const {
+  auto r = KADM_TRY(
+      call(kStopPodSandbox, encode_stop_pod_sandbox_request(sandbox_id), m_options.stop_timeout));
+  return decode_empty_response(r.response, "StopPodSandboxResponse");
+}
+
+Status GrpcRuntime::remove_pod_sandbox(const std::string& sandbox_id) const {
+  auto r = KADM_TRY(call(kRemovePodSandbox, encode_remove_pod_sandbox_request(sandbox_id),
+                         m_options.stop_timeout));
+  return decode_empty_response(r.response, "RemovePodSandboxResponse");
+}
+
+Result<std::vector<Container>> GrpcRuntime::list_containers(const ContainerFilter& filter) const {
+  auto r = KADM_TRY(
+      call(kListContainers, encode_list_containers_request(filter), m_options.call_timeout));
+  return decode_list_containers_response(r.response);
+}
+
+Result<ContainerStatus> GrpcRuntime::container_status(const std::string& container_id) const {
+  auto r = KADM_TRY(call(kContainerStatus, encode_container_status_request(container_id, false),
+                         m_options.call_timeout));
+  return decode_container_status_response(r.response);
 }
 
 Connector grpc_connector(GrpcRuntimeOptions options) {

@@ -11,7 +11,8 @@ namespace kadm::cri {
 
 struct GrpcRuntimeOptions {
   Duration connect_timeout{5000};
-  Duration call_timeout{10000};       // Version, Status, RuntimeConfig, ImageStatus
+  Duration call_timeout{10000};       // every call but PullImage and StopPodSandbox
+  Duration stop_timeout{60000};       // StopPodSandbox: the runtime stops each container in it
   Duration pull_timeout{15 * 60000};  // one PullImage: images can be large, links slow
 };
 
@@ -26,6 +27,11 @@ class GrpcRuntime final : public Runtime {
   Result<std::optional<RuntimeConfigInfo>> runtime_config() const override;
   Result<std::optional<ImageInfo>> image_status(const std::string& image) const override;
   Result<std::string> pull_image(const std::string& image) const override;
+  Result<std::vector<PodSandbox>> list_pod_sandboxes(const PodSandboxFilter& filter) const override;
+  Status stop_pod_sandbox(const std::string& sandbox_id) const override;
+  Status remove_pod_sandbox(const std::string& sandbox_id) const override;
+  Result<std::vector<Container>> list_containers(const ContainerFilter& filter) const override;
+  Result<ContainerStatus> container_status(const std::string& container_id) const override;
 
  private:
   GrpcRuntime(std::string endpoint, std::string socket, GrpcRuntimeOptions options);

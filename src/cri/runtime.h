@@ -1,12 +1,14 @@
 #pragma once
-// The host's container runtime as kadm sees it: the handful of CRI calls preflight and
-// `kadm config images pull` make. A seam: the real implementation speaks gRPC to the runtime's
+// The host's container runtime as kadm sees it: the handful of CRI calls preflight,
+// `kadm config images pull`, reset (removing pod sandboxes) and wait-control-plane (explaining a
+// component that is not healthy) make. A seam: the real implementation speaks gRPC to the runtime's
 // socket (cri/grpc_runtime.h); tests use a fake.
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "cri/messages.h"
@@ -27,6 +29,19 @@ class Runtime {
   virtual Result<std::optional<ImageInfo>> image_status(const std::string& image) const = 0;
   /// Pulls `image`; returns the runtime's reference to it (an image id or digest).
   virtual Result<std::string> pull_image(const std::string& image) const = 0;
+
+  /// The pod sandboxes that match `filter` (an empty filter lists all).
+  virtual Result<std::vector<PodSandbox>> list_pod_sandboxes(
+      const PodSandboxFilter& filter) const = 0;
+  /// Stops a sandbox and every container in it; stopping a stopped sandbox succeeds. A missing
+  /// one should too (the CRI asks for idempotence), but containerd 1.6 answers NotFound.
+  virtual Status stop_pod_sandbox(const std::string& sandbox_id) const = 0;
+  /// Removes a sandbox and its containers, forcibly; removing a missing one succeeds.
+  virtual Status remove_pod_sandbox(const std::string& sandbox_id) const = 0;
+  /// The containers that match `filter` (an empty filter lists all).
+  virtual Result<std::vector<Container>> list_containers(const ContainerFilter& filter) const = 0;
+  /// A container's state, exit code, annotations and log path; NotFound when it is gone.
+  virtual Result<ContainerStatus> container_status(const std::string& container_id) const = 0;
 };
 
 /// Makes a Runtime for an endpoint ("unix:///path" or "/path"). Calls are made lazily: a

@@ -156,6 +156,8 @@ Phase wait_control_plane_phase() {
     }
     WaitOptions o;
     o.timeout = d.cfg.timeouts.control_plane_component_health_check;
+    o.explain = runtime_explainer(*d.host, d.cfg.node_registration.cri_socket,
+                                  d.cfg.node_registration.name);
     return wait_for_healthy(endpoints, o);
   };
   return p;

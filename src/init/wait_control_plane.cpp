@@ -117,6 +117,7 @@ Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const Wait
     }
   }
   std::vector<std::string> unhealthy;
+  bool explained = false;
   for (size_t i = 0; i < endpoints.size(); ++i) {
     Outcome o = polls[i].get();
     if (o.healthy) {
@@ -124,17 +125,25 @@ Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const Wait
       spdlog::info("[control-plane-check] {} is healthy after {}", endpoints[i].component,
                    format_duration(ms));
     } else {
-      unhealthy.push_back(endpoints[i].component + " is not healthy at " + endpoints[i].url +
-                          " (last error: " + o.last_error + ")");
+      std::string u = endpoints[i].component + " is not healthy at " + endpoints[i].url +
+                      " (last error: " + o.last_error + ")";
+      if (options.explain) {
+        auto lines = options.explain(endpoints[i].component);
+        explained |= !lines.empty();
+        for (const auto& line : lines) u += "\n\t\t" + line;
+      }
+      unhealthy.push_back(std::move(u));
     }
   }
   if (!unhealthy.empty()) {
     std::string msg = "control plane components did not become healthy within " +
                       format_duration(options.timeout) + ":";
     for (const auto& u : unhealthy) msg += "\n\t" + u;
-    msg +=
-        "\nCheck the static Pods in the manifests directory and the components' logs (for "
-        "example 'crictl ps -a | grep kube' and 'crictl logs CONTAINERID').";
+    if (!explained) {
+      msg +=
+          "\nCheck the static Pods in the manifests directory and the components' logs (for "
+          "example 'crictl ps -a | grep kube' and 'crictl logs CONTAINERID').";
+    }
     return fail(ErrorKind::Timeout, msg);
   }
   return {};

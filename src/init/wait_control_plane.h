@@ -1,7 +1,8 @@
 #pragma once
 // The wait-control-plane phase: poll each component's health endpoint (the same endpoints the
 // static pods' liveness probes use) until all answer 200, naming whoever is not healthy and
-// its last error when the time runs out.
+// its last error when the time runs out, with what the container runtime knows about it (state,
+// exit code, restarts, last log lines) when an explainer is given.
 
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "common/duration.h"
 #include "common/error.h"
 #include "config/types.h"
+#include "init/component_diagnosis.h"
 
 namespace kadm::init {
 
@@ -24,6 +26,9 @@ Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
 struct WaitOptions {
   Duration timeout{std::chrono::minutes(4)};
   Duration interval{std::chrono::milliseconds(250)};
+  // Asked, after the time ran out, about each component that is not healthy; none: only the
+  // last error is reported.
+  ComponentExplainer explain;
 };
 
 Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const WaitOptions& options);

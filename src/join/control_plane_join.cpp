@@ -223,6 +223,8 @@ Status run_etcd_join(JoinData& d) {
   auto endpoints = KADM_TRY(init::control_plane_health_endpoints(*cfg));
   init::WaitOptions wo;
   wo.timeout = or_default(cfg->timeouts.control_plane_component_health_check, Duration{240000});
+  wo.explain = init::runtime_explainer(*d.host, cfg->node_registration.cri_socket,
+                                       cfg->node_registration.name);
   return init::wait_for_healthy(endpoints, wo);
 }
 

@@ -7,6 +7,7 @@
 #include "common/constants.h"
 #include "common/strings.h"
 #include "reset/mounts.h"
+#include "reset/pod_sandboxes.h"
 
 namespace kadm::reset {
 
@@ -64,38 +65,6 @@ bool unmount_below(const host::Host& host, const std::string& dir,
   return all_unmounted;
 }
 
-void remove_pod_sandboxes(const host::Host& host, const std::string& cri_socket,
-                          plan::Effects& effects) {
-  auto crictl = host.find_executable("crictl");
-  if (!crictl) {
-    spdlog::warn(
-        "[reset] crictl not found; pod sandboxes and containers were not removed. Remove them "
-        "with your container runtime's tools");
-    return;
-  }
-  std::vector<std::string> endpoint;
-  if (!cri_socket.empty()) endpoint = {"--runtime-endpoint", cri_socket};
-  std::vector<std::string> query = {"crictl"};
-  query.insert(query.end(), endpoint.begin(), endpoint.end());
-  query.insert(query.end(), {"pods", "--quiet"});
-  auto listed = host.query_command(query);
-  if (!listed || listed->exit_code != 0) {
-    spdlog::warn("[reset] Cannot list pod sandboxes with crictl: {}",
-                 listed ? str::trim(listed->output) : listed.error().text());
-    return;
-  }
-  auto ids = str::split(listed->output, '\n');
-  for (auto& id : ids) id = str::trim(id);
-  std::erase_if(ids, [](const std::string& id) { return id.empty(); });
-  if (ids.empty()) return;
-  spdlog::info("[reset] Removing {} pod sandbox(es) through the container runtime", ids.size());
-  std::vector<std::string> remove = {*crictl};
-  remove.insert(remove.end(), endpoint.begin(), endpoint.end());
-  remove.insert(remove.end(), {"rmp", "--force"});
-  remove.insert(remove.end(), ids.begin(), ids.end());
-  apply_or_warn(effects, plan::RunCommand{remove, "remove pod sandboxes"});
-}
-
 }  // namespace
 
 Result<bool> empty_well_known_dir(const host::Host& host, const std::string& dir,
@@ -125,7 +94,13 @@ Status cleanup_node(const host::Host& host, const ResetPaths& paths, const Clean
   stop_kubelet(host, effects);
   const std::string kubelet_dir = paths.kubelet_dir.string();
   bool kubelet_dir_free = unmount_below(host, kubelet_dir, umount_opts, effects);
-  remove_pod_sandboxes(host, options.cri_socket, effects);
+  // The kubelet is stopped, so nothing recreates the pods: empty the runtime before the kubelet
+  // dir (its instance-config.yaml / kubeadm-flags.env name the runtime's socket) goes.
+  auto cri = node_cri_endpoint(host, paths.kubelet_dir, options.cri_socket);
+  spdlog::info("[reset] Using the container runtime at {} ({})", cri.endpoint, cri.source);
+  SandboxRemovalOptions removal = options.sandbox_removal;
+  removal.dry_run = effects.dry_run();
+  remove_pod_sandboxes(options.runtime, cri.endpoint, removal);
 
   std::vector<std::string> dirs = {paths.manifests_dir().string()};
   if (kubelet_dir_free) {

@@ -1,17 +1,20 @@
 #pragma once
 // The cleanup-node phase: stop the kubelet, unmount what is mounted below the kubelet dir,
-// remove pod sandboxes, then delete the contents of kadm's well-known directories and its
-// kubeconfig files. Every change is a plan::Action given to the Effects (so --dry-run lists
-// exactly this and changes nothing); every failure is a warning, as a best-effort revert.
-// Never follows a symbolic link out of a well-known path: a well-known directory that is itself a
-// link is skipped, links inside are removed as links.
+// stop and remove every pod sandbox through the CRI (reset/pod_sandboxes.h), then delete the
+// contents of kadm's well-known directories and its kubeconfig files. Every file change is a
+// plan::Action given to the Effects and every runtime change a cri::Runtime call (so --dry-run,
+// with DryRunEffects and a DryRunRuntime, lists exactly this and changes nothing); every failure is
+// a warning, as a best-effort revert. Never follows a symbolic link out of a well-known path: a
+// well-known directory that is itself a link is skipped, links inside are removed as links.
 
 #include <string>
 #include <vector>
 
 #include "common/error.h"
+#include "cri/runtime.h"
 #include "host/host.h"
 #include "plan/effects.h"
+#include "reset/pod_sandboxes.h"
 #include "reset/well_known.h"
 
 namespace kadm::reset {
@@ -19,7 +22,9 @@ namespace kadm::reset {
 struct CleanupOptions {
   bool cleanup_tmp_dir = false;
   std::vector<std::string> unmount_flags;  // ResetConfiguration.unmountFlags
-  std::string cri_socket;                  // "" = crictl's default
+  std::string cri_socket;                  // "" = the one the node's kubelet files name
+  cri::Connector runtime;                  // reaches the runtime (a dry-run one for --dry-run)
+  SandboxRemovalOptions sandbox_removal;
 };
 
 Status cleanup_node(const host::Host& host, const ResetPaths& paths, const CleanupOptions& options,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/types.h"
+#include "cri/runtime.h"
 #include "host/host.h"
 #include "plan/effects.h"
 #include "reset/etcd_member.h"
@@ -32,6 +33,8 @@ struct ResetData {
   std::unique_ptr<host::Host> host;
   // Talks to the local etcd; made on demand from the etcd manifest (tests inject a fake).
   std::function<Result<std::unique_ptr<EtcdMembers>>(const EtcdManifestFacts&)> etcd_client;
+  // Reaches the container runtime (a DryRunRuntime for --dry-run; tests inject a fake).
+  cri::Connector cri_connect;
   std::istream* in = nullptr;   // answers to the confirmation prompt
   std::ostream* out = nullptr;  // the prompt itself and the closing notes
 };

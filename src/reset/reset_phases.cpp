@@ -108,13 +108,14 @@ Phase cleanup_node_phase() {
   p.name = "cleanup-node";
   p.short_help = "Run cleanup node.";
   p.long_help =
-      "Stop the kubelet, unmount below the kubelet dir, remove pod sandboxes and delete what kadm "
-      "wrote to this node.";
+      "Stop the kubelet, unmount below the kubelet dir, stop and remove every pod sandbox through "
+      "the CRI and delete what kadm wrote to this node.";
   p.run = [](ResetData& d) -> Status {
     CleanupOptions o;
     o.cleanup_tmp_dir = d.options.cleanup_tmp_dir;
     o.unmount_flags = d.options.unmount_flags;
     o.cri_socket = d.options.cri_socket;
+    o.runtime = d.cri_connect;
     return cleanup_node(*d.host, d.paths, o, *d.effects);
   };
   return p;

@@ -22,6 +22,9 @@ const std::vector<Leftover>& leftovers() {
       {"iptables rules",
        "iptables -F && iptables -t nat -F && iptables -t mangle -F && iptables -X"},
       {"IPVS tables", "ipvsadm --clear"},
+      {"container images and the container runtime's own state (containerd: /var/lib/containerd, "
+       "/run/containerd)",
+       "crictl rmi --prune (images no container uses), or your runtime's own tools"},
       {"your user's kubeconfig $HOME/.kube/config", "rm -f $HOME/.kube/config"},
   };
   return items;

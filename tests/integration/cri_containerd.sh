@@ -2,8 +2,9 @@
 # kadm's CRI client against the real thing: Debian's containerd (own config, root, state and
 # socket in a temp dir) and Debian's docker-registry on a free loopback port holding a tiny image
 # under every name `kadm config images list` prints. Proves the CRI and ContainerRuntimeVersion
-# checks, `kadm config images pull` (and that a second run pulls nothing), and ImagePull errors
-# in `kadm init phase preflight` (fatal, and ignorable).
+# checks, `kadm config images pull` (and that a second run pulls nothing), ImagePull errors
+# in `kadm init phase preflight` (fatal, and ignorable), and that reset's cleanup-node lists the
+# runtime's pod sandboxes and containers (--dry-run: nothing on this machine changes).
 set -euo pipefail
 : "${KADM:?KADM must point at the kadm binary}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -197,4 +198,15 @@ out=$("$KADM" init phase preflight --config "$tmp/init.yaml" --ignore-preflight-
   fail "ImagePull ignored but preflight failed: $out"
 grep -qF "[WARNING ImagePull]: failed to pull image $repo/kube-apiserver:$missing_version" <<<"$out" || fail "ignored ImagePull not a warning: $out"
 echo "[$(ms) ms] --ignore-preflight-errors=ImagePull turns it into a warning"
+
+# --- 4. reset's pod removal asks this runtime (ListPodSandbox, ListContainers); --dry-run only ---
+out=$("$KADM" reset phase cleanup-node --dry-run --cri-socket "$endpoint" 2>&1) || fail "reset --dry-run: $out"
+grep -qF "[reset] Using the container runtime at $endpoint" <<<"$out" || fail "reset socket: $out"
+grep -qF "[reset] The container runtime at $endpoint lists no pod sandboxes; nothing to remove" <<<"$out" ||
+  fail "reset did not list the runtime's pod sandboxes: $out"
+grep -q "Cannot list" <<<"$out" && fail "reset could not list: $out"
+out=$("$KADM" reset phase cleanup-node --dry-run --cri-socket "unix://$tmp/missing.sock" 2>&1) || fail "reset, missing socket: $out"
+grep -qF "Cannot list the pod sandboxes of the container runtime at unix://$tmp/missing.sock" <<<"$out" ||
+  fail "reset did not name the missing socket: $out"
+echo "[$(ms) ms] reset --dry-run lists the runtime's pod sandboxes; a missing socket is a warning"
 echo PASS

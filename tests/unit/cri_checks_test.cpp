@@ -9,6 +9,7 @@
 
 #include "common/strings.h"
 #include "cri/image_pull.h"
+#include "lib/fake_runtime.h"
 #include "lib/fixture_host.h"
 #include "lib/temp_dir.h"
 #include "plan/effects.h"
@@ -37,11 +38,10 @@ struct FakeState {
   int config_calls = 0;
 };
 
-class FakeRuntime final : public cri::Runtime {
+class FakeRuntime final : public test::RuntimeBase {
  public:
   FakeRuntime(std::shared_ptr<FakeState> s, std::string endpoint)
-      : m_s(std::move(s)), m_endpoint(std::move(endpoint)) {}
-  const std::string& endpoint() const override { return m_endpoint; }
+      : RuntimeBase(std::move(endpoint)), m_s(std::move(s)) {}
   Result<cri::VersionInfo> version() const override { return m_s->version; }
   Result<cri::RuntimeStatus> status(bool verbose) const override {
     if (!verbose || !m_s->status) return m_s->status;
@@ -71,7 +71,6 @@ class FakeRuntime final : public cri::Runtime {
 
  private:
   std::shared_ptr<FakeState> m_s;
-  std::string m_endpoint;
 };
 
 cri::Connector connector(std::shared_ptr<FakeState> s) {

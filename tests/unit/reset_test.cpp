@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/fs.h"
+#include "lib/fake_runtime.h"
 #include "lib/fixture_host.h"
 #include "lib/log_capture.h"
 #include "lib/temp_dir.h"
@@ -191,29 +192,36 @@ TEST(ResetCleanup, RemovesExactlyKadmsPaths) {
                 "remove " + r("/etc/kubernetes/controller-manager.conf"),
                 "remove " + r("/etc/kubernetes/scheduler.conf"),
             }));
-  EXPECT_NE(log.str().find("crictl not found"), std::string::npos);
+  // No runtime client here: pods are not removed, which is a warning and nothing else.
+  EXPECT_NE(log.str().find("Cannot reach the container runtime at "
+                           "unix:///var/run/containerd/containerd.sock"),
+            std::string::npos);
   EXPECT_NE(log.str().find("kube-apiserver.yaml"), std::string::npos);  // what is deleted is listed
 }
 
-TEST(ResetCleanup, TmpDirOnlyOnRequestAndCrictlRemovesSandboxes) {
+TEST(ResetCleanup, TmpDirOnlyOnRequestAndSandboxesRemovedThroughCri) {
   test::TempDir tmp;
   test::FixtureHost h(tmp.path());
   kadm_node(h);
-  h.add_executable("crictl");
-  h.runner().outputs["crictl"] = host::CommandOutput{0, "aaa\nbbb\n"};
+  auto node = std::make_shared<test::FakeNode>();
+  cri::PodSandbox pod;
+  pod.id = "aaa";
+  node->sandboxes = {pod};
   plan::RecordingEffects effects;
   CleanupOptions o;
   o.cleanup_tmp_dir = true;
   o.cri_socket = "unix:///run/containerd/containerd.sock";
+  o.runtime = test::fake_node_connector(node);
   ASSERT_TRUE(cleanup_node(h, ResetPaths{}, o, effects));
   auto all = described(effects.actions);
   auto has = [&](const std::string& s) {
     return std::find(all.begin(), all.end(), s) != all.end();
   };
   EXPECT_TRUE(has("delete the contents of " + root_of(h, "/etc/kubernetes/tmp")));
-  EXPECT_TRUE(has(
-      "run /usr/bin/crictl --runtime-endpoint unix:///run/containerd/containerd.sock rmp --force "
-      "aaa bbb"));
+  EXPECT_EQ(node->connects, std::vector<std::string>{"unix:///run/containerd/containerd.sock"});
+  EXPECT_TRUE(node->sandboxes.empty());
+  // No program is run for it any more (the CRI client is kadm's own).
+  for (const auto& line : all) EXPECT_EQ(line.find("crictl"), std::string::npos) << line;
 }
 
 TEST(ResetCleanup, SymlinkedWellKnownDirIsNotFollowed) {
@@ -270,6 +278,7 @@ struct WorkflowFixture {
   std::istringstream in;
   std::ostringstream out;
   FakeMembers* members = nullptr;
+  std::shared_ptr<test::FakeNode> pods = std::make_shared<test::FakeNode>();
   ResetData data;
 
   explicit WorkflowFixture(const std::string& answer, bool force) : in(answer) {
@@ -280,6 +289,9 @@ struct WorkflowFixture {
     static_cast<test::FixtureHost&>(*data.host).services = host.services;
     data.in = &in;
     data.out = &out;
+    pods->sandboxes.resize(1);
+    pods->sandboxes[0].id = "aaa";
+    data.cri_connect = test::fake_node_connector(pods);
     auto fake = std::make_unique<FakeMembers>();
     fake->members = {{"11", "a", {"https://10.0.0.4:2380"}},
                      {"22", "b", {"https://10.0.0.5:2380"}}};
@@ -317,6 +329,7 @@ TEST(ResetWorkflow, NoAnswerChangesNothing) {
   EXPECT_NE(s.error().text().find("error execution phase preflight"), std::string::npos);
   EXPECT_TRUE(f.actions().empty());
   EXPECT_TRUE(f.members->removed.empty());
+  EXPECT_TRUE(f.pods->calls.empty());
 }
 
 TEST(ResetWorkflow, YesRemovesMemberAndEtcdData) {
@@ -329,6 +342,7 @@ TEST(ResetWorkflow, YesRemovesMemberAndEtcdData) {
   EXPECT_EQ(all.front(), "delete the contents of " + f.host.real_path("/srv/etcd-data"));
   EXPECT_NE(log.str().find("Deleting contents of the etcd data directory: /srv/etcd-data"),
             std::string::npos);
+  EXPECT_TRUE(f.pods->sandboxes.empty());  // cleanup-node removed the pod through the CRI
 }
 
 TEST(ResetWorkflow, NotRootFailsPreflightUnlessIgnored) {
@@ -344,7 +358,8 @@ TEST(ResetWorkflow, NotRootFailsPreflightUnlessIgnored) {
 TEST(ResetWorkflow, LeftoversNameTheirCommands) {
   std::ostringstream out;
   print_leftovers(out);
-  for (const auto& what : {"/etc/cni/net.d", "iptables", "ipvsadm --clear", "$HOME/.kube/config"}) {
+  for (const auto& what : {"/etc/cni/net.d", "iptables", "ipvsadm --clear", "$HOME/.kube/config",
+                           "container images", "/var/lib/containerd", "crictl rmi --prune"}) {
     EXPECT_NE(out.str().find(what), std::string::npos) << what;
   }
 }
