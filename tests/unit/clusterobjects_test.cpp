@@ -155,7 +155,7 @@ TEST(ClusterObjects, CoreDnsObjectsServiceIpImageAndRules) {
 
 TEST(ClusterObjects, KubeProxyObjects) {
   KubeProxyInputs in{"repo.example/kube-proxy:v1.37.2", "10.244.0.0/16", "https://10.213.0.11:6443",
-                     false};
+                     false, ""};
   auto objs = kube_proxy_objects(in);
   EXPECT_EQ(objs.size(), 6u);
   const json* cm = find(objs, "ConfigMap", "kube-proxy");
@@ -171,6 +171,22 @@ TEST(ClusterObjects, KubeProxyObjects) {
   EXPECT_EQ((*ds)["spec"]["template"]["spec"]["containers"][0]["image"], in.image);
   EXPECT_EQ(find(objs, "ClusterRoleBinding", "kubeadm:node-proxier")->at("subjects")[0]["kind"],
             "ServiceAccount");
+}
+
+TEST(ClusterObjects, KubeProxyConfigMergesTheUsersDocumentWithGoTypes) {
+  KubeProxyInputs in{"repo.example/kube-proxy:v1.37.2", "10.244.0.0/16", "https://10.213.0.11:6443",
+                     false,
+                     "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
+                     "mode: ipvs\nconntrack:\n  maxPerCore: 0\n  tcpCloseWaitTimeout: 0s\n"
+                     "clusterCIDR: 10.200.0.0/16\nmetricsBindAddress: \"8080\"\n"};
+  std::string conf = kube_proxy_config_yaml(in);
+  EXPECT_NE(conf.find("mode: ipvs"), std::string::npos) << conf;
+  EXPECT_NE(conf.find("maxPerCore: 0"), std::string::npos) << conf;
+  EXPECT_NE(conf.find("tcpCloseWaitTimeout: 0s"), std::string::npos) << conf;
+  EXPECT_NE(conf.find("clusterCIDR: 10.200.0.0/16"), std::string::npos) << conf;  // user wins
+  EXPECT_EQ(conf.find("10.244.0.0/16"), std::string::npos) << conf;
+  EXPECT_NE(conf.find("metricsBindAddress: \"8080\""), std::string::npos) << conf;  // still a string
+  EXPECT_NE(conf.find("kubeconfig: /var/lib/kube-proxy/kubeconfig.conf"), std::string::npos);
 }
 
 TEST(ClusterObjects, ControlPlaneMarksByVersionAndPatch) {

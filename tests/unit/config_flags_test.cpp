@@ -76,6 +76,25 @@ TEST(InitFlagsResolve, ConfigMixedWithDisallowedFlagsIsAnError) {
   EXPECT_EQ(list, "can not mix '--config' with arguments --kubernetes-version, --pod-network-cidr");
 }
 
+// Regression: the component config documents of --config were read and then dropped, so a
+// kubelet never saw the user's KubeletConfiguration (failCgroupV1, cgroupDriver, ...).
+TEST(InitFlagsResolve, ComponentConfigDocumentsReachTheConfiguration) {
+  test::TempDir dir;
+  const auto path = dir.path() / "kadm.yaml";
+  ASSERT_TRUE(fs::write_file_atomic(
+      path,
+      "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"
+      "---\napiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+      "cgroupDriver: cgroupfs\nfailCgroupV1: false\n"
+      "---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
+      "conntrack:\n  maxPerCore: 0\n",
+      0600));
+  auto cfg = resolve_init_config(InitFlags{}, path.string(), "host", fixed_address);
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().text();
+  EXPECT_NE(cfg->kubelet_config_yaml.find("failCgroupV1: false"), std::string::npos);
+  EXPECT_NE(cfg->kube_proxy_config_yaml.find("maxPerCore: 0"), std::string::npos);
+}
+
 TEST(InitFlagsResolve, ConfigWithAllowedFlags) {
   test::TempDir dir;
   const auto path = dir.path() / "kadm.yaml";
