@@ -7,6 +7,7 @@
 #include "clusterobjects/upload_certs_objects.h"
 #include "clusterobjects/upload_config.h"
 #include "config/defaults.h"
+#include "token/token_secret.h"
 
 namespace kadm::clusterobjects {
 namespace {
@@ -215,6 +216,21 @@ TEST(ClusterObjects, KubeadmCertsSecretOwnedByToken) {
   EXPECT_EQ(s["metadata"]["ownerReferences"][0]["controller"], true);
   auto t = certs_ttl_token("abcdef.0123456789abcdef");
   EXPECT_EQ(t.ttl, std::chrono::hours(2));
+}
+
+// The TTL token only owns kubeadm-certs: as kubeadm's, it has no usages and no groups, so its
+// Secret lets nobody authenticate (join a node) or sign cluster-info with it.
+TEST(ClusterObjects, KubeadmCertsTtlTokenCannotAuthenticateOrSign) {
+  auto t = certs_ttl_token("abcdef.0123456789abcdef");
+  EXPECT_TRUE(t.usages.empty());
+  EXPECT_TRUE(t.groups.empty());
+  EXPECT_EQ(t.description, "Proxy for managing TTL for the kubeadm-certs secret");
+  auto data = token::encode_token_secret_data(t, std::chrono::system_clock::now()).value();
+  for (const auto& [key, value] : data) {
+    EXPECT_FALSE(key.starts_with(token::kUsagePrefix)) << key << "=" << value;
+    EXPECT_NE(key, token::kKeyExtraGroups) << value;
+  }
+  EXPECT_TRUE(data.contains(std::string(token::kKeyExpiration)));
 }
 
 }  // namespace
