@@ -14,9 +14,28 @@ namespace kadm::apiclient {
 
 namespace {
 
+// Collects the body up to a limit; beyond it the transfer stops (CURLE_WRITE_ERROR).
+struct BodySink {
+  std::string* body;
+  std::size_t max;
+  bool too_large = false;
+};
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t n = size * count;
+  if (n > sink->max - std::min(sink->max, sink->body->size())) {
+    sink->too_large = true;
+    return 0;
+  }
+  sink->body->append(data, n);
+  return n;
+}
+
+std::string size_text(std::size_t bytes) {
+  constexpr std::size_t kMiB = std::size_t{1} << 20;
+  if (bytes >= kMiB && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  return std::to_string(bytes) + " bytes";
 }
 
 // Failures after which the same request may well succeed: the server is starting, restarting
@@ -156,8 +175,11 @@ CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::min(timeout, m_options.connect_timeout).count()));
+  BodySink sink{&a.response.body, m_options.max_body_bytes};
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.response.body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  // Refused before any byte is read when the server announces a larger Content-Length.
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_body_bytes));
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &a.response.headers);
 
@@ -190,6 +212,13 @@ CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::
   }
 
   a.code = curl_easy_perform(h);
+  if (sink.too_large || a.code == CURLE_FILESIZE_EXCEEDED) {
+    a.code = CURLE_FILESIZE_EXCEEDED;
+    a.curl_error = "the answer to " + request.method + " " + request.path + " is larger than " +
+                   size_text(m_options.max_body_bytes) + ", the most kadm accepts";
+    a.response.body.clear();
+    return a;
+  }
   if (a.code != CURLE_OK) {
     a.curl_error = errbuf[0] ? std::string(errbuf.data()) : curl_easy_strerror(a.code);
     return a;

@@ -85,6 +85,7 @@ apiclient::CurlClientOptions single_attempts(const DiscoveryOptions& o) {
   c.retry.max_attempts = 1;
   c.retry.total_deadline = o.timeout;
   c.clock = o.clock;
+  c.max_body_bytes = kMaxDiscoveryBodyBytes;
   return c;
 }
 

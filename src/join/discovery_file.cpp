@@ -88,6 +88,7 @@ Result<std::string> download(std::string_view url, DiscoveryDeadline& deadline,
   apiclient::CurlClientOptions co;
   co.retry.max_attempts = 1;
   co.retry.total_deadline = deadline.timeout();
+  co.max_body_bytes = kMaxDiscoveryBodyBytes;
   auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(origin, co));
   apiclient::Request req;
   req.method = "GET";

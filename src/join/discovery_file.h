@@ -2,6 +2,7 @@
 // File discovery (spec §5.5): a kubeconfig, from a path, a file:// URL or an https:// URL, that
 // names the cluster to trust and may carry the credentials for the TLS bootstrap.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,10 @@
 #include "join/discovery_deadline.h"
 
 namespace kadm::join {
+
+// The most discovery reads from a server it does not trust yet (cluster-info, a downloaded
+// discovery file): a ConfigMap holds at most 1 MiB, a kubeconfig far less.
+inline constexpr std::size_t kMaxDiscoveryBodyBytes = std::size_t{2} << 20;
 
 struct DiscoveryFile {
   std::string source;  // path or URL, for messages

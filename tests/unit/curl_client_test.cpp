@@ -97,6 +97,33 @@ TEST(CurlClient, HonoursRetryAfter) {
   EXPECT_EQ(clock.sleeps(), std::vector<Duration>{7s});
 }
 
+// Answers beyond the limit fail the call (and are not retried) whether the server announces
+// their size (Content-Length) or streams them until it closes the connection.
+TEST(CurlClient, AnswersLargerThanTheLimitAreRefused) {
+  for (bool announced : {true, false}) {
+    std::atomic<int> count{0};
+    HttpTestServer server([&](const HttpRequest& req) {
+      ++count;
+      auto r =
+          HttpResponse::json(200, "[" + std::string(req.path == "/big" ? 5000 : 998, ' ') + "]");
+      r.close_delimited = !announced;
+      return r;
+    });
+    test::FakeClock clock;
+    auto o = fast_options(&clock);
+    o.max_body_bytes = 1000;
+    auto client = client_for(server.url(), o);
+    auto fits = client->get("/small");  // exactly 1000 bytes
+    ASSERT_TRUE(fits) << fits.error().text();
+    auto big = client->get("/big");
+    ASSERT_FALSE(big) << announced;
+    EXPECT_NE(big.error().text().find("larger than 1000 bytes"), std::string::npos)
+        << big.error().text();
+    EXPECT_EQ(count.load(), 2);
+    EXPECT_TRUE(clock.sleeps().empty());
+  }
+}
+
 TEST(CurlClient, RetriesDroppedConnections) {
   std::atomic<int> count{0};
   HttpTestServer server(flaky(2, HttpResponse::close(), count));

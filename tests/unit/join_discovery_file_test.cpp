@@ -338,5 +338,24 @@ TEST(JoinDiscoveryDeadline, FileDiscoveryAgainstASilentServerEndsOnTime) {
   EXPECT_LT(elapsed, milliseconds(3500));  // one 5 s attempt alone would exceed it
 }
 
+// cluster-info is read before the server is trusted: an endless answer must not fill memory.
+TEST(JoinDiscovery, OversizedClusterInfoIsRefusedNotBuffered) {
+  auto tls = test::make_test_tls();
+  test::HttpTestServer server(
+      [](const test::HttpRequest&) {
+        auto r = test::HttpResponse::json(200, std::string(kMaxDiscoveryBodyBytes + 1, ' '));
+        r.close_delimited = true;
+        return r;
+      },
+      tls);
+  config::BootstrapTokenDiscovery d;
+  d.token = "abcdef.0123456789abcdef";
+  d.api_server_endpoint = server.url().substr(std::string_view("https://").size());
+  d.unsafe_skip_ca_verification = true;
+  auto r = discover_with_token(d, quick(milliseconds(1500)));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().text().find("larger than 2 MiB"), std::string::npos) << r.error().text();
+}
+
 }  // namespace
 }  // namespace kadm::join
