@@ -27,7 +27,8 @@ struct DiscoveryFile {
 
 // Needs at least one cluster; the current cluster is the unnamed one (as in cluster-info) or
 // else the one of current-context. Referenced CA/credential files are read now (relative paths
-// against `base_dir`), so the result is self-contained.
+// against `base_dir`), so the result is self-contained; a file from an https:// `source` may not
+// reference local files at all.
 Result<DiscoveryFile> parse_discovery_file(std::string_view yaml, std::string_view source,
                                            std::string_view base_dir = "");
 

@@ -149,6 +149,40 @@ TEST(JoinDiscoveryFile, RefusesFilesWithoutAResolvableCluster) {
                    "has no server");
 }
 
+// A discovery file downloaded over https must not make kadm read local files: the token, key or
+// CA it would name would be read from this host and sent to (or trusted from) the file's server.
+TEST(JoinDiscoveryFile, DownloadedFileMayNotReferenceLocalFiles) {
+  test::TempDir dir;
+  write(dir.path() / "secret-token", "zzzzzz.localsecret000000\n");
+  write(dir.path() / "ca.crt", make_ca_pem("local"));
+  const std::string token_file = (dir.path() / "secret-token").string();
+  const std::string ca_file = (dir.path() / "ca.crt").string();
+  auto yaml = [](const std::string& cluster, const std::string& user) {
+    return "clusters:\n- name: k\n  cluster: {server: \"https://10.0.0.1:6443\"" + cluster +
+           "}\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\ncurrent-context: c\n"
+           "users:\n- name: u\n  user: {" +
+           user + "}\n";
+  };
+  const std::string url = "https://files.example.invalid/discovery.yaml";
+  for (const auto& [cluster, user, field] :
+       {std::tuple<std::string, std::string, std::string>{"", "tokenFile: " + token_file,
+                                                          "tokenFile"},
+        {", certificate-authority: " + ca_file, "token: abcdef.0123456789abcdef",
+         "certificate-authority"},
+        {"", "client-certificate: " + ca_file + ", client-key: " + token_file,
+         "client-certificate"}}) {
+    auto downloaded = parse_discovery_file(yaml(cluster, user), url);
+    ASSERT_FALSE(downloaded.has_value()) << field;
+    EXPECT_NE(downloaded.error().text().find("\"" + field + "\""), std::string::npos)
+        << downloaded.error().text();
+    EXPECT_EQ(downloaded.error().text().find("localsecret"), std::string::npos);
+    // The same file on this host may reference its neighbours.
+    auto local = parse_discovery_file(yaml(cluster, user), (dir.path() / "d.yaml").string(),
+                                      dir.path().string());
+    EXPECT_TRUE(local.has_value()) << field << ": " << local.error().text();
+  }
+}
+
 TEST(JoinDiscoveryFile, BootstrapCredentialsComeFromTheFileOrTheFlag) {
   DiscoveryFile bare;
   bare.source = "ci.yaml";
