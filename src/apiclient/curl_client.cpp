@@ -118,6 +118,12 @@ Result<std::unique_ptr<CurlClient>> CurlClient::from_kubeconfig(const Kubeconfig
                                            kubeconfig.server +
                                            "\" must start with https:// (or http://)");
   }
+  if (!kubeconfig.token.empty() && kubeconfig.server.starts_with("http://")) {
+    // Anyone on the path would read the token: refuse instead of sending it in clear text.
+    return fail(ErrorKind::Validation, "kubeconfig " + kubeconfig.source +
+                                           ": refusing to send a bearer token over plain HTTP to " +
+                                           kubeconfig.server + "; use an https:// server");
+  }
   return std::unique_ptr<CurlClient>(new CurlClient(kubeconfig, options));
 }
 

@@ -44,6 +44,16 @@ std::unique_ptr<CurlClient> client_for(const std::string& url, CurlClientOptions
   Kubeconfig kc;
   kc.source = "test";
   kc.server = url;
+  return CurlClient::from_kubeconfig(kc, o).value();
+}
+
+// A client with a bearer token for an https test server made with `tls`.
+std::unique_ptr<CurlClient> bearer_client_for(const HttpTestServer& server,
+                                              const test::TestTls& tls, CurlClientOptions o) {
+  Kubeconfig kc;
+  kc.source = "test";
+  kc.server = server.url();
+  kc.ca_pem = tls.ca_pem;
   kc.token = "abcdef.0123456789abcdef";
   return CurlClient::from_kubeconfig(kc, o).value();
 }
@@ -230,9 +240,10 @@ TEST(CurlClient, StatusReasonAndKindsAreSurfaced) {
 }
 
 TEST(CurlClient, SendsBearerTokenMethodAndContentTypes) {
-  HttpTestServer server([](const HttpRequest&) { return HttpResponse::json(200, "{}"); });
+  auto tls = test::make_test_tls();
+  HttpTestServer server([](const HttpRequest&) { return HttpResponse::json(200, "{}"); }, tls);
   test::FakeClock clock;
-  auto client = client_for(server.url(), fast_options(&clock));
+  auto client = bearer_client_for(server, tls, fast_options(&clock));
   ASSERT_TRUE(client->patch("/api/v1/nodes/n1", json{{"a", 1}}, PatchType::StrategicMerge));
   ASSERT_TRUE(client->patch("/api/v1/nodes/n1", json::array(), PatchType::Json));
   ASSERT_TRUE(client->patch("/api/v1/nodes/n1", json::object(), PatchType::Merge));
@@ -246,6 +257,25 @@ TEST(CurlClient, SendsBearerTokenMethodAndContentTypes) {
   EXPECT_EQ(reqs[2].headers["content-type"], "application/merge-patch+json");
   EXPECT_EQ(reqs[3].method, "DELETE");
   EXPECT_EQ(reqs[0].headers["authorization"], "Bearer abcdef.0123456789abcdef");
+}
+
+// A bearer token over http:// would be readable by anyone on the path: refused before any request.
+TEST(CurlClient, RefusesABearerTokenOverPlainHttp) {
+  HttpTestServer server([](const HttpRequest&) { return HttpResponse::json(200, "{}"); });
+  Kubeconfig kc;
+  kc.source = "admin.conf";
+  kc.server = server.url();
+  kc.token = "abcdef.0123456789abcdef";
+  auto refused = CurlClient::from_kubeconfig(kc);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), ErrorKind::Validation);
+  EXPECT_NE(refused.error().text().find("plain HTTP"), std::string::npos) << refused.error().text();
+  EXPECT_NE(refused.error().text().find("https://"), std::string::npos);
+  EXPECT_EQ(refused.error().text().find("0123456789abcdef"), std::string::npos);
+  EXPECT_TRUE(server.requests().empty());
+  // Anonymous plain http stays possible (health checks, tests).
+  kc.token.clear();
+  EXPECT_TRUE(CurlClient::from_kubeconfig(kc));
 }
 
 // A tiny object store behind the test server: POST creates (409 AlreadyExists when present),
@@ -472,9 +502,10 @@ TEST(CurlClient, SecretsNeverReachTheLogAtAnyVerbosity) {
   std::ostringstream captured;
   log::capture_to(captured, 10);
   Store store;
-  test::HttpTestServer server([&](const test::HttpRequest& r) { return store.handle(r); });
+  auto tls = test::make_test_tls();
+  test::HttpTestServer server([&](const test::HttpRequest& r) { return store.handle(r); }, tls);
   test::FakeClock clock;
-  auto client = client_for(server.url(), fast_options(&clock));
+  auto client = bearer_client_for(server, tls, fast_options(&clock));
   config::BootstrapToken t;
   t.token = "zyxwvu.s3cr3ts3cr3ts3cr";
   ASSERT_TRUE(create_or_update_token_secret(*client, t, std::chrono::system_clock::now()));
