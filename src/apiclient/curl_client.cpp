@@ -56,6 +56,18 @@ bool retryable(CURLcode code) {
   }
 }
 
+// Failures where the request cannot have reached the server: safe to repeat for any method.
+bool never_sent(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool retryable_status(int status) { return status == 429 || status >= 500; }
 
 bool is_tls_failure(CURLcode code) {
@@ -243,6 +255,10 @@ ApiResult<RawResponse> CurlClient::send_raw(const Request& request) {
   const auto deadline = start + policy.total_deadline;
   Duration backoff = policy.initial_backoff;
 
+  // A write that may have been applied is repeated only when the server asks for it (429, or
+  // Retry-After on a 5xx), as client-go does: a repeated POST could create twice (an etcd member,
+  // a token).
+  const bool idempotent = is_idempotent(request);
   std::optional<ApiError> last;
   for (int attempt = 1;; ++attempt) {
     auto now = m_clock->now();
@@ -261,12 +277,13 @@ ApiResult<RawResponse> CurlClient::send_raw(const Request& request) {
                                                             : ErrorKind::Api;
       last = ApiError(kind, "cannot talk to " + m_server + ": " + a.curl_error, 0, "");
       last->with_context(call);
-      if (!retryable(a.code)) return std::unexpected(*last);
+      if (!(idempotent ? retryable(a.code) : never_sent(a.code))) return std::unexpected(*last);
     } else {
       spdlog::debug("{} {}{} {}", request.method, m_server, request.path, a.response.status);
       if (!retryable_status(a.response.status)) return std::move(a.response);
-      last = error_from_response(request.method, request.path, a.response.status, a.response.body);
       server_wait = retry_after(a.response);
+      if (!idempotent && a.response.status != 429 && !server_wait) return std::move(a.response);
+      last = error_from_response(request.method, request.path, a.response.status, a.response.body);
     }
 
     if (policy.max_attempts > 0 && attempt >= policy.max_attempts) {

@@ -189,6 +189,67 @@ TEST(CurlClient, UnreachableServerFailsClearlyWithinTheDeadline) {
   EXPECT_LT(took, 3s);
 }
 
+// Writes are repeated only when the server asks for it (429, or Retry-After on a 5xx), as
+// client-go does; reads keep retrying 5xx, and a refused connection (nothing sent) is retried
+// for every method.
+TEST(CurlClient, NonIdempotentRequestsAreRetriedOnlyWhenTheServerSaysSo) {
+  auto with_retry_after = HttpResponse::json(503, "{}");
+  with_retry_after.headers["Retry-After"] = "1";
+  struct Case {
+    std::string method;
+    HttpResponse failure;
+    int expected_requests;
+  };
+  for (const auto& c : std::vector<Case>{{"POST", HttpResponse::json(503, "{}"), 1},
+                                         {"PUT", HttpResponse::json(500, "{}"), 1},
+                                         {"DELETE", HttpResponse::json(504, "{}"), 1},
+                                         {"PATCH", HttpResponse::json(502, "{}"), 1},
+                                         {"POST", HttpResponse::json(429, "{}"), 2},
+                                         {"POST", with_retry_after, 2},
+                                         {"GET", HttpResponse::json(503, "{}"), 2}}) {
+    std::atomic<int> count{0};
+    HttpTestServer server(flaky(1, c.failure, count));
+    test::FakeClock clock;
+    auto client = client_for(server.url(), fast_options(&clock));
+    Request req{c.method, "/x", json::object(), "application/json", std::nullopt};
+    if (c.method == "GET") req.body.reset();
+    auto r = client->send(req);
+    EXPECT_EQ(count.load(), c.expected_requests) << c.method << " " << c.failure.status;
+    EXPECT_EQ(r.has_value(), c.expected_requests == 2) << c.method << " " << c.failure.status;
+  }
+  // A POST that marks itself idempotent (a read such as etcd's member/list) is retried.
+  std::atomic<int> count{0};
+  HttpTestServer server(flaky(1, HttpResponse::json(503, "{}"), count));
+  test::FakeClock clock;
+  Request list{"POST", "/v3/cluster/member/list", json::object(), "application/json", std::nullopt,
+               true};
+  EXPECT_TRUE(client_for(server.url(), fast_options(&clock))->send(list));
+  EXPECT_EQ(count.load(), 2);
+}
+
+TEST(CurlClient, NonIdempotentRequestsAreNotRepeatedAfterATimeout) {
+  HttpTestServer server([](const HttpRequest&) { return HttpResponse::hang(); });
+  CurlClientOptions o;
+  o.request_timeout = 300ms;
+  o.retry.total_deadline = 2s;
+  o.retry.initial_backoff = 50ms;
+  auto client = client_for(server.url(), o);
+  auto r = client->create("/api/v1/namespaces/kube-system/secrets", json::object());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), ErrorKind::Timeout) << r.error().text();
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST(CurlClient, WritesAreRetriedWhenTheConnectionWasRefused) {
+  test::FakeClock clock;
+  auto o = fast_options(&clock);
+  o.retry.max_attempts = 3;
+  auto client = client_for("http://127.0.0.1:" + std::to_string(test::unused_port()), o);
+  auto r = client->create("/api/v1/namespaces", json::object());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().text().find("after 3 attempts"), std::string::npos) << r.error().text();
+}
+
 TEST(CurlClient, SilentServerHitsThePerCallTimeout) {
   HttpTestServer server([](const HttpRequest&) { return HttpResponse::hang(); });
   CurlClientOptions o;
