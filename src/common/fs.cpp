@@ -147,10 +147,13 @@ Status remove_contents(const stdfs::path& dir) {
   stdfs::directory_iterator it(dir, ec);
   if (ec == std::errc::no_such_file_or_directory) return {};
   if (ec) return std::unexpected(io_error("list", dir, ec.value()));
-  for (const auto& entry : it) {
-    stdfs::remove_all(entry.path(), ec);
-    if (ec) return std::unexpected(io_error("remove", entry.path(), ec.value()));
+  // increment(ec), not ++: a directory changing underneath must not throw.
+  for (stdfs::directory_iterator end; it != end; it.increment(ec)) {
+    stdfs::path entry = it->path();
+    stdfs::remove_all(entry, ec);
+    if (ec) return std::unexpected(io_error("remove", entry, ec.value()));
   }
+  if (ec) return std::unexpected(io_error("list", dir, ec.value()));
   return {};
 }
 

@@ -202,6 +202,18 @@ TEST(ClusterObjects, ControlPlaneMarksByVersionAndPatch) {
   EXPECT_TRUE(control_plane_node_patch(node, cur).is_null());
 }
 
+// A Node as the API may send it: null members and odd taints read as empty, never throw.
+TEST(ClusterObjects, ControlPlanePatchOfANodeWithNullMembers) {
+  auto cur = control_plane_marks(object_rules(v(37)), std::nullopt);
+  json node = {{"metadata", nullptr}, {"spec", {{"taints", json::array({"odd", nullptr})}}}};
+  json patch = control_plane_node_patch(node, cur);
+  EXPECT_EQ(patch["metadata"]["labels"].size(), 2u);
+  ASSERT_EQ(patch["spec"]["taints"].size(), 3u);  // the odd entries are kept as they were
+  EXPECT_EQ(patch["spec"]["taints"][2]["key"], "node-role.kubernetes.io/control-plane");
+  json nulls = {{"metadata", {{"labels", nullptr}}}, {"spec", nullptr}};
+  EXPECT_EQ(control_plane_node_patch(nulls, cur)["spec"]["taints"].size(), 1u);
+}
+
 TEST(ClusterObjects, KubeadmCertsSecretOwnedByToken) {
   config::ClusterConfiguration c;
   c.certificates_dir = "/pki";

@@ -172,6 +172,12 @@ TEST(JoinNodeName, ReadyNodeRefusedOthersPass) {
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message().find("--node-name"), std::string::npos);
   EXPECT_TRUE(check_node_name_free(not_ready, "w1").has_value());
+  // The API may send null members: read as "no conditions", never an exception.
+  EXPECT_TRUE(check_node_name_free(json{{"status", nullptr}}, "w1").has_value());
+  EXPECT_TRUE(check_node_name_free(json{{"status", {{"conditions", nullptr}}}}, "w1"));
+  EXPECT_TRUE(
+      check_node_name_free(json{{"status", {{"conditions", json::array({"x", 1})}}}}, "w1"));
+  EXPECT_TRUE(check_node_name_free(json(nullptr), "w1").has_value());
 }
 
 }  // namespace
