@@ -112,7 +112,9 @@ Result<InitConfiguration> config_from_file(const std::string& path) {
                                            " contains no InitConfiguration or ClusterConfiguration "
                                            "document; `kadm config print init-defaults` shows one");
   }
-  return std::move(*loaded.init);
+  InitConfiguration cfg = std::move(*loaded.init);
+  cfg.kubelet_configuration = std::move(loaded.kubelet_config_yaml);
+  return cfg;
 }
 
 }  // namespace

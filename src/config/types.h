@@ -168,6 +168,9 @@ struct InitConfiguration {
   std::string patches_directory;
   Timeouts timeouts;
   ClusterConfiguration cluster;  // the ClusterConfiguration document (or defaults)
+  // A KubeletConfiguration document given with --config, verbatim ("" if none): kubelet-start
+  // merges it over kadm's defaults, and preflight reads the result (failSwapOn).
+  std::string kubelet_configuration;
   bool operator==(const InitConfiguration&) const = default;
 };
 
