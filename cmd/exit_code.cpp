@@ -1,5 +1,10 @@
 #include "exit_code.h"
 
+#include <exception>
+#include <filesystem>
+#include <new>
+#include <string>
+
 namespace kadm::cli {
 
 int exit_code_for(const Error& error) {
@@ -12,6 +17,28 @@ int exit_code_for(const Error& error) {
       return 3;
     default:
       return 1;
+  }
+}
+
+int exit_code_for_parse(int cli11_exit_code) {
+  if (cli11_exit_code == 0) return 0;
+  return exit_code_for(Error(ErrorKind::Validation, "invalid command line"));
+}
+
+Status run_guarded(const std::function<Status()>& action) {
+  try {
+    return action();
+  } catch (const std::filesystem::filesystem_error& e) {
+    return fail(ErrorKind::Io, std::string("unexpected filesystem error: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(ErrorKind::General, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(
+        ErrorKind::General,
+        std::string("internal error (please report it): unexpected exception: ") + e.what());
+  } catch (...) {
+    return fail(ErrorKind::General,
+                "internal error (please report it): unexpected exception of unknown type");
   }
 }
 

@@ -8,25 +8,31 @@
 #include "registry.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"kadm: easily bootstrap a secure Kubernetes cluster", "kadm"};
-  app.set_help_all_flag("--help-all", "Show help for all subcommands");
-  app.require_subcommand(1);
-  app.fallthrough();
-  kadm::cli::Context ctx;
-  app.add_option("-v,--v", ctx.globals.verbosity, "number for the log level verbosity")
-      ->default_val(0);
-  kadm::cli::setup_all(app, ctx);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  kadm::log::init({ctx.globals.verbosity, ctx.human_to_stderr});
-  if (!ctx.action) return 0;
-  auto status = ctx.action();
+  int parse_exit_code = 0;
+  // Everything runs guarded: an exception no module caught ends the process with a message and
+  // an exit code (cmd/exit_code.cpp) instead of std::terminate.
+  auto status = kadm::cli::run_guarded([&]() -> kadm::Status {
+    CLI::App app{"kadm: easily bootstrap a secure Kubernetes cluster", "kadm"};
+    app.set_help_all_flag("--help-all", "Show help for all subcommands");
+    app.require_subcommand(1);
+    app.fallthrough();
+    kadm::cli::Context ctx;
+    app.add_option("-v,--v", ctx.globals.verbosity, "number for the log level verbosity")
+        ->default_val(0);
+    kadm::cli::setup_all(app, ctx);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      parse_exit_code = kadm::cli::exit_code_for_parse(app.exit(e));
+      return {};
+    }
+    kadm::log::init({ctx.globals.verbosity, ctx.human_to_stderr});
+    if (!ctx.action) return {};
+    return ctx.action();
+  });
   if (!status) {
     std::fprintf(stderr, "error: %s\n", status.error().text().c_str());
     return kadm::cli::exit_code_for(status.error());
   }
-  return 0;
+  return parse_exit_code;
 }

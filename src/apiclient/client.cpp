@@ -58,6 +58,10 @@ ApiError error_from_response(std::string_view method, std::string_view path, int
   return err;
 }
 
+bool is_idempotent(const Request& request) {
+  return request.idempotent.value_or(request.method == "GET" || request.method == "HEAD");
+}
+
 ApiResult<json> Client::get(std::string_view path) {
   return send(Request{"GET", std::string(path), std::nullopt, "application/json", std::nullopt});
 }

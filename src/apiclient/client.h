@@ -51,7 +51,12 @@ struct Request {
   std::optional<json> body;
   std::string content_type = "application/json";
   std::optional<Duration> timeout;  // per attempt; the client's default otherwise
+  // Whether repeating the request after a timeout or a 5xx is harmless; unset: only GET and
+  // HEAD are (a POST that is really a read, like etcd's member/list, says so here).
+  std::optional<bool> idempotent = std::nullopt;
 };
+
+bool is_idempotent(const Request& request);
 
 // Builds the ApiError for a non-2xx answer from its status code and (JSON Status) body.
 ApiError error_from_response(std::string_view method, std::string_view path, int http_status,

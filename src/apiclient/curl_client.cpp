@@ -14,9 +14,28 @@ namespace kadm::apiclient {
 
 namespace {
 
+// Collects the body up to a limit; beyond it the transfer stops (CURLE_WRITE_ERROR).
+struct BodySink {
+  std::string* body;
+  std::size_t max;
+  bool too_large = false;
+};
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t n = size * count;
+  if (n > sink->max - std::min(sink->max, sink->body->size())) {
+    sink->too_large = true;
+    return 0;
+  }
+  sink->body->append(data, n);
+  return n;
+}
+
+std::string size_text(std::size_t bytes) {
+  constexpr std::size_t kMiB = std::size_t{1} << 20;
+  if (bytes >= kMiB && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  return std::to_string(bytes) + " bytes";
 }
 
 // Failures after which the same request may well succeed: the server is starting, restarting
@@ -30,6 +49,18 @@ bool retryable(CURLcode code) {
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
+    case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Failures where the request cannot have reached the server: safe to repeat for any method.
+bool never_sent(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_SSL_CONNECT_ERROR:
       return true;
     default:
@@ -99,6 +130,12 @@ Result<std::unique_ptr<CurlClient>> CurlClient::from_kubeconfig(const Kubeconfig
                                            kubeconfig.server +
                                            "\" must start with https:// (or http://)");
   }
+  if (!kubeconfig.token.empty() && kubeconfig.server.starts_with("http://")) {
+    // Anyone on the path would read the token: refuse instead of sending it in clear text.
+    return fail(ErrorKind::Validation, "kubeconfig " + kubeconfig.source +
+                                           ": refusing to send a bearer token over plain HTTP to " +
+                                           kubeconfig.server + "; use an https:// server");
+  }
   return std::unique_ptr<CurlClient>(new CurlClient(kubeconfig, options));
 }
 
@@ -156,8 +193,11 @@ CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::min(timeout, m_options.connect_timeout).count()));
+  BodySink sink{&a.response.body, m_options.max_body_bytes};
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.response.body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  // Refused before any byte is read when the server announces a larger Content-Length.
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_body_bytes));
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &a.response.headers);
 
@@ -190,6 +230,13 @@ CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::
   }
 
   a.code = curl_easy_perform(h);
+  if (sink.too_large || a.code == CURLE_FILESIZE_EXCEEDED) {
+    a.code = CURLE_FILESIZE_EXCEEDED;
+    a.curl_error = "the answer to " + request.method + " " + request.path + " is larger than " +
+                   size_text(m_options.max_body_bytes) + ", the most kadm accepts";
+    a.response.body.clear();
+    return a;
+  }
   if (a.code != CURLE_OK) {
     a.curl_error = errbuf[0] ? std::string(errbuf.data()) : curl_easy_strerror(a.code);
     return a;
@@ -208,6 +255,10 @@ ApiResult<RawResponse> CurlClient::send_raw(const Request& request) {
   const auto deadline = start + policy.total_deadline;
   Duration backoff = policy.initial_backoff;
 
+  // A write that may have been applied is repeated only when the server asks for it (429, or
+  // Retry-After on a 5xx), as client-go does: a repeated POST could create twice (an etcd member,
+  // a token).
+  const bool idempotent = is_idempotent(request);
   std::optional<ApiError> last;
   for (int attempt = 1;; ++attempt) {
     auto now = m_clock->now();
@@ -226,12 +277,13 @@ ApiResult<RawResponse> CurlClient::send_raw(const Request& request) {
                                                             : ErrorKind::Api;
       last = ApiError(kind, "cannot talk to " + m_server + ": " + a.curl_error, 0, "");
       last->with_context(call);
-      if (!retryable(a.code)) return std::unexpected(*last);
+      if (!(idempotent ? retryable(a.code) : never_sent(a.code))) return std::unexpected(*last);
     } else {
       spdlog::debug("{} {}{} {}", request.method, m_server, request.path, a.response.status);
       if (!retryable_status(a.response.status)) return std::move(a.response);
-      last = error_from_response(request.method, request.path, a.response.status, a.response.body);
       server_wait = retry_after(a.response);
+      if (!idempotent && a.response.status != 429 && !server_wait) return std::move(a.response);
+      last = error_from_response(request.method, request.path, a.response.status, a.response.body);
     }
 
     if (policy.max_attempts > 0 && attempt >= policy.max_attempts) {

@@ -3,6 +3,7 @@
 // exponential backoff + jitter on connection errors, 429 and 5xx (honouring Retry-After), all
 // bounded by a total deadline. Plain http:// servers are accepted (used by unit tests).
 
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,11 +25,18 @@ struct RetryPolicy {
   int max_attempts = 0;            // 0: limited by the deadline only
 };
 
+// The largest answer body accepted by default: far above any object or list kadm reads (an
+// API object is at most ~1.5 MiB), yet a bound on what a broken or hostile server can make kadm
+// hold in memory.
+inline constexpr std::size_t kDefaultMaxBodyBytes = std::size_t{64} << 20;
+
 struct CurlClientOptions {
   Duration request_timeout{30000};  // one attempt (capped by what is left of the deadline)
   Duration connect_timeout{10000};
   RetryPolicy retry;
   Clock* clock = nullptr;  // null: the real clock
+  // A larger answer fails the call (not retried) instead of being read into memory.
+  std::size_t max_body_bytes = kDefaultMaxBodyBytes;
 };
 
 struct RawResponse {

@@ -60,12 +60,26 @@ Result<std::string> decoded_data(const YAML::Node& map, const char* key, std::st
 }
 
 Result<Kubeconfig> parse_root(const YAML::Node& root, std::string_view source,
-                              std::string_view base_dir) {
+                              std::string_view base_dir, FileReferences references) {
   const std::string src(source);
   auto missing = [&](const std::string& what) {
     return fail(ErrorKind::Validation, "kubeconfig " + src + ": " + what);
   };
   if (!root.IsMap()) return missing("not a kubeconfig (expected a YAML map)");
+  // The path a file-reference field names, made absolute; refused when references are not read.
+  auto reference = [&](const YAML::Node& map, const char* key,
+                       const char* inline_key) -> Result<std::string> {
+    std::string path = scalar(map, key);
+    if (path.empty()) return path;
+    if (references == FileReferences::Refuse) {
+      return fail(ErrorKind::Validation,
+                  "kubeconfig " + src + ": \"" + key + "\" names the local file \"" + path +
+                      "\", which a kubeconfig from " + src +
+                      " may not do; it must carry the value itself" +
+                      (inline_key ? std::string(" (") + inline_key + ")" : std::string()));
+    }
+    return absolute(base_dir, path);
+  };
 
   Kubeconfig kc;
   kc.source = src;
@@ -86,7 +100,7 @@ Result<Kubeconfig> parse_root(const YAML::Node& root, std::string_view source,
   if (kc.server.empty()) return missing("cluster \"" + kc.cluster_name + "\" has no server");
   kc.insecure_skip_tls_verify = scalar(cluster, "insecure-skip-tls-verify") == "true";
   kc.ca_pem = KADM_TRY(decoded_data(cluster, "certificate-authority-data", src));
-  kc.ca_file = absolute(base_dir, scalar(cluster, "certificate-authority"));
+  kc.ca_file = KADM_TRY(reference(cluster, "certificate-authority", "certificate-authority-data"));
   if (kc.ca_pem.empty() && !kc.ca_file.empty()) {
     kc.ca_pem = KADM_TRY(read_referenced(kc.ca_file, "certificate-authority", src));
   }
@@ -99,13 +113,14 @@ Result<Kubeconfig> parse_root(const YAML::Node& root, std::string_view source,
     }
     const YAML::Node& user = *found_user;
     kc.client_cert_pem = KADM_TRY(decoded_data(user, "client-certificate-data", src));
-    kc.client_cert_file = absolute(base_dir, scalar(user, "client-certificate"));
+    kc.client_cert_file =
+        KADM_TRY(reference(user, "client-certificate", "client-certificate-data"));
     if (kc.client_cert_pem.empty() && !kc.client_cert_file.empty()) {
       kc.client_cert_pem =
           KADM_TRY(read_referenced(kc.client_cert_file, "client-certificate", src));
     }
     kc.client_key_pem = KADM_TRY(decoded_data(user, "client-key-data", src));
-    kc.client_key_file = absolute(base_dir, scalar(user, "client-key"));
+    kc.client_key_file = KADM_TRY(reference(user, "client-key", "client-key-data"));
     if (kc.client_key_pem.empty() && !kc.client_key_file.empty()) {
       kc.client_key_pem = KADM_TRY(read_referenced(kc.client_key_file, "client-key", src));
     }
@@ -115,7 +130,7 @@ Result<Kubeconfig> parse_root(const YAML::Node& root, std::string_view source,
                                                  : "certificate but no client key"));
     }
     kc.token = scalar(user, "token");
-    kc.token_file = absolute(base_dir, scalar(user, "tokenFile"));
+    kc.token_file = KADM_TRY(reference(user, "tokenFile", "token"));
     if (kc.token.empty() && !kc.token_file.empty()) {
       kc.token = str::trim(KADM_TRY(read_referenced(kc.token_file, "tokenFile", src)));
     }
@@ -133,9 +148,9 @@ std::string Kubeconfig::host_port() const {
 }
 
 Result<Kubeconfig> parse_kubeconfig(std::string_view yaml, std::string_view source,
-                                    std::string_view base_dir) {
+                                    std::string_view base_dir, FileReferences references) {
   try {
-    return parse_root(YAML::Load(std::string(yaml)), source, base_dir);
+    return parse_root(YAML::Load(std::string(yaml)), source, base_dir, references);
   } catch (const YAML::Exception& e) {
     return fail(ErrorKind::Validation,
                 "kubeconfig " + std::string(source) + " is not valid YAML: " + e.what());

@@ -34,10 +34,17 @@ struct Kubeconfig {
   std::string host_port() const;
 };
 
+// What a kubeconfig's references to local files (certificate-authority, client-certificate,
+// client-key, tokenFile) may do: be read (a file on this host), or nothing, because the
+// kubeconfig came from elsewhere and must not make kadm read (and send) local files.
+enum class FileReferences { Read, Refuse };
+
 // Parses kubeconfig YAML. `source` names the origin in errors; relative file references resolve
-// against `base_dir`. Referenced files are read now, so a missing one is reported here.
+// against `base_dir`. Referenced files are read now, so a missing one is reported here; with
+// FileReferences::Refuse any reference is an error naming it.
 Result<Kubeconfig> parse_kubeconfig(std::string_view yaml, std::string_view source,
-                                    std::string_view base_dir = "");
+                                    std::string_view base_dir = "",
+                                    FileReferences references = FileReferences::Read);
 Result<Kubeconfig> load_kubeconfig(const std::string& path);
 
 // Which kubeconfig to use: the explicit path if given, else $KADM_KUBECONFIG, else the first

@@ -72,7 +72,8 @@ Result<AltNames> apiserver_alt_names(const config::InitConfiguration& cfg,
   const auto& net = cfg.cluster.networking;
   std::string subnets = net.service_subnet.empty() ? std::string(constants::kDefaultServiceSubnet)
                                                    : net.service_subnet;
-  std::string first_subnet = str::trim(str::split(subnets, ',').at(0));
+  auto subnet_list = str::split(subnets, ',');
+  std::string first_subnet = subnet_list.empty() ? std::string() : str::trim(subnet_list.front());
   std::string domain =
       net.dns_domain.empty() ? std::string(constants::kDefaultDNSDomain) : net.dns_domain;
 

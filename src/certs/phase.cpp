@@ -55,10 +55,27 @@ Status write_pair(const stdfs::path& dir, std::string_view base, const KeyPairFi
   return effects.apply_all(actions);
 }
 
+// kubeadm's wording for a key file that is there but unusable: it is never replaced, because
+// whatever it signed (certificates, ServiceAccount tokens) would silently stop being valid.
+Error unusable_key(const stdfs::path& path, const Error& why) {
+  return Error(ErrorKind::Tls, "file " + path.string() +
+                                   " existed but it could not be loaded properly: " + why.text() +
+                                   ". Restore it, or remove it to have a new one generated");
+}
+
 Status run_ca(const CertDef& def, const config::InitConfiguration& cfg, PkiState& state,
               plan::Effects& effects) {
   auto dir = cert_dir_of(cfg);
   auto crt = file_of(dir, def.base_name, ".crt");
+  auto key_path = file_of(dir, def.base_name, ".key");
+  if (!file_exists(crt) && KADM_TRY(fs::exists(key_path))) {
+    // A CA key without its certificate: generating a new pair would overwrite the key.
+    return fail(ErrorKind::Tls, "failure loading " + std::string(def.name) +
+                                    " certificate authority: the key " + key_path.string() +
+                                    " exists but the certificate " + crt.string() +
+                                    " does not. Restore the certificate, or remove the key to "
+                                    "have a new CA generated");
+  }
   if (file_exists(crt)) {
     auto ca = KADM_TRY_CTX(load_ca_files(dir, def.base_name),
                            "failure loading " + std::string(def.name) + " certificate authority");
@@ -163,7 +180,12 @@ Status run_service_account_key(const CertDef& def, const config::InitConfigurati
                                PkiState& state, plan::Effects& effects) {
   auto dir = cert_dir_of(cfg);
   auto key_path = file_of(dir, def.base_name, ".key");
-  if (auto text = fs::read_file(key_path); text && load_private_key(*text)) {
+  if (KADM_TRY(fs::exists(key_path))) {
+    // As kubeadm: an existing key is trusted as long as it loads, and never replaced when it
+    // does not (that would invalidate every ServiceAccount token of the cluster).
+    auto text = fs::read_file(key_path);
+    if (!text) return fail(unusable_key(key_path, text.error()));
+    if (auto key = load_private_key(*text); !key) return fail(unusable_key(key_path, key.error()));
     spdlog::info("[certs] Using the existing \"{}\" key", def.base_name);
     return {};
   }

@@ -52,9 +52,14 @@ Status PinSet::allow(const std::string& pin) {
 
 Status PinSet::check_any(const std::vector<X509*>& certs) const {
   std::vector<std::string> seen;
+  constexpr std::string_view kPrefix = "sha256:";
   for (X509* cert : certs) {
     auto pin = public_key_pin(cert);
-    if (m_sha256.contains(pin.substr(std::string_view("sha256:").size()))) return {};
+    if (!pin.starts_with(kPrefix)) {
+      seen.push_back("(a certificate whose public key cannot be encoded)");
+      continue;
+    }
+    if (m_sha256.contains(pin.substr(kPrefix.size()))) return {};
     seen.push_back(pin);
   }
   return fail(ErrorKind::Tls,

@@ -1,5 +1,6 @@
 #include "clusterobjects/control_plane_node.h"
 
+#include "apiclient/json_access.h"
 #include "common/strings.h"
 
 namespace kadm::clusterobjects {
@@ -13,7 +14,8 @@ json taint_json(const config::Taint& t) {
 }
 
 bool same_taint(const json& existing, const config::Taint& t) {
-  return existing.value("key", "") == t.key && existing.value("effect", "") == t.effect;
+  return apiclient::text_member(existing, "key") == t.key &&
+         apiclient::text_member(existing, "effect") == t.effect;
 }
 
 }  // namespace
@@ -34,15 +36,15 @@ ControlPlaneMarks control_plane_marks(const ObjectRules& rules,
 
 json control_plane_node_patch(const json& node, const ControlPlaneMarks& marks) {
   json patch = json::object();
-  const json labels =
-      node.contains("metadata") ? node["metadata"].value("labels", json::object()) : json::object();
+  // A Node as the API returned it: `null` or missing members read as empty.
+  const json& labels = apiclient::member(apiclient::member(node, "metadata"), "labels");
   for (const auto& l : marks.labels) {
     if (!labels.contains(l)) patch["metadata"]["labels"][l] = "";
   }
   json taints = json::array();
-  if (node.contains("spec") && node["spec"].contains("taints") &&
-      node["spec"]["taints"].is_array()) {
-    taints = node["spec"]["taints"];
+  if (const json& existing = apiclient::member(apiclient::member(node, "spec"), "taints");
+      existing.is_array()) {
+    taints = existing;
   }
   bool added = false;
   for (const auto& t : marks.taints) {

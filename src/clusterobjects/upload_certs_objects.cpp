@@ -59,8 +59,8 @@ config::BootstrapToken certs_ttl_token(std::string token) {
   t.token = std::move(token);
   t.description = std::string(kCertsTokenDescription);
   t.ttl = std::chrono::hours(2);
-  t.usages = {"signing", "authentication"};
-  t.groups = {std::string(constants::kDefaultTokenGroup)};
+  // No usages and no groups, as kubeadm's short-lived token: it only owns the Secret, so it can
+  // neither authenticate (join a node) nor sign cluster-info.
   return t;
 }
 

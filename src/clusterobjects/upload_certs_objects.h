@@ -31,7 +31,8 @@ json kubeadm_certs_secret(const std::map<std::string, std::string>& sealed,
                           const std::string& owner_name, const std::string& owner_uid);
 // Role + RoleBinding kubeadm:kubeadm-certs for the default bootstrap token group.
 std::vector<json> kubeadm_certs_rbac();
-// The 2h token whose expiry garbage-collects the Secret.
+// The 2h token whose expiry garbage-collects the Secret: no usages, no groups (it cannot be used
+// to authenticate or to sign).
 config::BootstrapToken certs_ttl_token(std::string token);
 
 }  // namespace kadm::clusterobjects

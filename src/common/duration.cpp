@@ -1,5 +1,6 @@
 #include "common/duration.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -25,7 +26,8 @@ Result<Duration> parse_duration(std::string_view text) {
     while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
     if (i == 0) return bad();
     std::string number(s.substr(0, i));
-    if (number == ".") return bad();
+    // Go's rule: digits with at most one '.', and at least one digit ("1.5", ".5", "5.").
+    if (std::ranges::count(number, '.') > 1 || number == ".") return bad();
     s.remove_prefix(i);
     size_t j = 0;
     while (j < s.size() && !std::isdigit(static_cast<unsigned char>(s[j])) && s[j] != '.') ++j;

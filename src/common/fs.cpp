@@ -47,13 +47,11 @@ Status write_file_atomic(const stdfs::path& path, std::string_view content, mode
   // must never see a half-written one.
   stdfs::path tmp = dir / ("." + path.filename().string() + temp_suffix());
 
-  // Clear the umask for the open so the file is created with exactly `mode`; nothing else runs
-  // between the two umask calls on this thread's behalf.
-  mode_t old_mask = ::umask(0);
+  // Created with `mode` (the umask can only take bits away, so the file is never more open than
+  // `mode`), then set to exactly `mode` on the descriptor. The process-wide umask is left alone:
+  // other threads create files at the same time.
   UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
-  int open_errno = errno;
-  ::umask(old_mask);
-  if (!fd) return std::unexpected(io_error("create", tmp, open_errno));
+  if (!fd) return std::unexpected(io_error("create", tmp, errno));
 
   // Removes the temp file unless the rename below succeeded.
   struct TempGuard {
@@ -63,6 +61,8 @@ Status write_file_atomic(const stdfs::path& path, std::string_view content, mode
       if (armed) ::unlink(p.c_str());
     }
   } guard{tmp};
+
+  if (::fchmod(fd.get(), mode) != 0) return std::unexpected(io_error("chmod", tmp, errno));
 
   const char* data = content.data();
   size_t left = content.size();
@@ -123,11 +123,15 @@ Status make_dirs(const stdfs::path& path, mode_t mode) {
   if (path.has_parent_path() && path.parent_path() != path) {
     if (auto s = make_dirs(path.parent_path(), 0755); !s) return s;
   }
-  mode_t old_mask = ::umask(0);
-  int rc = ::mkdir(path.c_str(), mode);
-  int err = errno;
-  ::umask(old_mask);
-  if (rc != 0 && err != EEXIST) return std::unexpected(io_error("create directory", path, err));
+  // As for files: created with `mode` (narrowed by the umask), then set to exactly `mode` through
+  // a descriptor of the directory just made, without touching the process-wide umask.
+  if (::mkdir(path.c_str(), mode) != 0) {
+    if (errno == EEXIST) return {};  // made by someone else meanwhile: left as it is
+    return std::unexpected(io_error("create directory", path, errno));
+  }
+  UniqueFd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir) return std::unexpected(io_error("open directory", path, errno));
+  if (::fchmod(dir.get(), mode) != 0) return std::unexpected(io_error("chmod", path, errno));
   return {};
 }
 
@@ -143,10 +147,13 @@ Status remove_contents(const stdfs::path& dir) {
   stdfs::directory_iterator it(dir, ec);
   if (ec == std::errc::no_such_file_or_directory) return {};
   if (ec) return std::unexpected(io_error("list", dir, ec.value()));
-  for (const auto& entry : it) {
-    stdfs::remove_all(entry.path(), ec);
-    if (ec) return std::unexpected(io_error("remove", entry.path(), ec.value()));
+  // increment(ec), not ++: a directory changing underneath must not throw.
+  for (stdfs::directory_iterator end; it != end; it.increment(ec)) {
+    stdfs::path entry = it->path();
+    stdfs::remove_all(entry, ec);
+    if (ec) return std::unexpected(io_error("remove", entry, ec.value()));
   }
+  if (ec) return std::unexpected(io_error("list", dir, ec.value()));
   return {};
 }
 

@@ -2,8 +2,9 @@
 // Filesystem access that never throws and never leaves half-written files.
 //
 // write_file_atomic: the temp file is created in the target's directory with its final mode
-// (O_CREAT with `mode`, umask cleared for the call), so a private key is 0600 from its first byte;
-// then write, fsync, rename over the target, fsync the directory.
+// (O_CREAT|O_EXCL with `mode`, then fchmod to exactly `mode`; the process umask is never
+// changed), so a private key is 0600 from its first byte; then write, fsync, rename over the
+// target, fsync the directory.
 
 #include <sys/types.h>
 

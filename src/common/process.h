@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/duration.h"
 #include "common/error.h"
 
 namespace kadm {
@@ -13,7 +14,15 @@ struct ProcessResult {
   std::string output;  // stdout and stderr combined
 };
 
-// An error only when the program could not be started at all (exit 127 from exec).
-Result<ProcessResult> run_process(const std::vector<std::string>& argv);
+struct ProcessOptions {
+  // After this the program is killed (SIGKILL) and the call fails with ErrorKind::Timeout.
+  Duration timeout{std::chrono::minutes(5)};
+};
+
+// Started with posix_spawn (nothing runs in a forked copy of this process), stdin from
+// /dev/null, stdout and stderr into one pipe. An error when the program cannot be started
+// (not found, not executable) or outlives `timeout`.
+Result<ProcessResult> run_process(const std::vector<std::string>& argv,
+                                  const ProcessOptions& options = {});
 
 }  // namespace kadm

@@ -17,10 +17,10 @@ std::string without_scheme(const std::string& server) {
 
 Result<AdminEndpoint> admin_endpoint(const InitData& d) {
   AdminEndpoint ep;
-  if (d.options.dry_run && !std::filesystem::exists(d.admin_conf())) {
+  if (d.options.dry_run && !KADM_TRY(fs::exists(d.admin_conf()))) {
     ep.server = KADM_TRY(kubeconfig::control_plane_url(d.cfg));
     auto ca = std::filesystem::path(d.cfg.cluster.certificates_dir) / "ca.crt";
-    if (std::filesystem::exists(ca)) ep.ca_pem = KADM_TRY(fs::read_file(ca));
+    if (KADM_TRY(fs::exists(ca))) ep.ca_pem = KADM_TRY(fs::read_file(ca));
   } else {
     auto kc = KADM_TRY_CTX(kubeconfig::load(d.admin_conf()),
                            "reading the cluster endpoint from " + d.admin_conf().string());

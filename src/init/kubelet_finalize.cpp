@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <system_error>
+
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -34,7 +37,10 @@ std::string rotatable_kubelet_conf(const kubeconfig::KubeconfigFile& kc,
 Status run_kubelet_finalize(InitData& d) {
   const auto pem = d.options.kubelet_dir / kKubeletClientCurrentPem;
   const auto conf = d.options.kubeconfig_dir / "kubelet.conf";
-  if (!std::filesystem::exists(pem)) {
+  std::error_code ec;
+  bool present = std::filesystem::exists(pem, ec);  // follows the symlink to the rotated pem
+  if (ec) return fail(ErrorKind::Io, "cannot check " + pem.string() + ": " + ec.message());
+  if (!present) {
     spdlog::info(
         "[kubelet-finalize] Skipping client certificate rotation: \"{}\" does not exist (the "
         "kubelet has not obtained a rotatable client certificate)",

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/net.h"
 #include "kubelet/kubelet_config.h"
 #include "kubelet/kubelet_service.h"
 #include "manifests/images.h"
@@ -11,17 +10,9 @@
 namespace kadm::init {
 
 Result<std::string> kubelet_config_for(InitData& d) {
-  const auto& c = d.cfg.cluster;
-  kubelet::KubeletConfigInputs in;
-  in.cluster_dns = KADM_TRY(
-      net::nth_ip(c.networking.service_subnet.substr(0, c.networking.service_subnet.find(',')),
-                  net::kDnsIpIndex));
-  in.cluster_domain = c.networking.dns_domain;
-  in.client_ca_file = c.certificates_dir + "/ca.crt";
+  kubelet::KubeletConfigInputs in = KADM_TRY(kubelet::init_kubelet_inputs(d.cfg));
   in.static_pod_path = d.manifests_dir().string();
-  in.cri_socket = d.cfg.node_registration.cri_socket;
   in.systemd_resolved = d.host->service_state("systemd-resolved").active;
-  in.user_yaml = d.cfg.kubelet_config_yaml;
   return kubelet::kubelet_config_yaml(in, d.version);
 }
 

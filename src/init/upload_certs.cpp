@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ostream>
 
+#include "apiclient/json_access.h"
 #include "apiclient/objects.h"
 #include "clusterobjects/upload_certs_objects.h"
 #include "common/fs.h"
@@ -22,7 +23,7 @@ Result<std::map<std::string, std::string>> sealed_cert_files(const InitData& d,
   std::map<std::string, std::string> sealed;
   for (const auto& f : clusterobjects::uploaded_cert_files(d.cfg.cluster)) {
     std::string content;
-    if (!f.path.empty() && std::filesystem::exists(f.path)) {
+    if (!f.path.empty() && KADM_TRY(fs::exists(f.path))) {
       content = KADM_TRY_CTX(fs::read_file(f.path), "reading " + f.path + " for upload-certs");
     }
     sealed[f.key] = content.empty() ? "" : KADM_TRY(token::seal(raw_key, content));
@@ -56,10 +57,10 @@ Status run_upload_certs(InitData& d) {
     return std::unexpected(Error(std::move(owner).error())
                                .with_context("could not create the kubeadm-certs TTL token"));
   }
-  const auto& md = (*owner)["metadata"];
+  const auto& md = apiclient::member(*owner, "metadata");
   auto sealed = KADM_TRY(sealed_cert_files(d, raw_key));
-  std::vector<apiclient::json> objects = {
-      clusterobjects::kubeadm_certs_secret(sealed, md.value("name", ""), md.value("uid", ""))};
+  std::vector<apiclient::json> objects = {clusterobjects::kubeadm_certs_secret(
+      sealed, apiclient::text_member(md, "name"), apiclient::text_member(md, "uid"))};
   for (auto& o : clusterobjects::kubeadm_certs_rbac()) objects.push_back(std::move(o));
   KADM_TRY(apply_objects(*client, objects));
 

@@ -85,6 +85,7 @@ apiclient::CurlClientOptions single_attempts(const DiscoveryOptions& o) {
   c.retry.max_attempts = 1;
   c.retry.total_deadline = o.timeout;
   c.clock = o.clock;
+  c.max_body_bytes = kMaxDiscoveryBodyBytes;
   return c;
 }
 
@@ -136,7 +137,8 @@ Result<DiscoveredCluster> verify_cluster_info(const nlohmann::json& configmap,
   if (cluster.ca_pem.empty()) {
     return fail(ErrorKind::Tls, "the cluster-info kubeconfig has no certificate-authority-data");
   }
-  if (!skip_ca_verification) KADM_TRY(check_pins(cluster.ca_pem, pins));
+  // As kubeadm: every pin given is checked; the unsafe flag only allows having none.
+  if (!pins.empty() || !skip_ca_verification) KADM_TRY(check_pins(cluster.ca_pem, pins));
   return cluster;
 }
 
@@ -222,11 +224,8 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
       }
     }
   }
-  spdlog::info(
-      "[discovery] cluster-info is signed by token id \"{}\" and its CA is pinned; using API "
-      "server "
-      "\"{}\"",
-      tok.id, found.server);
+  spdlog::info("[discovery] cluster-info is signed by token id \"{}\"{}; using API server \"{}\"",
+               tok.id, pins.empty() ? "" : " and its CA is pinned", found.server);
   return found;
 }
 

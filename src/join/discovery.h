@@ -41,7 +41,8 @@ struct DiscoveryOptions {
 
 // One cluster-info ConfigMap checked against the token and the pins (steps 3–6 of §5.4).
 // A missing signature is ErrorKind::NotFound (the caller decides whether to wait); every other
-// failure is definitive.
+// failure is definitive. Every pin given is checked; `skip_ca_verification` only allows `pins`
+// to be empty (kubeadm's rule for --discovery-token-unsafe-skip-ca-verification).
 Result<DiscoveredCluster> verify_cluster_info(const nlohmann::json& configmap,
                                               const token::TokenString& token,
                                               const certs::PinSet& pins, bool skip_ca_verification);

@@ -88,6 +88,7 @@ Result<std::string> download(std::string_view url, DiscoveryDeadline& deadline,
   apiclient::CurlClientOptions co;
   co.retry.max_attempts = 1;
   co.retry.total_deadline = deadline.timeout();
+  co.max_body_bytes = kMaxDiscoveryBodyBytes;
   auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(origin, co));
   apiclient::Request req;
   req.method = "GET";
@@ -151,8 +152,12 @@ Result<DiscoveryFile> parse_discovery_file(std::string_view yaml, std::string_vi
     return fail(ErrorKind::Validation,
                 "the discovery file " + src + " is not valid YAML: " + e.what());
   }
-  auto kc =
-      KADM_TRY_CTX(apiclient::parse_kubeconfig(resolved_yaml, src, base_dir), "the discovery file");
+  // A file downloaded from a server may not make kadm read local files (and send a local token
+  // or key to the server it names).
+  const auto references =
+      is_https_url(source) ? apiclient::FileReferences::Refuse : apiclient::FileReferences::Read;
+  auto kc = KADM_TRY_CTX(apiclient::parse_kubeconfig(resolved_yaml, src, base_dir, references),
+                         "the discovery file");
   DiscoveryFile out;
   out.source = src;
   out.server = kc.server;

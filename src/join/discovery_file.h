@@ -2,6 +2,7 @@
 // File discovery (spec §5.5): a kubeconfig, from a path, a file:// URL or an https:// URL, that
 // names the cluster to trust and may carry the credentials for the TLS bootstrap.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,10 @@
 #include "join/discovery_deadline.h"
 
 namespace kadm::join {
+
+// The most discovery reads from a server it does not trust yet (cluster-info, a downloaded
+// discovery file): a ConfigMap holds at most 1 MiB, a kubeconfig far less.
+inline constexpr std::size_t kMaxDiscoveryBodyBytes = std::size_t{2} << 20;
 
 struct DiscoveryFile {
   std::string source;  // path or URL, for messages
@@ -22,7 +27,8 @@ struct DiscoveryFile {
 
 // Needs at least one cluster; the current cluster is the unnamed one (as in cluster-info) or
 // else the one of current-context. Referenced CA/credential files are read now (relative paths
-// against `base_dir`), so the result is self-contained.
+// against `base_dir`), so the result is self-contained; a file from an https:// `source` may not
+// reference local files at all.
 Result<DiscoveryFile> parse_discovery_file(std::string_view yaml, std::string_view source,
                                            std::string_view base_dir = "");
 

@@ -111,9 +111,12 @@ Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& c
 }  // namespace
 
 Status check_node_name_free(const nlohmann::json& node, std::string_view name) {
-  for (const auto& c : node.value("status", nlohmann::json::object())
-                           .value("conditions", nlohmann::json::array())) {
-    if (c.value("type", "") == "Ready" && c.value("status", "") == "True") {
+  // The API may send `"status": null` or odd members: read them without exceptions.
+  const auto& conditions = apiclient::member(apiclient::member(node, "status"), "conditions");
+  if (!conditions.is_array()) return {};
+  for (const auto& c : conditions) {
+    if (apiclient::text_member(c, "type") == "Ready" &&
+        apiclient::text_member(c, "status") == "True") {
       return fail(ErrorKind::Conflict,
                   "a Node named \"" + std::string(name) +
                       "\" is already Ready in the cluster: delete that Node first, or join this "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/net.h"
 #include "common/strings.h"
 
 namespace kadm::kubelet {
@@ -81,6 +82,38 @@ Result<std::string> kubelet_config_yaml(const KubeletConfigInputs& in,
   YAML::Emitter out;
   emit_sorted(out, c);
   return std::string(out.c_str()) + "\n";
+}
+
+Result<KubeletConfigInputs> init_kubelet_inputs(const config::InitConfiguration& cfg) {
+  const auto& c = cfg.cluster;
+  KubeletConfigInputs in;
+  const std::string first_subnet =
+      c.networking.service_subnet.substr(0, c.networking.service_subnet.find(','));
+  in.cluster_dns = KADM_TRY(net::nth_ip(first_subnet, net::kDnsIpIndex));
+  in.cluster_domain = c.networking.dns_domain;
+  in.client_ca_file = c.certificates_dir + "/ca.crt";
+  in.cri_socket = cfg.node_registration.cri_socket;
+  in.user_yaml = cfg.kubelet_config_yaml;
+  return in;
+}
+
+Result<SwapSettings> swap_settings(const std::string& kubelet_config_yaml) {
+  try {
+    YAML::Node c = YAML::Load(kubelet_config_yaml);
+    SwapSettings s;
+    if (!c.IsMap()) return s;
+    if (YAML::Node f = c["failSwapOn"]; f && f.IsScalar()) s.fail_swap_on = f.as<bool>();
+    if (YAML::Node m = c["memorySwap"];
+        m && m.IsMap() && m["swapBehavior"] && m["swapBehavior"].IsScalar()) {
+      s.swap_behavior = m["swapBehavior"].as<std::string>();
+    }
+    return s;
+  } catch (const YAML::Exception& e) {
+    return fail(ErrorKind::Validation,
+                std::string("the KubeletConfiguration is not valid (failSwapOn must be true or "
+                            "false): ") +
+                    e.what());
+  }
 }
 
 std::string kubeadm_flags_env(const config::NodeRegistration& node, const std::string& node_ip,

@@ -27,6 +27,17 @@ struct KubeletConfigInputs {
 Result<std::string> kubelet_config_yaml(const KubeletConfigInputs& in,
                                         const config::KubeVersion& version);
 
+// The inputs of init's KubeletConfiguration that follow from the configuration alone (the user's
+// document included); static_pod_path and systemd_resolved are the caller's.
+Result<KubeletConfigInputs> init_kubelet_inputs(const config::InitConfiguration& cfg);
+
+// How a KubeletConfiguration has the kubelet treat swap (the kubelet's defaults where unset).
+struct SwapSettings {
+  bool fail_swap_on = true;   // failSwapOn: the kubelet refuses to start with swap on
+  std::string swap_behavior;  // memorySwap.swapBehavior ("" = the kubelet's default)
+};
+Result<SwapSettings> swap_settings(const std::string& kubelet_config_yaml);
+
 // KUBELET_KUBEADM_ARGS="..." for the node: node-specific flags only in current versions, plus
 // the runtime flags v1.20-era kubelets needed. A node name other than the host's `hostname`
 // becomes --hostname-override, so the kubelet registers under the name kadm used.

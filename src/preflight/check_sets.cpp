@@ -52,15 +52,18 @@ bool any_v4(std::initializer_list<std::string_view> texts) {
 }
 
 // Checks every node runs (kubeadm's "common" checks) plus kadm's host-preparation checks.
+// `kubelet_swap`: what the KubeletConfiguration this run writes says about swap (init); nullopt
+// for a join, which reads the cluster's after preflight.
 void add_node_checks(std::vector<Check>& checks, const config::NodeRegistration& node,
                      config::KubeVersion target, bool target_known, bool ipv4, bool ipv6,
-                     const CheckSetOptions& options) {
+                     const CheckSetOptions& options,
+                     std::optional<Result<kubelet::SwapSettings>> kubelet_swap = std::nullopt) {
   auto cri_probe = options.cri_probe ? options.cri_probe
                                      : make_cri_probe(node.cri_socket, options.cri_connector);
   checks.push_back(cri_check(cri_probe));
   // kubeadm asks for RuntimeConfig since the kubelets that read the cgroup driver from it.
   if (target.at_least(1, 32)) checks.push_back(container_runtime_version(cri_probe));
-  checks.push_back(swap(target));
+  checks.push_back(swap(target, std::move(kubelet_swap)));
   for (const auto& tool : kTools) {
     if (tool.until_minor == 0 || !target.at_least(1, tool.until_minor)) {
       checks.push_back(in_path(tool.name, tool.severity));
@@ -164,6 +167,13 @@ void add_etcd_checks(std::vector<Check>& checks, const config::InitConfiguration
 
 }  // namespace
 
+Result<kubelet::SwapSettings> kubelet_swap_settings(const config::InitConfiguration& cfg,
+                                                    config::KubeVersion target) {
+  auto inputs = KADM_TRY_CTX(kubelet::init_kubelet_inputs(cfg), "the kubelet configuration");
+  auto yaml = KADM_TRY(kubelet::kubelet_config_yaml(inputs, target));
+  return kubelet::swap_settings(yaml);
+}
+
 const config::KubeVersion& newest_supported_version() {
   static const config::KubeVersion v =
       config::parse_kube_version(config::default_kubernetes_version()).value();
@@ -178,7 +188,8 @@ std::vector<Check> init_checks(const config::InitConfiguration& cfg, config::Kub
   const auto& adv = cfg.local_api_endpoint.advertise_address;
   bool v6 = any_v6({n.service_subnet, n.pod_subnet, adv});
   bool v4 = any_v4({n.service_subnet, n.pod_subnet, adv}) || !v6;
-  add_node_checks(checks, cfg.node_registration, target, true, v4, v6, options);
+  add_node_checks(checks, cfg.node_registration, target, true, v4, v6, options,
+                  kubelet_swap_settings(cfg, target));
   add_etcd_checks(checks, cfg, target, /*secondary=*/false, /*download_certs=*/false, options);
   if (!n.service_subnet.empty()) checks.push_back(network_overlap(n.pod_subnet, n.service_subnet));
   return checks;

@@ -11,6 +11,7 @@
 #include "config/types.h"
 #include "config/version.h"
 #include "cri/runtime.h"
+#include "kubelet/kubelet_config.h"
 #include "preflight/check.h"
 #include "preflight/external_etcd_version.h"
 
@@ -36,6 +37,11 @@ struct CheckSetOptions {
   // is asked once; empty = made from the node's criSocket when the checks are built.
   std::shared_ptr<CriProbe> cri_probe;
 };
+
+/// What the KubeletConfiguration that init writes for `cfg` (kadm's defaults and the user's
+/// document) says about swap: the Swap check of init reads it.
+Result<kubelet::SwapSettings> kubelet_swap_settings(const config::InitConfiguration& cfg,
+                                                    config::KubeVersion target);
 
 /// Checks for `kadm init` of the first control plane, for target version `target`.
 std::vector<Check> init_checks(const config::InitConfiguration& cfg, config::KubeVersion target,

@@ -336,19 +336,36 @@ const std::vector<std::string>& known_cri_endpoints() {
   return endpoints;
 }
 
-Check swap(config::KubeVersion target) {
+Check swap(config::KubeVersion target, std::optional<Result<kubelet::SwapSettings>> kubelet) {
   const auto& rule = swap_rule(target);
-  Check c{"Swap", rule.severity,
-          [rule](const host::Host& host) {
+  const bool kubelet_refuses = kubelet && *kubelet && (*kubelet)->fail_swap_on;
+  Check c{"Swap", kubelet_refuses ? Severity::Error : rule.severity,
+          [rule, kubelet](const host::Host& host) {
             // No /proc/swaps: a kernel without swap. There but unreadable: say so, do not guess.
             if (auto swaps = host.read_file("/proc/swaps"); !swaps && host.exists("/proc/swaps")) {
               return warning("cannot read /proc/swaps (" + swaps.error().text() +
                              "), so whether swap is on is unknown");
             }
             if (!swap_live(host)) return Findings{};
-            return rule.severity == Severity::Error ? error(rule.message) : warning(rule.message);
+            if (rule.severity == Severity::Error) return error(rule.message);
+            if (kubelet && !*kubelet) {
+              return error("swap is on, and whether the kubelet accepts it is unknown: " +
+                           kubelet->error().text());
+            }
+            if (kubelet && (*kubelet)->fail_swap_on) {
+              // kubeadm only warns here, and the kubelet then refuses to start.
+              return error(
+                  "swap is on, but the kubelet configuration kadm writes has failSwapOn: true, so "
+                  "the kubelet would refuse to start. Either turn swap off (swapoff -a, and remove "
+                  "the swap lines from /etc/fstab; `--fix` does both), or let the kubelet run "
+                  "with swap: add a KubeletConfiguration document to --config with "
+                  "failSwapOn: false and memorySwap: {swapBehavior: NoSwap} (or LimitedSwap)");
+            }
+            return warning(rule.message);
           },
-          swap_fix(), "swapoff -a, and comment out the swap lines in /etc/fstab"};
+          swap_fix(),
+          "swapoff -a, and comment out the swap lines in /etc/fstab (or failSwapOn: false with a "
+          "memorySwap.swapBehavior in the KubeletConfiguration)"};
   return c;
 }
 

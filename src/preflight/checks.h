@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/types.h"
 #include "config/version.h"
+#include "kubelet/kubelet_config.h"
 #include "preflight/check.h"
 
 namespace kadm::preflight {
@@ -33,7 +35,12 @@ Check external_etcd_client_certificates(config::ExternalEtcd etcd);
 // `endpoint` as configured ("unix:///var/run/containerd/containerd.sock"); "" = detect. Asks the
 // runtime over CRI (preflight/cri_checks.h has the variant sharing one probe with other checks).
 Check cri_check(std::string endpoint);
-Check swap(config::KubeVersion target);
+// Swap on the host, for `target`. `kubelet` is what the KubeletConfiguration this run writes
+// says about swap (init), or why it could not be read; nullopt when it is not known yet (a join
+// reads it from the cluster later). Swap on with failSwapOn: true is an error whatever the
+// target: the kubelet would refuse to start.
+Check swap(config::KubeVersion target,
+           std::optional<Result<kubelet::SwapSettings>> kubelet = std::nullopt);
 Check system_verification();
 // `node_name` = the name the node registers with; `explicit_name` when --node-name/config set it.
 Check hostname(std::string node_name, bool explicit_name);

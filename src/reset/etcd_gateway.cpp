@@ -1,6 +1,7 @@
 #include "reset/etcd_gateway.h"
 
 #include "apiclient/curl_client.h"
+#include "apiclient/json_access.h"
 #include "common/fs.h"
 
 namespace kadm::reset {
@@ -16,28 +17,33 @@ std::string id_text(const apiclient::json& v) {
 
 std::vector<std::string> strings(const apiclient::json& m, const char* field) {
   std::vector<std::string> out;
-  if (m.contains(field) && m[field].is_array()) {
-    for (const auto& v : m[field]) {
+  if (const auto& list = apiclient::member(m, field); list.is_array()) {
+    for (const auto& v : list) {
       if (v.is_string()) out.push_back(v.get<std::string>());
     }
   }
   return out;
 }
 
+// What etcd answered, read without exceptions: odd members read as empty.
 EtcdMember member_from(const apiclient::json& m) {
   EtcdMember member;
-  member.id = m.contains("ID") ? id_text(m["ID"]) : "";
-  member.name = m.value("name", "");
+  member.id = id_text(apiclient::member(m, "ID"));
+  member.name = apiclient::text_member(m, "name");
   member.peer_urls = strings(m, "peerURLs");
   member.client_urls = strings(m, "clientURLs");
-  member.is_learner = m.value("isLearner", false);
+  const auto& learner = apiclient::member(m, "isLearner");
+  member.is_learner = learner.is_boolean() && learner.get<bool>();
   return member;
 }
 
 std::vector<EtcdMember> members_from(const apiclient::json& body) {
   std::vector<EtcdMember> members;
-  if (!body.is_object() || !body.contains("members")) return members;
-  for (const auto& m : body["members"]) members.push_back(member_from(m));
+  const auto& list = apiclient::member(body, "members");
+  if (!list.is_array()) return members;
+  for (const auto& m : list) {
+    if (m.is_object()) members.push_back(member_from(m));
+  }
   return members;
 }
 
@@ -47,14 +53,16 @@ class GatewayMembers final : public EtcdMembers {
       : m_client(std::move(client)) {}
 
   Result<std::vector<EtcdMember>> list() override {
-    auto body = KADM_TRY(post("/v3/cluster/member/list", apiclient::json::object()));
+    auto body = KADM_TRY(post("/v3/cluster/member/list", apiclient::json::object(),
+                              /*idempotent=*/true));
     return members_from(body);
   }
 
   Result<AddedMember> add(const std::vector<std::string>& peer_urls, bool learner) override {
     auto body = KADM_TRY(post("/v3/cluster/member/add",
                               apiclient::json{{"peerURLs", peer_urls}, {"isLearner", learner}}));
-    if (!body.is_object() || !body.contains("member")) {
+    if (!apiclient::member(body, "member").is_object() ||
+        apiclient::member(body, "member").empty()) {
       return fail(ErrorKind::Api, "etcd answered the member add without the new member");
     }
     return AddedMember{member_from(body["member"]), members_from(body)};
@@ -71,11 +79,15 @@ class GatewayMembers final : public EtcdMembers {
   }
 
  private:
-  Result<apiclient::json> post(const std::string& path, const apiclient::json& body) {
+  // The gateway takes every call as a POST; only reads may be repeated after a timeout or a
+  // 5xx (a repeated member/add would add a second member).
+  Result<apiclient::json> post(const std::string& path, const apiclient::json& body,
+                               bool idempotent = false) {
     apiclient::Request request;
     request.method = "POST";
     request.path = path;
     request.body = body;
+    request.idempotent = idempotent;
     auto r = m_client->send(request);
     if (!r) return std::unexpected(static_cast<Error>(r.error()));
     return *r;

@@ -64,7 +64,8 @@ Result<std::map<std::string, std::string>> decode_secret_data(const nlohmann::js
 Result<config::BootstrapToken> token_from_secret(const nlohmann::json& secret) {
   std::string name;
   if (secret.is_object() && secret.contains("metadata") && secret["metadata"].is_object()) {
-    name = secret["metadata"].value("name", "");
+    const auto& md = secret["metadata"];
+    if (auto it = md.find("name"); it != md.end() && it->is_string()) name = it->get<std::string>();
   }
   auto data = KADM_TRY_CTX(decode_secret_data(secret), "bootstrap token Secret \"" + name + "\"");
   auto get = [&](std::string_view key) {

@@ -69,5 +69,14 @@ out=$("$KADM" init --skip-phases certz --dry-run 2>&1) && fail "unknown skipped 
 grep -q 'did you mean "certs"' <<<"$out" || fail "unknown phase: no suggestion: $out"
 echo "ok: unknown phase: $(grep -o 'invalid phase name.*' <<<"$out" | head -1)"
 
+# Invalid command lines exit 3 (README "Exit codes"), not with the parser's own codes.
+for args in "init --no-such-flag" "init phase certs all --config" "token create --ttl 1.2.3s" ""; do
+  # shellcheck disable=SC2086
+  out=$("$KADM" $args 2>&1)
+  rc=$?
+  ((rc == 3)) || fail "\"kadm $args\": exit $rc, want 3: $out"
+done
+echo "ok: invalid command lines exit 3"
+
 ((failures == 0)) || exit 1
 echo PASS

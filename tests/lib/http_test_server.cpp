@@ -2,13 +2,20 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <stdexcept>
+
+#include "certs/keys.h"
+#include "certs/openssl_ptr.h"
+#include "certs/x509.h"
 
 namespace kadm::test {
 
@@ -60,18 +67,79 @@ const char* reason_phrase(int status) {
   }
 }
 
-void write_all(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return;
-    off += static_cast<size_t>(n);
-  }
-}
-
 }  // namespace
 
-HttpTestServer::HttpTestServer(Handler handler) : m_handler(std::move(handler)) {
+TestTls make_test_tls() {
+  TestTls out;
+  certs::SigningOptions so;
+  so.not_before = std::chrono::system_clock::now() - std::chrono::minutes(5);
+  so.not_after = so.not_before + std::chrono::hours(2);
+  auto ca_key = certs::generate_key(config::EncryptionAlgorithm::ECDSAP256).value();
+  certs::CertRequest ca_req;
+  ca_req.common_name = "test-ca";
+  auto ca = certs::create_self_signed_ca(ca_req, ca_key.get(), so).value();
+  auto key = certs::generate_key(config::EncryptionAlgorithm::ECDSAP256).value();
+  certs::CertRequest req;
+  req.common_name = "test-server";
+  req.alt_names.ips = {"127.0.0.1"};
+  req.usages = {certs::ExtKeyUsage::ServerAuth};
+  auto cert = certs::sign_leaf(req, key.get(), ca.get(), ca_key.get(), so).value();
+  out.ca_pem = certs::certificate_pem(ca.get()).value();
+  out.cert_pem = certs::certificate_pem(cert.get()).value();
+  out.key_pem = certs::private_key_pem(key.get()).value();
+  return out;
+}
+
+// One accepted connection, plain or TLS.
+struct HttpTestServer::Connection {
+  int fd = -1;
+  SSL* ssl = nullptr;
+
+  ~Connection() {
+    if (ssl) SSL_free(ssl);
+    if (fd >= 0) ::close(fd);
+  }
+  // Some bytes (waiting at most 50 ms for the first); 0 when nothing came, -1 on EOF/error.
+  ssize_t read_some(char* buf, size_t size) {
+    if (!ssl || SSL_pending(ssl) == 0) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) return 0;
+    }
+    if (ssl) {
+      int n = SSL_read(ssl, buf, static_cast<int>(size));
+      return n > 0 ? n : -1;
+    }
+    ssize_t n = ::recv(fd, buf, size, 0);
+    return n > 0 ? n : -1;
+  }
+  void write_all(const std::string& data) {
+    size_t off = 0;
+    while (off < data.size()) {
+      ssize_t n = ssl ? SSL_write(ssl, data.data() + off, static_cast<int>(data.size() - off))
+                      : ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      off += static_cast<size_t>(n);
+    }
+    if (ssl) SSL_shutdown(ssl);
+  }
+};
+
+HttpTestServer::HttpTestServer(Handler handler) : m_handler(std::move(handler)) { start(); }
+
+HttpTestServer::HttpTestServer(Handler handler, const TestTls& tls)
+    : m_handler(std::move(handler)) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  auto cert = certs::load_certificate(tls.cert_pem).value();
+  auto key = certs::load_private_key(tls.key_pem).value();
+  if (!ctx || SSL_CTX_use_certificate(ctx, cert.get()) != 1 ||
+      SSL_CTX_use_PrivateKey(ctx, key.get()) != 1) {
+    throw std::runtime_error("cannot set up the TLS test server");
+  }
+  m_tls = std::shared_ptr<void>(ctx, [](void* c) { SSL_CTX_free(static_cast<SSL_CTX*>(c)); });
+  start();
+}
+
+void HttpTestServer::start() {
   m_listen_fd = listen_on_loopback(m_port);
   m_thread = std::thread([this] { serve(); });
 }
@@ -88,23 +156,27 @@ std::vector<HttpRequest> HttpTestServer::requests() const {
 }
 
 void HttpTestServer::serve() {
-  std::vector<int> hung;
+  // A hung connection stays open (unanswered) until the server stops.
+  std::vector<std::unique_ptr<Connection>> hung;
   while (!m_stop) {
     pollfd p{m_listen_fd, POLLIN, 0};
     if (::poll(&p, 1, 50) <= 0) continue;
-    int fd = ::accept4(m_listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    handle(fd);
-    // A hung connection stays open (unanswered) until the server stops.
-    if (fd >= 0) {
-      std::lock_guard lock(m_mutex);
-      if (!m_requests.empty() && m_requests.back().headers.count("x-test-hung")) hung.push_back(fd);
+    auto c = std::make_unique<Connection>();
+    c->fd = ::accept4(m_listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c->fd < 0) continue;
+    if (m_tls) {
+      // A client that never finishes its handshake cannot block the server for long.
+      timeval limit{5, 0};
+      ::setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+      ::setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+      c->ssl = SSL_new(static_cast<SSL_CTX*>(m_tls.get()));
+      if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1 || SSL_accept(c->ssl) != 1) continue;
     }
+    if (!handle(*c)) hung.push_back(std::move(c));
   }
-  for (int fd : hung) ::close(fd);
 }
 
-void HttpTestServer::handle(int fd) {
+bool HttpTestServer::handle(Connection& c) {
   std::string data;
   size_t header_end = std::string::npos;
   size_t content_length = 0;
@@ -112,13 +184,12 @@ void HttpTestServer::handle(int fd) {
   char buf[4096];
   while (std::chrono::steady_clock::now() < deadline) {
     if (header_end != std::string::npos && data.size() >= header_end + 4 + content_length) break;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 50) <= 0) {
+    ssize_t n = c.read_some(buf, sizeof buf);
+    if (n == 0) {
       if (m_stop) break;
       continue;
     }
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
+    if (n < 0) break;
     data.append(buf, static_cast<size_t>(n));
     if (header_end == std::string::npos) {
       header_end = data.find("\r\n\r\n");
@@ -153,21 +224,23 @@ void HttpTestServer::handle(int fd) {
     req.body = data.substr(header_end + 4, content_length);
   }
   HttpResponse resp = m_handler(req);
-  if (resp.action == HttpResponse::Action::Hang) req.headers["x-test-hung"] = "1";
   {
     std::lock_guard lock(m_mutex);
     m_requests.push_back(req);
   }
-  if (resp.action == HttpResponse::Action::Hang) return;  // serve() closes it at shutdown
+  if (resp.action == HttpResponse::Action::Hang) return false;  // serve() keeps it open
   if (resp.action == HttpResponse::Action::Answer) {
     std::string out =
         "HTTP/1.1 " + std::to_string(resp.status) + " " + reason_phrase(resp.status) + "\r\n";
     for (const auto& [k, v] : resp.headers) out += k + ": " + v + "\r\n";
-    out += "Content-Length: " + std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n";
+    if (!resp.close_delimited) {
+      out += "Content-Length: " + std::to_string(resp.body.size()) + "\r\n";
+    }
+    out += "Connection: close\r\n\r\n";
     out += resp.body;
-    write_all(fd, out);
+    c.write_all(out);
   }
-  ::close(fd);
+  return true;
 }
 
 int unused_port() {

@@ -1,10 +1,11 @@
 #pragma once
-// A minimal HTTP/1.1 server on 127.0.0.1 for client tests: one request per connection, answers
-// from a handler that may also drop the connection or never answer.
+// A minimal HTTP/1.1 server (plain or over TLS) on 127.0.0.1 for client tests: one request per
+// connection, answers from a handler that may also drop the connection or never answer.
 
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -25,6 +26,8 @@ struct HttpResponse {
   std::string body;
   std::map<std::string, std::string> headers;
   Action action = Action::Answer;
+  // No Content-Length: the body ends when the connection closes.
+  bool close_delimited = false;
 
   static HttpResponse json(int status, std::string body) {
     HttpResponse r;
@@ -45,24 +48,41 @@ struct HttpResponse {
   }
 };
 
+// A server certificate (PEM) for 127.0.0.1 and the CA that signed it, for https test servers.
+struct TestTls {
+  std::string ca_pem;
+  std::string cert_pem;
+  std::string key_pem;
+};
+// A fresh ECDSA CA and a serving certificate for IP 127.0.0.1 signed by it.
+TestTls make_test_tls();
+
 class HttpTestServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
   explicit HttpTestServer(Handler handler);
+  // Serves https with `tls`'s certificate and key.
+  HttpTestServer(Handler handler, const TestTls& tls);
   ~HttpTestServer();
   HttpTestServer(const HttpTestServer&) = delete;
   HttpTestServer& operator=(const HttpTestServer&) = delete;
 
   int port() const { return m_port; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+  std::string url() const {
+    return std::string(m_tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(m_port);
+  }
   std::vector<HttpRequest> requests() const;
 
  private:
+  struct Connection;
+  void start();
   void serve();
-  void handle(int fd);
+  // Answers one connection; false when it must stay open (a hung answer).
+  bool handle(Connection& c);
 
   Handler m_handler;
+  std::shared_ptr<void> m_tls;  // SSL_CTX, when serving https
   int m_listen_fd = -1;
   int m_port = 0;
   std::atomic<bool> m_stop{false};

@@ -345,6 +345,47 @@ TEST_F(Refusals, UnreadableOrForeignKey) {
   EXPECT_NE(s.error().text().find("neither in RSA nor ECDSA format"), std::string::npos);
 }
 
+// An sa.key that is there but cannot be loaded is never replaced: a new key would invalidate
+// every ServiceAccount token of the cluster.
+TEST_F(Refusals, UnloadableServiceAccountKeyIsNotReplaced) {
+  const auto sa_key = dir.path() / "sa.key";
+  ASSERT_TRUE(fs::write_file_atomic(sa_key, "not a key", 0600));
+  auto s = rerun("sa");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().text().find("file " + sa_key.string() +
+                                  " existed but it could not be loaded properly"),
+            std::string::npos)
+      << s.error().text();
+  EXPECT_EQ(writes, 0u);
+  EXPECT_EQ(*fs::read_file(sa_key), "not a key");
+
+  // A loadable one is kept; a missing one is generated.
+  {
+    certs::PkiState state;
+    plan::RealEffects effects;
+    ASSERT_TRUE(fs::remove_file(sa_key));
+    ASSERT_TRUE(certs::run_cert_phase("sa", cfg, state, effects));
+  }
+  std::string generated = *fs::read_file(sa_key);
+  ASSERT_TRUE(rerun("sa"));
+  EXPECT_EQ(writes, 0u);
+  EXPECT_EQ(*fs::read_file(sa_key), generated);
+}
+
+// A CA key without its certificate is not overwritten by a new CA.
+TEST_F(Refusals, LoneCaKeyIsNotOverwritten) {
+  ASSERT_TRUE(fs::remove_file(dir.path() / "front-proxy-ca.crt"));
+  std::string key = *fs::read_file(dir.path() / "front-proxy-ca.key");
+  auto s = rerun("front-proxy-ca");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().text().find("failure loading front-proxy-ca certificate authority"),
+            std::string::npos)
+      << s.error().text();
+  EXPECT_NE(s.error().text().find((dir.path() / "front-proxy-ca.key").string()), std::string::npos);
+  EXPECT_EQ(writes, 0u);
+  EXPECT_EQ(*fs::read_file(dir.path() / "front-proxy-ca.key"), key);
+}
+
 TEST_F(Refusals, ExternalCaRequiresExistingValidLeaves) {
   ASSERT_TRUE(fs::remove_file(dir.path() / "ca.key"));
   test::LogCapture out;

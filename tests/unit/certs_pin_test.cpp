@@ -72,6 +72,20 @@ TEST(PinSet, BehavesAsSpecified) {
   EXPECT_TRUE(pins.check_any({cert2->get(), cert->get()}));
 }
 
+// A certificate whose public key cannot be encoded yields no pin; checking it must fail with a
+// message, not throw (substr on an empty pin once did).
+TEST(PinSet, CertificateWithoutAnEncodableKeyIsNotPinned) {
+  certs::UniqueX509 bare(X509_new());
+  ASSERT_TRUE(bare);
+  certs::PinSet pins;
+  ASSERT_TRUE(pins.allow("sha256:" + std::string(64, '0')));
+  auto r = pins.check_any({bare.get()});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), ErrorKind::Tls);
+  EXPECT_NE(r.error().text().find("none of the public keys"), std::string::npos)
+      << r.error().text();
+}
+
 TEST(CertificateKey, Is64LowerHexAndRandom) {
   auto a = certs::generate_certificate_key();
   auto b = certs::generate_certificate_key();

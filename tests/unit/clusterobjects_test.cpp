@@ -7,6 +7,7 @@
 #include "clusterobjects/upload_certs_objects.h"
 #include "clusterobjects/upload_config.h"
 #include "config/defaults.h"
+#include "token/token_secret.h"
 
 namespace kadm::clusterobjects {
 namespace {
@@ -217,6 +218,18 @@ TEST(ClusterObjects, ControlPlaneMarksByVersionAndPatch) {
   EXPECT_TRUE(control_plane_node_patch(node, cur).is_null());
 }
 
+// A Node as the API may send it: null members and odd taints read as empty, never throw.
+TEST(ClusterObjects, ControlPlanePatchOfANodeWithNullMembers) {
+  auto cur = control_plane_marks(object_rules(v(37)), std::nullopt);
+  json node = {{"metadata", nullptr}, {"spec", {{"taints", json::array({"odd", nullptr})}}}};
+  json patch = control_plane_node_patch(node, cur);
+  EXPECT_EQ(patch["metadata"]["labels"].size(), 2u);
+  ASSERT_EQ(patch["spec"]["taints"].size(), 3u);  // the odd entries are kept as they were
+  EXPECT_EQ(patch["spec"]["taints"][2]["key"], "node-role.kubernetes.io/control-plane");
+  json nulls = {{"metadata", {{"labels", nullptr}}}, {"spec", nullptr}};
+  EXPECT_EQ(control_plane_node_patch(nulls, cur)["spec"]["taints"].size(), 1u);
+}
+
 TEST(ClusterObjects, KubeadmCertsSecretOwnedByToken) {
   config::ClusterConfiguration c;
   c.certificates_dir = "/pki";
@@ -231,6 +244,21 @@ TEST(ClusterObjects, KubeadmCertsSecretOwnedByToken) {
   EXPECT_EQ(s["metadata"]["ownerReferences"][0]["controller"], true);
   auto t = certs_ttl_token("abcdef.0123456789abcdef");
   EXPECT_EQ(t.ttl, std::chrono::hours(2));
+}
+
+// The TTL token only owns kubeadm-certs: as kubeadm's, it has no usages and no groups, so its
+// Secret lets nobody authenticate (join a node) or sign cluster-info with it.
+TEST(ClusterObjects, KubeadmCertsTtlTokenCannotAuthenticateOrSign) {
+  auto t = certs_ttl_token("abcdef.0123456789abcdef");
+  EXPECT_TRUE(t.usages.empty());
+  EXPECT_TRUE(t.groups.empty());
+  EXPECT_EQ(t.description, "Proxy for managing TTL for the kubeadm-certs secret");
+  auto data = token::encode_token_secret_data(t, std::chrono::system_clock::now()).value();
+  for (const auto& [key, value] : data) {
+    EXPECT_FALSE(key.starts_with(token::kUsagePrefix)) << key << "=" << value;
+    EXPECT_NE(key, token::kKeyExtraGroups) << value;
+  }
+  EXPECT_TRUE(data.contains(std::string(token::kKeyExpiration)));
 }
 
 }  // namespace

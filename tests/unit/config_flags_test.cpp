@@ -12,6 +12,26 @@ using namespace std::chrono_literals;
 
 Result<std::string> fixed_address() { return std::string("192.168.0.10"); }
 
+// The KubeletConfiguration document of --config is kept for kubelet-start (and preflight).
+TEST(InitFlagsResolve, ConfigFileKeepsTheKubeletConfiguration) {
+  test::TempDir dir;
+  auto path = dir.path() / "kubeadm.yaml";
+  ASSERT_TRUE(fs::write_file_atomic(path,
+                                    "apiVersion: kubeadm.k8s.io/v1beta4\n"
+                                    "kind: ClusterConfiguration\n"
+                                    "kubernetesVersion: v1.37.2\n"
+                                    "---\n"
+                                    "apiVersion: kubelet.config.k8s.io/v1beta1\n"
+                                    "kind: KubeletConfiguration\n"
+                                    "failSwapOn: false\n",
+                                    0600));
+  auto cfg = resolve_init_config(InitFlags{}, path.string(), "node", fixed_address);
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().text();
+  EXPECT_NE(cfg->kubelet_config_yaml.find("failSwapOn: false"), std::string::npos)
+      << cfg->kubelet_config_yaml;
+  EXPECT_NE(cfg->kubelet_config_yaml.find("kind: KubeletConfiguration"), std::string::npos);
+}
+
 TEST(InitFlagsResolve, FromFlagsOnly) {
   InitFlags f;
   f.pod_network_cidr = "10.244.0.0/16";

@@ -44,6 +44,16 @@ std::unique_ptr<CurlClient> client_for(const std::string& url, CurlClientOptions
   Kubeconfig kc;
   kc.source = "test";
   kc.server = url;
+  return CurlClient::from_kubeconfig(kc, o).value();
+}
+
+// A client with a bearer token for an https test server made with `tls`.
+std::unique_ptr<CurlClient> bearer_client_for(const HttpTestServer& server,
+                                              const test::TestTls& tls, CurlClientOptions o) {
+  Kubeconfig kc;
+  kc.source = "test";
+  kc.server = server.url();
+  kc.ca_pem = tls.ca_pem;
   kc.token = "abcdef.0123456789abcdef";
   return CurlClient::from_kubeconfig(kc, o).value();
 }
@@ -95,6 +105,33 @@ TEST(CurlClient, HonoursRetryAfter) {
   auto client = client_for(server.url(), fast_options(&clock));
   ASSERT_TRUE(client->get("/x"));
   EXPECT_EQ(clock.sleeps(), std::vector<Duration>{7s});
+}
+
+// Answers beyond the limit fail the call (and are not retried) whether the server announces
+// their size (Content-Length) or streams them until it closes the connection.
+TEST(CurlClient, AnswersLargerThanTheLimitAreRefused) {
+  for (bool announced : {true, false}) {
+    std::atomic<int> count{0};
+    HttpTestServer server([&](const HttpRequest& req) {
+      ++count;
+      auto r =
+          HttpResponse::json(200, "[" + std::string(req.path == "/big" ? 5000 : 998, ' ') + "]");
+      r.close_delimited = !announced;
+      return r;
+    });
+    test::FakeClock clock;
+    auto o = fast_options(&clock);
+    o.max_body_bytes = 1000;
+    auto client = client_for(server.url(), o);
+    auto fits = client->get("/small");  // exactly 1000 bytes
+    ASSERT_TRUE(fits) << fits.error().text();
+    auto big = client->get("/big");
+    ASSERT_FALSE(big) << announced;
+    EXPECT_NE(big.error().text().find("larger than 1000 bytes"), std::string::npos)
+        << big.error().text();
+    EXPECT_EQ(count.load(), 2);
+    EXPECT_TRUE(clock.sleeps().empty());
+  }
 }
 
 TEST(CurlClient, RetriesDroppedConnections) {
@@ -152,6 +189,67 @@ TEST(CurlClient, UnreachableServerFailsClearlyWithinTheDeadline) {
   EXPECT_LT(took, 3s);
 }
 
+// Writes are repeated only when the server asks for it (429, or Retry-After on a 5xx), as
+// client-go does; reads keep retrying 5xx, and a refused connection (nothing sent) is retried
+// for every method.
+TEST(CurlClient, NonIdempotentRequestsAreRetriedOnlyWhenTheServerSaysSo) {
+  auto with_retry_after = HttpResponse::json(503, "{}");
+  with_retry_after.headers["Retry-After"] = "1";
+  struct Case {
+    std::string method;
+    HttpResponse failure;
+    int expected_requests;
+  };
+  for (const auto& c : std::vector<Case>{{"POST", HttpResponse::json(503, "{}"), 1},
+                                         {"PUT", HttpResponse::json(500, "{}"), 1},
+                                         {"DELETE", HttpResponse::json(504, "{}"), 1},
+                                         {"PATCH", HttpResponse::json(502, "{}"), 1},
+                                         {"POST", HttpResponse::json(429, "{}"), 2},
+                                         {"POST", with_retry_after, 2},
+                                         {"GET", HttpResponse::json(503, "{}"), 2}}) {
+    std::atomic<int> count{0};
+    HttpTestServer server(flaky(1, c.failure, count));
+    test::FakeClock clock;
+    auto client = client_for(server.url(), fast_options(&clock));
+    Request req{c.method, "/x", json::object(), "application/json", std::nullopt};
+    if (c.method == "GET") req.body.reset();
+    auto r = client->send(req);
+    EXPECT_EQ(count.load(), c.expected_requests) << c.method << " " << c.failure.status;
+    EXPECT_EQ(r.has_value(), c.expected_requests == 2) << c.method << " " << c.failure.status;
+  }
+  // A POST that marks itself idempotent (a read such as etcd's member/list) is retried.
+  std::atomic<int> count{0};
+  HttpTestServer server(flaky(1, HttpResponse::json(503, "{}"), count));
+  test::FakeClock clock;
+  Request list{"POST", "/v3/cluster/member/list", json::object(), "application/json", std::nullopt,
+               true};
+  EXPECT_TRUE(client_for(server.url(), fast_options(&clock))->send(list));
+  EXPECT_EQ(count.load(), 2);
+}
+
+TEST(CurlClient, NonIdempotentRequestsAreNotRepeatedAfterATimeout) {
+  HttpTestServer server([](const HttpRequest&) { return HttpResponse::hang(); });
+  CurlClientOptions o;
+  o.request_timeout = 300ms;
+  o.retry.total_deadline = 2s;
+  o.retry.initial_backoff = 50ms;
+  auto client = client_for(server.url(), o);
+  auto r = client->create("/api/v1/namespaces/kube-system/secrets", json::object());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), ErrorKind::Timeout) << r.error().text();
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST(CurlClient, WritesAreRetriedWhenTheConnectionWasRefused) {
+  test::FakeClock clock;
+  auto o = fast_options(&clock);
+  o.retry.max_attempts = 3;
+  auto client = client_for("http://127.0.0.1:" + std::to_string(test::unused_port()), o);
+  auto r = client->create("/api/v1/namespaces", json::object());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().text().find("after 3 attempts"), std::string::npos) << r.error().text();
+}
+
 TEST(CurlClient, SilentServerHitsThePerCallTimeout) {
   HttpTestServer server([](const HttpRequest&) { return HttpResponse::hang(); });
   CurlClientOptions o;
@@ -203,9 +301,10 @@ TEST(CurlClient, StatusReasonAndKindsAreSurfaced) {
 }
 
 TEST(CurlClient, SendsBearerTokenMethodAndContentTypes) {
-  HttpTestServer server([](const HttpRequest&) { return HttpResponse::json(200, "{}"); });
+  auto tls = test::make_test_tls();
+  HttpTestServer server([](const HttpRequest&) { return HttpResponse::json(200, "{}"); }, tls);
   test::FakeClock clock;
-  auto client = client_for(server.url(), fast_options(&clock));
+  auto client = bearer_client_for(server, tls, fast_options(&clock));
   ASSERT_TRUE(client->patch("/api/v1/nodes/n1", json{{"a", 1}}, PatchType::StrategicMerge));
   ASSERT_TRUE(client->patch("/api/v1/nodes/n1", json::array(), PatchType::Json));
   ASSERT_TRUE(client->patch("/api/v1/nodes/n1", json::object(), PatchType::Merge));
@@ -219,6 +318,25 @@ TEST(CurlClient, SendsBearerTokenMethodAndContentTypes) {
   EXPECT_EQ(reqs[2].headers["content-type"], "application/merge-patch+json");
   EXPECT_EQ(reqs[3].method, "DELETE");
   EXPECT_EQ(reqs[0].headers["authorization"], "Bearer abcdef.0123456789abcdef");
+}
+
+// A bearer token over http:// would be readable by anyone on the path: refused before any request.
+TEST(CurlClient, RefusesABearerTokenOverPlainHttp) {
+  HttpTestServer server([](const HttpRequest&) { return HttpResponse::json(200, "{}"); });
+  Kubeconfig kc;
+  kc.source = "admin.conf";
+  kc.server = server.url();
+  kc.token = "abcdef.0123456789abcdef";
+  auto refused = CurlClient::from_kubeconfig(kc);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), ErrorKind::Validation);
+  EXPECT_NE(refused.error().text().find("plain HTTP"), std::string::npos) << refused.error().text();
+  EXPECT_NE(refused.error().text().find("https://"), std::string::npos);
+  EXPECT_EQ(refused.error().text().find("0123456789abcdef"), std::string::npos);
+  EXPECT_TRUE(server.requests().empty());
+  // Anonymous plain http stays possible (health checks, tests).
+  kc.token.clear();
+  EXPECT_TRUE(CurlClient::from_kubeconfig(kc));
 }
 
 // A tiny object store behind the test server: POST creates (409 AlreadyExists when present),
@@ -445,9 +563,10 @@ TEST(CurlClient, SecretsNeverReachTheLogAtAnyVerbosity) {
   std::ostringstream captured;
   log::capture_to(captured, 10);
   Store store;
-  test::HttpTestServer server([&](const test::HttpRequest& r) { return store.handle(r); });
+  auto tls = test::make_test_tls();
+  test::HttpTestServer server([&](const test::HttpRequest& r) { return store.handle(r); }, tls);
   test::FakeClock clock;
-  auto client = client_for(server.url(), fast_options(&clock));
+  auto client = bearer_client_for(server, tls, fast_options(&clock));
   config::BootstrapToken t;
   t.token = "zyxwvu.s3cr3ts3cr3ts3cr";
   ASSERT_TRUE(create_or_update_token_secret(*client, t, std::chrono::system_clock::now()));

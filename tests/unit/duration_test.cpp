@@ -18,6 +18,19 @@ TEST(Duration, ParsesGoForms) {
   EXPECT_FALSE(parse_duration("h").has_value());
 }
 
+// Go's time.ParseDuration: a number has at most one '.', and at least one digit.
+TEST(Duration, RefusesMalformedNumbers) {
+  for (const char* bad : {"1.2.3s", "1..5s", ".s", "1h2.3.4m", "..1s"}) {
+    auto d = parse_duration(bad);
+    ASSERT_FALSE(d.has_value()) << bad << " parsed as " << d->count() << "ms";
+    EXPECT_NE(d.error().message().find(bad), std::string::npos) << d.error().message();
+    EXPECT_EQ(d.error().kind(), ErrorKind::Validation);
+  }
+  EXPECT_EQ(*parse_duration(".5s"), 500ms);
+  EXPECT_EQ(*parse_duration("5.s"), 5s);
+  EXPECT_EQ(*parse_duration("1h0.5m"), 1h + 30s);
+}
+
 TEST(Duration, FormatsLikeGo) {
   EXPECT_EQ(format_duration(24h), "24h0m0s");
   EXPECT_EQ(format_duration(4min), "4m0s");

@@ -1,10 +1,44 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
 
 #include "common/fs.h"
 #include "lib/temp_dir.h"
 
 using namespace kadm;
+
+// A spy on umask(2) for the whole test binary: the definition here takes precedence over the C
+// library's for calls from kadm_core, and forwards to the system call.
+namespace {
+std::atomic<int> g_umask_calls{0};
+}
+extern "C" mode_t umask(mode_t mask) noexcept {
+  g_umask_calls.fetch_add(1);
+  return static_cast<mode_t>(::syscall(SYS_umask, mask));
+}
+
+// The umask is process-wide: flipping it while other threads create files (keys are generated
+// and written in parallel) would give their files the wrong mode. Files and directories get
+// their exact mode without it, even under a restrictive umask.
+TEST(AtomicWrite, ExactModesWithoutTouchingTheProcessUmask) {
+  test::TempDir dir;
+  const mode_t saved = umask(0077);
+  const int before = g_umask_calls.load();
+  auto path = dir.path() / "etc" / "manifests" / "pod.yaml";
+  ASSERT_TRUE(fs::make_dirs(path.parent_path(), 0755));
+  ASSERT_TRUE(fs::write_file_atomic(path, "x", 0644));
+  ASSERT_TRUE(fs::write_file_atomic(dir.path() / "key", "k", 0600));
+  const int calls = g_umask_calls.load() - before;
+  umask(saved);
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(*fs::file_mode(path), 0644u);
+  EXPECT_EQ(*fs::file_mode(path.parent_path()), 0755u);
+  EXPECT_EQ(*fs::file_mode(path.parent_path().parent_path()), 0755u);
+  EXPECT_EQ(*fs::file_mode(dir.path() / "key"), 0600u);
+}
 
 TEST(AtomicWrite, CreatesWithExactModeAndContent) {
   test::TempDir dir;

@@ -149,6 +149,40 @@ TEST(JoinDiscoveryFile, RefusesFilesWithoutAResolvableCluster) {
                    "has no server");
 }
 
+// A discovery file downloaded over https must not make kadm read local files: the token, key or
+// CA it would name would be read from this host and sent to (or trusted from) the file's server.
+TEST(JoinDiscoveryFile, DownloadedFileMayNotReferenceLocalFiles) {
+  test::TempDir dir;
+  write(dir.path() / "secret-token", "zzzzzz.localsecret000000\n");
+  write(dir.path() / "ca.crt", make_ca_pem("local"));
+  const std::string token_file = (dir.path() / "secret-token").string();
+  const std::string ca_file = (dir.path() / "ca.crt").string();
+  auto yaml = [](const std::string& cluster, const std::string& user) {
+    return "clusters:\n- name: k\n  cluster: {server: \"https://10.0.0.1:6443\"" + cluster +
+           "}\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\ncurrent-context: c\n"
+           "users:\n- name: u\n  user: {" +
+           user + "}\n";
+  };
+  const std::string url = "https://files.example.invalid/discovery.yaml";
+  for (const auto& [cluster, user, field] :
+       {std::tuple<std::string, std::string, std::string>{"", "tokenFile: " + token_file,
+                                                          "tokenFile"},
+        {", certificate-authority: " + ca_file, "token: abcdef.0123456789abcdef",
+         "certificate-authority"},
+        {"", "client-certificate: " + ca_file + ", client-key: " + token_file,
+         "client-certificate"}}) {
+    auto downloaded = parse_discovery_file(yaml(cluster, user), url);
+    ASSERT_FALSE(downloaded.has_value()) << field;
+    EXPECT_NE(downloaded.error().text().find("\"" + field + "\""), std::string::npos)
+        << downloaded.error().text();
+    EXPECT_EQ(downloaded.error().text().find("localsecret"), std::string::npos);
+    // The same file on this host may reference its neighbours.
+    auto local = parse_discovery_file(yaml(cluster, user), (dir.path() / "d.yaml").string(),
+                                      dir.path().string());
+    EXPECT_TRUE(local.has_value()) << field << ": " << local.error().text();
+  }
+}
+
 TEST(JoinDiscoveryFile, BootstrapCredentialsComeFromTheFileOrTheFlag) {
   DiscoveryFile bare;
   bare.source = "ci.yaml";
@@ -187,13 +221,17 @@ TEST(JoinDiscoveryFile, ClusterInfoFillsAMissingCaAndAnotherServerOnlyWarns) {
   EXPECT_EQ(merge_cluster_info(f, broken).ca_pem, file_ca);
 }
 
-// Discovery files naming a plain-http test server: the follow-up read of cluster-info.
+// Discovery files naming a test server (with its CA for https): the follow-up read of
+// cluster-info.
 struct FileDiscoveryAgainst {
   test::TempDir dir;
   std::string path;
-  explicit FileDiscoveryAgainst(const std::string& server, const std::string& user_yaml = "") {
-    std::string yaml = "clusters:\n- name: k\n  cluster: {server: \"" + server +
-                       "\"}\ncontexts:\n- name: c\n  context: {cluster: k" +
+  explicit FileDiscoveryAgainst(const std::string& server, const std::string& user_yaml = "",
+                                const std::string& ca_pem = "") {
+    std::string ca =
+        ca_pem.empty() ? "" : ", certificate-authority-data: " + str::base64_encode(ca_pem);
+    std::string yaml = "clusters:\n- name: k\n  cluster: {server: \"" + server + "\"" + ca +
+                       "}\ncontexts:\n- name: c\n  context: {cluster: k" +
                        (user_yaml.empty() ? "" : ", user: u") + "}\ncurrent-context: c\n";
     if (!user_yaml.empty()) yaml += "users:\n- name: u\n  user: " + user_yaml + "\n";
     path = (dir.path() / "d.yaml").string();
@@ -223,36 +261,63 @@ TEST(JoinDiscoveryFile, ForbiddenAndUnauthorizedClusterInfoAreAccepted) {
   }
 }
 
-TEST(JoinDiscoveryFile, ReadsClusterInfoWithTheFilesCredentialsAndTakesItsCa) {
-  std::string cluster_ca = make_ca_pem("cluster");
-  test::HttpTestServer server([&](const test::HttpRequest& req) {
+test::HttpTestServer::Handler serves_cluster_info(const std::string& ca_pem) {
+  return [ca_pem](const test::HttpRequest& req) {
     if (req.path != "/api/v1/namespaces/kube-public/configmaps/cluster-info") {
       return test::HttpResponse::json(404, "{}");
     }
     json cm;
-    cm["data"]["kubeconfig"] = cluster_info_kubeconfig("https://elsewhere:6443", cluster_ca);
+    cm["data"]["kubeconfig"] = cluster_info_kubeconfig("https://elsewhere:6443", ca_pem);
     return test::HttpResponse::json(200, cm.dump());
-  });
-  FileDiscoveryAgainst file(server.url(), "{token: abcdef.0123456789abcdef}");
+  };
+}
+
+TEST(JoinDiscoveryFile, ReadsClusterInfoWithTheFilesCredentials) {
+  auto tls = test::make_test_tls();
+  test::HttpTestServer server(serves_cluster_info(tls.ca_pem), tls);
+  FileDiscoveryAgainst file(server.url(), "{token: abcdef.0123456789abcdef}", tls.ca_pem);
   auto r = discover_with_file({file.path}, "", quick(milliseconds(3000)));
   ASSERT_TRUE(r.has_value()) << r.error().text();
-  EXPECT_EQ(r->ca_pem, cluster_ca);
+  EXPECT_EQ(r->ca_pem, tls.ca_pem);
   EXPECT_EQ(r->token, "abcdef.0123456789abcdef");
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].headers.at("authorization"), "Bearer abcdef.0123456789abcdef");
 
   // Without credentials and without --tls-bootstrap-token nothing is even requested.
-  FileDiscoveryAgainst bare(server.url());
+  FileDiscoveryAgainst bare(server.url(), "", tls.ca_pem);
   auto refused = discover_with_file({bare.path}, "", quick(milliseconds(3000)));
   ASSERT_FALSE(refused.has_value());
   EXPECT_NE(refused.error().text().find("--tls-bootstrap-token"), std::string::npos);
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
+TEST(JoinDiscoveryFile, TakesTheCaOfClusterInfoWhenTheFileHasNone) {
+  std::string cluster_ca = make_ca_pem("cluster");
+  test::HttpTestServer server(serves_cluster_info(cluster_ca));
+  FileDiscoveryAgainst file(server.url());
+  auto r = discover_with_file({file.path}, "abcdef.0123456789abcdef", quick(milliseconds(3000)));
+  ASSERT_TRUE(r.has_value()) << r.error().text();
+  EXPECT_EQ(r->ca_pem, cluster_ca);
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].headers.count("authorization"), 0u);
+}
+
+// A discovery file whose token would travel in clear text is refused before any request.
+TEST(JoinDiscoveryFile, RefusesToSendTheFilesTokenOverPlainHttp) {
+  test::HttpTestServer server(serves_cluster_info(make_ca_pem("cluster")));
+  FileDiscoveryAgainst file(server.url(), "{token: abcdef.0123456789abcdef}");
+  auto r = discover_with_file({file.path}, "", quick(milliseconds(3000)));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().text().find("plain HTTP"), std::string::npos) << r.error().text();
+  EXPECT_EQ(r.error().text().find("0123456789abcdef"), std::string::npos) << r.error().text();
+  EXPECT_TRUE(server.requests().empty());
+}
+
 TEST(JoinDiscoveryFile, FlagTokenReplacesTheFilesCredentials) {
+  auto tls = test::make_test_tls();
   test::HttpTestServer server(
-      [](const test::HttpRequest&) { return test::HttpResponse::json(403, "{}"); });
-  FileDiscoveryAgainst file(server.url(), "{token: aaaaaa.aaaaaaaaaaaaaaaa}");
+      [](const test::HttpRequest&) { return test::HttpResponse::json(403, "{}"); }, tls);
+  FileDiscoveryAgainst file(server.url(), "{token: aaaaaa.aaaaaaaaaaaaaaaa}", tls.ca_pem);
   auto r = discover_with_file({file.path}, "bbbbbb.bbbbbbbbbbbbbbbb", quick(milliseconds(3000)));
   ASSERT_TRUE(r.has_value()) << r.error().text();
   EXPECT_EQ(r->token, "bbbbbb.bbbbbbbbbbbbbbbb");
@@ -336,6 +401,25 @@ TEST(JoinDiscoveryDeadline, FileDiscoveryAgainstASilentServerEndsOnTime) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().kind(), ErrorKind::Timeout) << r.error().text();
   EXPECT_LT(elapsed, milliseconds(3500));  // one 5 s attempt alone would exceed it
+}
+
+// cluster-info is read before the server is trusted: an endless answer must not fill memory.
+TEST(JoinDiscovery, OversizedClusterInfoIsRefusedNotBuffered) {
+  auto tls = test::make_test_tls();
+  test::HttpTestServer server(
+      [](const test::HttpRequest&) {
+        auto r = test::HttpResponse::json(200, std::string(kMaxDiscoveryBodyBytes + 1, ' '));
+        r.close_delimited = true;
+        return r;
+      },
+      tls);
+  config::BootstrapTokenDiscovery d;
+  d.token = "abcdef.0123456789abcdef";
+  d.api_server_endpoint = server.url().substr(std::string_view("https://").size());
+  d.unsafe_skip_ca_verification = true;
+  auto r = discover_with_token(d, quick(milliseconds(1500)));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().text().find("larger than 2 MiB"), std::string::npos) << r.error().text();
 }
 
 }  // namespace

@@ -88,6 +88,22 @@ TEST(JoinDiscovery, RejectsUnpinnedCaAndShowsItsHash) {
   EXPECT_TRUE(verify_cluster_info(signed_configmap(f, f.kubeconfig), f.tok, {}, true).has_value());
 }
 
+// --discovery-token-unsafe-skip-ca-verification with --discovery-token-ca-cert-hash: the pins
+// given are still checked (kubeadm skips only when there are none).
+TEST(JoinDiscovery, UnsafeSkipStillChecksThePinsGiven) {
+  auto f = make_fixture();
+  auto other = make_fixture();
+  auto wrong = verify_cluster_info(signed_configmap(f, f.kubeconfig), f.tok, pins_of(other.pin),
+                                   /*skip_ca_verification=*/true);
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error().kind(), ErrorKind::Tls);
+  EXPECT_NE(wrong.error().message().find(f.pin), std::string::npos) << wrong.error().message();
+  auto right = verify_cluster_info(signed_configmap(f, f.kubeconfig), f.tok, pins_of(f.pin), true);
+  EXPECT_TRUE(right.has_value()) << right.error().message();
+  // Without the flag an empty pin set is refused.
+  EXPECT_FALSE(verify_cluster_info(signed_configmap(f, f.kubeconfig), f.tok, {}, false));
+}
+
 TEST(JoinDiscovery, MissingSignatureIsNotFoundWithTheTokenMessage) {
   auto f = make_fixture();
   json cm;
@@ -156,6 +172,12 @@ TEST(JoinNodeName, ReadyNodeRefusedOthersPass) {
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message().find("--node-name"), std::string::npos);
   EXPECT_TRUE(check_node_name_free(not_ready, "w1").has_value());
+  // The API may send null members: read as "no conditions", never an exception.
+  EXPECT_TRUE(check_node_name_free(json{{"status", nullptr}}, "w1").has_value());
+  EXPECT_TRUE(check_node_name_free(json{{"status", {{"conditions", nullptr}}}}, "w1"));
+  EXPECT_TRUE(
+      check_node_name_free(json{{"status", {{"conditions", json::array({"x", 1})}}}}, "w1"));
+  EXPECT_TRUE(check_node_name_free(json(nullptr), "w1").has_value());
 }
 
 }  // namespace

@@ -140,6 +140,7 @@ TEST(Kubeconfig, RerunChecksCaAndServer) {
   }
   // A new CA makes the existing file wrong.
   ASSERT_TRUE(fs::remove_file(dir.path() / "pki" / "ca.crt"));
+  ASSERT_TRUE(fs::remove_file(dir.path() / "pki" / "ca.key"));
   certs::PkiState state;
   ASSERT_TRUE(certs::run_cert_phase("ca", cfg, state, effects));
   auto s = kubeconfig::run_kubeconfig_phase("admin", cfg, dir.path(), state, effects);

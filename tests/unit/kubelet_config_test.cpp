@@ -27,6 +27,32 @@ TEST(KubeletFlags, HostnameOverrideOnlyForAnotherName) {
             "--pod-infra-container-image=pause:3.2\"\n");
 }
 
+// init's KubeletConfiguration includes the user's document (e.g. to let the kubelet run with
+// swap), and its swap settings read back with the kubelet's defaults.
+TEST(KubeletConfig, UserDocumentReachesInitsConfigurationAndSwapSettings) {
+  config::InitConfiguration cfg;
+  cfg.cluster.networking.service_subnet = "10.96.0.0/12";
+  cfg.cluster.networking.dns_domain = "cluster.local";
+  cfg.cluster.certificates_dir = "/etc/kubernetes/pki";
+  auto plain = kubelet_config_yaml(init_kubelet_inputs(cfg).value(), v(37)).value();
+  auto defaults = swap_settings(plain).value();
+  EXPECT_TRUE(defaults.fail_swap_on);
+  EXPECT_EQ(defaults.swap_behavior, "");
+
+  cfg.kubelet_config_yaml =
+      "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+      "failSwapOn: false\nmemorySwap:\n  swapBehavior: LimitedSwap\n";
+  auto inputs = init_kubelet_inputs(cfg).value();
+  EXPECT_EQ(inputs.cluster_dns, "10.96.0.10");
+  EXPECT_EQ(inputs.client_ca_file, "/etc/kubernetes/pki/ca.crt");
+  auto yaml = kubelet_config_yaml(inputs, v(37)).value();
+  EXPECT_NE(yaml.find("failSwapOn: false"), std::string::npos) << yaml;
+  auto user = swap_settings(yaml).value();
+  EXPECT_FALSE(user.fail_swap_on);
+  EXPECT_EQ(user.swap_behavior, "LimitedSwap");
+  EXPECT_FALSE(swap_settings("failSwapOn: perhaps\n").has_value());
+}
+
 TEST(KubeletInstanceConfig, ByVersionAndContent) {
   EXPECT_FALSE(has_instance_config(v(33)));
   EXPECT_TRUE(has_instance_config(v(34)));

@@ -117,6 +117,59 @@ TEST(Checks, SwapIsWarningNowAndErrorForV120) {
   EXPECT_EQ(swap(v(20)).severity, Severity::Error);
 }
 
+// kubeadm ≥ 1.28 only warns about swap, but the kubelet configuration kadm writes keeps
+// failSwapOn: true unless the user's KubeletConfiguration says otherwise, and such a kubelet
+// refuses to start: init's Swap check reads that configuration.
+TEST(Checks, SwapOnIsAnErrorWhileTheKubeletWouldRefuseIt) {
+  Fixture f;
+  f.host.write("/proc/swaps", "Filename Type Size Used Priority\n/swapfile file 1024 0 -2\n");
+  config::InitConfiguration cfg;
+  config::set_init_defaults(cfg);
+  cfg.cluster.kubernetes_version = "v1.37.2";
+  auto swap_check = [](const std::vector<Check>& checks) {
+    auto it =
+        std::find_if(checks.begin(), checks.end(), [](const Check& c) { return c.name == "Swap"; });
+    EXPECT_NE(it, checks.end());
+    return *it;
+  };
+  auto refused = swap_check(init_checks(cfg, v(37)));
+  auto findings = refused.run(f.host);
+  ASSERT_EQ(findings.errors.size(), 1u) << (findings.warnings.empty() ? "" : findings.warnings[0]);
+  const std::string& e = findings.errors[0];
+  EXPECT_NE(e.find("failSwapOn: true"), std::string::npos) << e;
+  EXPECT_NE(e.find("swapoff -a"), std::string::npos) << e;         // fix 1: swap off
+  EXPECT_NE(e.find("failSwapOn: false"), std::string::npos) << e;  // fix 2: the kubelet
+  EXPECT_NE(e.find("swapBehavior"), std::string::npos) << e;
+  EXPECT_EQ(refused.severity, Severity::Error);
+  ASSERT_TRUE(refused.fix.has_value());  // --fix turns swap off
+  EXPECT_NE(refused.fix->summary.find("swapoff -a"), std::string::npos);
+
+  // A KubeletConfiguration that lets the kubelet run with swap: kubeadm's warning only.
+  cfg.kubelet_config_yaml =
+      "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+      "failSwapOn: false\nmemorySwap:\n  swapBehavior: LimitedSwap\n";
+  auto allowed = swap_check(init_checks(cfg, v(37))).run(f.host);
+  EXPECT_TRUE(allowed.errors.empty()) << allowed.errors[0];
+  EXPECT_EQ(allowed.warnings.size(), 1u);
+
+  // A configuration that cannot be read is not taken as "swap allowed".
+  cfg.kubelet_config_yaml = "kind: KubeletConfiguration\nfailSwapOn: maybe\n";
+  auto unknown = swap_check(init_checks(cfg, v(37))).run(f.host);
+  ASSERT_EQ(unknown.errors.size(), 1u);
+  EXPECT_NE(unknown.errors[0].find("failSwapOn"), std::string::npos) << unknown.errors[0];
+
+  // Swap off: nothing to say, whatever the kubelet thinks.
+  f.host.write("/proc/swaps", "Filename Type Size Used Priority\n");
+  cfg.kubelet_config_yaml.clear();
+  EXPECT_TRUE(swap_check(init_checks(cfg, v(37))).run(f.host).ok());
+  // A join does not know the cluster's kubelet configuration yet: the warning stays.
+  f.host.write("/proc/swaps", "Filename Type Size Used Priority\n/swapfile file 1024 0 -2\n");
+  config::JoinConfiguration join;
+  auto joined = swap_check(join_checks(join, v(37))).run(f.host);
+  EXPECT_TRUE(joined.errors.empty());
+  EXPECT_EQ(joined.warnings.size(), 1u);
+}
+
 TEST(Checks, SwapFstabSELinuxBridge) {
   Fixture f;
   EXPECT_TRUE(swap_fstab().run(f.host).ok());
