@@ -24,8 +24,10 @@ cat "$log"
 ! grep -q 'initialized successfully' "$log" || fail "kadm init printed its success text"
 grep -q 'wait-control-plane' "$log" || fail "the failure does not name the wait-control-plane phase"
 grep -q 'kube-apiserver' "$log" || fail "the failure does not name kube-apiserver"
-# The apiserver's own log says where it really listens: proof that its log lines are shown.
-grep -q '6444' "$log" || fail "the failure shows no line of the apiserver's log (which names port 6444)"
+# What the runtime knows: the apiserver's container and the end of its own log (klog lines).
+grep -q 'its newest container .* (pod kube-apiserver-cp1' "$log" || fail "the failure does not name the apiserver's container"
+grep -q 'line(s) of its log /var/log/pods/kube-system_kube-apiserver-cp1_' "$log" || fail "the failure shows no log of the apiserver"
+(($(grep -cE '^[[:space:]]+[IWE][0-9]{4} [0-9:.]+ ' "$log") >= 5)) || fail "fewer than 5 of the apiserver's log lines are shown"
 # The phase's own timeout plus what init does before it (the kubelet start, image pulls).
 ((took < timeout_s + 60)) || fail "kadm init took ${took}s with a ${timeout_s}s health-check timeout"
 echo "kadm init failed after ${took}s (exit $rc), naming kube-apiserver with its log"

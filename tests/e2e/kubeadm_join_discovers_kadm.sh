@@ -27,7 +27,7 @@ retry 60 signed || fail "cluster-info never got a JWS for token $token_id"
 
 log=$(harness_host_root w1)/logs/kubeadm-join.log
 set +e
-harness_exec w1 timeout 120 kubeadm join "${args[@]:2}" --dry-run "${KADM_PREFLIGHT_ARGS[@]}" \
+harness_exec w1 timeout 120 kubeadm join "${args[@]:2}" --dry-run "${KUBEADM_VM_PREFLIGHT_ARGS[@]}" \
   --cri-socket unix:///var/run/containerd/containerd.sock -v=5 >"$log" 2>&1
 rc=$?
 set -e

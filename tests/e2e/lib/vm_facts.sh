@@ -28,3 +28,7 @@ apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 conntrack:
   maxPerCore: 0'
+
+# Real kubeadm (the peer in interop tests) refuses cgroup v1 in SystemVerification for v1.35+
+# unless that check is ignored by name, whatever the kubelet configuration says.
+KUBEADM_VM_PREFLIGHT_ARGS=(--ignore-preflight-errors=SystemVerification)
