@@ -83,8 +83,12 @@ for w in w1 w2; do
 done
 
 kc() { harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
-step "every node Ready (reported by its own kubelet)"; t=$(date +%s%N)
+step "every node Ready (reported by its own kubelet), every kube-system pod Ready"; t=$(date +%s%N)
+for n in cp1 w1 w2; do
+  for ((i = 0; i < 600; i++)); do kc get node "$n" >/dev/null 2>&1 && break; sleep 0.2; done
+done
 kc wait --for=condition=Ready node --all --timeout=180s
+kc -n kube-system wait --for=condition=Ready pod --all --timeout=180s
 took "$t"
 
 step "the cluster answers"

@@ -186,7 +186,8 @@ TEST(ClusterObjects, KubeProxyConfigMergesTheUsersDocumentWithGoTypes) {
   EXPECT_NE(conf.find("tcpCloseWaitTimeout: 0s"), std::string::npos) << conf;
   EXPECT_NE(conf.find("clusterCIDR: 10.200.0.0/16"), std::string::npos) << conf;  // user wins
   EXPECT_EQ(conf.find("10.244.0.0/16"), std::string::npos) << conf;
-  EXPECT_NE(conf.find("metricsBindAddress: \"8080\""), std::string::npos) << conf;  // still a string
+  EXPECT_NE(conf.find("metricsBindAddress: \"8080\""), std::string::npos)
+      << conf;  // still a string
   EXPECT_NE(conf.find("kubeconfig: /var/lib/kube-proxy/kubeconfig.conf"), std::string::npos);
 }
 
