@@ -1,10 +1,13 @@
 // `kadm token create|list|delete|generate` (spec §4.3): bootstrap tokens as Secrets through the
 // API of the cluster the kubeconfig names.
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <iostream>
 #include <memory>
 
+#include "apiclient/cluster_info.h"
 #include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/objects.h"
@@ -16,6 +19,8 @@
 #include "parent_command.h"
 #include "registry.h"
 #include "token/bootstrap_token.h"
+#include "token/cluster_info_signature.h"
+#include "token/jws.h"
 #include "token/token_create.h"
 #include "token/token_list.h"
 #include "token/token_secret.h"
@@ -63,6 +68,24 @@ Error api_failure(const apiclient::ApiError& e, const Connection& c, const std::
 
 // --- create -------------------------------------------------------------------------------------
 
+// The bootstrap signer's entries for the new tokens, written at once so the first join need not
+// wait for the signer. The tokens exist already, and the signer adds the entries anyway, so a
+// failure only warns (never naming a secret or a signature).
+void sign_cluster_info_or_warn(const Connection& c,
+                               const std::vector<config::BootstrapToken>& tokens,
+                               SystemTimePoint now) {
+  auto signed_ids = apiclient::sign_cluster_info(*c.client, tokens, now);
+  if (signed_ids) return;
+  if (signed_ids.error().is_not_found()) {
+    spdlog::debug("there is no ConfigMap {}/cluster-info to sign", apiclient::kKubePublic);
+    return;
+  }
+  spdlog::warn(
+      "could not sign ConfigMap {}/cluster-info for the new tokens: {}; the controller-manager's "
+      "bootstrap signer will sign it, until then a join waits for it",
+      apiclient::kKubePublic, api_failure(signed_ids.error(), c, "signing cluster-info").text());
+}
+
 struct CreateOptions {
   token::CreateFlags flags;
   std::optional<std::string> config_path;
@@ -107,6 +130,10 @@ Status run_create(const TokenGlobals& g, const CreateOptions& o) {
     if (g.dry_run) {
       std::cout << "[dryrun] Would create Secret " << apiclient::kKubeSystem << "/"
                 << token::secret_name(id) << "\n";
+      if (KADM_TRY(token::signs_cluster_info(t, now))) {
+        std::cout << "[dryrun] Would patch ConfigMap " << apiclient::kKubePublic
+                  << "/cluster-info to add " << token::kSignatureKeyPrefix << id << "\n";
+      }
       continue;
     }
     auto created = apiclient::create_token_secret(*conn->client, t, now);
@@ -115,6 +142,7 @@ Status run_create(const TokenGlobals& g, const CreateOptions& o) {
           api_failure(created.error(), *conn, "failed to create bootstrap token \"" + id + "\""));
     }
   }
+  if (!g.dry_run) sign_cluster_info_or_warn(*conn, tokens, now);
 
   if (!o.print_join_command) {
     std::cout << tokens.front().token << "\n";

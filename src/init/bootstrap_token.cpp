@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ostream>
 
+#include "apiclient/cluster_info.h"
 #include "apiclient/objects.h"
 #include "clusterobjects/bootstrap_objects.h"
 #include "clusterobjects/object_rules.h"
@@ -13,6 +14,29 @@
 #include "token/join_command.h"
 
 namespace kadm::init {
+
+namespace {
+
+// What the bootstrap signer would add a moment later; without it a join waits for the signer,
+// so a failure here only warns. Neither the token secret nor the signature is logged.
+void sign_cluster_info_or_warn(apiclient::Client& client,
+                               const std::vector<config::BootstrapToken>& tokens,
+                               SystemTimePoint now, apiclient::json written) {
+  auto signed_ids = apiclient::sign_cluster_info(client, tokens, now, std::move(written));
+  if (!signed_ids) {
+    spdlog::warn(
+        "[bootstrap-token] could not sign the \"{}\" ConfigMap for the bootstrap tokens: {}; "
+        "the controller-manager's bootstrap signer will sign it",
+        clusterobjects::kClusterInfo, signed_ids.error().text());
+    return;
+  }
+  for (const auto& id : *signed_ids) {
+    spdlog::debug("[bootstrap-token] signed the \"{}\" ConfigMap for token id \"{}\"",
+                  clusterobjects::kClusterInfo, id);
+  }
+}
+
+}  // namespace
 
 Status ensure_bootstrap_tokens(InitData& d) {
   for (auto& t : d.cfg.bootstrap_tokens) {
@@ -55,10 +79,15 @@ Status run_bootstrap_token(InitData& d) {
   spdlog::info("[bootstrap-token] Creating the \"{}\" ConfigMap in the \"kube-public\" namespace",
                clusterobjects::kClusterInfo);
   auto ep = KADM_TRY(admin_endpoint(d));
-  std::vector<apiclient::json> objects = {clusterobjects::cluster_info_configmap(
-      clusterobjects::cluster_info_kubeconfig(ep.server, ep.ca_pem))};
-  for (auto& o : clusterobjects::cluster_info_rbac()) objects.push_back(std::move(o));
-  return apply_objects(*client, objects);
+  const auto configmap = clusterobjects::cluster_info_configmap(
+      clusterobjects::cluster_info_kubeconfig(ep.server, ep.ca_pem));
+  auto cluster_info = apiclient::apply_object(*client, configmap);
+  if (!cluster_info) {
+    return std::unexpected(Error(std::move(cluster_info).error())
+                               .with_context("could not apply ConfigMap \"cluster-info\""));
+  }
+  sign_cluster_info_or_warn(*client, d.cfg.bootstrap_tokens, now, std::move(*cluster_info));
+  return apply_objects(*client, clusterobjects::cluster_info_rbac());
 }
 
 }  // namespace kadm::init

@@ -21,7 +21,6 @@ namespace {
 
 constexpr std::string_view kClusterInfo = "cluster-info";
 constexpr std::string_view kKubeconfigKey = "kubeconfig";
-constexpr std::string_view kSignaturePrefix = "jws-kubeconfig-";
 
 std::string data_value(const nlohmann::json& configmap, std::string_view key) {
   return apiclient::text_member(apiclient::member(configmap, "data"), key);
@@ -124,7 +123,7 @@ Result<DiscoveredCluster> verify_cluster_info(const nlohmann::json& configmap,
                 "there is no kubeconfig key in the cluster-info ConfigMap: this API server is not "
                 "set up for token bootstrapping");
   }
-  std::string signature = data_value(configmap, std::string(kSignaturePrefix) + tok.id);
+  std::string signature = data_value(configmap, std::string(token::kSignatureKeyPrefix) + tok.id);
   if (signature.empty()) return fail(ErrorKind::NotFound, invalid_token_message(tok.id));
   if (!token::detached_signature_is_valid(signature, kubeconfig, tok.id, tok.secret)) {
     return fail(ErrorKind::Tls,

@@ -9,6 +9,9 @@
 
 namespace kadm::token {
 
+// The cluster-info data key of a token's signature is this prefix + the token id.
+inline constexpr std::string_view kSignatureKeyPrefix = "jws-kubeconfig-";
+
 // "<base64url header>..<base64url HMAC-SHA256>", header {"alg":"HS256","kid":"<token_id>"}.
 Result<std::string> detached_signature(std::string_view content, std::string_view token_id,
                                        std::string_view token_secret);
