@@ -2,7 +2,7 @@
 # Installs what building and testing kadm needs on a fresh Debian 12 machine (idempotent; runs
 # apt-get only when something is missing). Go (>= the version k8s.io/kubernetes asks for) is
 # expected on PATH: the Kubernetes test binaries are built from the Go module proxy. runc, the CNI
-# plugins (/usr/lib/cni) and mmdebstrap serve the real-node tools and images
+# plugins (/usr/lib/cni), mmdebstrap and busybox-static serve the real-node tools and images
 # (scripts/node-tools.sh, scripts/node-images.sh).
 set -euo pipefail
 
@@ -12,7 +12,7 @@ packages=(
   libcurl4-openssl-dev libgtest-dev
   openssl etcd-server etcd-client iproute2 util-linux procps psmisc curl python3 python3-yaml
   containerd docker-registry
-  runc containernetworking-plugins mmdebstrap ca-certificates
+  runc containernetworking-plugins mmdebstrap ca-certificates busybox-static
   iptables conntrack ebtables ethtool socat
 )
 missing=()

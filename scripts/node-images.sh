@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds every image `kadm config images list` names for one Kubernetes release, plus agnhost,
-# from source and Debian packages, into a docker-registry storage directory (the registry's
+# Builds every image `kadm config images list` names for one Kubernetes release, plus agnhost and
+# the pod network (flannel and its CNI plugin), from source and Debian packages, into a docker-registry storage directory (the registry's
 # storage.filesystem.rootdirectory) under the repository path k8s/, e.g. k8s/kube-apiserver:v1.37.2.
 # A harness serves it with Debian's docker-registry; see tests/harness/IMAGES.md.
 #
@@ -32,6 +32,17 @@ RECIPE=2
 IMAGE_PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 ETCD_MODULE=go.etcd.io/etcd
 COREDNS_MODULE=github.com/coredns/coredns
+# The pod network (flannel, host-gw or vxlan) that tests install with its own manifest. v0.28.10
+# needs a tencentcloud vpc SDK release the module proxy does not serve; v0.28.4 builds once its
+# tencentcloud common SDK is raised from the unserved v1.3.79 to v1.3.90.
+FLANNEL_MODULE=github.com/flannel-io/flannel
+FLANNEL_VERSION=v0.28.4
+FLANNEL_EXTRA_GET=github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common@v1.3.90
+# flannel's CNI plugin (reads /run/flannel/subnet.env, delegates to bridge) lives in
+# flannel-io/cni-plugin, which the module proxy does not serve; its source before the move is
+# plugins/meta/flannel of containernetworking/plugins v0.9.1.
+FLANNEL_CNI_MODULE=github.com/containernetworking/plugins
+FLANNEL_CNI_VERSION=v0.9.1
 KUBE_PROXY_DEBS=iptables,nftables,conntrack,dash
 
 log() { printf '[node-images] %s\n' "$*" >&2; }
@@ -104,9 +115,13 @@ done
 for name in kube-apiserver pause etcd coredns; do
   [[ -n ${tag_of[$name]:-} ]] || fail "kadm's list for $K8S_VERSION has no $name image: $list"
 done
-# agnhost is built from the same Kubernetes release and tagged with it.
+# agnhost is built from the same Kubernetes release and tagged with it; flannel with its own.
 tag_of[agnhost]=$K8S_VERSION
 path_of[agnhost]=agnhost
+tag_of[flannel]=$FLANNEL_VERSION
+path_of[flannel]=flannel
+tag_of[flannel-cni-plugin]=$FLANNEL_CNI_VERSION
+path_of[flannel-cni-plugin]=flannel-cni-plugin
 end
 
 # --- tools and binaries (each a fast no-op when cached) ------------------------------------
@@ -131,20 +146,29 @@ resolve_version() {
   echo "$best"
 }
 
-# go_build_tool DIR NAME MODULE VERSION PKG LDFLAGS: builds PKG of MODULE@VERSION into DIR/bin/NAME
-# through a small wrapper module (etcd's own go.mod has relative replace directives, so a plain
-# `go install pkg@version` refuses it).
+# go_build_tool DIR NAME MODULE VERSION PKG LDFLAGS [EXTRA_GET]: builds PKG of MODULE@VERSION into
+# DIR/bin/NAME through a small wrapper module (etcd's own go.mod has relative replace directives,
+# so a plain `go install pkg@version` refuses it). EXTRA_GET raises a dependency the proxy lacks.
+# GO_TOOL_CGO=1 builds with cgo, linked statically.
 go_build_tool() {
-  local dir=$1 name=$2 mod=$3 version=$4 pkg=$5 ldflags=$6
-  mkdir -p "$dir/src" "$dir/bin"
+  local dir=$1 name=$2 mod=$3 version=$4 pkg=$5 ldflags=$6 extra=${7:-}
+  mkdir -p "$dir/src-$name" "$dir/bin"
   (
-    cd "$dir/src"
+    cd "$dir/src-$name"
     printf 'module kadm.test/%s\n\ngo %s\n' "$name" "$(go env GOVERSION | sed 's/^go//')" >go.mod
+    rm -f go.sum
     printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >tools.go
-    export CGO_ENABLED=0 GOFLAGS=-mod=mod
-    go get "$mod@$version" >"get-$name.log" 2>&1 || { cat "get-$name.log" >&2; exit 1; }
-    go build -trimpath -ldflags "-s -w $ldflags" -o "$dir/bin/$name.tmp" "$pkg" >"build-$name.log" 2>&1 ||
-      { cat "build-$name.log" >&2; exit 1; }
+    export CGO_ENABLED=${GO_TOOL_CGO:-0} GOFLAGS=-mod=mod
+    local tags=()
+    if [[ $CGO_ENABLED == 1 ]]; then
+      ldflags="$ldflags -extldflags -static"
+      tags=(-tags netgo,osusergo)
+    fi
+    # shellcheck disable=SC2086 # extra is a list of module@version
+    go get "$mod@$version" $extra >"get-$name.log" 2>&1 || { cat "get-$name.log" >&2; exit 1; }
+    go mod tidy >>"get-$name.log" 2>&1 || { cat "get-$name.log" >&2; exit 1; }
+    go build -trimpath "${tags[@]}" -ldflags "-s -w $ldflags" -o "$dir/bin/$name.tmp" "$pkg" \
+      >"build-$name.log" 2>&1 || { cat "build-$name.log" >&2; exit 1; }
   )
   mv "$dir/bin/$name.tmp" "$dir/bin/$name"
 }
@@ -177,6 +201,20 @@ if [[ ! -x $coredns_dir/bin/coredns || ! -f $coredns_dir/version ]]; then
   end
 fi
 coredns_version=$(<"$coredns_dir/version")
+
+# flanneld (cgo: its udp backend) and flannel's CNI plugin.
+flannel_dir=$CACHE_ROOT/flannel-$FLANNEL_VERSION
+if [[ ! -x $flannel_dir/bin/flanneld || ! -x $flannel_dir/bin/flannel || ! -s $flannel_dir/kube-flannel.yml ]]; then
+  begin "build flannel $FLANNEL_VERSION and its CNI plugin (slow the first time)"
+  GO_TOOL_CGO=1 go_build_tool "$flannel_dir" flanneld "$FLANNEL_MODULE" "$FLANNEL_VERSION" "$FLANNEL_MODULE" \
+    "-X $FLANNEL_MODULE/pkg/version.Version=$FLANNEL_VERSION" "$FLANNEL_EXTRA_GET"
+  go_build_tool "$flannel_dir" flannel "$FLANNEL_CNI_MODULE" "$FLANNEL_CNI_VERSION" \
+    "$FLANNEL_CNI_MODULE/plugins/meta/flannel" ""
+  # The manifest its users apply, from the same module.
+  src=$(cd "$flannel_dir/src-flanneld" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' "$FLANNEL_MODULE")
+  install -m 0644 "$src/Documentation/kube-flannel.yml" "$flannel_dir/kube-flannel.yml"
+  end
+fi
 
 # After etcd and CoreDNS: this one may wait for another build of the same release (flock).
 begin "Kubernetes $K8S_VERSION binaries"
@@ -277,6 +315,24 @@ if [[ ! -f $LAYERS/netfilter.tar || $(cat "$LAYERS/netfilter.inputs" 2>/dev/null
   end
 fi
 
+# `cp` for flannel's install init containers: Debian's static busybox under /usr/bin (not /bin,
+# which the netfilter layer has as a symlink a directory would hide).
+busybox=/bin/busybox
+busybox_inputs="recipe $RECIPE busybox-static $(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null || true)"
+if [[ ! -f $LAYERS/busybox.tar || $(cat "$LAYERS/busybox.inputs" 2>/dev/null) != "$busybox_inputs" ]]; then
+  begin "busybox layer (cp)"
+  [[ -x $busybox ]] || fail "busybox layer: Debian's busybox-static is not installed (scripts/deps.sh installs it)"
+  root=$WORK/busybox-root
+  rm -rf "$root" && mkdir -p "$root/usr/bin"
+  chmod 0755 "$root"
+  install -m 0755 "$busybox" "$root/usr/bin/busybox"
+  ln -s busybox "$root/usr/bin/cp"
+  make_tar "$root" "$LAYERS/busybox.tar"
+  rm -rf "$root"
+  echo "$busybox_inputs" >"$LAYERS/busybox.inputs"
+  end
+fi
+
 # --- images -------------------------------------------------------------------------------
 # One row per image: layers (base layer names and binaries as src=dest), config for crane mutate.
 declare -A bins_of=() layers_of=() entrypoint_of=() cmd_of=() user_of=() source_of=()
@@ -300,6 +356,13 @@ layers_of[agnhost]=base
 entrypoint_of[agnhost]=/agnhost
 cmd_of[agnhost]=pause
 source_of[agnhost]="k8s.io/kubernetes@$K8S_VERSION test/images/agnhost"
+bins_of[flannel]="$flannel_dir/bin/flanneld=/opt/bin/flanneld"
+layers_of[flannel]="base netfilter busybox"
+entrypoint_of[flannel]=/opt/bin/flanneld
+source_of[flannel]="$FLANNEL_MODULE@$FLANNEL_VERSION; Debian $suite $KUBE_PROXY_DEBS, busybox-static"
+bins_of[flannel-cni-plugin]="$flannel_dir/bin/flannel=/flannel"
+layers_of[flannel-cni-plugin]="base busybox"
+source_of[flannel-cni-plugin]="$FLANNEL_CNI_MODULE@$FLANNEL_CNI_VERSION plugins/meta/flannel; busybox-static"
 bins_of[pause]="$WORK/pause=/pause"
 layers_of[pause]=""
 entrypoint_of[pause]=/pause
@@ -322,7 +385,14 @@ tag_stored() { # path tag: the storage holds that tag
   [[ -f $REG/docker/registry/v2/repositories/$REPO_PATH/$1/_manifests/tags/$2/current/link ]]
 }
 
-names=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy etcd coredns pause agnhost)
+# The pod network's own manifest and image tags, for whoever installs it from the mirror
+# (tests/harness/real_node.sh harness_pod_network_up).
+mkdir -p "$OUT/pod-network"
+install -m 0644 "$flannel_dir/kube-flannel.yml" "$OUT/pod-network/kube-flannel.yml"
+printf 'flannel %s\nflannel-cni-plugin %s\n' "$FLANNEL_VERSION" "$FLANNEL_CNI_VERSION" >"$OUT/pod-network/images"
+
+names=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy etcd coredns pause agnhost flannel
+  flannel-cni-plugin)
 todo=()
 for n in "${names[@]}"; do
   [[ -n ${tag_of[$n]:-} ]] || continue

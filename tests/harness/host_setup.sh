@@ -16,8 +16,8 @@ mount --bind "$hosts_file" /etc/hosts
 if [[ -f $root/node ]]; then
   # A node: what containerd, the CNI plugins and the kubelet write is the host's own. /run last:
   # nothing above may live under it.
-  for dir in /var/lib/containerd /etc/containerd /etc/cni/net.d /var/lib/cni /var/log/pods \
-    /var/log/containers /run; do
+  for dir in /var/lib/containerd /etc/containerd /etc/cni/net.d /var/lib/cni /opt/cni/bin \
+    /var/log/pods /var/log/containers /run; do
     mount --bind "$root/fs$dir" "$dir"
   done
   # No upstream resolver is reachable from a host: an address on no host keeps lookups local.

@@ -99,7 +99,7 @@ _harness_init_run() {
 #
 # A host whose root holds a file `node` before setup (harness_node_up in real_node.sh) also gets
 # the private paths a container runtime and a kubelet write (HARNESS_NODE_PATHS).
-HARNESS_NODE_PATHS=(/run /var/lib/containerd /etc/containerd /etc/cni/net.d /var/lib/cni
+HARNESS_NODE_PATHS=(/run /var/lib/containerd /etc/containerd /etc/cni/net.d /var/lib/cni /opt/cni/bin
   /var/log/pods /var/log/containers)
 harness_host_up() {
   local name=$1 addr=$2 kind=${3:-host}
@@ -137,6 +137,9 @@ harness_host_up() {
   ip -n "$ns" addr add "$addr/24" dev eth0
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set lo up
+  # A node has a default route, as any host does (kube-proxy and flannel find their interface by
+  # it). Its gateway is an address no host has: nothing leaves the run's bridge.
+  [[ $kind == node ]] && { ip -n "$ns" route add default via "$HARNESS_SUBNET_PREFIX.1" dev eth0 || return; }
   printf '%s\t%s\n' "$addr" "$name" >>"$HARNESS_RUN_DIR/hosts.txt"
 
   local ready=$dir/ready upid

@@ -7,7 +7,9 @@
 #   harness_mirror_up                       the mirror host (10.213.0.2) serving the local images
 #   harness_node_up cp1 10.213.0.11         containerd running, kubelet enabled (not started)
 #   harness_exec cp1 "$KADM" init --image-repository "$(harness_image_repository)" ...
-#   (a bridge CNI configuration on the node's podCIDR appears once the node has one)
+#   (a bridge CNI configuration on the node's podCIDR appears once the node has one, unless
+#    HARNESS_POD_NETWORK=flannel: then the node stays NotReady until harness_pod_network_up)
+#   harness_pod_network_up cp1 10.244.0.0/16  flannel from its own manifest, images from the mirror
 
 HARNESS_MIRROR_ADDR=${HARNESS_SUBNET_PREFIX}.2
 HARNESS_MIRROR_PORT=5000
@@ -32,6 +34,7 @@ harness_mirror_up() {
   [[ -x ${KADM:-} ]] || _harness_die "harness_mirror_up needs KADM (the image list comes from kadm)" || return
   harness_bin_dir >/dev/null || return
   storage=$(KADM=$KADM "$HARNESS_SOURCE_DIR/scripts/node-images.sh") || _harness_die "scripts/node-images.sh failed" || return
+  echo "$storage" >"$HARNESS_RUN_DIR/mirror_storage"
   harness_host_up mirror "$HARNESS_MIRROR_ADDR" || return
   dir=$(_harness_host_dir mirror)
   cat >"$dir/registry.yml" <<YAML
@@ -60,6 +63,12 @@ YAML
   done
   cat "$dir/logs/registry.log" >&2
   _harness_die "the mirror registry did not start"
+}
+
+# The image storage the mirror serves (scripts/node-images.sh's output).
+harness_mirror_storage() {
+  [[ -s $HARNESS_RUN_DIR/mirror_storage ]] || _harness_die "the mirror is not up (harness_mirror_up)" || return
+  cat "$HARNESS_RUN_DIR/mirror_storage"
 }
 
 _harness_cgroup_name() { printf 'kadm-%s-%s' "$HARNESS_RUN_ID" "$1"; }
@@ -124,7 +133,8 @@ disabled_plugins = ["io.containerd.internal.v1.opt"]
   restrict_oom_score_adj = true
 
 [plugins."io.containerd.cri.v1.runtime".cni]
-  bin_dirs = ["/usr/lib/cni"]
+  # A pod network addon installs its plugin into /opt/cni/bin; Debian's plugins are the rest.
+  bin_dirs = ["/opt/cni/bin", "/usr/lib/cni"]
   conf_dir = "/etc/cni/net.d"
 
 [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
@@ -132,7 +142,7 @@ disabled_plugins = ["io.containerd.internal.v1.opt"]
   SystemdCgroup = false
 TOML
   harness_exec "$name" systemctl start containerd || return
-  _harness_node_cni "$name"
+  [[ ${HARNESS_POD_NETWORK:-bridge} == bridge ]] && _harness_node_cni "$name"
   local i
   for ((i = 0; i < 200; i++)); do
     harness_exec "$name" ctr --address /run/containerd/containerd.sock version >/dev/null 2>&1 && {
@@ -205,4 +215,31 @@ harness_node_diagnose() {
   harness_node_log "$name" kubelet | tail -n 40
   echo "---- node $name: containerd log (last 15 lines)"
   harness_node_log "$name" containerd | tail -n 15
+}
+
+# harness_pod_network_up HOST POD_CIDR [BACKEND]: installs flannel the way its users do, with
+# `kubectl apply -f kube-flannel.yml` run on HOST (with its admin.conf): its own manifest from the
+# module it is built from, with the images pointed at the mirror, its Network set to the
+# cluster's --pod-network-cidr, and the backend (default host-gw: every host shares one L2
+# segment; vxlan works too). Returns once the DaemonSet is rolled out on every node.
+harness_pod_network_up() {
+  local host=$1 cidr=$2 backend=${3:-host-gw} dir manifest repo out name tag
+  dir=$(dirname "$(harness_mirror_storage)") || return
+  manifest=$dir/pod-network/kube-flannel.yml
+  [[ -s $manifest ]] || _harness_die "no flannel manifest at $manifest (scripts/node-images.sh writes it)" || return
+  repo=$(harness_image_repository)
+  out=$HARNESS_RUN_DIR/kube-flannel.yml
+  cp "$manifest" "$out.tmp"
+  while read -r name tag; do
+    sed -i -E "s#^( *image: ).*/$name:.*#\\1$repo/$name:$tag#" "$out.tmp"
+    grep -q "image: $repo/$name:$tag\$" "$out.tmp" || _harness_die "the flannel manifest names no $name image" || return
+  done <"$dir/pod-network/images"
+  sed -i -E -e "s#(\"Network\": )\"[^\"]*\"#\\1\"$cidr\"#" -e "s#(\"Type\": )\"vxlan\"#\\1\"$backend\"#" "$out.tmp"
+  grep -qF "\"Network\": \"$cidr\"" "$out.tmp" && grep -qF "\"Type\": \"$backend\"" "$out.tmp" ||
+    _harness_die "cannot set Network and Backend in the flannel manifest" || return
+  mv "$out.tmp" "$out"
+  harness_exec "$host" kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f "$out" >&2 || return
+  harness_exec "$host" kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-flannel rollout status \
+    ds/kube-flannel-ds --timeout=180s >&2 || return
+  _harness_log "pod network: flannel ($backend) on $cidr"
 }
