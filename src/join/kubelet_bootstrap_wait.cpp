@@ -151,7 +151,7 @@ Status wait_for_kubelet_bootstrap(const KubeletBootstrapWait& wait, apiclient::C
     std::string selector = "?fieldSelector=spec.signerName%3D" + std::string(kKubeletClientSigner);
     auto list = client.list(std::string(kCsrCollection) + selector);
     msg += "; " +
-           (list ? bootstrap_csr_diagnosis(*list, wait.csr_username)
+           (list ? bootstrap_csr_diagnosis(*list, wait.csr_username, wait.node_name)
                  : "cannot list CertificateSigningRequests to see why: " + list.error().message());
   }
   msg += "; the kubelet's log says more: `journalctl -xeu kubelet`, `systemctl status kubelet`";

@@ -98,25 +98,30 @@ harness_exec cp1 openssl x509 -in /etc/kubernetes/pki/apiserver-kubelet-client.c
 # --upload-certs run adds one 2h TTL token for kubeadm-certs, as kubeadm does; init tokens are
 # only added when the configuration leaves the token empty.)
 count_init_tokens() { kc -n kube-system get secrets --field-selector type=bootstrap.kubernetes.io/token -o name | grep -c "bootstrap-token-$tid"; }
-# The controller manager keeps adding its own service accounts and ConfigMaps meanwhile; only
-# the objects the control plane did not make are compared. Its service accounts carry no
-# managed fields; they are the subjects of the API server's system:controller:* bindings.
+# The controller manager keeps adding its own objects meanwhile; only kadm's are compared: those
+# kadm's requests (field manager "kadm") wrote, and the service accounts that are neither the
+# controller manager's (the subjects of the API server's system:controller:* bindings) nor the
+# namespace's default (service accounts carry no managed fields).
 controller_accounts() {
   { kc get clusterrolebindings -o 'jsonpath={range .items[*]}{.metadata.name} {.subjects[0].namespace} {.subjects[0].name}{"\n"}{end}'
     kc -n kube-system get rolebindings -o 'jsonpath={range .items[*]}{.metadata.name} {.subjects[0].namespace} {.subjects[0].name}{"\n"}{end}'
+    echo "system:controller:default kube-system default"
   } | awk '$1 ~ /^system:controller:/ && $2 == "kube-system" { print "ServiceAccount/" $3 }' | sort -u
 }
-not_by_control_plane() {
-  kc -n kube-system get cm,role,rolebinding,sa,svc,deploy,ds --show-managed-fields \
-    -o 'jsonpath={range .items[*]}{.kind}/{.metadata.name} {.metadata.managedFields[0].manager}{"\n"}{end}' |
-    awk '$2 != "kube-controller-manager" && $2 != "kube-apiserver" { print $1 }' | sort | comm -23 - <(controller_accounts)
+kadm_objects() {
+  kc -n kube-system get cm,role,rolebinding,svc,deploy,ds --show-managed-fields \
+    -o 'jsonpath={range .items[*]}{.kind}/{.metadata.name} {.metadata.managedFields[*].manager}{"\n"}{end}' |
+    awk '{ for (i = 2; i <= NF; i++) if ($i == "kadm") { print $1; next } }'
+  kc -n kube-system get sa -o 'jsonpath={range .items[*]}{.kind}/{.metadata.name}{"\n"}{end}' |
+    sort | comm -23 - <(controller_accounts)
 }
 objects() {
   kc get clusterrolebindings,clusterroles -o name | grep -E 'kubeadm:|system:coredns' | sort
-  not_by_control_plane
+  kadm_objects | sort
 }
 before=$(objects)
-grep -qx ServiceAccount/coredns <<<"$before" && grep -qx ConfigMap/kubeadm-config <<<"$before" || fail "kadm's own objects are missing from the compared set: $before"
+grep -qx ServiceAccount/coredns <<<"$before" && grep -qx ConfigMap/kubeadm-config <<<"$before" &&
+  grep -qx DaemonSet/kube-proxy <<<"$before" || fail "kadm's own objects are missing from the compared set: $before"
 # Its ports and files are in use by the running control plane, as preflight rightly says.
 harness_exec cp1 "$KADM" init --config "$cfg" --skip-phases=preflight --upload-certs >"$logs/rerun.log" 2>&1 ||
   { cat "$logs/rerun.log" >&2; fail "second kadm init failed"; }

@@ -245,7 +245,10 @@ TEST_F(KubeletConfUsable, WaitEndsWhenTheKubeletHasItsCertificate) {
 
 TEST_F(KubeletConfUsable, TimeoutSaysWhereTheBootstrapStoppedAndWhatToCheck) {
   test::FakeClock clock;
-  json list = {{"items", {node_csr_for("node-csr-p", "w1", "2026-01-01T00:00:00Z")}}};
+  // w2 shares the token and was signed later: its CSR says nothing about w1's bootstrap.
+  json signed_other = node_csr_for("node-csr-w2", "w2", "2026-01-01T00:00:05Z");
+  signed_other["status"]["certificate"] = "LS0t";
+  json list = {{"items", {node_csr_for("node-csr-p", "w1", "2026-01-01T00:00:00Z"), signed_other}}};
   ListClient client(list);
   KubeletBootstrapWait w{.kubelet_conf = conf,
                          .timeout = Duration{15000},
@@ -263,6 +266,7 @@ TEST_F(KubeletConfUsable, TimeoutSaysWhereTheBootstrapStoppedAndWhatToCheck) {
         std::string("waiting for approval"), std::string("journalctl -xeu kubelet")}) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in: " << text;
   }
+  EXPECT_EQ(text.find("node-csr-w2"), std::string::npos) << text;
   ASSERT_EQ(client.paths.size(), 1u);
   EXPECT_NE(client.paths[0].find("certificatesigningrequests"), std::string::npos);
   // Bounded: the fake clock moved no further than the timeout.
