@@ -7,7 +7,9 @@
 # kubelet runs etcd, kube-apiserver, kube-controller-manager and kube-scheduler from kadm's
 # static pod manifests as containers whose images (built from the Go modules, cached in
 # ~/.cache/kadm) come from a mirror registry on a host of its own; each kubelet registers its own
-# Node. The cluster stays up until scripts/cluster-down.sh. Needs root (namespaces).
+# Node. flannel, built from its module, is installed from its own manifest as the pod network;
+# a demo workload (agnhost) answers on a NodePort of every node. The cluster stays up until
+# scripts/cluster-down.sh. Needs root (namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HARNESS_RUN_ID=${KADM_CLUSTER_ID:-c1a57e}
@@ -42,6 +44,8 @@ harness_mirror_up
 took "$t"
 
 step "nodes cp1 (10.213.0.10), w1 (10.213.0.11), w2 (10.213.0.12)"; t=$(date +%s%N)
+# No CNI configuration until the pod network is installed: the nodes stay NotReady until then.
+export HARNESS_POD_NETWORK=flannel
 harness_node_up cp1 10.213.0.10
 harness_node_up w1 10.213.0.11
 harness_node_up w2 10.213.0.12
@@ -83,12 +87,28 @@ for w in w1 w2; do
 done
 
 kc() { harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
+step "pod network: flannel (kubectl apply -f kube-flannel.yml, images from the mirror, on 192.168.0.0/16)"; t=$(date +%s%N)
+harness_pod_network_up cp1 192.168.0.0/16 2>&1 | sed 's/^/    /'
+took "$t"
+
 step "every node Ready (reported by its own kubelet), every kube-system pod Ready"; t=$(date +%s%N)
 for n in cp1 w1 w2; do
   for ((i = 0; i < 600; i++)); do kc get node "$n" >/dev/null 2>&1 && break; sleep 0.2; done
 done
 kc wait --for=condition=Ready node --all --timeout=180s
 kc -n kube-system wait --for=condition=Ready pod --all --timeout=180s
+took "$t"
+
+step "demo workload: agnhost, 3 replicas over the workers, a ClusterIP and a NodePort Service"; t=$(date +%s%N)
+source tests/e2e/lib/workload.sh
+workload_apply cp1 demo 2>&1 | sed 's/^/    /'
+port=$(kc -n demo get svc web-nodeport -o 'jsonpath={.spec.ports[0].nodePort}')
+for n in cp1 w1 w2; do
+  addr=$(harness_host_addr "$n")
+  ans=$(harness_exec mirror curl -sf --max-time 5 "http://$addr:$port/hostname") ||
+    { echo "NodePort $port on $n ($addr) does not answer" >&2; exit 1; }
+  echo "    http://$addr:$port/hostname (from host mirror) -> $ans"
+done
 took "$t"
 
 step "the cluster answers"

@@ -238,6 +238,19 @@ harness_pod_network_up() {
   grep -qF "\"Network\": \"$cidr\"" "$out.tmp" && grep -qF "\"Type\": \"$backend\"" "$out.tmp" ||
     _harness_die "cannot set Network and Backend in the flannel manifest" || return
   mv "$out.tmp" "$out"
+  # flanneld reaches the API server through the kubernetes Service, which kube-proxy programs on
+  # its node: applied before that, it restarts once, as on any cluster. So first every node's
+  # kube-proxy is Ready.
+  local i nodes ready
+  for ((i = 0; i < 240; i++)); do
+    nodes=$(harness_exec "$host" kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o name | wc -l)
+    ready=$(harness_exec "$host" kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get pods \
+      -l k8s-app=kube-proxy -o 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' |
+      grep -c True || true)
+    ((nodes > 0 && ready == nodes)) && break
+    sleep 0.5
+  done
+  ((nodes > 0 && ready == nodes)) || _harness_die "kube-proxy is Ready on $ready of $nodes nodes after 2 minutes" || return
   harness_exec "$host" kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f "$out" >&2 || return
   harness_exec "$host" kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-flannel rollout status \
     ds/kube-flannel-ds --timeout=180s >&2 || return
