@@ -2,7 +2,7 @@
 # The node tools and images of the "real nodes" harness (tests/harness/IMAGES.md): runs
 # scripts/node-tools.sh and scripts/node-images.sh (a no-op once cached), serves the image storage
 # read-only with Debian's docker-registry on a free loopback port and checks with crane that
-# every image `kadm config images list` names, and agnhost, is there, linux/amd64, with its
+# every image `kadm config images list` names, agnhost and the pod network's, is there, linux/amd64, with its
 # entrypoint and PATH, holding binaries that report the expected versions; that kube-proxy's
 # iptables, nft and conntrack run; that pause exits 0 on SIGTERM and SIGINT; that containerd is v2.
 set -euo pipefail
@@ -91,6 +91,10 @@ repo=$registry/k8s
 mapfile -t images < <("$KADM" config images list --kubernetes-version "$version" --image-repository "$repo")
 ((${#images[@]} >= 6)) || fail "kadm config images list: ${images[*]}"
 images+=("$repo/agnhost:$version")
+# The pod network's images, by the tags node-images.sh recorded next to the manifest.
+net=$(dirname "$storage")/pod-network
+[[ -s $net/images && -s $net/kube-flannel.yml ]] || fail "no pod network manifest and tags in $net"
+while read -r name tag; do images+=("$repo/$name:$tag"); done <"$net/images"
 
 # expect NAME: "entrypoint|cmd|user|file to run|its version argument|text its output must contain"
 expect() {
@@ -101,6 +105,8 @@ expect() {
     etcd) echo "null|null||usr/local/bin/etcd|--version|etcd Version: ${tag%-*}" ;;
     coredns) echo "[\"/coredns\"]|null||coredns|-version|CoreDNS-${tag#v}" ;;
     agnhost) echo "[\"/agnhost\"]|[\"pause\"]||agnhost|--version|version" ;;
+    flannel) echo "[\"/opt/bin/flanneld\"]|null||opt/bin/flanneld|--version|$tag" ;;
+    flannel-cni-plugin) echo "null|null||flannel|--version|CNI flannel plugin" ;;
     pause) echo "[\"/pause\"]|null|65535:65535|pause|-v|pause" ;;
     *) fail "kadm names an image this test does not know: $name:$tag" ;;
   esac
@@ -139,6 +145,11 @@ print("|".join([c.get("os", ""), c.get("architecture", ""), json.dumps(cfg.get("
       [[ -s $root/$f ]] || fail "$ref has no /$f"
     done
     [[ $(stat -c %a "$root/tmp") == 1777 ]] || fail "$ref: /tmp is $(stat -c %a "$root/tmp"), want 1777"
+  fi
+  if [[ $name == flannel* ]]; then
+    # Its manifest's init containers copy files with `cp`.
+    out=$("$root/usr/bin/cp" --help 2>&1 | head -n 1) || true
+    [[ $out == *BusyBox* ]] || fail "$ref: no working /usr/bin/cp: $out"
   fi
   if [[ $name == etcd ]]; then
     out=$("$root/usr/local/bin/etcdctl" version 2>&1) || fail "$ref: etcdctl version: $out"
