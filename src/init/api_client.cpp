@@ -5,6 +5,7 @@
 #include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/objects.h"
+#include "apiclient/rbac_retry.h"
 #include "apiclient/wait.h"
 #include "clusterobjects/bootstrap_objects.h"
 #include "clusterobjects/object_rules.h"
@@ -36,7 +37,10 @@ Result<std::unique_ptr<apiclient::Client>> client_from(const std::filesystem::pa
   apiclient::CurlClientOptions o;
   o.retry.total_deadline = api_call_timeout;
   auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(kc, o));
-  return std::unique_ptr<apiclient::Client>(std::move(client));
+  // wait-control-plane waited for /readyz, but a re-run can meet an apiserver that the kubelet
+  // has just restarted: its RBAC roles may still be missing for a moment.
+  return std::unique_ptr<apiclient::Client>(
+      std::make_unique<apiclient::RbacBootstrapRetry>(std::move(client), api_call_timeout));
 }
 
 // admin.conf's group gets cluster-admin through this binding; until it exists only

@@ -14,9 +14,15 @@ namespace kadm::init {
 
 namespace {
 
-Result<HealthEndpoint> endpoint_of(const manifests::Pod& pod) {
-  const auto& probe = pod.container.liveness_probe;
-  if (!probe) return fail("pod " + pod.name + " has no liveness probe to check");
+enum class Check { Liveness, Readiness };
+
+Result<HealthEndpoint> endpoint_of(const manifests::Pod& pod, Check check = Check::Liveness) {
+  const auto& probe =
+      check == Check::Readiness ? pod.container.readiness_probe : pod.container.liveness_probe;
+  if (!probe) {
+    return fail("pod " + pod.name + " has no " +
+                (check == Check::Readiness ? "readiness" : "liveness") + " probe to check");
+  }
   int port = 0;
   if (const int* n = std::get_if<int>(&probe->port)) {
     port = *n;
@@ -83,7 +89,11 @@ Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
     const config::InitConfiguration& cfg) {
   auto host = manifests::real_host();
   std::vector<HealthEndpoint> out;
-  out.push_back(KADM_TRY(endpoint_of(KADM_TRY(manifests::apiserver_pod(cfg, host)))));
+  // The API phases that follow need what the apiserver's /readyz covers and /livez does not:
+  // every post-start hook done (rbac/bootstrap-roles creates the ClusterRoles admin.conf's
+  // binding refers to) and its informers synced, so RBAC sees those roles.
+  out.push_back(
+      KADM_TRY(endpoint_of(KADM_TRY(manifests::apiserver_pod(cfg, host)), Check::Readiness)));
   out.push_back(KADM_TRY(endpoint_of(KADM_TRY(manifests::controller_manager_pod(cfg, host)))));
   out.push_back(KADM_TRY(endpoint_of(KADM_TRY(manifests::scheduler_pod(cfg, host)))));
   return out;

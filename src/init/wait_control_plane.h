@@ -1,8 +1,8 @@
 #pragma once
-// The wait-control-plane phase: poll each component's health endpoint (the same endpoints the
-// static pods' liveness probes use) until all answer 200, naming whoever is not healthy and
-// its last error when the time runs out, with what the container runtime knows about it (state,
-// exit code, restarts, last log lines) when an explainer is given.
+// The wait-control-plane phase: poll each component's health endpoint (the endpoints of the
+// static pods' liveness probes; the apiserver's readiness probe, /readyz) until all answer 200,
+// naming whoever is not healthy and its last error when the time runs out, with what the container
+// runtime knows about it (state, exit code, restarts, last log lines) when an explainer is given.
 
 #include <string>
 #include <vector>
@@ -16,10 +16,12 @@ namespace kadm::init {
 
 struct HealthEndpoint {
   std::string component;  // "kube-apiserver"
-  std::string url;        // "https://10.0.0.1:6443/livez"
+  std::string url;        // "https://10.0.0.1:6443/readyz"
 };
 
 // Derived from the pod specs kadm writes, so the checks follow any bind-address or port override.
+// kube-apiserver: /readyz (all post-start hooks, RBAC's roles among them); the others: /livez or
+// /healthz as their liveness probes.
 Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
     const config::InitConfiguration& cfg);
 

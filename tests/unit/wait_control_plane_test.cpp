@@ -4,6 +4,9 @@
 // endpoint that never answers 200.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
+#include "config/defaults.h"
 #include "init/component_diagnosis.h"
 #include "init/wait_control_plane.h"
 #include "lib/fake_runtime.h"
@@ -255,4 +258,42 @@ TEST(WaitForHealthy, HealthyComponentIsNeverExplained) {
   };
   EXPECT_TRUE(wait_for_healthy(endpoints, o));
   EXPECT_EQ(asked, 0);
+}
+
+// The API phases after wait-control-plane need the apiserver's post-start hooks done (RBAC's
+// default roles) and its informers synced: /readyz, not /livez. The other components keep their
+// liveness endpoints.
+TEST(ControlPlaneHealthEndpoints, ApiserverReadyzOthersTheirLivenessProbes) {
+  config::InitConfiguration cfg;
+  config::set_init_defaults(cfg);
+  cfg.cluster.kubernetes_version = "v1.37.2";
+  cfg.local_api_endpoint.advertise_address = "10.213.0.5";
+  cfg.local_api_endpoint.bind_port = 6443;
+  cfg.node_registration.name = "cp1";
+  auto endpoints = control_plane_health_endpoints(cfg);
+  ASSERT_TRUE(endpoints) << endpoints.error().text();
+  ASSERT_EQ(endpoints->size(), 3u);
+  EXPECT_EQ((*endpoints)[0].component, "kube-apiserver");
+  EXPECT_EQ((*endpoints)[0].url, "https://10.213.0.5:6443/readyz");
+  EXPECT_EQ((*endpoints)[1].component, "kube-controller-manager");
+  EXPECT_EQ((*endpoints)[1].url, "https://127.0.0.1:10257/healthz");
+  EXPECT_EQ((*endpoints)[2].component, "kube-scheduler");
+  EXPECT_EQ((*endpoints)[2].url, "https://127.0.0.1:10259/livez");
+}
+
+// An apiserver that is live but not ready (RBAC's roles not bootstrapped yet) is waited for.
+TEST(WaitForHealthy, WaitsUntilReadyzPasses) {
+  std::atomic<int> asked{0};
+  test::HttpTestServer server([&](const test::HttpRequest&) {
+    if (++asked < 3) {
+      return test::HttpResponse::json(500, "[-]poststarthook/rbac/bootstrap-roles failed");
+    }
+    return test::HttpResponse::json(200, "ok");
+  });
+  std::vector<HealthEndpoint> endpoints = {{"kube-apiserver", server.url() + "/readyz"}};
+  WaitOptions o;
+  o.timeout = std::chrono::seconds(10);
+  o.interval = std::chrono::milliseconds(20);
+  ASSERT_TRUE(wait_for_healthy(endpoints, o));
+  EXPECT_GE(asked.load(), 3);
 }
