@@ -23,12 +23,29 @@ Error io_error(const std::string& what, const stdfs::path& path, int err) {
   return Error(ErrorKind::Io, what + " " + path.string() + ": " + errno_text(err));
 }
 
+constexpr int kTempRandomChars = 10;
+
 std::string temp_suffix() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::string s = ".tmp-";
-  for (int i = 0; i < 10; ++i) s += kChars[rng() % (sizeof(kChars) - 1)];
+  for (int i = 0; i < kTempRandomChars; ++i) s += kChars[rng() % (sizeof(kChars) - 1)];
   return s;
+}
+
+// Removes the regular files `dir`/.<name>.tmp-XXXXXXXXXX (temp files of write_file_atomic for
+// `name`); best effort.
+void remove_stale_temps(const stdfs::path& dir, const std::string& name) {
+  const std::string prefix = "." + name + ".tmp-";
+  std::error_code ec;
+  stdfs::directory_iterator it(dir, ec);
+  for (stdfs::directory_iterator end; !ec && it != end; it.increment(ec)) {
+    const std::string file = it->path().filename().string();
+    if (file.size() != prefix.size() + kTempRandomChars || !file.starts_with(prefix)) continue;
+    std::error_code type_ec;
+    if (!it->is_regular_file(type_ec) || it->is_symlink(type_ec)) continue;
+    ::unlink(it->path().c_str());
+  }
 }
 
 Status fsync_dir(const stdfs::path& dir) {
@@ -46,6 +63,9 @@ Status write_file_atomic(const stdfs::path& path, std::string_view content, mode
   // Hidden ("." first): the kubelet loads every non-hidden file of the manifests directory and
   // must never see a half-written one.
   stdfs::path tmp = dir / ("." + path.filename().string() + temp_suffix());
+  // A process killed between creating its temp file and the rename leaves it behind (never
+  // the target: that is either the old or the new content). The next write removes it.
+  remove_stale_temps(dir, path.filename().string());
 
   // Created with `mode` (the umask can only take bits away, so the file is never more open than
   // `mode`), then set to exactly `mode` on the descriptor. The process-wide umask is left alone:
@@ -132,6 +152,18 @@ Status make_dirs(const stdfs::path& path, mode_t mode) {
   UniqueFd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!dir) return std::unexpected(io_error("open directory", path, errno));
   if (::fchmod(dir.get(), mode) != 0) return std::unexpected(io_error("chmod", path, errno));
+  return {};
+}
+
+Status restrict_dir_mode(const stdfs::path& path, mode_t mode) {
+  UniqueFd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir) return std::unexpected(io_error("open directory", path, errno));
+  struct stat st {};
+  if (::fstat(dir.get(), &st) != 0) return std::unexpected(io_error("stat", path, errno));
+  const mode_t current = st.st_mode & 07777;
+  const mode_t wanted = current & (mode | ~mode_t{0777});
+  if (wanted == current) return {};
+  if (::fchmod(dir.get(), wanted) != 0) return std::unexpected(io_error("chmod", path, errno));
   return {};
 }
 

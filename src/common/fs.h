@@ -24,6 +24,9 @@ Result<std::string> read_file(const stdfs::path& path);
 Result<bool> exists(const stdfs::path& path);
 // Creates the directory and missing parents with `mode` (existing ones are left as they are).
 Status make_dirs(const stdfs::path& path, mode_t mode);
+// Takes away the permission bits of directory `path` that `mode` lacks (never adds any): a
+// directory made 0755 by someone else ends 0700 for mode 0700. Refuses a symlink.
+Status restrict_dir_mode(const stdfs::path& path, mode_t mode);
 // Removes a file; a missing file is not an error.
 Status remove_file(const stdfs::path& path);
 // Removes everything inside `dir`, leaving `dir` itself.

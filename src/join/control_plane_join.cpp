@@ -197,6 +197,8 @@ Status run_etcd_join(JoinData& d) {
   const std::string peer_url = "https://" + url_host(cfg->local_api_endpoint.advertise_address) +
                                ":" + std::to_string(kEtcdPeerPort);
   const bool learner = learner_mode(cfg->cluster);
+  // Before the member is announced: nothing local may fail after that. 0700 (CIS 1.1.11).
+  KADM_TRY(manifests::ensure_etcd_data_dir(cfg->cluster, *d.effects));
   if (d.effects->dry_run()) {
     spdlog::info("[dryrun] Would add etcd member {} ({}){}", name, peer_url,
                  learner ? " as a learner" : "");

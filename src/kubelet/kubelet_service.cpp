@@ -6,7 +6,8 @@ namespace kadm::kubelet {
 
 namespace {
 constexpr std::string_view kUnit = "kubelet";
-}
+constexpr mode_t kKubeletDirMode = 0700;
+}  // namespace
 
 void stop_kubelet(const host::Host& host, plan::Effects& effects) {
   if (!host.service_state(std::string(kUnit)).exists) return;
@@ -18,6 +19,9 @@ void stop_kubelet(const host::Host& host, plan::Effects& effects) {
 }
 
 Status write_kubelet_files(const KubeletFiles& files, plan::Effects& effects) {
+  // 0700 as kubeadm makes it; an existing one loses group and other bits (it holds the
+  // kubelet's credentials and pod volumes).
+  KADM_TRY(effects.apply(plan::MakeDir{files.dir, kKubeletDirMode, true}));
   auto env_path = files.dir / "kubeadm-flags.env";
   auto config_path = files.dir / "config.yaml";
   spdlog::info("[kubelet-start] Writing kubelet environment file with flags to file \"{}\"",

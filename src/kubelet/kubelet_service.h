@@ -25,7 +25,7 @@ struct KubeletFiles {
 void stop_kubelet(const host::Host& host, plan::Effects& effects);
 
 // Writes kubeadm-flags.env, config.yaml (and instance-config.yaml) into files.dir, with
-// kubeadm's lines.
+// kubeadm's lines; files.dir itself is made (or restricted to) 0700.
 Status write_kubelet_files(const KubeletFiles& files, plan::Effects& effects);
 
 // Restarts the kubelet service; without one, warns "no kubelet service on this host; <hint>".

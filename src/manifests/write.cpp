@@ -4,11 +4,14 @@
 
 #include <array>
 
+#include "common/constants.h"
+
 namespace kadm::manifests {
 namespace {
 
 constexpr mode_t kManifestsDirMode = 0700;
-constexpr mode_t kManifestMode = 0600;  // CIS benchmark 1.1.x
+constexpr mode_t kManifestMode = 0600;     // CIS benchmark 1.1.x
+constexpr mode_t kEtcdDataDirMode = 0700;  // CIS benchmark 1.1.11
 
 using PodFn = Result<Pod> (*)(const config::InitConfiguration&, const HostFacts&);
 
@@ -57,10 +60,21 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
   return {};
 }
 
+Status ensure_etcd_data_dir(const config::ClusterConfiguration& cluster, plan::Effects& effects) {
+  if (!cluster.etcd.local) return {};
+  const std::string dir = cluster.etcd.local->data_dir.empty()
+                              ? std::string(constants::kDefaultEtcdDataDir)
+                              : cluster.etcd.local->data_dir;
+  auto made = effects.apply(plan::MakeDir{dir, kEtcdDataDirMode, true});
+  if (!made) return fail_with(made, "failed to create the etcd data directory " + dir);
+  return {};
+}
+
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
                                  const std::filesystem::path& manifests_dir, plan::Effects& effects,
                                  const HostFacts& host) {
   const Pod pod = KADM_TRY(etcd_pod(cfg, {}, host));
+  KADM_TRY(ensure_etcd_data_dir(cfg.cluster, effects));
   KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
   KADM_TRY(write_pod(pod, manifests_dir, effects));
   spdlog::info("[etcd] Creating static Pod manifest for local etcd in \"{}\"",

@@ -17,6 +17,12 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
                                      std::string_view component, plan::Effects& effects,
                                      const HostFacts& host = real_host());
 
+// The local etcd's data directory (dataDir, /var/lib/etcd by default) at 0700, created before its
+// manifest so the kubelet does not make it 0755 (CIS 1.1.11); an existing one loses group and
+// other bits. Nothing for external etcd.
+Status ensure_etcd_data_dir(const config::ClusterConfiguration& cluster, plan::Effects& effects);
+
+// Also ensures the etcd data directory (ensure_etcd_data_dir).
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
                                  const std::filesystem::path& manifests_dir, plan::Effects& effects,
                                  const HostFacts& host = real_host());

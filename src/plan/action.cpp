@@ -21,7 +21,8 @@ std::string describe(const Action& action) {
              std::to_string(a.content.size()) + " bytes" + (a.sensitive ? ", secret" : "") + ")";
     }
     std::string operator()(const MakeDir& a) const {
-      return "create directory " + a.path.string() + " (" + octal(a.mode) + ")";
+      return "create directory " + a.path.string() + " (" + octal(a.mode) +
+             (a.restrict_existing ? ", or restrict it to that" : "") + ")";
     }
     std::string operator()(const RemoveFile& a) const { return "remove " + a.path.string(); }
     std::string operator()(const RemoveContents& a) const {

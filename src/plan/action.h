@@ -19,9 +19,13 @@ struct WriteFile {
   bool sensitive = false;
 };
 
+// Creates the directory (and missing parents, 0755) with `mode`. An existing directory is left
+// as it is unless `restrict_existing`: then the permission bits `mode` lacks are taken away
+// (never added), so a directory someone made 0755 ends at most `mode` (CIS 1.1.11's data dir).
 struct MakeDir {
   std::filesystem::path path;
   mode_t mode = 0755;
+  bool restrict_existing = false;
 };
 
 struct RemoveFile {

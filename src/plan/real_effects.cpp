@@ -25,7 +25,11 @@ Status RealEffects::apply(const Action& action) {
       if (auto s = fs::make_dirs(a.path.parent_path(), 0755); !s) return s;
       return fs::write_file_atomic(a.path, a.content, a.mode);
     }
-    Status operator()(const MakeDir& a) const { return fs::make_dirs(a.path, a.mode); }
+    Status operator()(const MakeDir& a) const {
+      KADM_TRY(fs::make_dirs(a.path, a.mode));
+      if (a.restrict_existing) return fs::restrict_dir_mode(a.path, a.mode);
+      return {};
+    }
     Status operator()(const RemoveFile& a) const { return fs::remove_file(a.path); }
     Status operator()(const RemoveContents& a) const { return fs::remove_contents(a.path); }
     Status operator()(const Symlink& a) const {

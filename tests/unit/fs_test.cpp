@@ -7,6 +7,7 @@
 
 #include "common/fs.h"
 #include "lib/temp_dir.h"
+#include "plan/effects.h"
 
 using namespace kadm;
 
@@ -74,4 +75,65 @@ TEST(Fs, RemoveContentsKeepsDirectory) {
   ASSERT_TRUE(fs::remove_contents(dir.path()));
   EXPECT_TRUE(*fs::dir_is_empty(dir.path()));
   EXPECT_TRUE(std::filesystem::exists(dir.path()));
+}
+
+// CIS 1.1.11: an etcd data directory someone made 0755 ends 0700; bits are only taken away.
+TEST(Fs, RestrictDirModeTakesBitsAwayNeverAddsThem) {
+  test::TempDir dir;
+  auto open_dir = dir.path() / "etcd";
+  ASSERT_EQ(::mkdir(open_dir.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(open_dir.c_str(), 0755), 0);
+  ASSERT_TRUE(fs::restrict_dir_mode(open_dir, 0700));
+  EXPECT_EQ(*fs::file_mode(open_dir), 0700u);
+
+  auto narrow = dir.path() / "narrow";
+  ASSERT_EQ(::mkdir(narrow.c_str(), 0500), 0);
+  ASSERT_EQ(::chmod(narrow.c_str(), 0500), 0);
+  ASSERT_TRUE(fs::restrict_dir_mode(narrow, 0700));
+  EXPECT_EQ(*fs::file_mode(narrow), 0500u);  // not widened to 0700
+
+  auto link = dir.path() / "link";
+  ASSERT_EQ(::symlink(open_dir.c_str(), link.c_str()), 0);
+  EXPECT_FALSE(fs::restrict_dir_mode(link, 0700));  // never through a symlink
+  EXPECT_FALSE(fs::restrict_dir_mode(dir.path() / "missing", 0700));
+}
+
+// MakeDir through RealEffects: a new directory gets the mode; an existing one is restricted only
+// when the action asks for it.
+TEST(Fs, RealEffectsMakeDirRestrictsExistingOnlyWhenAsked) {
+  test::TempDir dir;
+  auto kept = dir.path() / "kept";
+  auto restricted = dir.path() / "restricted";
+  for (const auto& p : {kept, restricted}) {
+    ASSERT_EQ(::mkdir(p.c_str(), 0755), 0);
+    ASSERT_EQ(::chmod(p.c_str(), 0755), 0);
+  }
+  plan::RealEffects effects;
+  ASSERT_TRUE(effects.apply(plan::MakeDir{kept, 0700}));
+  ASSERT_TRUE(effects.apply(plan::MakeDir{restricted, 0700, true}));
+  ASSERT_TRUE(effects.apply(plan::MakeDir{dir.path() / "new" / "etcd", 0700, true}));
+  EXPECT_EQ(*fs::file_mode(kept), 0755u);
+  EXPECT_EQ(*fs::file_mode(restricted), 0700u);
+  EXPECT_EQ(*fs::file_mode(dir.path() / "new" / "etcd"), 0700u);
+  EXPECT_EQ(*fs::file_mode(dir.path() / "new"), 0755u);
+}
+
+// A write killed before its rename leaves a hidden temp file; the next write of that file
+// removes it, and leaves other files (and other files' temps) alone.
+TEST(AtomicWrite, NextWriteRemovesATempLeftByAKilledWrite) {
+  test::TempDir dir;
+  auto stale = dir.path() / ".ca.key.tmp-abcdefghij";
+  auto other_temp = dir.path() / ".sa.key.tmp-abcdefghij";
+  auto lookalike = dir.path() / ".ca.key.tmp-short";
+  for (const auto& p : {stale, other_temp, lookalike}) {
+    ASSERT_TRUE(fs::write_file_atomic(p, "half a key", 0600));
+  }
+  ASSERT_TRUE(fs::write_file_atomic(dir.path() / "ca.key", "whole key", 0600));
+  EXPECT_FALSE(*fs::exists(stale));
+  EXPECT_TRUE(*fs::exists(other_temp));
+  EXPECT_TRUE(*fs::exists(lookalike));
+  EXPECT_EQ(*fs::read_file(dir.path() / "ca.key"), "whole key");
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++entries;
+  EXPECT_EQ(entries, 3u);  // ca.key, the other file's temp, the look-alike
 }

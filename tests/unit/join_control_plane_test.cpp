@@ -227,6 +227,46 @@ TEST(JoinEtcd, ExistingEtcdUrlFromTheApiServerUrl) {
   EXPECT_FALSE(existing_etcd_client_url("https://:6443"));
 }
 
+// Records actions like RecordingEffects but says dry run, so run_etcd_join stops before it
+// contacts the cluster.
+class RecordingDryRun final : public plan::Effects {
+ public:
+  Status apply(const plan::Action& action) override {
+    actions.push_back(action);
+    return {};
+  }
+  bool dry_run() const override { return true; }
+  std::vector<plan::Action> actions;
+};
+
+// CIS 1.1.11 at control-plane join too: the etcd data directory is 0700 before the member is
+// announced and its manifest written; none for external etcd.
+TEST(JoinEtcd, DataDirIs0700BeforeTheMemberIsAnnounced) {
+  JoinData d;
+  config::InitConfiguration cfg;
+  cfg.cluster = local_etcd_cluster();
+  cfg.cluster.etcd.local->data_dir = "/var/lib/etcd";
+  cfg.node_registration.name = "cp2";
+  cfg.local_api_endpoint.advertise_address = "10.213.0.42";
+  d.control_plane_cfg = cfg;
+  auto effects = std::make_unique<RecordingDryRun>();
+  auto& recorded = *effects;
+  d.effects = std::move(effects);
+  ASSERT_TRUE(run_etcd_join(d));
+  ASSERT_EQ(recorded.actions.size(), 1u);
+  const auto* dir = std::get_if<plan::MakeDir>(&recorded.actions[0]);
+  ASSERT_NE(dir, nullptr);
+  EXPECT_EQ(dir->path, "/var/lib/etcd");
+  EXPECT_EQ(dir->mode, 0700u);
+  EXPECT_TRUE(dir->restrict_existing);
+
+  d.control_plane_cfg->cluster.etcd.local.reset();
+  d.control_plane_cfg->cluster.etcd.external = config::ExternalEtcd{};
+  recorded.actions.clear();
+  ASSERT_TRUE(run_etcd_join(d));
+  EXPECT_TRUE(recorded.actions.empty());
+}
+
 TEST(JoinControlPlanePhases, KubeadmOrderWithControlPlaneSteps) {
   std::vector<std::string> names;
   for (const auto& p : join_phases()) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "lib/fixture_host.h"
 #include "lib/temp_dir.h"
 
@@ -18,6 +20,11 @@ std::vector<std::string> describe(const std::vector<plan::Action>& actions) {
       out.push_back(line);
     } else if (const auto* w = std::get_if<plan::WriteFile>(&a)) {
       out.push_back("write " + w->path.string() + " " + std::to_string(w->mode));
+    } else if (const auto* d = std::get_if<plan::MakeDir>(&a)) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(d->mode));
+      out.push_back("mkdir " + d->path.string() + " " + mode +
+                    (d->restrict_existing ? " restrict" : ""));
     } else {
       out.push_back("other");
     }
@@ -37,7 +44,8 @@ TEST(KubeletService, StopWriteStartWhenTheHostHasTheService) {
   EXPECT_TRUE(*started);
   EXPECT_EQ(describe(effects.actions),
             (std::vector<std::string>{
-                "run systemctl stop kubelet", "write /var/lib/kubelet/kubeadm-flags.env 420",
+                "run systemctl stop kubelet", "mkdir /var/lib/kubelet 0700 restrict",
+                "write /var/lib/kubelet/kubeadm-flags.env 420",
                 "write /var/lib/kubelet/instance-config.yaml 420",
                 "write /var/lib/kubelet/config.yaml 420", "run systemctl restart kubelet"}));
 }
@@ -52,9 +60,10 @@ TEST(KubeletService, WithoutTheServiceOnlyTheFilesAreWritten) {
   ASSERT_TRUE(started);
   EXPECT_FALSE(*started);
   EXPECT_EQ(describe(effects.actions),
-            (std::vector<std::string>{"write /var/lib/kubelet/kubeadm-flags.env 420",
+            (std::vector<std::string>{"mkdir /var/lib/kubelet 0700 restrict",
+                                      "write /var/lib/kubelet/kubeadm-flags.env 420",
                                       "write /var/lib/kubelet/config.yaml 420"}));
-  const auto* env = std::get_if<plan::WriteFile>(&effects.actions[0]);
+  const auto* env = std::get_if<plan::WriteFile>(&effects.actions[1]);
   ASSERT_NE(env, nullptr);
   EXPECT_EQ(env->content, "FLAGS");
 }

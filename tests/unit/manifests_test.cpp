@@ -341,6 +341,34 @@ TEST(ManifestsWrite, DirectoryAndFileModesThroughEffects) {
   EXPECT_FALSE(write_control_plane_manifests(cfg, "/tmp/m", "kube-proxy", one, test_host()));
 }
 
+// CIS 1.1.11: the etcd data directory is made 0700 (an existing one restricted to it) before
+// the manifest that makes the kubelet start etcd; a kubelet would create it 0755.
+TEST(ManifestsWrite, EtcdDataDirIs0700BeforeTheEtcdManifest) {
+  auto cfg = test_config("v1.37.2");
+  cfg.cluster.etcd.local->data_dir = "/data/etcd";
+  plan::RecordingEffects effects;
+  ASSERT_TRUE(write_local_etcd_manifest(cfg, "/tmp/m", effects, test_host()));
+  ptrdiff_t data_dir_at = -1, manifest_at = -1;
+  for (size_t i = 0; i < effects.actions.size(); ++i) {
+    const auto& a = effects.actions[i];
+    if (const auto* d = std::get_if<plan::MakeDir>(&a); d && d->path == "/data/etcd") {
+      EXPECT_EQ(d->mode, 0700u);
+      EXPECT_TRUE(d->restrict_existing);
+      data_dir_at = static_cast<ptrdiff_t>(i);
+    }
+    if (const auto* w = std::get_if<plan::WriteFile>(&a); w && w->path == "/tmp/m/etcd.yaml") {
+      manifest_at = static_cast<ptrdiff_t>(i);
+    }
+  }
+  ASSERT_GE(data_dir_at, 0) << "no MakeDir for the etcd data directory";
+  EXPECT_LT(data_dir_at, manifest_at);
+
+  plan::RecordingEffects external;
+  cfg.cluster.etcd.local.reset();
+  ASSERT_TRUE(ensure_etcd_data_dir(cfg.cluster, external));
+  EXPECT_TRUE(external.actions.empty());
+}
+
 TEST(Images, SeedGuideV120) {
   const auto list = images(test_config("v1.20.9"));
   ASSERT_TRUE(list);
