@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Secrets never in logs (issue 14): `kadm init --upload-certs`, `kadm token create
 # --print-join-command`, a worker join and a control-plane join, all at kadm's highest verbosity
-# (-v=10: trace), with every output stream captured (stdout, stderr, the NDJSON events of
+# (--v=10: trace), with every output stream captured (stdout, stderr, the NDJSON events of
 # --output json). kadm writes no log file of its own; these streams are all it says. Searched
 # for: the secret half of every bootstrap token in the cluster (the printed one, the one token
 # create made, and the short-lived token of upload-certs that is never printed), the
@@ -24,25 +24,25 @@ out=$(harness_host_root cp1)/logs/streams
 mkdir -p "$out"
 cfg=$(kadm_init_config cp1)
 
-harness_exec cp1 "$KADM" init -v=10 --config "$cfg" --upload-certs --output json "${KADM_PREFLIGHT_ARGS[@]}" \
+harness_exec cp1 "$KADM" init --v=10 --config "$cfg" --upload-certs --output json "${KADM_PREFLIGHT_ARGS[@]}" \
   >"$out/init.stdout" 2>"$out/init.stderr" || { cat "$out/init.stderr" >&2; fail "kadm init failed"; }
-grep -q '^\[effects\]' "$out/init.stderr" || fail "-v=10 shows no debug lines: is it the highest verbosity?"
+grep -q '^\[effects\]' "$out/init.stderr" || fail "--v=10 shows no debug lines: is it the highest verbosity?"
 result() { python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1][sys.argv[2]])' "$out/init.stdout" "$1"; }
 token=$(result token)
 cp_cmd=$(result controlPlaneJoinCommand)
 key=$(grep -oE -- '--certificate-key [0-9a-f]{64}' <<<"$cp_cmd" | cut -d' ' -f2)
 [[ $token =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ && -n $key ]] || fail "no token or certificate key in init's result"
 
-harness_exec cp1 "$KADM" token create -v=10 --print-join-command --kubeconfig /etc/kubernetes/admin.conf \
+harness_exec cp1 "$KADM" token create --v=10 --print-join-command --kubeconfig /etc/kubernetes/admin.conf \
   >"$out/token-create.stdout" 2>"$out/token-create.stderr" || { cat "$out/token-create.stderr" >&2; fail "token create failed"; }
 [[ $(wc -l <"$out/token-create.stdout") == 1 ]] || fail "token create printed more than its one line"
 read -r -a w_args <"$out/token-create.stdout"
 [[ ${w_args[0]} == kadm && ${w_args[1]} == join ]] || fail "token create printed no join command"
 
-harness_exec w1 "$KADM" "${w_args[@]:1}" -v=10 --output json "${KADM_PREFLIGHT_ARGS[@]}" \
+harness_exec w1 "$KADM" "${w_args[@]:1}" --v=10 --output json "${KADM_PREFLIGHT_ARGS[@]}" \
   >"$out/join-worker.stdout" 2>"$out/join-worker.stderr" || { cat "$out/join-worker.stderr" >&2; fail "worker join failed"; }
 read -r -a cp_args <<<"$cp_cmd"
-harness_exec cp2 "$KADM" "${cp_args[@]:1}" -v=10 --apiserver-advertise-address "$(harness_host_addr cp2)" \
+harness_exec cp2 "$KADM" "${cp_args[@]:1}" --v=10 --apiserver-advertise-address "$(harness_host_addr cp2)" \
   "${KADM_PREFLIGHT_ARGS[@]}" >"$out/join-cp.stdout" 2>"$out/join-cp.stderr" ||
   { cat "$out/join-cp.stderr" >&2; fail "control-plane join failed"; }
 echo "streams: $(cd "$out" && wc -l -- * | tail -1 | awk '{print $1}') lines in $(ls "$out" | wc -l) files"
