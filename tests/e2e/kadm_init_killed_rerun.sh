@@ -2,10 +2,10 @@
 # Crash safety (issue 14): `kadm init --upload-certs --output json` is SIGKILLed at points read
 # from its own NDJSON progress stream — in the middle of certs, of kubeconfig, 2 s into
 # wait-control-plane (the run that once left an apiserver without its RBAC roles for the next
-# run), in upload-config, in upload-certs and in bootstrap-token — and the same command is run
-# again each time. Each run must get past the point where the previous one died, and the last
-# one converges to a working control plane (readyz passes every check, the Node is Ready by its
-# kubelet) with no reset and no manual step. After every kill, every file under /etc/kubernetes
+# run), and as each later phase starts (upload-config, upload-certs, mark-control-plane,
+# bootstrap-token, kubelet-finalize, addon) — and the same command is run again each time.
+# Each run must finish the phase the previous one died in, and the last one converges to a
+# working control plane (readyz passes every check, the Node is Ready by its kubelet) with no reset and no manual step. After every kill, every file under /etc/kubernetes
 # parses (certificates and keys with openssl, kubeconfigs with kubectl, manifests as YAML) and
 # every key and kubeconfig is 0600; at the end no temp file of an interrupted write is left.
 # /var/lib/etcd and /var/lib/kubelet start 0755 (as a package or an earlier kubelet leaves them)
@@ -48,8 +48,14 @@ run_killed() {
   kill -0 "$pid" 2>/dev/null || { cat "$err" "$json" >&2; fail "$name: kadm ended before the kill"; }
   kill -KILL "$pid"
   while kill -0 "$wrapper" 2>/dev/null; do sleep 0.05; done
-  echo "$name: killed in $(grep -o '"phase":"[^"]*"' "$json" | tail -1 | cut -d'"' -f4) (last event: $(tail -1 "$json" | cut -c1-80))"
+  if [[ -n $KILLED_IN ]]; then
+    grep -q "\"event\":\"phase-finished\",\"phase\":\"$KILLED_IN\"" "$json" ||
+      fail "$name did not finish $KILLED_IN, where the previous run died"
+  fi
+  KILLED_IN=$(grep -o '"phase":"[^"]*"' "$json" | tail -1 | cut -d'"' -f4)
+  echo "$name: killed in $KILLED_IN (last event: $(tail -1 "$json" | cut -c1-80))"
 }
+KILLED_IN=""
 
 # check_files DIR...: every file parses and secrets are 0600 (DIR seen from outside the host).
 check_files() {
@@ -92,7 +98,6 @@ started() { echo "\"event\":\"phase-started\",\"phase\":\"$1\""; }
 run_killed cp1 run1 "$(started certs/apiserver)" 0 "${init_args[@]}" "${KADM_PREFLIGHT_ARGS[@]}"
 check_files "$root/etc/kubernetes"
 run_killed cp1 run2 "$(started kubeconfig/admin)" 0 "${init_args[@]}" "${KADM_PREFLIGHT_ARGS[@]}"
-grep -q "$(started kubeconfig)" "$logs/run2.json" || fail "run2 did not get past certs"
 check_files "$root/etc/kubernetes"
 ca=$(sha256sum <"$root/etc/kubernetes/pki/ca.crt")
 run_killed cp1 run3 "$(started wait-control-plane)" 2 "${init_args[@]}" "${KADM_PREFLIGHT_ARGS[@]}"
@@ -102,25 +107,30 @@ check_files "$root/etc/kubernetes"
 # manifests are in place and etcd's data dir is not empty, and preflight rightly says so (it
 # would say the same of any running control plane). The reruns skip only preflight.
 rerun_args=("${init_args[@]}" --skip-phases=preflight)
-run_killed cp1 run4 "$(started upload-config/kubeadm)" 0 "${rerun_args[@]}"
-check_files "$root/etc/kubernetes"
-run_killed cp1 run5 "$(started upload-certs)" 0.3 "${rerun_args[@]}"
-check_files "$root/etc/kubernetes"
-run_killed cp1 run6 "$(started bootstrap-token)" 0.2 "${rerun_args[@]}"
-check_files "$root/etc/kubernetes"
+# The API phases each take well under a second: killed as soon as they start.
+n=3
+for phase in upload-config/kubeadm upload-certs mark-control-plane bootstrap-token kubelet-finalize addon/kube-proxy; do
+  n=$((n + 1))
+  run_killed cp1 "run$n" "$(started "$phase")" 0 "${rerun_args[@]}"
+  check_files "$root/etc/kubernetes"
+done
+last=$((n + 1))
 
 start=$(date +%s%N)
-harness_exec cp1 "$KADM" "${rerun_args[@]}" --output json >"$logs/run7.json" 2>"$logs/run7.err" ||
-  { cat "$logs/run7.err" >&2; fail "the final rerun of kadm init failed"; }
-echo "run7: completed after $(ms_since "$start") ms"
-grep -q 'initialized successfully' "$logs/run7.err" || fail "run7 printed no success text"
-[[ $(tail -1 "$logs/run7.json") == '{"event":"result"'* ]] || fail "run7's last event is not the result"
-! grep -q 'forbidden' "$logs/run7.err" || fail "run7 met a 403: $(grep forbidden "$logs/run7.err")"
-for r in 4 5 6; do ! grep -q '"event":"error"' "$logs/run$r.json" || fail "run$r reported an error: $(cat "$logs/run$r.json")"; done
+harness_exec cp1 "$KADM" "${rerun_args[@]}" --output json >"$logs/run$last.json" 2>"$logs/run$last.err" ||
+  { cat "$logs/run$last.err" >&2; fail "the final rerun of kadm init failed"; }
+echo "run$last: completed after $(ms_since "$start") ms"
+grep -q 'initialized successfully' "$logs/run$last.err" || fail "run$last printed no success text"
+grep -q "\"event\":\"phase-finished\",\"phase\":\"$KILLED_IN\"" "$logs/run$last.json" || fail "run$last did not finish $KILLED_IN"
+[[ $(tail -1 "$logs/run$last.json") == '{"event":"result"'* ]] || fail "run$last's last event is not the result"
+for ((r = 1; r <= last; r++)); do
+  ! grep -q '"event":"error"' "$logs/run$r.json" || fail "run$r reported an error: $(grep '"event":"error"' "$logs/run$r.json")"
+  ! grep -qi 'forbidden' "$logs/run$r.err" || fail "run$r met a 403: $(grep -i forbidden "$logs/run$r.err")"
+done
 check_files "$root/etc/kubernetes" "$root/var/lib/kubelet/pki"
 [[ -z $(temp_files "$root/etc/kubernetes" "$root/var/lib/kubelet") ]] || fail "temp files left: $(temp_files "$root/etc/kubernetes")"
 [[ $(sha256sum <"$root/etc/kubernetes/pki/ca.crt") == "$ca" ]] || fail "the CA changed between runs"
-echo "one CA across 7 runs; no temp file left"
+echo "one CA across $last runs; no temp file left"
 
 assert_control_plane_serves cp1
 kadm_wait_node_ready cp1 cp1 120
@@ -130,16 +140,17 @@ for d in var/lib/etcd var/lib/kubelet; do
 done
 echo "/var/lib/etcd and /var/lib/kubelet: 0700 (were 0755)"
 tokens=$(kadm_kubectl cp1 -n kube-system get secrets --field-selector type=bootstrap.kubernetes.io/token -o name | wc -l)
-echo "bootstrap token Secrets after 7 runs: $tokens"
+echo "bootstrap token Secrets after $last runs: $tokens (each run without a configured token makes one, as kubeadm)"
 [[ $(kadm_kubectl cp1 -n kube-system get secret kubeadm-certs -o 'jsonpath={.type}') == Opaque ]] || fail "no kubeadm-certs Secret"
 
 # A worker join killed during kubelet-start, then run again.
-join_cmd=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["joinCommand"])' "$logs/run7.json")
+join_cmd=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["joinCommand"])' "$logs/run$last.json")
 read -r -a join_args <<<"$join_cmd"
-[[ ${join_args[0]} == kadm && ${join_args[1]} == join ]] || fail "no join command in run7's result"
+[[ ${join_args[0]} == kadm && ${join_args[1]} == join ]] || fail "no join command in run$last's result"
 wroot=$(harness_host_root w1)/fs
 logs=$(harness_host_root w1)/logs
-run_killed w1 join1 "$(started kubelet-start)" 0.3 "${join_args[@]:1}" "${KADM_PREFLIGHT_ARGS[@]}"
+KILLED_IN=""
+run_killed w1 join1 "$(started kubelet-start)" 0 "${join_args[@]:1}" "${KADM_PREFLIGHT_ARGS[@]}"
 check_files "$wroot/etc/kubernetes" "$wroot/var/lib/kubelet"
 if harness_exec w1 "$KADM" "${join_args[@]:1}" "${KADM_PREFLIGHT_ARGS[@]}" >"$logs/join2.log" 2>&1; then
   echo "join2: the rerun joined"
