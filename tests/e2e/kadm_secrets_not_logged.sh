@@ -11,7 +11,8 @@
 # Allowed, because the printed join command is the product of init and token create, exactly:
 # in init's human output, the two `kadm join <endpoint> --token <token> \` lines, the
 # `--control-plane --certificate-key <key>` line and the key printed after "[upload-certs] Using
-# certificate key:"; in init's NDJSON, the one "result" event; token create's one output line.
+# certificate key:"; in init's NDJSON, the one "result" event; token create's join command line.
+# Also: a control-plane join leaves /var/lib/etcd and /var/lib/kubelet 0700 (CIS 1.1.11).
 # Every other line of every stream, and every stream of both joins, must contain none of them.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -22,7 +23,7 @@ harness_node_up cp2 10.213.0.82
 harness_node_up w1 10.213.0.83
 out=$(harness_host_root cp1)/logs/streams
 mkdir -p "$out"
-cfg=$(kadm_init_config cp1)
+cfg=$(kadm_init_config cp1 "" "controlPlaneEndpoint: $(harness_host_addr cp1):6443")
 
 harness_exec cp1 "$KADM" init --v=10 --config "$cfg" --upload-certs --output json "${KADM_PREFLIGHT_ARGS[@]}" \
   >"$out/init.stdout" 2>"$out/init.stderr" || { cat "$out/init.stderr" >&2; fail "kadm init failed"; }
@@ -35,16 +36,23 @@ key=$(grep -oE -- '--certificate-key [0-9a-f]{64}' <<<"$cp_cmd" | cut -d' ' -f2)
 
 harness_exec cp1 "$KADM" token create --v=10 --print-join-command --kubeconfig /etc/kubernetes/admin.conf \
   >"$out/token-create.stdout" 2>"$out/token-create.stderr" || { cat "$out/token-create.stderr" >&2; fail "token create failed"; }
-[[ $(wc -l <"$out/token-create.stdout") == 1 ]] || fail "token create printed more than its one line"
-read -r -a w_args <"$out/token-create.stdout"
+# At --v=10 the debug lines share stdout with the one line that is token create's product.
+[[ $(grep -c '^kadm join ' "$out/token-create.stdout") == 1 ]] || fail "token create printed no single join command"
+read -r -a w_args <<<"$(grep '^kadm join ' "$out/token-create.stdout")"
 [[ ${w_args[0]} == kadm && ${w_args[1]} == join ]] || fail "token create printed no join command"
 
 harness_exec w1 "$KADM" "${w_args[@]:1}" --v=10 --output json "${KADM_PREFLIGHT_ARGS[@]}" \
   >"$out/join-worker.stdout" 2>"$out/join-worker.stderr" || { cat "$out/join-worker.stderr" >&2; fail "worker join failed"; }
 read -r -a cp_args <<<"$cp_cmd"
+# CIS 1.1.11 at control-plane join: the data dirs start 0755 and must end 0700.
+chmod 0755 "$(harness_host_root cp2)/fs/var/lib/etcd" "$(harness_host_root cp2)/fs/var/lib/kubelet"
 harness_exec cp2 "$KADM" "${cp_args[@]:1}" --v=10 --apiserver-advertise-address "$(harness_host_addr cp2)" \
   "${KADM_PREFLIGHT_ARGS[@]}" >"$out/join-cp.stdout" 2>"$out/join-cp.stderr" ||
   { cat "$out/join-cp.stderr" >&2; fail "control-plane join failed"; }
+for d in var/lib/etcd var/lib/kubelet; do
+  [[ $(stat -c %a "$(harness_host_root cp2)/fs/$d") == 700 ]] || fail "cp2: /$d is not 0700 after control-plane join"
+done
+echo "cp2: /var/lib/etcd and /var/lib/kubelet 0700 after control-plane join (were 0755)"
 echo "streams: $(cd "$out" && wc -l -- * | tail -1 | awk '{print $1}') lines in $(ls "$out" | wc -l) files"
 
 # The secrets: every bootstrap token of the cluster, the certificate key, private key bytes.

@@ -58,6 +58,20 @@ json configmap() {
 
 constexpr const char* kConfigMaps = "/api/v1/namespaces/kube-system/configmaps";
 
+// A RbacBootstrapRetry (500 ms interval) over a RefusingServer, on a fake clock.
+struct Retrying {
+  Retrying(int refusals, const std::string& message, Duration timeout)
+      : client(make(refusals, message), timeout, &clock, Duration{500}) {}
+  std::unique_ptr<Client> make(int refusals, const std::string& message) {
+    auto inner = std::make_unique<RefusingServer>(refusals, message);
+    server = inner.get();
+    return inner;
+  }
+  RefusingServer* server = nullptr;
+  test::FakeClock clock;
+  RbacBootstrapRetry client;
+};
+
 TEST(RbacRoleNotFound, OnlyThe403ThatNamesAMissingRole) {
   EXPECT_TRUE(is_rbac_role_not_found(forbidden(kRolesMissing)));
   EXPECT_TRUE(is_rbac_role_not_found(forbidden(
@@ -75,53 +89,41 @@ TEST(RbacRoleNotFound, OnlyThe403ThatNamesAMissingRole) {
 }
 
 TEST(RbacBootstrapRetry, SendsTheRefusedCreateAgainUntilTheRolesExist) {
-  auto inner = std::make_unique<RefusingServer>(3, kRolesMissing);
-  auto& server = *inner;
-  test::FakeClock clock;
-  RbacBootstrapRetry client(std::move(inner), Duration{60000}, &clock, Duration{500});
-  auto created = client.create(kConfigMaps, configmap());
+  Retrying t(3, kRolesMissing, Duration{60000});
+  auto created = t.client.create(kConfigMaps, configmap());
   ASSERT_TRUE(created) << created.error().text();
-  EXPECT_EQ(server.calls, 4);
-  EXPECT_EQ(clock.sleeps(), (std::vector<Duration>{Duration{500}, Duration{500}, Duration{500}}));
-  EXPECT_TRUE(server.server.objects.contains(std::string(kConfigMaps) + "/kubeadm-config"));
+  EXPECT_EQ(t.server->calls, 4);
+  EXPECT_EQ(t.clock.sleeps(), (std::vector<Duration>{Duration{500}, Duration{500}, Duration{500}}));
+  EXPECT_TRUE(t.server->server.objects.contains(std::string(kConfigMaps) + "/kubeadm-config"));
 }
 
 TEST(RbacBootstrapRetry, OtherAnswersComeBackAtOnce) {
   for (const char* message : {kPlainForbidden, ""}) {
-    auto inner = std::make_unique<RefusingServer>(1, message);
-    auto& server = *inner;
-    test::FakeClock clock;
-    RbacBootstrapRetry client(std::move(inner), Duration{60000}, &clock);
-    auto r = client.create(kConfigMaps, configmap());
+    Retrying t(1, message, Duration{60000});
+    auto r = t.client.create(kConfigMaps, configmap());
     ASSERT_FALSE(r);
     EXPECT_TRUE(r.error().is_forbidden());
-    EXPECT_EQ(server.calls, 1);
-    EXPECT_TRUE(clock.sleeps().empty());
+    EXPECT_EQ(t.server->calls, 1);
+    EXPECT_TRUE(t.clock.sleeps().empty());
   }
-  auto inner = std::make_unique<RefusingServer>(0, "");
-  auto& server = *inner;
-  test::FakeClock clock;
-  RbacBootstrapRetry client(std::move(inner), Duration{60000}, &clock);
-  auto missing = client.get(std::string(kConfigMaps) + "/absent");
+  Retrying t(0, "", Duration{60000});
+  auto missing = t.client.get(std::string(kConfigMaps) + "/absent");
   ASSERT_FALSE(missing);
   EXPECT_TRUE(missing.error().is_not_found());
-  EXPECT_EQ(server.calls, 1);
-  EXPECT_TRUE(clock.sleeps().empty());
+  EXPECT_EQ(t.server->calls, 1);
+  EXPECT_TRUE(t.clock.sleeps().empty());
 }
 
 TEST(RbacBootstrapRetry, GivesUpAtTheTimeoutKeepingThe403AndSayingWhy) {
-  auto inner = std::make_unique<RefusingServer>(1000, kRolesMissing);
-  auto& server = *inner;
-  test::FakeClock clock;
-  RbacBootstrapRetry client(std::move(inner), Duration{2000}, &clock, Duration{500});
-  auto r = client.create(kConfigMaps, configmap());
+  Retrying t(1000, kRolesMissing, Duration{2000});
+  auto r = t.client.create(kConfigMaps, configmap());
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().is_forbidden());
-  EXPECT_EQ(server.calls, 5);  // at 0, 0.5, 1, 1.5 and 2 s
+  EXPECT_EQ(t.server->calls, 5);  // at 0, 0.5, 1, 1.5 and 2 s
   const std::string text = r.error().text();
   EXPECT_NE(text.find("cluster-admin\" not found"), std::string::npos) << text;
   EXPECT_NE(text.find("rbac/bootstrap-roles"), std::string::npos) << text;
-  EXPECT_FALSE(server.server.objects.contains(std::string(kConfigMaps) + "/kubeadm-config"));
+  EXPECT_FALSE(t.server->server.objects.contains(std::string(kConfigMaps) + "/kubeadm-config"));
 }
 
 }  // namespace
