@@ -52,10 +52,11 @@ Status run_bootstrap_token(InitData& d) {
   auto* client = KADM_TRY(api_client(d));
   KADM_TRY(ensure_bootstrap_tokens(d));
   if (!d.cfg.bootstrap_tokens.empty()) {
-    // The token goes to the human output stream only, never through the logger.
-    *d.out << "[bootstrap-token] Using token: "
-           << (d.options.skip_token_print ? std::string(token::kValueWithheld)
-                                          : d.cfg.bootstrap_tokens.front().token)
+    // Only the id: the join command that show-join-command prints is the one place the token
+    // appears (kubeadm also prints the whole token here).
+    const std::string& token = d.cfg.bootstrap_tokens.front().token;
+    *d.out << "[bootstrap-token] Using token id: " << token.substr(0, token.find('.'))
+           << (d.options.skip_token_print ? "" : " (the token is in the join command below)")
            << "\n"
            << std::flush;
   }

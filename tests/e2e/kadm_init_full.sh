@@ -31,7 +31,7 @@ for line in '[upload-config] Storing the configuration used in ConfigMap "kubead
   '[kubelet] Creating a ConfigMap "kubelet-config" in namespace kube-system' \
   '[upload-certs] Using certificate key:' \
   '[mark-control-plane] Marking the node cp1 as control-plane by adding the taints [node-role.kubernetes.io/control-plane:NoSchedule]' \
-  "[bootstrap-token] Using token: $token" \
+  "[bootstrap-token] Using token id: $tid (the token is in the join command below)" \
   '[bootstrap-token] Configured RBAC rules to allow certificate rotation for all node client certificates in the cluster' \
   '[bootstrap-token] Creating the "cluster-info" ConfigMap in the "kube-public" namespace' \
   '[kubelet-finalize]' \

@@ -12,7 +12,10 @@ namespace kadm::test {
 // logger outlives the stream it writes to.
 class LogCapture {
  public:
-  LogCapture() : m_previous(spdlog::default_logger()) { log::capture_to(m_out); }
+  // verbosity as -v (10: every debug and trace line).
+  explicit LogCapture(int verbosity = 0) : m_previous(spdlog::default_logger()) {
+    log::capture_to(m_out, verbosity);
+  }
   ~LogCapture() { spdlog::set_default_logger(m_previous); }
   LogCapture(const LogCapture&) = delete;
   LogCapture& operator=(const LogCapture&) = delete;

@@ -117,6 +117,19 @@ TEST(InitApiPhases, BootstrapTokenSignsClusterInfoForSigningTokens) {
   EXPECT_EQ(all.find("abcdefghijklmnop"), std::string::npos);
 }
 
+// The bootstrap-token phase names the token by its id; the secret half is shown only in the
+// join command (show-join-command), at any verbosity.
+TEST(InitApiPhases, BootstrapTokenPhasePrintsTheIdNotTheSecret) {
+  DryRunFixture f;
+  use_fake_api(f);
+  test::LogCapture log(10);
+  ASSERT_TRUE(run_bootstrap_token(f.d));
+  std::string all = log.str() + f.out.str();
+  EXPECT_NE(f.out.str().find("[bootstrap-token] Using token id: abcdef"), std::string::npos)
+      << f.out.str();
+  EXPECT_EQ(all.find("0123456789abcdef"), std::string::npos) << all;
+}
+
 TEST(InitApiPhases, ClusterInfoSigningRefusedOnlyWarns) {
   DryRunFixture f;
   auto& api = use_fake_api(f);
