@@ -1,7 +1,6 @@
 #include "init/init_phases.h"
 
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include "certs/cert_table.h"
 #include "certs/phase.h"
@@ -10,6 +9,7 @@
 #include "init/wait_control_plane.h"
 #include "kubeconfig/phase.h"
 #include "manifests/write.h"
+#include "preflight/checks.h"
 #include "preflight/preflight.h"
 
 namespace kadm::init {
@@ -20,10 +20,7 @@ using Phase = workflow::Phase<InitData>;
 
 // The cgroupDriver of the KubeletConfiguration this run writes (nullopt: it sets none).
 Result<std::optional<std::string>> planned_cgroup_driver(InitData& d) {
-  auto yaml = KADM_TRY(kubelet_config_for(d));
-  auto driver = YAML::Load(yaml)["cgroupDriver"];
-  if (!driver || !driver.IsScalar()) return std::optional<std::string>{};
-  return std::optional<std::string>{driver.Scalar()};
+  return preflight::kubelet_config_cgroup_driver(KADM_TRY(kubelet_config_for(d)));
 }
 
 Phase preflight_phase() {
