@@ -34,8 +34,9 @@ struct TypeName {
   PatchType type;
 };
 // In the order kubeadm tries them after a '+'.
-constexpr TypeName kTypeNames[] = {
-    {"json", PatchType::Json}, {"merge", PatchType::Merge}, {"strategic", PatchType::Strategic}};
+constexpr TypeName kTypeNames[] = {{"json", PatchType::Json},
+                                   {"merge", PatchType::Merge},
+                                   {"strategic", PatchType::StrategicMerge}};
 
 constexpr std::array<std::string_view, 2> kExtensions = {".json", ".yaml"};
 
@@ -163,12 +164,16 @@ std::string reason_of(const json::exception& e) {
   if (auto close = what.find("] "); what.starts_with("[json.exception") && close != what.npos) {
     what.remove_prefix(close + 2);
   }
+  if (e.id == 501 && what.starts_with("unsuccessful: ")) {  // a "test" operation that failed
+    what.remove_prefix(std::string_view("unsuccessful: ").size());
+    return "the test operation " + std::string(what) + " failed";
+  }
   return std::string(what);
 }
 
 Result<json> apply_one(const json& doc, const json& patch, PatchType type, ObjectSchema schema) {
   switch (type) {
-    case PatchType::Strategic:
+    case PatchType::StrategicMerge:
       return strategic_merge(doc, patch, schema);
     case PatchType::Merge: {
       json out = doc;
@@ -186,18 +191,6 @@ Result<json> apply_one(const json& doc, const json& patch, PatchType type, Objec
 }
 
 }  // namespace
-
-std::string_view mime_type(PatchType type) {
-  switch (type) {
-    case PatchType::Strategic:
-      return "application/strategic-merge-patch+json";
-    case PatchType::Merge:
-      return "application/merge-patch+json";
-    case PatchType::Json:
-      return "application/json-patch+json";
-  }
-  return "";
-}
 
 std::span<const Target> known_targets() { return kTargets; }
 
@@ -264,8 +257,8 @@ Result<json> PatchSet::apply(std::string_view target, json document, bool quiet)
                                       std::to_string(file.documents.size()) + ")"
                                 : "";
         return fail_with(patched, "could not apply the patch of type \"" +
-                                      std::string(mime_type(file.type)) + "\" in " +
-                                      quoted(file.path) + which + " to target \"" +
+                                      std::string(apiclient::patch_content_type(file.type)) +
+                                      "\" in " + quoted(file.path) + which + " to target \"" +
                                       std::string(target) + "\"");
       }
       if (!patched->is_object()) {
@@ -277,7 +270,7 @@ Result<json> PatchSet::apply(std::string_view target, json document, bool quiet)
       document = std::move(*patched);
       if (!quiet) {
         spdlog::info("[patches] Applied patch of type \"{}\" to target \"{}\"",
-                     mime_type(file.type), target);
+                     apiclient::patch_content_type(file.type), target);
       }
     }
   }

@@ -15,15 +15,15 @@
 #include <string_view>
 #include <vector>
 
+#include "apiclient/client.h"
 #include "common/error.h"
 #include "patches/strategic_merge.h"
 
 namespace kadm::patches {
 
-enum class PatchType { Strategic, Merge, Json };
-
-// The media type kubeadm names in its messages, e.g. "application/strategic-merge-patch+json".
-std::string_view mime_type(PatchType type);
+// The API's patch types (strategic, merge, json); kubeadm names each by its media type
+// (apiclient::patch_content_type), e.g. "application/strategic-merge-patch+json".
+using PatchType = apiclient::PatchType;
 
 // A patch target: its name in file names and the type strategic merge patches see.
 struct Target {
@@ -45,7 +45,7 @@ std::span<const Target> known_targets();
 // What a file name says.
 struct ParsedName {
   std::string target;  // empty: the file is ignored, for `ignore_reason`
-  PatchType type = PatchType::Strategic;
+  PatchType type = PatchType::StrategicMerge;
   std::string ignore_reason;
 };
 
@@ -56,7 +56,7 @@ Result<ParsedName> parse_file_name(std::string_view file_name);
 struct PatchFile {
   std::filesystem::path path;
   std::string target;
-  PatchType type = PatchType::Strategic;
+  PatchType type = PatchType::StrategicMerge;
   std::vector<nlohmann::json> documents;  // one patch each, applied in order
 };
 

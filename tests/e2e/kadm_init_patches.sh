@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `kadm init --patches DIR` on a real node: a json patch adds a flag to kube-apiserver, a
-# strategic merge patch adds an environment variable to its container (merged by name), a
-# kubeletconfiguration patch changes maxPods. The running apiserver process has the flag and the
-# variable, its mirror pod shows the flag, and the running kubelet reports the patched value
-# (configz, and the Node's pod capacity). Before that, patches that cannot apply stop init with
-# exit code 3 before anything is written.
+# `kadm init` with patches on a real node (`patches.directory` in the InitConfiguration: kubeadm,
+# like kadm, refuses --patches next to --config; the flag is used where there is no --config).
+# A json patch adds a flag to kube-apiserver, a strategic merge patch adds an environment
+# variable to its container (merged by name), a kubeletconfiguration patch changes maxPods. The
+# running apiserver process has the flag and the variable, its mirror pod shows the flag, and the
+# running kubelet reports the patched value (configz, and the Node's pod capacity). Before that,
+# patches that cannot apply stop init with exit code 3 before anything is written.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
@@ -12,12 +13,13 @@ source "$TESTS_DIR/e2e/lib/prelude.sh"
 harness_node_up cp1 10.213.0.27
 root=$(harness_host_root cp1)/fs
 logs=$(harness_host_root cp1)/logs
-cfg=$(kadm_init_config cp1)
+patches_config() { kadm_init_config cp1 "patches:
+  directory: $1"; }
 
 # 1. Refusals: a directory that does not exist, and a json patch whose test fails.
 rc=0
-harness_exec cp1 "$KADM" init phase control-plane apiserver --config "$cfg" --patches /nonexistent \
-  --dry-run >"$logs/missing.log" 2>&1 || rc=$?
+harness_exec cp1 "$KADM" init phase control-plane apiserver --patches /nonexistent --dry-run \
+  >"$logs/missing.log" 2>&1 || rc=$?
 cat "$logs/missing.log"
 ((rc == 3)) || fail "--patches /nonexistent: exit $rc, want 3"
 grep -q 'could not list patch files for path "/nonexistent"' "$logs/missing.log" || fail "the error does not name the directory"
@@ -29,8 +31,8 @@ cat >"$root/etc/kubernetes/bad-patches/kube-scheduler+json.yaml" <<'YAML'
   value: false
 YAML
 rc=0
-harness_exec cp1 "$KADM" init --config "$cfg" --patches /etc/kubernetes/bad-patches \
-  "${KADM_PREFLIGHT_ARGS[@]}" >"$logs/bad.log" 2>&1 || rc=$?
+cfg=$(patches_config /etc/kubernetes/bad-patches)
+harness_exec cp1 "$KADM" init --config "$cfg" "${KADM_PREFLIGHT_ARGS[@]}" >"$logs/bad.log" 2>&1 || rc=$?
 cat "$logs/bad.log"
 ((rc == 3)) || fail "a failing json patch: exit $rc, want 3"
 grep -q 'bad-patches/kube-scheduler+json.yaml' "$logs/bad.log" || fail "the error does not name the patch file"
@@ -60,11 +62,11 @@ YAML
 echo "not a patch" >"$patches/README.md"
 
 log=$logs/kadm-init.log
-if ! harness_exec cp1 "$KADM" init --config "$cfg" --patches /etc/kubernetes/patches \
-  "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1; then
+cfg=$(patches_config /etc/kubernetes/patches)
+if ! harness_exec cp1 "$KADM" init --config "$cfg" "${KADM_PREFLIGHT_ARGS[@]}" >"$log" 2>&1; then
   cat "$log" >&2
   harness_node_diagnose cp1 >&2
-  fail "kadm init --patches failed"
+  fail "kadm init with patches failed"
 fi
 cat "$log"
 for line in \

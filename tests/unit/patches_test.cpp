@@ -3,6 +3,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "config/defaults.h"
+#include "host/linux_host.h"
+#include "init/api_phases.h"
+#include "init/init_patches.h"
 #include "init/wait_control_plane.h"
 #include "kubelet/kubelet_config.h"
 #include "lib/log_capture.h"
@@ -33,7 +37,7 @@ ParsedName parsed(std::string_view name) {
 
 TEST(PatchFileName, TargetSuffixTypeAndExtension) {
   EXPECT_EQ(parsed("etcd.json").target, "etcd");
-  EXPECT_EQ(parsed("etcd.json").type, PatchType::Strategic);
+  EXPECT_EQ(parsed("etcd.json").type, PatchType::StrategicMerge);
   auto p = parsed("kube-apiserver0+merge.yaml");
   EXPECT_EQ(p.target, "kube-apiserver");
   EXPECT_EQ(p.type, PatchType::Merge);
@@ -42,14 +46,14 @@ TEST(PatchFileName, TargetSuffixTypeAndExtension) {
   EXPECT_EQ(p.type, PatchType::Json);
   p = parsed("kube-controller-manager+strategic.yaml");
   EXPECT_EQ(p.target, "kube-controller-manager");
-  EXPECT_EQ(p.type, PatchType::Strategic);
+  EXPECT_EQ(p.type, PatchType::StrategicMerge);
   EXPECT_EQ(parsed("kubeletconfiguration.yaml").target, "kubeletconfiguration");
   EXPECT_EQ(parsed("corednsdeployment+json.json").target, "corednsdeployment");
   EXPECT_EQ(parsed("kubeproxydaemonset.yaml").target, "kubeproxydaemonset");
   // The suffix stops at the first '.', so this is a strategic patch of kube-apiserver.
   p = parsed("kube-apiserver.old.yaml");
   EXPECT_EQ(p.target, "kube-apiserver");
-  EXPECT_EQ(p.type, PatchType::Strategic);
+  EXPECT_EQ(p.type, PatchType::StrategicMerge);
 }
 
 TEST(PatchFileName, IgnoredWithAReason) {
@@ -213,6 +217,10 @@ TEST(PatchApply, FailingJsonPatchNamesFileDocumentAndTarget) {
                       "\" (document 2 of 2) to target \"kube-apiserver\""),
             std::string::npos)
       << text;
+  EXPECT_NE(text.find("the test operation {\"op\":\"test\",\"path\":\"/metadata/name\","
+                      "\"value\":\"something-else\"} failed"),
+            std::string::npos)
+      << text;
 
   auto e = set->apply("etcd", {{"spec", json::object()}}, true);
   ASSERT_FALSE(e.has_value());
@@ -259,7 +267,7 @@ json apiserver_pod_json() {
 json smp(const json& original, const std::string& patch_yaml, ObjectSchema schema) {
   PatchSet set({PatchFile{"p.yaml",
                           schema == ObjectSchema::Pod ? "kube-apiserver" : "kubeletconfiguration",
-                          PatchType::Strategic,
+                          PatchType::StrategicMerge,
                           {json::parse(patch_yaml)}}});
   auto r = set.apply(schema == ObjectSchema::Pod ? "kube-apiserver" : "kubeletconfiguration",
                      original, true);
@@ -499,6 +507,84 @@ TEST(PatchedKubeletConfig, PatchesApplyToConfigYamlOnly) {
   EXPECT_EQ(log.str(),
             "[patches] Applied patch of type \"application/strategic-merge-patch+json\" to "
             "target \"kubeletconfiguration\"\n");
+}
+
+// ---- init: the directory is read and every patch tried before any phase
+
+struct InitFixture {
+  test::TempDir tmp;
+  init::InitData d;
+  InitFixture() {
+    config::set_init_defaults(d.cfg);
+    d.cfg.cluster.kubernetes_version = "v1.37.2";
+    d.cfg.cluster.certificates_dir = (tmp.path() / "pki").string();
+    d.cfg.local_api_endpoint.advertise_address = "10.213.0.5";
+    d.cfg.node_registration.name = "cp1";
+    d.version = config::parse_kube_version("v1.37.2").value();
+    d.options.dry_run = true;
+    d.options.kubeconfig_dir = tmp.path();
+    d.effects = std::make_unique<plan::DryRunEffects>();
+    d.host = std::make_unique<host::LinuxHost>();
+    d.cfg.patches_directory = (tmp.path() / "patches").string();
+    std::filesystem::create_directories(d.cfg.patches_directory);
+  }
+};
+
+TEST(InitPatches, APatchThatCannotApplyStopsInitUpFront) {
+  struct Case {
+    std::string file;
+    std::string text;
+  };
+  const std::vector<Case> cases = {
+      {"etcd+json.json", R"([{"op": "remove", "path": "/spec/nothing"}])"},
+      {"kubeletconfiguration+json.yaml", "- op: test\n  path: /kind\n  value: Pod\n"},
+      {"corednsdeployment+json.json", R"([{"op": "replace", "path": "/spec/none/x", "value": 1}])"},
+      {"kubeproxydaemonset.yaml",
+       "spec:\n  template:\n    spec:\n      containers:\n"
+       "      - image: x\n"},
+  };
+  for (const auto& c : cases) {
+    InitFixture f;
+    write(std::filesystem::path(f.d.cfg.patches_directory) / c.file, c.text);
+    auto r = init::load_init_patches(f.d);
+    ASSERT_FALSE(r.has_value()) << c.file;
+    EXPECT_EQ(r.error().kind(), ErrorKind::Validation) << c.file;
+    EXPECT_NE(r.error().text().find(c.file), std::string::npos) << r.error().text();
+  }
+  InitFixture none;
+  none.d.cfg.patches_directory.clear();
+  ASSERT_TRUE(init::load_init_patches(none.d));
+  EXPECT_FALSE(none.d.patches.has_value());
+}
+
+TEST(InitPatches, AddonPatchesChangeOnlyTheirWorkload) {
+  InitFixture f;
+  const std::filesystem::path dir = f.d.cfg.patches_directory;
+  write(dir / "corednsdeployment.yaml",
+        "spec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: coredns\n"
+        "        resources:\n          limits:\n            memory: 300Mi\n");
+  write(dir / "kubeproxydaemonset+merge.yaml", "metadata:\n  labels:\n    patched: \"yes\"\n");
+  ASSERT_TRUE(init::load_init_patches(f.d));
+  auto dns = init::coredns_addon_objects(f.d, true);
+  ASSERT_TRUE(dns.has_value()) << dns.error().text();
+  bool saw_deployment = false;
+  for (const auto& o : *dns) {
+    if (o["kind"] != "Deployment") continue;
+    saw_deployment = true;
+    EXPECT_EQ(o["spec"]["replicas"], 3);
+    const auto& c = o["spec"]["template"]["spec"]["containers"];
+    ASSERT_EQ(c.size(), 1u);
+    EXPECT_EQ(c[0]["resources"]["limits"]["memory"], "300Mi");
+    EXPECT_FALSE(c[0]["image"].get<std::string>().empty());  // merged, not replaced
+  }
+  EXPECT_TRUE(saw_deployment);
+  auto proxy = init::kube_proxy_addon_objects(f.d, true);
+  ASSERT_TRUE(proxy.has_value()) << proxy.error().text();
+  for (const auto& o : *proxy) {
+    const bool labelled = o.contains("metadata") && o["metadata"].contains("labels") &&
+                          o["metadata"]["labels"].value("patched", "") == "yes";
+    EXPECT_EQ(labelled, o["kind"] == "DaemonSet") << o["kind"];
+  }
 }
 
 }  // namespace
