@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "config/types.h"
 #include "init/component_diagnosis.h"
+#include "patches/patches.h"
 
 namespace kadm::init {
 
@@ -19,9 +20,10 @@ struct HealthEndpoint {
   std::string url;        // "https://10.0.0.1:6443/livez"
 };
 
-// Derived from the pod specs kadm writes, so the checks follow any bind-address or port override.
+// Derived from the pod specs kadm writes, patches applied, so the checks follow any bind-address
+// or port override: each component's liveness probe (host, port or named port, path, scheme).
 Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
-    const config::InitConfiguration& cfg);
+    const config::InitConfiguration& cfg, const patches::PatchSet* patches = nullptr);
 
 struct WaitOptions {
   Duration timeout{std::chrono::minutes(4)};

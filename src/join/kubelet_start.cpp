@@ -181,6 +181,8 @@ Status run_kubelet_start(JoinData& d) {
   const auto& cri_socket = d.cfg.node_registration.cri_socket;
   std::string kubelet_yaml = KADM_TRY(kubelet::with_node_runtime_endpoint(
       KADM_TRY(read_kubelet_config(*client, version)), cri_socket, version));
+  // This node's kubeletconfiguration patches, applied before anything is written.
+  kubelet_yaml = KADM_TRY(kubelet::patched_kubelet_config(kubelet_yaml, d.patch_set()));
   warn_cgroup_driver_mismatch(kubelet_yaml, cri_socket, *d.host);
   std::string instance;
   if (kubelet::has_instance_config(version)) instance = kubelet::instance_config_yaml(cri_socket);
