@@ -8,6 +8,7 @@
 #include "config/version.h"
 #include "config_source.h"
 #include "host/linux_host.h"
+#include "init/init_patches.h"
 #include "init/init_phases.h"
 #include "init/init_result.h"
 #include "init_flags_cli.h"
@@ -54,6 +55,7 @@ Status run_init_workflow(const InitCommandState& st, const std::string& filter,
         auto d = KADM_TRY(make_init_data(st));
         config_skip = d->cfg.skip_phases;
         if (filter.empty()) spdlog::info("[init] Using Kubernetes version: {}", d->version.str());
+        KADM_TRY(init::load_init_patches(*d));
         return d;
       },
       progress));

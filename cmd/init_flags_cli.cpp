@@ -4,6 +4,16 @@
 
 namespace kadm::cli {
 
+namespace {
+constexpr const char* kPatchesHelp =
+    "Path to a directory of patch files named \"target[suffix][+patchtype].extension\", e.g. "
+    "\"kube-apiserver0+merge.yaml\" or \"etcd.json\". target: etcd, kube-apiserver, "
+    "kube-controller-manager, kube-scheduler, kubeletconfiguration, corednsdeployment, "
+    "kubeproxydaemonset; patchtype: strategic (default), merge or json; extension: json or yaml. "
+    "The files apply in the order of their names (the suffix orders them); other files are "
+    "ignored with a warning.";
+}  // namespace
+
 void add_init_flags(CLI::App* app, config::InitFlags& f) {
   bind_text(app, "--config", f.config_path, "Path to a kadm configuration file.");
   bind_text(
@@ -38,9 +48,7 @@ void add_init_flags(CLI::App* app, config::InitFlags& f) {
   bind_text(app, "--kubernetes-version", f.kubernetes_version,
             "Choose a specific Kubernetes version for the control plane.");
   bind_text(app, "--node-name", f.node_name, "Specify the node name.");
-  bind_text(
-      app, "--patches", f.patches,
-      "Path to a directory that contains files named \"target[suffix][+patchtype].extension\".");
+  bind_text(app, "--patches", f.patches, kPatchesHelp);
   bind_text(app, "--pod-network-cidr", f.pod_network_cidr,
             "Specify range of IP addresses for the pod network.");
   bind_text(app, "--service-cidr", f.service_cidr,
@@ -107,9 +115,7 @@ void add_join_flags(CLI::App* app, config::JoinFlags& f) {
   bind_list(app, "--skip-phases", f.skip_phases, "List of phases to be skipped");
   bind_flag(app, "--dry-run", f.dry_run,
             "Don't apply any changes; just output what would be done.");
-  bind_text(
-      app, "--patches", f.patches,
-      "Path to a directory that contains files named \"target[suffix][+patchtype].extension\".");
+  bind_text(app, "--patches", f.patches, kPatchesHelp);
 }
 
 }  // namespace kadm::cli

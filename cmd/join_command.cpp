@@ -58,6 +58,7 @@ Status run_join_workflow(const JoinCommandState& st, const std::string& filter,
       [&](std::vector<std::string>& config_skip) -> Result<std::unique_ptr<join::JoinData>> {
         auto d = KADM_TRY(make_join_data(st));
         config_skip = d->cfg.skip_phases;
+        d->patches = KADM_TRY(patches::load_if_given(d->cfg.patches_directory));
         return d;
       },
       progress));

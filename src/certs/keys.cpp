@@ -1,8 +1,12 @@
 #include "certs/keys.h"
 
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include <array>
+#include <memory>
+
+#include "certs/rsa_nettle.h"
 
 namespace kadm::certs {
 namespace {
@@ -44,17 +48,27 @@ std::string_view algorithm_name(config::EncryptionAlgorithm algorithm) {
   return info ? info->name : "unknown";
 }
 
-Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm) {
+Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm, RsaGenerator rsa) {
   const auto* info = find_algorithm(algorithm);
   if (!info) return fail(ErrorKind::Validation, "cannot generate a key for an unknown algorithm");
-  EVP_PKEY* raw = nullptr;
-  if (info->rsa_bits > 0) {
-    raw = EVP_RSA_gen(static_cast<unsigned>(info->rsa_bits));
+  const std::string what = "generate " + std::string(info->name) + " key";
+  UniqueEvpPkey key;
+  if (info->rsa_bits > 0 && rsa == RsaGenerator::Nettle) {
+    key = KADM_TRY(generate_rsa_with_nettle(static_cast<unsigned>(info->rsa_bits)));
   } else {
-    raw = EVP_EC_gen(std::string(info->curve).c_str());
+    key.reset(info->rsa_bits > 0 ? EVP_RSA_gen(static_cast<unsigned>(info->rsa_bits))
+                                 : EVP_EC_gen(std::string(info->curve).c_str()));
+    if (!key) return fail(openssl_error(what));
   }
-  if (!raw) return fail(openssl_error("generate " + std::string(info->name) + " key"));
-  return UniqueEvpPkey(raw);
+  // Whoever made it, OpenSSL checks the pair before it is used: the private key matches the
+  // public one and the parameters are consistent.
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr), &EVP_PKEY_CTX_free);
+  if (!ctx || EVP_PKEY_pairwise_check(ctx.get()) != 1 || EVP_PKEY_private_check(ctx.get()) != 1 ||
+      EVP_PKEY_public_check(ctx.get()) != 1) {
+    return fail(openssl_error(what + ": the new key fails OpenSSL's key check"));
+  }
+  return key;
 }
 
 Result<std::string> private_key_pem(EVP_PKEY* key) {

@@ -11,7 +11,13 @@
 
 namespace kadm::certs {
 
-Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm);
+// Which library makes RSA keys. Nettle is the default (much faster here); OpenSSL stays for
+// comparison. Either key is checked by OpenSSL (pairwise and full key check) before it is
+// returned. ECDSA keys always come from OpenSSL.
+enum class RsaGenerator { Nettle, OpenSSL };
+
+Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm,
+                                   RsaGenerator rsa = RsaGenerator::Nettle);
 // "RSA-2048", "ECDSA-P256", ... (the configuration spelling).
 std::string_view algorithm_name(config::EncryptionAlgorithm algorithm);
 

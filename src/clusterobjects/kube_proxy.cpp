@@ -1,11 +1,10 @@
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
-
 #include "apiclient/objects.h"
 #include "clusterobjects/addons.h"
 #include "clusterobjects/upload_config.h"
 #include "common/constants.h"
+#include "common/yaml_json.h"
 #include "manifests/yaml_emit.h"
 
 namespace kadm::clusterobjects {
@@ -15,36 +14,6 @@ namespace {
 constexpr std::string_view kKubeProxy = "kube-proxy";
 constexpr std::string_view kConfigDir = "/var/lib/kube-proxy";
 constexpr std::string_view kServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
-
-// A YAML document as JSON, plain scalars typed as go-yaml types them (bool, int, float, null).
-json yaml_to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      json m = json::object();
-      for (const auto& kv : node) m[kv.first.Scalar()] = yaml_to_json(kv.second);
-      return m;
-    }
-    case YAML::NodeType::Sequence: {
-      json a = json::array();
-      for (const auto& item : node) a.push_back(yaml_to_json(item));
-      return a;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string& v = node.Scalar();
-      if (node.Tag() == "!") return v;  // quoted: always a string
-      if (v == "true" || v == "True") return true;
-      if (v == "false" || v == "False") return false;
-      if (v == "null" || v == "~") return nullptr;
-      static const std::regex kInt("[-+]?[0-9]+");
-      static const std::regex kFloat("[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
-      if (std::regex_match(v, kInt)) return std::stoll(v);
-      if (std::regex_match(v, kFloat)) return std::stod(v);
-      return v;
-    }
-    default:
-      return nullptr;
-  }
-}
 
 json kube_proxy_daemonset(const KubeProxyInputs& in) {
   const json labels = {{"k8s-app", kKubeProxy}};

@@ -14,34 +14,34 @@ namespace {
 
 std::string first_of(const std::string& list) { return list.substr(0, list.find(',')); }
 
+// Applies the patches of `target` to the objects of `kind` among `objects` (the Deployment of
+// CoreDNS, the DaemonSet of kube-proxy); the other objects are not patchable, as in kubeadm.
+Status patch_objects(std::vector<nlohmann::json>& objects, std::string_view kind,
+                     std::string_view target, const patches::PatchSet* patches, bool quiet) {
+  if (patches == nullptr || !patches->has(target)) return {};
+  for (auto& o : objects) {
+    if (o.value("kind", "") == kind) o = KADM_TRY(patches->apply(target, std::move(o), quiet));
+  }
+  return {};
+}
+
 }  // namespace
 
-Status run_addon_coredns(InitData& d) {
+Result<std::vector<nlohmann::json>> coredns_addon_objects(const InitData& d, bool quiet) {
   const auto& c = d.cfg.cluster;
-  if (c.dns.disabled) {
-    spdlog::info("[addons] CoreDNS is disabled in the configuration (dns.disabled); skipping it");
-    return {};
-  }
-  auto* client = KADM_TRY(api_client(d));
   auto row = KADM_TRY(manifests::version_row(d.version));
   clusterobjects::CoreDnsInputs in;
   in.image = manifests::coredns_image(c, row);
   in.dns_ip = KADM_TRY(net::nth_ip(first_of(c.networking.service_subnet), net::kDnsIpIndex));
   in.dns_domain = c.networking.dns_domain;
   in.rules = clusterobjects::object_rules(d.version);
-  KADM_TRY(apply_objects(*client, clusterobjects::coredns_objects(in)));
-  spdlog::info("[addons] Applied essential addon: CoreDNS");
-  return {};
+  auto objects = clusterobjects::coredns_objects(in);
+  KADM_TRY(patch_objects(objects, "Deployment", patches::kCoreDnsDeployment, d.patch_set(), quiet));
+  return objects;
 }
 
-Status run_addon_kube_proxy(InitData& d) {
+Result<std::vector<nlohmann::json>> kube_proxy_addon_objects(const InitData& d, bool quiet) {
   const auto& c = d.cfg.cluster;
-  if (c.proxy.disabled) {
-    spdlog::info(
-        "[addons] kube-proxy is disabled in the configuration (proxy.disabled); skipping it");
-    return {};
-  }
-  auto* client = KADM_TRY(api_client(d));
   clusterobjects::KubeProxyInputs in;
   in.image = manifests::kubernetes_image(c, "kube-proxy");
   in.pod_subnet = c.networking.pod_subnet;
@@ -49,7 +49,32 @@ Status run_addon_kube_proxy(InitData& d) {
   auto ip = net::parse_ip(d.cfg.local_api_endpoint.advertise_address);
   in.ipv6 = ip && ip->v6;
   in.user_yaml = d.cfg.kube_proxy_config_yaml;
-  KADM_TRY(apply_objects(*client, clusterobjects::kube_proxy_objects(in)));
+  auto objects = clusterobjects::kube_proxy_objects(in);
+  KADM_TRY(patch_objects(objects, "DaemonSet", patches::kKubeProxyDaemonSet, d.patch_set(), quiet));
+  return objects;
+}
+
+Status run_addon_coredns(InitData& d) {
+  if (d.cfg.cluster.dns.disabled) {
+    spdlog::info("[addons] CoreDNS is disabled in the configuration (dns.disabled); skipping it");
+    return {};
+  }
+  auto objects = KADM_TRY(coredns_addon_objects(d, false));
+  auto* client = KADM_TRY(api_client(d));
+  KADM_TRY(apply_objects(*client, objects));
+  spdlog::info("[addons] Applied essential addon: CoreDNS");
+  return {};
+}
+
+Status run_addon_kube_proxy(InitData& d) {
+  if (d.cfg.cluster.proxy.disabled) {
+    spdlog::info(
+        "[addons] kube-proxy is disabled in the configuration (proxy.disabled); skipping it");
+    return {};
+  }
+  auto objects = KADM_TRY(kube_proxy_addon_objects(d, false));
+  auto* client = KADM_TRY(api_client(d));
+  KADM_TRY(apply_objects(*client, objects));
   spdlog::info("[addons] Applied essential addon: kube-proxy");
   return {};
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "config/types.h"
 #include "config/version.h"
 #include "host/host.h"
+#include "patches/patches.h"
 #include "plan/effects.h"
 
 namespace kadm::init {
@@ -43,6 +45,10 @@ struct InitData {
   std::unique_ptr<apiclient::Client> api;
   // The upload-certs key once resolved (flag/config or generated). Secret: never logged.
   std::string certificate_key;
+  // --patches / patches.directory, read (and checked against every target) before any phase.
+  std::optional<patches::PatchSet> patches;
+
+  const patches::PatchSet* patch_set() const { return patches ? &*patches : nullptr; }
 
   std::filesystem::path manifests_dir() const { return options.kubeconfig_dir / "manifests"; }
   std::filesystem::path admin_conf() const { return options.kubeconfig_dir / "admin.conf"; }

@@ -1,7 +1,6 @@
 #include "init/init_phases.h"
 
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include "certs/cert_table.h"
 #include "certs/phase.h"
@@ -9,7 +8,9 @@
 #include "init/kubelet_start.h"
 #include "init/wait_control_plane.h"
 #include "kubeconfig/phase.h"
+#include "kubelet/kubelet_config.h"
 #include "manifests/write.h"
+#include "preflight/checks.h"
 #include "preflight/preflight.h"
 
 namespace kadm::init {
@@ -18,12 +19,11 @@ namespace {
 
 using Phase = workflow::Phase<InitData>;
 
-// The cgroupDriver of the KubeletConfiguration this run writes (nullopt: it sets none).
+// The cgroupDriver of the KubeletConfiguration this run writes, patches applied (nullopt: it
+// sets none).
 Result<std::optional<std::string>> planned_cgroup_driver(InitData& d) {
-  auto yaml = KADM_TRY(kubelet_config_for(d));
-  auto driver = YAML::Load(yaml)["cgroupDriver"];
-  if (!driver || !driver.IsScalar()) return std::optional<std::string>{};
-  return std::optional<std::string>{driver.Scalar()};
+  return preflight::kubelet_config_cgroup_driver(KADM_TRY(
+      kubelet::patched_kubelet_config(KADM_TRY(kubelet_config_for(d)), d.patch_set(), true)));
 }
 
 Phase preflight_phase() {
@@ -81,19 +81,20 @@ Phase etcd_phase() {
   Phase p;
   p.name = "etcd";
   p.short_help = "Generate static Pod manifest file for local etcd";
-  p.children.push_back(leaf<InitData>(
-      "local",
-      "Generate the static Pod manifest file for a local, single-node local etcd "
-      "instance",
-      [](InitData& d) -> Status {
-        if (!d.cfg.cluster.etcd.local) {
-          spdlog::info(
-              "[etcd] External etcd mode: skipping the creation of a manifest for "
-              "local etcd");
-          return {};
-        }
-        return manifests::write_local_etcd_manifest(d.cfg, d.manifests_dir(), *d.effects);
-      }));
+  p.children.push_back(
+      leaf<InitData>("local",
+                     "Generate the static Pod manifest file for a local, single-node local etcd "
+                     "instance",
+                     [](InitData& d) -> Status {
+                       if (!d.cfg.cluster.etcd.local) {
+                         spdlog::info(
+                             "[etcd] External etcd mode: skipping the creation of a manifest for "
+                             "local etcd");
+                         return {};
+                       }
+                       return manifests::write_local_etcd_manifest(d.cfg, d.manifests_dir(),
+                                                                   *d.effects, d.patch_set());
+                     }));
   return p;
 }
 
@@ -116,8 +117,8 @@ Phase control_plane_phase() {
       "Generate all static Pod manifest files necessary to establish the control plane",
       "Generate all static Pod manifest files",
       workflow::leaves_from<InitData>(kComponents, [](const Component& c, InitData& d) -> Status {
-        return manifests::write_control_plane_manifests(d.cfg, d.manifests_dir(),
-                                                        std::string(c.pod), *d.effects);
+        return manifests::write_control_plane_manifests(
+            d.cfg, d.manifests_dir(), std::string(c.pod), *d.effects, d.patch_set());
       }));
   p.run = [](InitData& d) -> Status {
     spdlog::info("[control-plane] Using manifest folder \"{}\"", d.manifests_dir().string());
@@ -146,7 +147,7 @@ Phase wait_control_plane_phase() {
         "[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods "
         "from directory \"{}\"",
         d.manifests_dir().string());
-    auto endpoints = KADM_TRY(control_plane_health_endpoints(d.cfg));
+    auto endpoints = KADM_TRY(control_plane_health_endpoints(d.cfg, d.patch_set()));
     if (d.effects->dry_run()) {
       // Nothing was started, so there is nothing to wait for; say what would be checked.
       for (const auto& ep : endpoints) {

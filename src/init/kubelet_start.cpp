@@ -18,7 +18,9 @@ Result<std::string> kubelet_config_for(InitData& d) {
 
 Status run_kubelet_start(InitData& d) {
   const auto& c = d.cfg.cluster;
-  std::string config_yaml = KADM_TRY(kubelet_config_for(d));
+  // This node's patches go into its config.yaml only (upload-config stores the unpatched one).
+  std::string config_yaml =
+      KADM_TRY(kubelet::patched_kubelet_config(KADM_TRY(kubelet_config_for(d)), d.patch_set()));
 
   auto row = KADM_TRY(manifests::version_row(d.version));
   std::string env =

@@ -8,6 +8,7 @@
 
 #include "apiclient/curl_client.h"
 #include "manifests/pod_specs.h"
+#include "manifests/write.h"
 #include "output/wait_progress.h"
 
 namespace kadm::init {
@@ -16,27 +17,43 @@ namespace {
 
 enum class Check { Liveness, Readiness };
 
-Result<HealthEndpoint> endpoint_of(const manifests::Pod& pod, Check check = Check::Liveness) {
-  const auto& probe =
-      check == Check::Readiness ? pod.container.readiness_probe : pod.container.liveness_probe;
-  if (!probe) {
-    return fail("pod " + pod.name + " has no " +
-                (check == Check::Readiness ? "readiness" : "liveness") + " probe to check");
+// The liveness (or readiness) probe of the pod's first container, as the kubelet will use it.
+Result<HealthEndpoint> endpoint_of(const nlohmann::json& pod, Check check = Check::Liveness) {
+  const bool readiness = check == Check::Readiness;
+  const std::string name = pod.value("/metadata/name"_json_pointer, "");
+  const auto containers = pod.value("/spec/containers"_json_pointer, nlohmann::json::array());
+  if (!containers.is_array() || containers.empty() || !containers[0].is_object()) {
+    return fail(ErrorKind::Validation, "pod " + name + " has no container to check");
+  }
+  const auto& c = containers[0];
+  const auto get = c.value(
+      readiness ? "/readinessProbe/httpGet"_json_pointer : "/livenessProbe/httpGet"_json_pointer,
+      nlohmann::json());
+  if (!get.is_object()) {
+    return fail(ErrorKind::Validation, "pod " + name + " has no HTTP " +
+                                           (readiness ? "readiness" : "liveness") +
+                                           " probe to check");
   }
   int port = 0;
-  if (const int* n = std::get_if<int>(&probe->port)) {
-    port = *n;
-  } else {
-    const auto& name = std::get<std::string>(probe->port);
-    for (const auto& p : pod.container.ports) {
-      if (p.name == name) port = p.container_port;
+  const auto probe_port = get.value("port", nlohmann::json());
+  if (probe_port.is_number_integer()) {
+    port = probe_port.get<int>();
+  } else if (probe_port.is_string()) {
+    const auto wanted = probe_port.get<std::string>();
+    for (const auto& p : c.value("ports", nlohmann::json::array())) {
+      if (p.is_object() && p.value("name", "") == wanted) port = p.value("containerPort", 0);
     }
-    if (port == 0) return fail("pod " + pod.name + " probe names unknown port " + name);
+    if (port == 0) {
+      return fail(ErrorKind::Validation, "pod " + name + " probe names unknown port " + wanted);
+    }
   }
-  std::string host = probe->host.empty() ? "127.0.0.1" : probe->host;
+  if (port <= 0) return fail(ErrorKind::Validation, "pod " + name + " probe has no port");
+  std::string host = get.value("host", "");
+  if (host.empty()) host = "127.0.0.1";
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  std::string scheme = probe->scheme == "HTTPS" ? "https" : "http";
-  return HealthEndpoint{pod.name, scheme + "://" + host + ":" + std::to_string(port) + probe->path};
+  std::string scheme = get.value("scheme", "HTTP") == "HTTPS" ? "https" : "http";
+  return HealthEndpoint{
+      name, scheme + "://" + host + ":" + std::to_string(port) + get.value("path", "/")};
 }
 
 struct Outcome {
@@ -86,16 +103,19 @@ Outcome poll(const HealthEndpoint& ep, const WaitOptions& options,
 }  // namespace
 
 Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
-    const config::InitConfiguration& cfg) {
+    const config::InitConfiguration& cfg, const patches::PatchSet* patches) {
   auto host = manifests::real_host();
   std::vector<HealthEndpoint> out;
   // The API phases that follow need what the apiserver's /readyz covers and /livez does not:
   // every post-start hook done (rbac/bootstrap-roles creates the ClusterRoles admin.conf's
   // binding refers to) and its informers synced, so RBAC sees those roles.
-  out.push_back(
-      KADM_TRY(endpoint_of(KADM_TRY(manifests::apiserver_pod(cfg, host)), Check::Readiness)));
-  out.push_back(KADM_TRY(endpoint_of(KADM_TRY(manifests::controller_manager_pod(cfg, host)))));
-  out.push_back(KADM_TRY(endpoint_of(KADM_TRY(manifests::scheduler_pod(cfg, host)))));
+  for (auto build :
+       {&manifests::apiserver_pod, &manifests::controller_manager_pod, &manifests::scheduler_pod}) {
+    auto pod = KADM_TRY(build(cfg, host));
+    const auto check = build == &manifests::apiserver_pod ? Check::Readiness : Check::Liveness;
+    out.push_back(
+        KADM_TRY(endpoint_of(KADM_TRY(manifests::patched_pod(pod, patches, true)), check)));
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "config/types.h"
 #include "init/component_diagnosis.h"
+#include "patches/patches.h"
 
 namespace kadm::init {
 
@@ -19,11 +20,11 @@ struct HealthEndpoint {
   std::string url;        // "https://10.0.0.1:6443/readyz"
 };
 
-// Derived from the pod specs kadm writes, so the checks follow any bind-address or port override.
-// kube-apiserver: /readyz (all post-start hooks, RBAC's roles among them); the others: /livez or
-// /healthz as their liveness probes.
+// Derived from the pod specs kadm writes, patches applied, so the checks follow any bind-address
+// or port override (host, port or named port, path, scheme). kube-apiserver: its readiness probe,
+// /readyz (all post-start hooks, RBAC's roles among them); the others: their liveness probes.
 Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
-    const config::InitConfiguration& cfg);
+    const config::InitConfiguration& cfg, const patches::PatchSet* patches = nullptr);
 
 struct WaitOptions {
   Duration timeout{std::chrono::minutes(4)};

@@ -119,7 +119,10 @@ Result<config::InitConfiguration*> control_plane_config(JoinData& d) {
     const auto* cluster = KADM_TRY(d.cluster());
     auto client = KADM_TRY(bootstrap_client(d, *cluster));
     auto cluster_cfg = KADM_TRY(read_cluster_configuration(*client));
-    d.control_plane_cfg = control_plane_init_configuration(cluster_cfg, d.cfg);
+    auto cfg = control_plane_init_configuration(cluster_cfg, d.cfg);
+    // Every static Pod patch must apply before the first control-plane file is written.
+    if (d.patches) KADM_TRY(manifests::check_static_pod_patches(cfg, *d.patches));
+    d.control_plane_cfg = std::move(cfg);
   }
   return &*d.control_plane_cfg;
 }
@@ -174,7 +177,8 @@ Status run_control_plane_kubeconfigs(JoinData& d) {
 
 Status run_control_plane_manifests(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
-  return manifests::write_control_plane_manifests(*cfg, manifests_dir(d), "", *d.effects);
+  return manifests::write_control_plane_manifests(*cfg, manifests_dir(d), "", *d.effects,
+                                                  d.patch_set());
 }
 
 Status run_check_etcd(JoinData& d) {
@@ -209,9 +213,10 @@ Status run_etcd_join(JoinData& d) {
   spdlog::info("[etcd] Announced new etcd member joining to the existing etcd cluster");
   auto pod = KADM_TRY(manifests::etcd_pod(*cfg, announced.initial_cluster, manifests::real_host()));
   spdlog::info("[etcd] Creating static Pod manifest for \"etcd\"");
+  const std::string manifest = KADM_TRY(manifests::manifest_yaml(pod, d.patch_set()));
   KADM_TRY(d.effects->apply(plan::MakeDir{manifests_dir(d), kManifestsDirMode}));
-  KADM_TRY(d.effects->apply(plan::WriteFile{manifests_dir(d) / (pod.name + ".yaml"),
-                                            manifests::to_yaml(pod), kManifestMode, false}));
+  KADM_TRY(d.effects->apply(
+      plan::WriteFile{manifests_dir(d) / (pod.name + ".yaml"), manifest, kManifestMode, false}));
   PromoteOptions po;
   po.timeout = or_default(cfg->timeouts.etcd_api_call, Duration{120000});
   spdlog::info("[etcd] Waiting for the new etcd member to join the cluster. This can take up to {}",
@@ -222,7 +227,7 @@ Status run_etcd_join(JoinData& d) {
   }
 
   spdlog::info("[wait-control-plane] Waiting for the local control plane components");
-  auto endpoints = KADM_TRY(init::control_plane_health_endpoints(*cfg));
+  auto endpoints = KADM_TRY(init::control_plane_health_endpoints(*cfg, d.patch_set()));
   init::WaitOptions wo;
   wo.timeout = or_default(cfg->timeouts.control_plane_component_health_check, Duration{240000});
   wo.explain = init::runtime_explainer(*d.host, cfg->node_registration.cri_socket,

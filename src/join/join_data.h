@@ -13,6 +13,7 @@
 #include "config/types.h"
 #include "host/host.h"
 #include "join/discovery.h"
+#include "patches/patches.h"
 #include "plan/effects.h"
 
 namespace kadm::join {
@@ -46,6 +47,12 @@ struct JoinData {
   // this node's registration and endpoint), built once by control_plane_config().
   std::optional<config::InitConfiguration> control_plane_cfg;
   certs::PkiState pki;
+  // --patches / patches.directory, read before any phase. The targets come from the cluster,
+  // so each phase applies its patches before it writes (static Pods: when the control-plane
+  // configuration is first built).
+  std::optional<patches::PatchSet> patches;
+
+  const patches::PatchSet* patch_set() const { return patches ? &*patches : nullptr; }
 
   // Runs discovery the first time.
   Result<const DiscoveredCluster*> cluster() {

@@ -30,6 +30,8 @@ Phase preflight_phase() {
                                  : preflight::PreflightOptions::Images::Pull;
     // The node's checks and a control plane's image pull ask one runtime, once.
     o.check_set.cri_probe = preflight::make_cri_probe(d.cfg.node_registration.cri_socket);
+    // The kubelet's cgroupDriver is the cluster's; kubelet-start compares it once it is read.
+    o.check_set.kubelet_cgroup_driver.clear();
     // A worker's checks need nothing from the cluster, so a worker's preflight stays offline.
     KADM_TRY(preflight::preflight_join_node(d.cfg, *d.host, *d.effects, o).status);
     if (!is_control_plane(d)) return {};

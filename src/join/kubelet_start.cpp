@@ -20,6 +20,8 @@
 #include "kubelet/kubelet_service.h"
 #include "manifests/images.h"
 #include "manifests/version_table.h"
+#include "preflight/checks.h"
+#include "preflight/cri_checks.h"
 
 namespace kadm::join {
 
@@ -108,6 +110,18 @@ Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& c
   return st.certificate_pem;
 }
 
+// The kubelet's cgroupDriver is the cluster's, known only now: compared with the runtime's as
+// preflight compares a planned one (a warning, like the CgroupDriver check).
+void warn_cgroup_driver_mismatch(const std::string& kubelet_yaml, const std::string& cri_socket,
+                                 const host::Host& host) {
+  auto driver = preflight::kubelet_config_cgroup_driver(kubelet_yaml);
+  if (!driver) return;
+  auto check = preflight::cgroup_driver(*driver, preflight::make_cri_probe(cri_socket), true);
+  for (const auto& w : check.run(host).warnings) {
+    spdlog::warn("[kubelet-start] WARNING CgroupDriver: {}", w);
+  }
+}
+
 }  // namespace
 
 Status check_node_name_free(const nlohmann::json& node, std::string_view name) {
@@ -167,6 +181,9 @@ Status run_kubelet_start(JoinData& d) {
   const auto& cri_socket = d.cfg.node_registration.cri_socket;
   std::string kubelet_yaml = KADM_TRY(kubelet::with_node_runtime_endpoint(
       KADM_TRY(read_kubelet_config(*client, version)), cri_socket, version));
+  // This node's kubeletconfiguration patches, applied before anything is written.
+  kubelet_yaml = KADM_TRY(kubelet::patched_kubelet_config(kubelet_yaml, d.patch_set()));
+  warn_cgroup_driver_mismatch(kubelet_yaml, cri_socket, *d.host);
   std::string instance;
   if (kubelet::has_instance_config(version)) instance = kubelet::instance_config_yaml(cri_socket);
   auto row = KADM_TRY(manifests::version_row(version));

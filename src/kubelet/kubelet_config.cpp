@@ -6,6 +6,8 @@
 
 #include "common/net.h"
 #include "common/strings.h"
+#include "common/yaml_json.h"
+#include "manifests/yaml_emit.h"
 
 namespace kadm::kubelet {
 
@@ -174,6 +176,20 @@ Result<std::string> with_node_runtime_endpoint(const std::string& config_yaml,
     return fail(ErrorKind::Validation,
                 std::string("the cluster's KubeletConfiguration is not valid YAML: ") + e.what());
   }
+}
+
+Result<std::string> patched_kubelet_config(const std::string& config_yaml,
+                                           const patches::PatchSet* patches, bool quiet) {
+  const auto target = patches::kKubeletConfiguration;
+  if (patches == nullptr || !patches->has(target)) return config_yaml;
+  nlohmann::json doc;
+  try {
+    doc = yaml_to_json(YAML::Load(config_yaml));
+  } catch (const YAML::Exception& e) {
+    return fail(ErrorKind::Validation,
+                std::string("the KubeletConfiguration to patch is not valid YAML: ") + e.what());
+  }
+  return manifests::to_go_yaml(KADM_TRY(patches->apply(target, std::move(doc), quiet)));
 }
 
 }  // namespace kadm::kubelet

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "config/types.h"
 #include "config/version.h"
+#include "patches/patches.h"
 
 namespace kadm::kubelet {
 
@@ -55,5 +56,11 @@ std::string instance_config_yaml(const std::string& cri_socket);
 Result<std::string> with_node_runtime_endpoint(const std::string& config_yaml,
                                                const std::string& cri_socket,
                                                const config::KubeVersion& version);
+
+// config.yaml as this node writes it: `config_yaml` with the kubeletconfiguration patches
+// applied (the text unchanged when there are none); quiet: without the "[patches]" lines. The
+// cluster-wide kubelet-config ConfigMap never carries a node's patches.
+Result<std::string> patched_kubelet_config(const std::string& config_yaml,
+                                           const patches::PatchSet* patches, bool quiet = false);
 
 }  // namespace kadm::kubelet

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "common/constants.h"
+#include "manifests/yaml_emit.h"
 
 namespace kadm::manifests {
 namespace {
@@ -26,19 +27,30 @@ constexpr std::array kControlPlane = {
     Component{"kube-scheduler", &scheduler_pod},
 };
 
-Status write_pod(const Pod& pod, const std::filesystem::path& dir, plan::Effects& effects) {
-  const auto path = dir / (pod.name + ".yaml");
-  auto written = effects.apply(plan::WriteFile{path, to_yaml(pod), kManifestMode, false});
+Status write_manifest(const std::string& name, const std::string& text,
+                      const std::filesystem::path& dir, plan::Effects& effects) {
+  const auto path = dir / (name + ".yaml");
+  auto written = effects.apply(plan::WriteFile{path, text, kManifestMode, false});
   if (!written) return fail_with(written, "failed to write static Pod manifest " + path.string());
   return {};
 }
 
 }  // namespace
 
+Result<nlohmann::json> patched_pod(const Pod& pod, const patches::PatchSet* patches, bool quiet) {
+  if (patches == nullptr || !patches->has(pod.name)) return to_json(pod);
+  return patches->apply(pod.name, to_json(pod), quiet);
+}
+
+Result<std::string> manifest_yaml(const Pod& pod, const patches::PatchSet* patches) {
+  if (patches == nullptr || !patches->has(pod.name)) return to_yaml(pod);
+  return to_go_yaml(KADM_TRY(patched_pod(pod, patches)));
+}
+
 Status write_control_plane_manifests(const config::InitConfiguration& cfg,
                                      const std::filesystem::path& manifests_dir,
                                      std::string_view component, plan::Effects& effects,
-                                     const HostFacts& host) {
+                                     const patches::PatchSet* patches, const HostFacts& host) {
   bool known = component.empty();
   for (const auto& c : kControlPlane) known = known || c.name == component;
   if (!known) {
@@ -50,12 +62,17 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
   if (component.empty()) {
     spdlog::info("[control-plane] Using manifest folder \"{}\"", manifests_dir.string());
   }
-  KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
+  // Plan every manifest (a patch may fail) before writing the first.
+  std::vector<std::pair<std::string, std::string>> planned;
   for (const auto& c : kControlPlane) {
     if (!component.empty() && c.name != component) continue;
     spdlog::info("[control-plane] Creating static Pod manifest for \"{}\"", c.name);
     const Pod pod = KADM_TRY(c.build(cfg, host));
-    KADM_TRY(write_pod(pod, manifests_dir, effects));
+    planned.emplace_back(pod.name, KADM_TRY(manifest_yaml(pod, patches)));
+  }
+  KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
+  for (const auto& [name, text] : planned) {
+    KADM_TRY(write_manifest(name, text, manifests_dir, effects));
   }
   return {};
 }
@@ -72,13 +89,23 @@ Status ensure_etcd_data_dir(const config::ClusterConfiguration& cluster, plan::E
 
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
                                  const std::filesystem::path& manifests_dir, plan::Effects& effects,
-                                 const HostFacts& host) {
+                                 const patches::PatchSet* patches, const HostFacts& host) {
   const Pod pod = KADM_TRY(etcd_pod(cfg, {}, host));
   KADM_TRY(ensure_etcd_data_dir(cfg.cluster, effects));
+  const std::string text = KADM_TRY(manifest_yaml(pod, patches));
   KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
-  KADM_TRY(write_pod(pod, manifests_dir, effects));
+  KADM_TRY(write_manifest(pod.name, text, manifests_dir, effects));
   spdlog::info("[etcd] Creating static Pod manifest for local etcd in \"{}\"",
                manifests_dir.string());
+  return {};
+}
+
+Status check_static_pod_patches(const config::InitConfiguration& cfg,
+                                const patches::PatchSet& patches, const HostFacts& host) {
+  std::vector<Pod> pods;
+  if (cfg.cluster.etcd.local) pods.push_back(KADM_TRY(etcd_pod(cfg, {}, host)));
+  for (const auto& c : kControlPlane) pods.push_back(KADM_TRY(c.build(cfg, host)));
+  for (const auto& pod : pods) KADM_TRY(patched_pod(pod, &patches, true));
   return {};
 }
 

@@ -7,14 +7,24 @@
 #include "common/error.h"
 #include "config/types.h"
 #include "manifests/pod_specs.h"
+#include "patches/patches.h"
 #include "plan/effects.h"
 
 namespace kadm::manifests {
 
+// The pod as JSON after the patches for its target (the pod's name: etcd, kube-apiserver, ...);
+// quiet: without the "[patches] Applied patch" lines. No patches: the pod as kadm builds it.
+Result<nlohmann::json> patched_pod(const Pod& pod, const patches::PatchSet* patches,
+                                   bool quiet = false);
+// The manifest text kadm writes for the pod: patched, in kubeadm's YAML style.
+Result<std::string> manifest_yaml(const Pod& pod, const patches::PatchSet* patches);
+
 // component: "kube-apiserver", "kube-controller-manager", "kube-scheduler", or "" for all three.
+// Every manifest is built and patched before the first is written.
 Status write_control_plane_manifests(const config::InitConfiguration& cfg,
                                      const std::filesystem::path& manifests_dir,
                                      std::string_view component, plan::Effects& effects,
+                                     const patches::PatchSet* patches,
                                      const HostFacts& host = real_host());
 
 // The local etcd's data directory (dataDir, /var/lib/etcd by default) at 0700, created before its
@@ -25,6 +35,13 @@ Status ensure_etcd_data_dir(const config::ClusterConfiguration& cluster, plan::E
 // Also ensures the etcd data directory (ensure_etcd_data_dir).
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
                                  const std::filesystem::path& manifests_dir, plan::Effects& effects,
+                                 const patches::PatchSet* patches,
                                  const HostFacts& host = real_host());
+
+// Applies, without writing or logging, the patches of every static Pod this configuration has
+// (etcd only when local), so that a patch that cannot apply stops a command before it writes.
+Status check_static_pod_patches(const config::InitConfiguration& cfg,
+                                const patches::PatchSet& patches,
+                                const HostFacts& host = real_host());
 
 }  // namespace kadm::manifests

@@ -24,7 +24,9 @@ const config::KubeVersion& newest_supported_version();
 class CriProbe;  // preflight/cri_checks.h
 
 struct CheckSetOptions {
-  // What kadm writes as the kubelet cgroupDriver when no kubelet config exists yet.
+  // What kadm writes as the kubelet cgroupDriver when no kubelet config exists yet; empty when
+  // this run does not decide it (join: the cluster's KubeletConfiguration, checked in
+  // kubelet-start).
   std::string kubelet_cgroup_driver = "systemd";
   // The cgroupDriver of the KubeletConfiguration this run will write (init: kadm's defaults with
   // the user's document over them); when set it is checked instead of the file on disk.

@@ -59,8 +59,14 @@ Check network_overlap(std::string pod_subnet, std::string service_subnet);
 // runtime's driver comes from CRI RuntimeConfig through `probe` when it answers, else from
 // containerd's config file.
 // `planned`: kubelet_driver is what this run writes, so the kubelet's file on disk is not read.
+// An empty kubelet_driver means it is not known yet (a join learns it from the cluster's
+// KubeletConfiguration in kubelet-start): only a kubelet config on disk is compared then.
 Check cgroup_driver(std::string kubelet_driver, std::shared_ptr<CriProbe> probe = nullptr,
                     bool planned = false);
+
+// The cgroupDriver a KubeletConfiguration document sets; nullopt when it sets none or does not
+// parse.
+std::optional<std::string> kubelet_config_cgroup_driver(std::string_view kubelet_config_yaml);
 
 // The sysctls the seed guide sets to 1.
 const std::vector<std::string>& required_sysctls();

@@ -2,6 +2,8 @@
 // SELinux, br_netfilter, the forwarding sysctls, swap in fstab, overlapping networks and the
 // cgroup driver. These checks never fail a run kubeadm would have let through unless the cluster
 // could not work (SELinux enforcing, pod and service networks overlapping).
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 
 #include "common/net.h"
@@ -208,7 +210,8 @@ DriverSource containerd_config_driver(const host::Host& host) {
 DriverSource kubelet_driver(const host::Host& host, const std::string& kubelet_default_driver,
                             bool planned) {
   if (planned) return {kubelet_default_driver, "the KubeletConfiguration this run writes"};
-  DriverSource d{kubelet_default_driver, "kadm's kubelet default"};
+  DriverSource d{kubelet_default_driver,
+                 kubelet_default_driver.empty() ? "" : "kadm's kubelet default"};
   auto cfg = host.read_file("/var/lib/kubelet/config.yaml");
   if (!cfg) return d;
   for (const auto& line : str::split(*cfg, '\n')) {
@@ -241,6 +244,7 @@ Check cgroup_driver(std::string kubelet_default_driver, std::shared_ptr<CriProbe
         if (runtime.driver.empty()) runtime = containerd_config_driver(host);
         if (runtime.driver.empty()) return f;  // not stated: defaults differ by version
         auto kubelet = kubelet_driver(host, kubelet_default_driver, planned);
+        if (kubelet.driver.empty()) return f;  // decided later (join: by the cluster)
         if (kubelet.driver != runtime.driver) {
           f.warnings.push_back("the container runtime uses the " + runtime.driver +
                                " cgroup driver (" + runtime.source + ") but the kubelet uses " +
@@ -252,6 +256,15 @@ Check cgroup_driver(std::string kubelet_default_driver, std::shared_ptr<CriProbe
       std::nullopt,
       "set SystemdCgroup = true in /etc/containerd/config.toml and restart containerd, or set the "
       "kubelet's cgroupDriver to match"};
+}
+
+std::optional<std::string> kubelet_config_cgroup_driver(std::string_view kubelet_config_yaml) {
+  try {
+    auto driver = YAML::Load(std::string(kubelet_config_yaml))["cgroupDriver"];
+    if (driver && driver.IsScalar()) return driver.Scalar();
+  } catch (const YAML::Exception&) {
+  }
+  return std::nullopt;
 }
 
 }  // namespace kadm::preflight

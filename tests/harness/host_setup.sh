@@ -16,8 +16,9 @@ mount --bind "$hosts_file" /etc/hosts
 if [[ -f $root/node ]]; then
   # A node: what containerd, the CNI plugins and the kubelet write is the host's own. /run last:
   # nothing above may live under it.
+  # /etc/sysctl.d and /etc/modules-load.d: what `kadm preflight --fix` persists stays the host's.
   for dir in /var/lib/containerd /etc/containerd /etc/cni/net.d /var/lib/cni /opt/cni/bin \
-    /var/log/pods /var/log/containers /run; do
+    /var/log/pods /var/log/containers /etc/sysctl.d /etc/modules-load.d /run; do
     mount --bind "$root/fs$dir" "$dir"
   done
   # No upstream resolver is reachable from a host: an address on no host keeps lookups local.

@@ -100,7 +100,7 @@ _harness_init_run() {
 # A host whose root holds a file `node` before setup (harness_node_up in real_node.sh) also gets
 # the private paths a container runtime and a kubelet write (HARNESS_NODE_PATHS).
 HARNESS_NODE_PATHS=(/run /var/lib/containerd /etc/containerd /etc/cni/net.d /var/lib/cni /opt/cni/bin
-  /var/log/pods /var/log/containers)
+  /var/log/pods /var/log/containers /etc/sysctl.d /etc/modules-load.d)
 harness_host_up() {
   local name=$1 addr=$2 kind=${3:-host}
   [[ $name =~ ^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$ ]] || _harness_die "host name '$name' must be a short DNS label" || return

@@ -202,6 +202,27 @@ TEST(CgroupDriverCheck, RuntimeConfigWinsOverTheConfigFile) {
             std::string::npos);
 }
 
+TEST(CgroupDriverCheck, AnUndecidedKubeletDriverComparesOnlyAConfigOnDisk) {
+  Fixture f;
+  f.state->config =
+      std::optional<cri::RuntimeConfigInfo>(cri::RuntimeConfigInfo{cri::CgroupDriver::Cgroupfs});
+  // A join: the cluster decides the kubelet's driver later, so nothing is claimed yet.
+  EXPECT_TRUE(cgroup_driver("", f.probe()).run(f.host).ok());
+  // A kubelet already configured on this host is compared.
+  f.host.write("/var/lib/kubelet/config.yaml", "cgroupDriver: systemd\n");
+  auto w = cgroup_driver("", f.probe()).run(f.host).warnings;
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("kubelet uses systemd (/var/lib/kubelet/config.yaml)"), std::string::npos)
+      << w[0];
+}
+
+TEST(KubeletConfigCgroupDriver, ReadsTheDocumentsField) {
+  EXPECT_EQ(kubelet_config_cgroup_driver("kind: KubeletConfiguration\ncgroupDriver: cgroupfs\n"),
+            "cgroupfs");
+  EXPECT_EQ(kubelet_config_cgroup_driver("kind: KubeletConfiguration\n"), std::nullopt);
+  EXPECT_EQ(kubelet_config_cgroup_driver("cgroupDriver: [a"), std::nullopt);
+}
+
 TEST(ImagePulls, PolicyDecidesWhatIsPulled) {
   EXPECT_EQ(*cri::parse_pull_policy(""), cri::PullPolicy::IfNotPresent);
   EXPECT_EQ(*cri::parse_pull_policy("Always"), cri::PullPolicy::Always);

@@ -319,8 +319,8 @@ TEST(ManifestsYaml, ScalarsQuotedLikeGo) {
 TEST(ManifestsWrite, DirectoryAndFileModesThroughEffects) {
   plan::RecordingEffects effects;
   const auto cfg = test_config("v1.37.2");
-  ASSERT_TRUE(write_control_plane_manifests(cfg, "/tmp/m", "", effects, test_host()));
-  ASSERT_TRUE(write_local_etcd_manifest(cfg, "/tmp/m", effects, test_host()));
+  ASSERT_TRUE(write_control_plane_manifests(cfg, "/tmp/m", "", effects, nullptr, test_host()));
+  ASSERT_TRUE(write_local_etcd_manifest(cfg, "/tmp/m", effects, nullptr, test_host()));
   std::vector<std::string> files;
   for (const auto& a : effects.actions) {
     if (const auto* d = std::get_if<plan::MakeDir>(&a)) {
@@ -336,9 +336,11 @@ TEST(ManifestsWrite, DirectoryAndFileModesThroughEffects) {
                                              "/tmp/m/kube-controller-manager.yaml",
                                              "/tmp/m/kube-scheduler.yaml", "/tmp/m/etcd.yaml"}));
   plan::RecordingEffects one;
-  ASSERT_TRUE(write_control_plane_manifests(cfg, "/tmp/m", "kube-scheduler", one, test_host()));
+  ASSERT_TRUE(
+      write_control_plane_manifests(cfg, "/tmp/m", "kube-scheduler", one, nullptr, test_host()));
   EXPECT_EQ(one.actions.size(), 2u);
-  EXPECT_FALSE(write_control_plane_manifests(cfg, "/tmp/m", "kube-proxy", one, test_host()));
+  EXPECT_FALSE(
+      write_control_plane_manifests(cfg, "/tmp/m", "kube-proxy", one, nullptr, test_host()));
 }
 
 // CIS 1.1.11: the etcd data directory is made 0700 (an existing one restricted to it) before
