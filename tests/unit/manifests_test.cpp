@@ -349,7 +349,7 @@ TEST(ManifestsWrite, EtcdDataDirIs0700BeforeTheEtcdManifest) {
   auto cfg = test_config("v1.37.2");
   cfg.cluster.etcd.local->data_dir = "/data/etcd";
   plan::RecordingEffects effects;
-  ASSERT_TRUE(write_local_etcd_manifest(cfg, "/tmp/m", effects, test_host()));
+  ASSERT_TRUE(write_local_etcd_manifest(cfg, "/tmp/m", effects, nullptr, test_host()));
   ptrdiff_t data_dir_at = -1, manifest_at = -1;
   for (size_t i = 0; i < effects.actions.size(); ++i) {
     const auto& a = effects.actions[i];

@@ -468,21 +468,22 @@ TEST(PatchedManifests, NothingIsWrittenWhenALaterPatchFails) {
   EXPECT_NE(check.error().text().find("to target \"kube-scheduler\""), std::string::npos);
 }
 
+// The apiserver is waited for through its readiness probe (/readyz).
 TEST(PatchedManifests, HealthCheckFollowsAPatchedProbe) {
   PatchSet set({PatchFile{"kube-apiserver+json.json",
                           "kube-apiserver",
                           PatchType::Json,
                           {json::parse(R"([{"op": "replace",
-                            "path": "/spec/containers/0/livenessProbe/httpGet/port", "value": 7443},
-                            {"op": "replace", "path": "/spec/containers/0/livenessProbe/httpGet/host",
+                            "path": "/spec/containers/0/readinessProbe/httpGet/port", "value": 7443},
+                            {"op": "replace", "path": "/spec/containers/0/readinessProbe/httpGet/host",
                              "value": "127.0.0.1"}])")}}});
   auto endpoints = init::control_plane_health_endpoints(test_config(), &set);
   ASSERT_TRUE(endpoints.has_value()) << endpoints.error().text();
   EXPECT_EQ((*endpoints)[0].component, "kube-apiserver");
-  EXPECT_EQ((*endpoints)[0].url, "https://127.0.0.1:7443/livez");
+  EXPECT_EQ((*endpoints)[0].url, "https://127.0.0.1:7443/readyz");
   auto plain = init::control_plane_health_endpoints(test_config());
   ASSERT_TRUE(plain.has_value());
-  EXPECT_EQ((*plain)[0].url, "https://192.168.0.10:6443/livez");
+  EXPECT_EQ((*plain)[0].url, "https://192.168.0.10:6443/readyz");
   EXPECT_EQ((*plain)[1].url, (*endpoints)[1].url);
 }
 
