@@ -1,6 +1,7 @@
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 
@@ -19,6 +20,7 @@ namespace {
 struct CheckOptions {
   config::InitFlags base;
   std::string kubeconfig_dir = std::string(constants::kKubernetesDir);
+  std::string kubelet_pki_dir = std::string(constants::kKubeletDir) + "/pki";
   std::string output;
 };
 
@@ -92,6 +94,14 @@ void emit_yaml(YAML::Emitter& y, const nlohmann::ordered_json& j) {
 Status run_check(const CheckOptions& o) {
   auto cfg = KADM_TRY(load_init_configuration(o.base));
   auto rows = certs::check_expiration(cfg, o.kubeconfig_dir);
+  if (auto kubelet = certs::kubelet_client_expiry(o.kubelet_pki_dir)) {
+    auto first_ca = std::ranges::find_if(rows, [](const auto& r) { return r.is_ca; });
+    rows.insert(first_ca, *kubelet);
+  }
+  // On stderr, so that -o json|yaml stay parseable.
+  for (const auto& w : certs::expiry_warnings(rows)) {
+    std::cerr << "[check-expiration] WARNING: " << w << "\n";
+  }
   if (o.output == "json") {
     std::cout << to_json(rows).dump(4) << "\n";
     return {};
@@ -136,6 +146,9 @@ const Registrar reg(322, [](CLI::App& root, Context& ctx) {
                                     "Check certificates expiration for a Kubernetes cluster");
   cmd->add_option("-o,--output", opts->output, "Output format: text (default), json or yaml");
   add_pki_location_flags(cmd, opts->base, opts->kubeconfig_dir);
+  cmd->add_option("--kubelet-pki-dir", opts->kubelet_pki_dir,
+                  "Where the kubelet keeps kubelet-client-current.pem (kadm also lists it)")
+      ->capture_default_str();
   on_run(cmd, ctx, [opts] { return run_check(*opts); });
 });
 

@@ -133,6 +133,45 @@ std::vector<CertExpiry> check_expiration(const config::InitConfiguration& cfg,
   return out;
 }
 
+std::optional<CertExpiry> kubelet_client_expiry(const stdfs::path& kubelet_pki_dir, TimePoint now) {
+  const auto file = kubelet_pki_dir / "kubelet-client-current.pem";
+  if (!fs::exists(file).value_or(false)) return std::nullopt;
+  CertExpiry e{"kubelet-client-current.pem", false, true, {}, {}, "ca", false, true};
+  // The file holds the certificate and its key; only the certificate is read.
+  if (auto text = fs::read_file(file)) {
+    if (auto cert = load_certificate(*text)) {
+      e.missing = false;
+      e.expires = inspect(cert->get()).not_after;
+      e.residual = std::chrono::duration_cast<Duration>(e.expires - now);
+    }
+  }
+  return e;
+}
+
+std::vector<std::string> expiry_warnings(const std::vector<CertExpiry>& rows, Duration within) {
+  std::vector<std::string> out;
+  for (const auto& e : rows) {
+    if (e.missing || e.residual >= within) continue;
+    std::string when =
+        e.residual.count() <= 0 ? "has expired" : "expires in " + short_human_duration(e.residual);
+    std::string what;
+    if (e.rotated_by_kubelet) {
+      what =
+          "the kubelet renews it itself when rotateCertificates is on; if it has not, check the "
+          "kubelet's log (journalctl -u kubelet) and its CertificateSigningRequests";
+    } else if (e.is_ca) {
+      what = "`kadm certs renew` does not renew a certificate authority; plan its rotation";
+    } else if (e.externally_managed) {
+      what = "its CA's key is not here: renew it where the CA is kept";
+    } else {
+      what = "renew it with `kadm certs renew " + e.name + "`";
+    }
+    out.push_back((e.is_ca ? "certificate authority " : "certificate ") + e.name + " " + when +
+                  ": " + what);
+  }
+  return out;
+}
+
 std::vector<std::string> renewable_names(const config::InitConfiguration& cfg) {
   std::vector<std::string> names;
   for (const auto& r : renewables(cfg, constants::kKubernetesDir)) names.push_back(r.name);

@@ -2,6 +2,7 @@
 // `kadm certs check-expiration` and `kadm certs renew` (spec §1.5).
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,18 @@ struct CertExpiry {
   Duration residual{};
   std::string ca_name;  // "" for CAs
   bool externally_managed = false;
+  bool rotated_by_kubelet = false;  // the kubelet's own client certificate
 };
+
+// The kubelet's client certificate, `kubelet-client-current.pem` in `kubelet_pki_dir`, which the
+// kubelet rotates itself (kubeadm leaves it out of its table); nullopt when there is none.
+std::optional<CertExpiry> kubelet_client_expiry(const std::filesystem::path& kubelet_pki_dir,
+                                                TimePoint now = Clock::now());
+
+// What the expiration table warns about: every row (CAs and the kubelet's certificate too) that
+// expires within `within`, or has expired, with what to do about it.
+std::vector<std::string> expiry_warnings(const std::vector<CertExpiry>& rows,
+                                         Duration within = std::chrono::hours(24 * 30));
 
 // Leaves and kubeconfigs sorted by name, then the CAs sorted by name. Rows for files that do not
 // exist are left out (super-admin.conf, etcd with external etcd) except for CAs, reported missing.

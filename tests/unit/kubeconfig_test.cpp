@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "certs/expiration.h"
 #include "certs/phase.h"
 #include "certs/pki_state.h"
@@ -197,6 +199,50 @@ TEST(UserKubeconfig, ClientNameAndOrgs) {
   auto hours = std::chrono::duration_cast<std::chrono::hours>(info.not_after - certs::Clock::now());
   EXPECT_LE(hours.count(), 24);
   EXPECT_GE(hours.count(), 23);
+}
+
+TEST(Expiration, TheKubeletsClientCertificateIsListedAndWarnedAbout) {
+  test::TempDir dir;
+  auto cfg = kc_config(dir.path() / "pki");
+  certs::PkiState state;
+  plan::RealEffects effects;
+  {
+    test::LogCapture quiet;
+    ASSERT_TRUE(certs::run_all_certs(cfg, state, effects));
+    ASSERT_TRUE(kubeconfig::run_all_kubeconfigs(cfg, dir.path(), state, effects));
+  }
+  EXPECT_FALSE(certs::kubelet_client_expiry(dir.path() / "kubelet-pki"));
+  // The kubelet's file: its certificate, then its key.
+  auto pem = *fs::read_file(dir.path() / "pki" / "apiserver-kubelet-client.crt") +
+             *fs::read_file(dir.path() / "pki" / "apiserver-kubelet-client.key");
+  std::filesystem::create_directories(dir.path() / "kubelet-pki");
+  ASSERT_TRUE(
+      fs::write_file_atomic(dir.path() / "kubelet-pki" / "kubelet-client-current.pem", pem, 0600));
+  auto now = certs::Clock::now();
+  auto kubelet = certs::kubelet_client_expiry(dir.path() / "kubelet-pki", now);
+  ASSERT_TRUE(kubelet);
+  EXPECT_FALSE(kubelet->missing);
+  EXPECT_TRUE(kubelet->rotated_by_kubelet);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::hours>(kubelet->residual).count() / 24, 364);
+
+  auto rows = certs::check_expiration(cfg, dir.path(), now);
+  rows.push_back(*kubelet);
+  EXPECT_TRUE(certs::expiry_warnings(rows).empty());
+  // 340 days later everything issued a year ago is within 30 days of its end.
+  auto later = now + std::chrono::hours(24 * 340);
+  rows = certs::check_expiration(cfg, dir.path(), later);
+  rows.push_back(*certs::kubelet_client_expiry(dir.path() / "kubelet-pki", later));
+  auto warnings = certs::expiry_warnings(rows);
+  ASSERT_EQ(warnings.size(), rows.size() - 3);  // the three CAs have 10 years
+  auto has = [&](const std::string& text) {
+    return std::ranges::any_of(warnings, [&](const auto& w) { return w.find(text) != w.npos; });
+  };
+  EXPECT_TRUE(
+      has("certificate apiserver expires in 24d: renew it with `kadm certs renew apiserver`"));
+  EXPECT_TRUE(has("certificate kubelet-client-current.pem expires in 24d: the kubelet renews it"));
+  // Expired is said so.
+  rows = certs::check_expiration(cfg, dir.path(), now + std::chrono::hours(24 * 400));
+  EXPECT_NE(certs::expiry_warnings(rows).at(0).find("has expired"), std::string::npos);
 }
 
 TEST(Expiration, ListsAndRenews) {
