@@ -3,13 +3,15 @@
 # apt-get only when something is missing). Go (>= the version k8s.io/kubernetes asks for) is
 # expected on PATH: the Kubernetes test binaries are built from the Go module proxy. runc, the CNI
 # plugins (/usr/lib/cni), mmdebstrap and busybox-static serve the real-node tools and images
-# (scripts/node-tools.sh, scripts/node-images.sh).
+# (scripts/node-tools.sh, scripts/node-images.sh). clang-16 and its runtime (libFuzzer, ASan,
+# UBSan) build the fuzz targets (tests/fuzz, scripts/fuzz.sh).
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git clang-format ccache
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
   libcurl4-openssl-dev libgtest-dev nettle-dev libgmp-dev
+  clang-16 libclang-rt-16-dev
   openssl etcd-server etcd-client iproute2 util-linux procps psmisc curl python3 python3-yaml
   containerd docker-registry
   runc containernetworking-plugins mmdebstrap ca-certificates busybox-static

@@ -2,7 +2,8 @@
 # The whole test suite on a fresh machine: install dependencies, build kadm (warnings are
 # errors), build the real Kubernetes binaries, node tools and images once (cached outside the
 # repo), run every ctest tier (unit, integration, e2e), check formatting, then run the unit tests
-# again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# again under AddressSanitizer + UndefinedBehaviorSanitizer, and every libFuzzer target for a
+# bounded number of inputs (clang, build-fuzz/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -32,3 +33,9 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKADM_SANITIZE=ON >/
 ninja -C build-asan -j"$jobs" kadm_unit_tests kadm
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan -L unit --output-on-failure -j2
+
+echo "[test] fuzz targets, bounded runs under ASan+UBSan (scripts/fuzz.sh runs them longer)"
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKADM_FUZZ=ON \
+  -DCMAKE_CXX_COMPILER=clang++-16 >/dev/null
+ninja -C build-fuzz -j"$jobs"
+ctest --test-dir build-fuzz -L fuzz --output-on-failure -j2

@@ -173,7 +173,7 @@ bool read(Ctx& ctx, const YAML::Node& v, int line, const std::string& path,
 class Fields {
  public:
   Fields(Ctx& ctx, const YAML::Node& map, std::string path, int line)
-      : m_ctx(ctx), m_path(std::move(path)), m_line(line) {
+      : m_ctx(ctx), m_path(std::move(path)) {
     for (const auto& kv : map) {
       m_entries.push_back({kv.first.Scalar(), kv.second, line_of(kv.first, line), false});
     }
@@ -274,7 +274,6 @@ class Fields {
 
   Ctx& m_ctx;
   std::string m_path;
-  int m_line;
   std::vector<Entry> m_entries;
   std::vector<std::string> m_known;
 };

@@ -1,0 +1,65 @@
+// The YAML writer of configuration files (config/yaml_tree.cpp: `config print`, `config
+// migrate`, the kubeadm-config ConfigMap): a tree of maps, lists and strings built from any JSON
+// value, written and read back (yaml-cpp, typed the way Kubernetes types YAML), gives the same
+// strings in the same places.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
+
+#include "common/yaml_json.h"
+#include "config/yaml_tree.h"
+
+namespace {
+
+using kadm::config::YamlValue;
+using nlohmann::json;
+
+// Strings stay strings; numbers and booleans are written verbatim (YamlValue::raw), as the
+// config printer writes them.
+YamlValue tree_of(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: {
+      YamlValue m = YamlValue::map();
+      for (const auto& [key, item] : v.items()) m[key] = tree_of(item);
+      return m;
+    }
+    case json::value_t::array: {
+      YamlValue l = YamlValue::list();
+      for (const auto& item : v) l.push(tree_of(item));
+      return l;
+    }
+    case json::value_t::string:
+      return YamlValue::str(v.get<std::string>());
+    case json::value_t::null:
+      return YamlValue();
+    default:
+      return YamlValue::raw(v.dump());
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const auto value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return 0;
+  const std::string yaml = tree_of(value).dump();
+  json back;
+  try {
+    back = kadm::yaml_to_json(YAML::Load(yaml));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "written YAML does not read back: %s\n%s\n", e.what(), yaml.c_str());
+    std::abort();
+  }
+  if (back != value) {
+    std::fprintf(stderr, "value:\n%s\nYAML:\n%s\nread back:\n%s\n", value.dump().c_str(),
+                 yaml.c_str(), back.dump().c_str());
+    std::abort();
+  }
+  return 0;
+}
