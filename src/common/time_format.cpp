@@ -55,6 +55,11 @@ Result<SystemTimePoint> parse_rfc3339(std::string_view s) {
   if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 59) {
     return bad();
   }
+  // A system_clock time point counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11.
+  if (year < 1678 || year > 2261) {
+    return fail(ErrorKind::Validation, "cannot use the time \"" + std::string(s) +
+                                           "\": years before 1678 or after 2261 are not supported");
+  }
   std::chrono::nanoseconds frac{0};
   if (p < s.size() && s[p] == '.') {
     ++p;

@@ -1,8 +1,78 @@
 #include "common/yaml_json.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <regex>
+#include <sstream>
+#include <string_view>
+
+#include <yaml-cpp/eventhandler.h>
 
 namespace kadm {
+
+namespace {
+
+// A plain scalar that go-yaml v2 reads as a number, as JSON: an int64 or a uint64 when it fits,
+// else (digits beyond 64 bits) a float; a float in Go's decimal form, exponent included ("1e5",
+// "1.5E+10"). nullopt: not a number, or a float beyond double's range (go-yaml keeps that a
+// string). Never throws.
+std::optional<nlohmann::json> plain_number(const std::string& v) {
+  static const std::regex kInt("[-+]?[0-9]+");
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  std::string_view digits = v;
+  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);  // from_chars: no '+'
+  const char* first = digits.data();
+  const char* last = digits.data() + digits.size();
+  if (std::regex_match(v, kInt)) {
+    std::int64_t i = 0;
+    if (auto [p, ec] = std::from_chars(first, last, i); ec == std::errc() && p == last) return i;
+    std::uint64_t u = 0;
+    if (auto [p, ec] = std::from_chars(first, last, u); ec == std::errc() && p == last) return u;
+  } else if (!std::regex_match(v, kFloat)) {
+    return std::nullopt;
+  }
+  double d = 0;
+  if (auto [p, ec] = std::from_chars(first, last, d); ec == std::errc() && p == last) return d;
+  return std::nullopt;
+}
+
+// Counts nothing and builds nothing: parsing alone finds how many documents the stream holds.
+class NoEvents : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+}  // namespace
+
+std::vector<YAML::Node> yaml_load_all(const std::string& text) {
+  // A document takes at least one line of its own, so a stream has at most lines + 1.
+  const auto limit = static_cast<size_t>(std::ranges::count(text, '\n')) + 2;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  NoEvents events;
+  size_t documents = 0;
+  while (parser.HandleNextDocument(events)) {
+    if (++documents > limit) {
+      throw YAML::ParserException(YAML::Mark(),
+                                  "the stream does not parse into documents (a stray character "
+                                  "outside any value, such as a comma?)");
+    }
+  }
+  return YAML::LoadAll(text);
+}
 
 nlohmann::json yaml_to_json(const YAML::Node& node) {
   using json = nlohmann::json;
@@ -23,10 +93,7 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
       if (v == "true" || v == "True") return true;
       if (v == "false" || v == "False") return false;
       if (v == "null" || v == "~") return nullptr;
-      static const std::regex kInt("[-+]?[0-9]+");
-      static const std::regex kFloat("[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
-      if (std::regex_match(v, kInt)) return std::stoll(v);
-      if (std::regex_match(v, kFloat)) return std::stod(v);
+      if (auto n = plain_number(v)) return *n;
       return v;
     }
     default:

@@ -6,8 +6,18 @@
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
 namespace kadm {
 
 nlohmann::json yaml_to_json(const YAML::Node& node);
+
+// YAML::LoadAll, safe on any input: yaml-cpp 0.7 (Debian 12) loops forever, taking memory on
+// every turn, on some malformed streams (a stray "," is enough), because its parser keeps
+// reporting another empty document. The stream is first parsed without building nodes, with at
+// most one document per line; more than that is reported as malformed YAML. Throws
+// YAML::Exception as LoadAll does.
+std::vector<YAML::Node> yaml_load_all(const std::string& text);
 
 }  // namespace kadm

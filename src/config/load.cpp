@@ -12,6 +12,7 @@
 #include "common/fs.h"
 #include "common/strings.h"
 #include "common/time_format.h"
+#include "common/yaml_json.h"
 
 namespace kadm::config {
 
@@ -727,7 +728,7 @@ std::string_view api_version_string(ApiVersion v) {
 Result<LoadedConfig> load_config_text(std::string_view yaml, std::string_view source_name) {
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(yaml));
+    docs = yaml_load_all(std::string(yaml));
   } catch (const YAML::Exception& e) {
     return fail(ErrorKind::Validation, std::string(source_name) + ":" +
                                            std::to_string(e.mark.line + 1) +

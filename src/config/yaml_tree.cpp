@@ -1,55 +1,14 @@
 #include "config/yaml_tree.h"
 
-#include <algorithm>
-#include <array>
-#include <charconv>
-#include <string_view>
-
-#include "common/strings.h"
+#include "common/yaml_scalar.h"
 
 namespace kadm::config {
 
-namespace {
-
-// Plain scalars YAML 1.1 readers (go-yaml v2, yaml-cpp) would turn into booleans or null.
-constexpr std::array<std::string_view, 11> kReservedWords = {
-    "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ""};
-
-bool looks_numeric(const std::string& s) {
-  double d = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-  if (ec == std::errc() && ptr == s.data() + s.size()) return true;
-  // Octal/hex/sexagesimal forms are rare in configs; "0x" prefixes are caught here.
-  return s.size() > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o');
-}
-
-std::string double_quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
-
+// A plain scalar must read back as the same string in go-yaml v2 (kubeadm reads what `config
+// print` and the kubeadm-config ConfigMap hold) and in yaml-cpp; anything else is double-quoted,
+// with escapes for characters quotes cannot hold literally.
 bool yaml_needs_quotes(const std::string& s) {
-  if (std::ranges::find(kReservedWords, str::lower(s)) != kReservedWords.end()) return true;
-  if (looks_numeric(s)) return true;
-  constexpr std::string_view kIndicators = "-?:,[]{}#&*!|>'\"%@`";
-  if (kIndicators.find(s.front()) != std::string_view::npos) {
-    // "-foo" and ":foo" are fine as plain scalars only when not followed by a space; keep it
-    // simple and quote every leading indicator except '-' followed by a non-space.
-    if (!(s.front() == '-' && s.size() > 1 && s[1] != ' ')) return true;
-  }
-  if (s.front() == ' ' || s.back() == ' ' || s.back() == ':') return true;
-  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos) return true;
-  return s.find_first_of("\n\t") != std::string::npos;
+  return yaml::resolves_to_non_string(s) || !yaml::plain_allowed(s);
 }
 
 YamlValue YamlValue::str(std::string s) {
@@ -97,7 +56,7 @@ std::string YamlValue::inline_form() const {
     case Type::List:
       return "[]";
     case Type::Scalar:
-      return !m_verbatim && yaml_needs_quotes(m_scalar) ? double_quoted(m_scalar) : m_scalar;
+      return !m_verbatim && yaml_needs_quotes(m_scalar) ? yaml::double_quoted(m_scalar) : m_scalar;
   }
   return "";
 }
@@ -105,7 +64,7 @@ std::string YamlValue::inline_form() const {
 void YamlValue::emit_map(std::string& out, size_t indent) const {
   const std::string pad(indent, ' ');
   for (const auto& [key, v] : m_map) {
-    out += pad + (yaml_needs_quotes(key) ? double_quoted(key) : key) + ":";
+    out += pad + (yaml_needs_quotes(key) ? yaml::double_quoted(key) : key) + ":";
     if (v.m_type == Type::Map && !v.m_map.empty()) {
       out += "\n";
       v.emit_map(out, indent + 2);

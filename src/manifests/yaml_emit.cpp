@@ -1,75 +1,9 @@
 #include "manifests/yaml_emit.h"
 
-#include <regex>
+#include "common/yaml_scalar.h"
 
 namespace kadm::manifests {
 namespace {
-
-// Strings that YAML 1.1 (go-yaml v2's resolver) would read as null, bool, int or float.
-bool resolves_to_non_string(std::string_view s) {
-  static const std::regex kSpecial(
-      "~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|"
-      "off|Off|OFF|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
-  static const std::regex kInt("[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*)");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
-  static const std::regex kBase60("[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?");
-  const std::string str(s);
-  return s.empty() || std::regex_match(str, kSpecial) || std::regex_match(str, kInt) ||
-         std::regex_match(str, kFloat) || std::regex_match(str, kBase60);
-}
-
-bool is_blank_at(std::string_view s, size_t i) { return i >= s.size() || s[i] == ' '; }
-
-// libyaml's rule for a plain scalar in block context.
-bool plain_allowed(std::string_view s) {
-  if (s.front() == ' ' || s.back() == ' ') return false;
-  if (s.starts_with("---") || s.starts_with("...")) return false;
-  if (std::string_view("#,[]{}&*!|>'\"%@`").find(s.front()) != std::string_view::npos) {
-    return false;
-  }
-  if ((s.front() == '?' || s.front() == ':' || s.front() == '-') && is_blank_at(s, 1)) {
-    return false;
-  }
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f) return false;
-    if (s[i] == ':' && is_blank_at(s, i + 1)) return false;
-    if (s[i] == '#' && i > 0 && s[i - 1] == ' ') return false;
-  }
-  return true;
-}
-
-std::string double_quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string single_quoted(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
 
 std::string inline_value(const nlohmann::json& v) {
   if (v.is_null()) return "null";
@@ -126,9 +60,13 @@ void emit(const nlohmann::json& v, int indent, std::string& out) {
 
 }  // namespace
 
+// go-yaml writes a string that would read back as another type double-quoted, one with
+// characters only an escape can carry double-quoted with escapes (it writes multi-line strings
+// as literal blocks; escapes read back the same and keep every scalar on one line), one that
+// plain style cannot hold single-quoted, and the rest plain.
 std::string go_yaml_scalar(std::string_view s) {
-  if (resolves_to_non_string(s)) return double_quoted(s);
-  if (!plain_allowed(s)) return single_quoted(s);
+  if (yaml::resolves_to_non_string(s) || yaml::needs_escapes(s)) return yaml::double_quoted(s);
+  if (!yaml::plain_allowed(s)) return yaml::single_quoted(s);
   return std::string(s);
 }
 

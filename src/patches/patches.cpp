@@ -95,7 +95,7 @@ Result<PatchFile> read_patch_file(const stdfs::path& path, const ParsedName& nam
   PatchFile file{path, name.target, name.type, {}};
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(text);
+    docs = yaml_load_all(text);
   } catch (const YAML::Exception& e) {
     return file_error(path, std::string("not valid YAML or JSON: ") + e.what());
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
 
 #include "cri/messages.h"
 #include "cri/protobuf.h"
@@ -19,7 +20,7 @@ void decode(std::uint8_t which, std::string_view bytes) {
       (void)decode_version_response(bytes);
       break;
     case 1:
-      (void)decode_status_response(bytes);
+      if (auto status = decode_status_response(bytes)) (void)sandbox_image(*status);
       break;
     case 2:
       (void)decode_runtime_config_response(bytes);
@@ -50,29 +51,33 @@ void decode(std::uint8_t which, std::string_view bytes) {
   }
 }
 
-// parse → Writer → parse gives the same fields (Writer writes varint and length-delimited
-// fields only; messages holding fixed-width fields are skipped).
+// parse → Writer → parse gives the same fields, less those Writer leaves out as proto3 defaults
+// (zero varints, empty strings). Writer writes varint and length-delimited fields only; messages
+// holding fixed-width fields are skipped.
 void round_trip(std::string_view bytes) {
   auto fields = pb::parse(bytes);
   if (!fields) return;
   pb::Writer w;
+  std::vector<pb::Field> written;
   for (const auto& f : *fields) {
     if (f.number <= 0) std::abort();
     switch (f.type) {
       case pb::WireType::Varint:
         w.varint(f.number, f.varint);
+        if (f.varint != 0) written.push_back(f);
         break;
       case pb::WireType::Len:
         w.string(f.number, f.bytes);
+        if (!f.bytes.empty()) written.push_back(f);
         break;
       default:
         return;
     }
   }
   auto again = pb::parse(w.bytes());
-  if (!again || again->size() != fields->size()) std::abort();
-  for (std::size_t i = 0; i < fields->size(); ++i) {
-    const auto& a = (*fields)[i];
+  if (!again || again->size() != written.size()) std::abort();
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    const auto& a = written[i];
     const auto& b = (*again)[i];
     if (a.number != b.number || a.type != b.type || a.varint != b.varint || a.bytes != b.bytes) {
       std::abort();
