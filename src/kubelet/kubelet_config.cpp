@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "common/net.h"
 #include "common/strings.h"
@@ -27,13 +29,21 @@ void merge_into(YAML::Node base, const YAML::Node& over) {
 
 void emit_sorted(YAML::Emitter& out, const YAML::Node& node) {
   if (node.IsMap()) {
-    std::vector<std::string> keys;
-    for (const auto& kv : node) keys.push_back(kv.first.as<std::string>());
-    std::sort(keys.begin(), keys.end());
+    // The entries themselves, not a lookup by key text: a key that is not a plain string (a
+    // null key, "memorySwap:\n  :") is not found again by its text, and the lookup threw.
+    // Indices are sorted, not nodes: assigning a YAML::Node overwrites the node it refers to.
+    std::vector<YAML::Node> values;
+    std::vector<std::pair<std::string, size_t>> keys;
+    for (const auto& kv : node) {
+      keys.emplace_back(kv.first.as<std::string>(), values.size());
+      values.push_back(kv.second);
+    }
+    std::stable_sort(keys.begin(), keys.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     out << YAML::BeginMap;
-    for (const auto& k : keys) {
-      out << YAML::Key << k << YAML::Value;
-      emit_sorted(out, node[k]);
+    for (const auto& [key, index] : keys) {
+      out << YAML::Key << key << YAML::Value;
+      emit_sorted(out, values[index]);
     }
     out << YAML::EndMap;
   } else if (node.IsSequence()) {

@@ -12,7 +12,9 @@
 #include "common/yaml_json.h"
 #include "common/yaml_scalar.h"
 #include "config/load.h"
+#include "config/version.h"
 #include "config/yaml_tree.h"
+#include "kubelet/kubelet_config.h"
 #include "manifests/yaml_emit.h"
 
 namespace kadm {
@@ -127,6 +129,18 @@ TEST(FuzzFindings, StreamsThatNeverEndAreMalformed) {
             std::string::npos)
       << r.error().text();
   EXPECT_EQ(yaml_load_all("a: 1\n---\nb: 2\n...\n---\n").size(), 3u);
+}
+
+// config_fuzz: a KubeletConfiguration document with a null key in a map kadm does not set itself
+// ("memorySwap:\n  :") made writing config.yaml throw YAML::InvalidNode out of `kadm init`.
+TEST(FuzzFindings, KubeletConfigurationWithANullKeyIsWritten) {
+  kubelet::KubeletConfigInputs in;
+  in.user_yaml = "memorySwap:\n  :\n  swapBehavior: LimitedSwap\nfailSwapOn: false\n";
+  auto out = kubelet::kubelet_config_yaml(in, *config::parse_kube_version("v1.37.2"));
+  ASSERT_TRUE(out) << out.error().text();
+  const YAML::Node back = YAML::Load(*out);
+  EXPECT_EQ(back["memorySwap"]["swapBehavior"].as<std::string>(), "LimitedSwap");
+  EXPECT_FALSE(back["failSwapOn"].as<bool>());
 }
 
 }  // namespace
