@@ -248,9 +248,14 @@ Result<RestartReport> restart_components(const std::vector<std::string>& renewed
     }
     report.restarted.push_back(std::move(*rolled));
     if (served) {
-      spdlog::info("[renew] {} serves the renewed certificate at {}: serial {} (was {})", c,
-                   served->address, served->serial_after,
-                   served->serial_before.empty() ? "unknown" : served->serial_before);
+      // kube-apiserver and etcd reload serving certificates from disk themselves, so the
+      // renewed serial may already have been served before the restart.
+      const std::string before = served->serial_before.empty() ? "not read before the restart"
+                                 : served->serial_before == served->serial_after
+                                     ? "already served before the restart"
+                                     : "was " + served->serial_before;
+      spdlog::info("[renew] {} serves the renewed certificate at {}: serial {} ({})", c,
+                   served->address, served->serial_after, before);
       report.served.push_back(std::move(*served));
     }
   }

@@ -183,6 +183,18 @@ TEST_F(RenewRestart, RestartsEachReaderOnceInOrderAndChecksTheServedSerials) {
   }
 }
 
+TEST_F(RenewRestart, ASerialServedBeforeTheRestartIsReportedAsSuch) {
+  // kube-apiserver and etcd reload their serving certificates from disk by themselves.
+  test::LogCapture log;
+  auto r = certs::restart_components({"apiserver"}, options, seams());
+  ASSERT_TRUE(r) << r.error().text();
+  EXPECT_EQ(node->starts("kube-apiserver"), 2);
+  EXPECT_NE(log.str().find("serial " + serial_of("apiserver.crt") +
+                           " (already served before the restart)"),
+            std::string::npos)
+      << log.str();
+}
+
 TEST_F(RenewRestart, AComponentStillServingTheOldCertificateIsAFailureNamingTheSerial) {
   const auto wanted = [&] {
     issue("apiserver.crt");
