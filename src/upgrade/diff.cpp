@@ -28,7 +28,8 @@ struct Edit {
   std::size_t b;  // line index in `to` (Same, Add)
 };
 
-// The edit script from a longest common subsequence (manifests are a few hundred lines).
+// The edit script from a longest common subsequence (manifests are a few hundred lines);
+// deletions before additions, as diff -u prints a changed line.
 std::vector<Edit> edit_script(const std::vector<std::string_view>& a,
                               const std::vector<std::string_view>& b) {
   const std::size_t n = a.size(), m = b.size();
@@ -43,7 +44,7 @@ std::vector<Edit> edit_script(const std::vector<std::string_view>& a,
   while (i < n || j < m) {
     if (i < n && j < m && a[i] == b[j]) {
       out.push_back({Op::Same, i++, j++});
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+    } else if (j < m && (i == n || lcs[i][j + 1] > lcs[i + 1][j])) {
       out.push_back({Op::Add, i, j++});
     } else {
       out.push_back({Op::Del, i++, j});

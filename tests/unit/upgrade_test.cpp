@@ -88,7 +88,7 @@ INSTANTIATE_TEST_SUITE_P(
                  with(skew("v1.36.3", "v1.37.2"), [](SkewInput& i) { i.kubelets_unknown = true; }),
                  {},
                  {"kubelets-unknown"}}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& p) { return p.param.name; });
 
 TEST(SkewPolicy, ReportSaysWhatIsFatalAndWhatForceBypasses) {
   auto fatal = classify(check_skew(skew("v1.35.4", "v1.37.2")));
@@ -184,12 +184,11 @@ TEST(UpgradePlan, NextMinorListsWhatChangesWithTheVersionTablesTargets) {
                        "kube-scheduler@v1.36.3>v1.37.2", "kube-proxy@1.36.3>v1.37.2",
                        "CoreDNS@v1.13.1>v1.14.6", "etcd@3.6.8-0>3.7.0-0"}));
   auto text = plan_text(plan);
-  EXPECT_NE(text.find("COMPONENT                 NODE      CURRENT    TARGET\n"
-                      "kube-apiserver            cp1       v1.36.3    v1.37.2\n"),
+  EXPECT_NE(text.find("COMPONENT                 NODE      CURRENT   TARGET\n"
+                      "kube-apiserver            cp1       v1.36.3   v1.37.2\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("kube-proxy                          1.36.3     v1.37.2\n"),
-            std::string::npos)
+  EXPECT_NE(text.find("kube-proxy                          1.36.3    v1.37.2\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find("\tkadm upgrade apply v1.37.2\n"), std::string::npos);
   EXPECT_NE(text.find("kubelet.config.k8s.io     v1beta1           v1beta1             no"),
