@@ -16,6 +16,14 @@ export HARNESS_K8S_RELEASES="$FROM $TO" HARNESS_KUBELET_VERSION=$FROM KADM_E2E_K
 export HARNESS_POD_NETWORK=flannel
 source "$TESTS_DIR/e2e/lib/prelude.sh"
 source "$TESTS_DIR/e2e/lib/workload.sh"
+# This VM's one disk is shared with builds and caches and often has less than the kubelet's
+# default 15% free, so its default eviction threshold would evict the workload mid-test: the
+# kubelets evict below 1 GiB instead.
+KADM_NODE_COMPONENT_CONFIGS=${KADM_NODE_COMPONENT_CONFIGS/failCgroupV1: false/failCgroupV1: false
+evictionHard:
+  nodefs.available: 1Gi
+  imagefs.available: 1Gi
+  memory.available: 100Mi}
 t0=$(date +%s%N)
 
 harness_node_up cp1 10.213.0.81
