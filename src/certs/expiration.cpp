@@ -65,15 +65,16 @@ Result<UniqueX509> load_renewable_cert(const Renewable& r) {
   return load_certificate(text);
 }
 
-Status renew_one(const Renewable& r, const config::InitConfiguration& cfg, plan::Effects& effects,
-                 TimePoint now) {
+// true: renewed; false: left alone (its CA's key is not here).
+Result<bool> renew_one(const Renewable& r, const config::InitConfiguration& cfg,
+                       plan::Effects& effects, TimePoint now) {
   auto dir = cert_dir_of(cfg);
   const auto* ca_def = find_cert(r.ca_name);
   auto ca = KADM_TRY(load_ca_files(dir, ca_def->base_name));
   if (!ca.key) {
     spdlog::info("[renew] {} is signed by an external CA \"{}\"; it can't be renewed here", r.name,
                  r.ca_name);
-    return {};
+    return false;
   }
   auto old = KADM_TRY(load_renewable_cert(r));
   auto info = inspect(old.get());
@@ -93,7 +94,7 @@ Status renew_one(const Renewable& r, const config::InitConfiguration& cfg, plan:
     KADM_TRY(effects.apply_all(actions));
   }
   spdlog::info("[renew] certificate {} renewed", r.name);
-  return {};
+  return true;
 }
 
 }  // namespace
@@ -178,17 +179,21 @@ std::vector<std::string> renewable_names(const config::InitConfiguration& cfg) {
   return names;
 }
 
-Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
-             const stdfs::path& kubeconfig_dir, plan::Effects& effects, TimePoint now) {
+Result<std::vector<std::string>> renew_certificates(std::string_view name_or_all,
+                                                    const config::InitConfiguration& cfg,
+                                                    const stdfs::path& kubeconfig_dir,
+                                                    plan::Effects& effects, TimePoint now) {
   auto items = renewables(cfg, kubeconfig_dir);
   bool all = name_or_all == "all";
   bool found = false;
+  std::vector<std::string> renewed;
   for (const auto& r : items) {
     if (!all && r.name != name_or_all) continue;
     found = true;
     if (all && !fs::exists(r.cert_file).value_or(false)) continue;
     auto s = renew_one(r, cfg, effects, now);
     if (!s) return fail_with(std::move(s), "failed to renew certificate " + r.name);
+    if (*s) renewed.push_back(r.name);
   }
   if (!found) {
     std::vector<std::string> names;
@@ -199,6 +204,12 @@ Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
     return fail(ErrorKind::Validation,
                 "unknown certificate \"" + std::string(name_or_all) + "\"; use one of: " + list);
   }
+  return renewed;
+}
+
+Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
+             const stdfs::path& kubeconfig_dir, plan::Effects& effects, TimePoint now) {
+  KADM_TRY(renew_certificates(name_or_all, cfg, kubeconfig_dir, effects, now));
   spdlog::info(
       "\nDone renewing certificates. You must restart the kube-apiserver, "
       "kube-controller-manager, kube-scheduler and etcd, so that they can use the new "

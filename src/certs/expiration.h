@@ -46,7 +46,16 @@ std::vector<CertExpiry> check_expiration(const config::InitConfiguration& cfg,
 std::vector<std::string> renewable_names(const config::InitConfiguration& cfg);
 
 // Re-signs with the CA from disk keeping CN, O, SANs and EKU; new key, serial and validity.
-// Kubeconfig files keep everything but the embedded client certificate and key.
+// Kubeconfig files keep everything but the embedded client certificate and key. Returns the
+// names renewed (a certificate whose CA key is not here is left alone and not listed; with
+// "all", files that do not exist are skipped).
+Result<std::vector<std::string>> renew_certificates(std::string_view name_or_all,
+                                                    const config::InitConfiguration& cfg,
+                                                    const std::filesystem::path& kubeconfig_dir,
+                                                    plan::Effects& effects,
+                                                    TimePoint now = Clock::now());
+
+// renew_certificates, then kubeadm's "You must restart ..." line.
 Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
              const std::filesystem::path& kubeconfig_dir, plan::Effects& effects,
              TimePoint now = Clock::now());

@@ -397,10 +397,11 @@ Result<RolloutReport> Rollout::run() {
   if (replacing()) {
     spdlog::info("{} Component \"{}\" upgraded successfully!", prefix(), m_r.component);
   } else {
-    spdlog::info("{} Component \"{}\" restarted: container {} replaced by {}, Ready and healthy",
-                 prefix(), m_r.component,
-                 m_before.container_id.empty() ? "(unknown)" : short_id(m_before.container_id),
-                 short_id(m_after.container_id));
+    spdlog::info(
+        "{} Component \"{}\" restarted: container {} replaced by {}, Ready and healthy after {}",
+        prefix(), m_r.component,
+        m_before.container_id.empty() ? "(unknown)" : short_id(m_before.container_id),
+        short_id(m_after.container_id), format_duration(rep.took));
   }
   return rep;
 }
