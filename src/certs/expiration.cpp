@@ -217,13 +217,4 @@ Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
   return {};
 }
 
-Status renew_one_certificate(std::string_view name, const config::InitConfiguration& cfg,
-                             const stdfs::path& kubeconfig_dir, plan::Effects& effects,
-                             TimePoint now) {
-  for (const auto& r : renewables(cfg, kubeconfig_dir)) {
-    if (r.name == name) return renew_one(r, cfg, effects, now);
-  }
-  return fail(ErrorKind::NotFound, "no renewable certificate named \"" + std::string(name) + "\"");
-}
-
 }  // namespace kadm::certs

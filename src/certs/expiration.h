@@ -60,11 +60,4 @@ Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
              const std::filesystem::path& kubeconfig_dir, plan::Effects& effects,
              TimePoint now = Clock::now());
 
-// Renews one existing certificate or kubeconfig (`name` as in renewable_names()), without the
-// "restart the components" advice of renew(); a CA without its key is skipped with a message.
-// For `kadm upgrade`, which renews each component's certificates just before replacing it.
-Status renew_one_certificate(std::string_view name, const config::InitConfiguration& cfg,
-                             const std::filesystem::path& kubeconfig_dir, plan::Effects& effects,
-                             TimePoint now = Clock::now());
-
 }  // namespace kadm::certs

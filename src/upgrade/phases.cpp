@@ -185,9 +185,11 @@ Status renew_for(UpgradeData& d, std::string_view component) {
       continue;
     }
     spdlog::info("[upgrade/staticpods] Renewing {} certificate", name);
-    KADM_TRY_CTX(
-        certs::renew_one_certificate(name, d.init.cfg, d.options.kubernetes_dir, *d.init.effects),
-        "renewing the " + name + " certificate");
+    if (auto r =
+            certs::renew_certificates(name, d.init.cfg, d.options.kubernetes_dir, *d.init.effects);
+        !r) {
+      return fail_with(std::move(r), "renewing the " + name + " certificate");
+    }
   }
   return {};
 }
