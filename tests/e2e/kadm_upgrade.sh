@@ -128,6 +128,9 @@ kc get nodes -o wide
 versions=$(kc get nodes -o 'jsonpath={range .items[*]}{.status.nodeInfo.kubeletVersion}{" "}{end}')
 [[ $versions == "$TO $TO $TO " ]] || fail "kubectl get nodes: kubelets at $versions"
 kc version
+# admin.conf (renewed by apply) still authenticates as the admin group, and the new API server
+# passes every readyz check.
+assert_control_plane_serves cp1
 sleep 3
 touch "$HARNESS_RUN_DIR/probe.stop"
 wait "$probe_pid" || true
