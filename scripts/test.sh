@@ -18,12 +18,18 @@ echo "[test] build"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Debug >/dev/null
 ninja -C build -j"$jobs"
 
-echo "[test] real Kubernetes binaries"
-scripts/k8s-binaries.sh >/dev/null
+# The current release, and the previous minor's newest patch that tests/e2e/kadm_upgrade.sh
+# upgrades from (both cached after the first run).
+K8S_RELEASES=(v1.37.2 v1.36.3)
+
+echo "[test] real Kubernetes binaries (${K8S_RELEASES[*]})"
+for v in "${K8S_RELEASES[@]}"; do KADM_K8S_VERSION=$v scripts/k8s-binaries.sh >/dev/null; done
 
 echo "[test] real-node tools and images (tests/harness/IMAGES.md)"
 scripts/node-tools.sh >/dev/null
-KADM="$PWD/build/cmd/kadm" scripts/node-images.sh >/dev/null
+for v in "${K8S_RELEASES[@]}"; do
+  KADM="$PWD/build/cmd/kadm" KADM_K8S_VERSION=$v scripts/node-images.sh >/dev/null
+done
 
 echo "[test] unit, integration, e2e"
 ctest --test-dir build --output-on-failure -j2

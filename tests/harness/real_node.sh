@@ -27,13 +27,43 @@ harness_node_tools_dir() {
 # The image repository every node pulls from: <mirror address>/k8s.
 harness_image_repository() { printf '%s:%s/k8s\n' "$HARNESS_MIRROR_ADDR" "$HARNESS_MIRROR_PORT"; }
 
+# The Kubernetes releases whose images the mirror serves: HARNESS_K8S_RELEASES (space-separated,
+# e.g. "v1.36.3 v1.37.2" for an upgrade test), else the release scripts/node-images.sh defaults to.
+harness_k8s_releases() { printf '%s\n' "${HARNESS_K8S_RELEASES:-${KADM_K8S_VERSION:-v1.37.2}}"; }
+
+# _harness_mirror_storage: the storage directory to serve. One release: node-images.sh's own
+# storage. Several: each release's storage built (cached) by node-images.sh, then merged into one
+# storage of this run by hard links (blobs are content-addressed, tags differ by release; the
+# registry serves it read-only, so the links never change the cache).
+_harness_mirror_storage() {
+  local releases rel storage merged
+  read -r -a releases <<<"$(harness_k8s_releases)"
+  if ((${#releases[@]} == 1)); then
+    KADM=$KADM KADM_K8S_VERSION=${releases[0]} "$HARNESS_SOURCE_DIR/scripts/node-images.sh" ||
+      _harness_die "scripts/node-images.sh failed for ${releases[0]}"
+    return
+  fi
+  merged=$HARNESS_RUN_DIR/mirror-storage
+  rm -rf "$merged" && mkdir -p "$merged" || return
+  for rel in "${releases[@]}"; do
+    storage=$(KADM=$KADM KADM_K8S_VERSION=$rel "$HARNESS_SOURCE_DIR/scripts/node-images.sh") ||
+      _harness_die "scripts/node-images.sh failed for $rel" || return
+    cp -alf "$storage/." "$merged/" || _harness_die "cannot merge the $rel images into $merged" || return
+    # The pod network manifest of the first release is the one tests apply.
+    [[ -e $HARNESS_RUN_DIR/pod-network ]] || ln -s "$(dirname "$storage")/pod-network" "$HARNESS_RUN_DIR/pod-network"
+  done
+  _harness_log "mirror storage: releases ${releases[*]} merged in $merged"
+  printf '%s\n' "$merged"
+}
+
 # harness_mirror_up: builds the images once (cached, scripts/node-images.sh) and serves them from
 # Debian's docker-registry, read-only, on host `mirror`. Needs KADM (the image list is kadm's).
+# HARNESS_K8S_RELEASES names the releases to serve (default: one).
 harness_mirror_up() {
   local storage dir
   [[ -x ${KADM:-} ]] || _harness_die "harness_mirror_up needs KADM (the image list comes from kadm)" || return
   harness_bin_dir >/dev/null || return
-  storage=$(KADM=$KADM "$HARNESS_SOURCE_DIR/scripts/node-images.sh") || _harness_die "scripts/node-images.sh failed" || return
+  storage=$(_harness_mirror_storage) || return
   echo "$storage" >"$HARNESS_RUN_DIR/mirror_storage"
   harness_host_up mirror "$HARNESS_MIRROR_ADDR" || return
   dir=$(_harness_host_dir mirror)
@@ -98,12 +128,18 @@ harness_node_up() {
   printf '#!/bin/sh\nexec bash %q %q "$@"\n' "$HARNESS_DIR/systemctl.sh" "$dir/services" \
     >"$dir/services/bin/systemctl"
   chmod 755 "$dir/services/bin/systemctl"
-  echo "$dir/services/bin:$tools" >"$dir/path"
+  # The node's own kubelet first (HARNESS_KUBELET_VERSION, else the bin dir's): what its
+  # package manager installed; harness_node_kubelet_upgrade replaces it.
+  mkdir -p "$dir/kubelet-bin"
+  _harness_node_install_kubelet "$name" "${HARNESS_KUBELET_VERSION:-}" || return
+  echo "$dir/services/bin:$dir/kubelet-bin:$tools" >"$dir/path"
   echo "KUBELET_EXTRA_ARGS=\"--cgroup-root=/$cg\"" >"$dir/services/kubelet.env"
 
   local repo pause
   repo=$(harness_image_repository)
-  pause=$("$KADM" config images list --image-repository "$repo" 2>/dev/null | grep '/pause:') ||
+  local kv=()
+  [[ -n ${HARNESS_KUBELET_VERSION:-} ]] && kv=(--kubernetes-version "$HARNESS_KUBELET_VERSION")
+  pause=$("$KADM" config images list "${kv[@]}" --image-repository "$repo" 2>/dev/null | grep '/pause:') ||
     _harness_die "kadm config images list names no pause image" || return
   mkdir -p "$dir/fs/etc/containerd/certs.d/$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT"
   cat >"$dir/fs/etc/containerd/certs.d/$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT/hosts.toml" <<TOML
@@ -153,6 +189,29 @@ TOML
   done
   cat "$dir/services/containerd.log" >&2
   _harness_die "containerd did not start on node $name"
+}
+
+# _harness_node_install_kubelet NAME [VERSION]: puts the kubelet of release VERSION (built once,
+# cached, by scripts/k8s-binaries.sh; "" = the harness bin dir's) at <host>/kubelet-bin/kubelet,
+# replacing the file atomically as a package upgrade does (a running kubelet keeps its old inode).
+_harness_node_install_kubelet() {
+  local name=$1 version=${2:-} dir bin
+  dir=$(_harness_host_dir "$name")
+  if [[ -n $version ]]; then
+    bin=$(KADM_K8S_VERSION=$version "$HARNESS_SOURCE_DIR/scripts/k8s-binaries.sh") ||
+      _harness_die "scripts/k8s-binaries.sh failed for $version" || return
+  else
+    bin=$(harness_bin_dir) || return
+  fi
+  cp "$bin/kubelet" "$dir/kubelet-bin/.kubelet.tmp" && mv -f "$dir/kubelet-bin/.kubelet.tmp" "$dir/kubelet-bin/kubelet" ||
+    _harness_die "cannot install the kubelet of ${version:-the bin dir} on node $name"
+}
+
+# harness_node_kubelet_upgrade NAME VERSION: the package upgrade of node NAME's kubelet to release
+# VERSION (the binary only; restart it with `harness_exec NAME systemctl restart kubelet`).
+harness_node_kubelet_upgrade() {
+  _harness_node_install_kubelet "$1" "$2" || return
+  _harness_log "node $1: kubelet binary replaced by $(harness_exec "$1" kubelet --version)"
 }
 
 harness_node_log() { cat "$(_harness_host_dir "$1")/services/$2.log" 2>/dev/null || true; }
@@ -225,6 +284,7 @@ harness_node_diagnose() {
 harness_pod_network_up() {
   local host=$1 cidr=$2 backend=${3:-host-gw} dir manifest repo out name tag
   dir=$(dirname "$(harness_mirror_storage)") || return
+  [[ -d $HARNESS_RUN_DIR/pod-network ]] && dir=$HARNESS_RUN_DIR  # several releases merged
   manifest=$dir/pod-network/kube-flannel.yml
   [[ -s $manifest ]] || _harness_die "no flannel manifest at $manifest (scripts/node-images.sh writes it)" || return
   repo=$(harness_image_repository)
