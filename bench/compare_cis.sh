@@ -32,9 +32,10 @@ YAML
 # run NAME TOOL [EXTRA FLAGS]: the phases in a private mount namespace; the node's files end up
 # under $work/NAME; `kadm cis check` judges them inside the same namespace.
 run() {
-  local name=$1 tool=$2 dir=$work/$1
+  local tool=$2 dir=$work/$1
   shift 2
   mkdir -p "$dir"/{etc-kubernetes,var-log}
+  # shellcheck disable=SC2016 # expanded by the inner shell
   unshare --mount --propagation private bash -euo pipefail -c '
     dir=$1 tool=$2 cfg=$3; shift 3
     mount --bind "$dir/etc-kubernetes" /etc/kubernetes

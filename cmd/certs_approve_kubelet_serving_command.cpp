@@ -29,7 +29,7 @@ Status run_approve(const ApproveFlags& f) {
                          "cannot load the kubeconfig \"" + path + "\" (set --kubeconfig)");
   auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(kc, {}));
   if (!f.node.empty() && wait.count() > 0) {
-    return init::approve_own_serving_csr(*client, f.node, wait);
+    return init::approve_own_serving_csr(*client, f.node, wait, "[certs]");
   }
   auto pass = init::approve_kubelet_serving_csrs(*client, f.node);
   if (!pass) return fail(Error(std::move(pass).error()).with_context("approving CSRs"));

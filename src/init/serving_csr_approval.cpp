@@ -63,7 +63,7 @@ bool server_tls_bootstrap(const std::string& kubelet_config_yaml) {
 }
 
 Status approve_own_serving_csr(apiclient::Client& client, const std::string& node, Duration timeout,
-                               apiclient::Clock* clock) {
+                               std::string_view prefix, apiclient::Clock* clock) {
   apiclient::WaitOptions w;
   w.timeout = timeout;
   w.interval = Duration(1000);
@@ -75,11 +75,11 @@ Status approve_own_serving_csr(apiclient::Client& client, const std::string& nod
         auto pass = approve_kubelet_serving_csrs(client, node);
         if (!pass) return std::unexpected(Error(std::move(pass).error()));
         for (const auto& a : pass->approved) {
-          spdlog::info("[kubelet-finalize] Approved kubelet serving certificate request {}", a);
+          spdlog::info("{} Approved kubelet serving certificate request {}", prefix, a);
         }
         for (const auto& [name, why] : pass->refused) {
           if (why != last_refusal) {
-            spdlog::warn("[kubelet-finalize] Not approving {}: {}", name, why);
+            spdlog::warn("{} Not approving {}: {}", prefix, name, why);
             last_refusal = why;
           }
         }
@@ -88,10 +88,10 @@ Status approve_own_serving_csr(apiclient::Client& client, const std::string& nod
       w);
   if (!waited) {
     spdlog::warn(
-        "[kubelet-finalize] No kubelet serving certificate request of node \"{}\" approved ({}); "
+        "{} No kubelet serving certificate request of node \"{}\" approved ({}); "
         "`kubectl logs` and `exec` reach this node once one is: run `kadm certs "
         "approve-kubelet-serving` on a control plane",
-        node, waited.error().message());
+        prefix, node, waited.error().message());
   }
   return {};
 }
@@ -111,7 +111,7 @@ Status run_approve_serving_cert(InitData& d) {
   }
   auto* client = KADM_TRY(api_client(d));
   return approve_own_serving_csr(*client, d.cfg.node_registration.name,
-                                 d.cfg.timeouts.kubernetes_api_call);
+                                 d.cfg.timeouts.kubernetes_api_call, "[kubelet-finalize]");
 }
 
 }  // namespace kadm::init

@@ -31,9 +31,10 @@ apiclient::ApiResult<ServingApproval> approve_kubelet_serving_csrs(apiclient::Cl
 bool server_tls_bootstrap(const std::string& kubelet_config_yaml);
 
 // Waits up to `timeout` for a pending serving CSR of `node` and approves it. Not finding one in
-// time is a warning naming the command that approves it later, not an error.
+// time is a warning naming the command that approves it later, not an error. `prefix` starts
+// each log line ("[kubelet-finalize]").
 Status approve_own_serving_csr(apiclient::Client& client, const std::string& node, Duration timeout,
-                               apiclient::Clock* clock = nullptr);
+                               std::string_view prefix, apiclient::Clock* clock = nullptr);
 
 // init phase kubelet-finalize/approve-serving-cert.
 Status run_approve_serving_cert(InitData& data);

@@ -373,7 +373,9 @@ TEST(CisBenchmark, MissingKubeletUnitIsNotApplicableAndNamed) {
   EXPECT_EQ(r->count(Status::Fail), 0);
   EXPECT_EQ(r->count(Status::NotApplicable), 2);
   for (const auto& f : r->findings) {
-    if (f.check->id == "4.1.1") EXPECT_NE(f.detail.find("10-kubeadm.conf"), std::string::npos);
+    if (f.check->id == "4.1.1") {
+      EXPECT_NE(f.detail.find("10-kubeadm.conf"), std::string::npos);
+    }
   }
 }
 

@@ -13,6 +13,7 @@
 #include "config/profile.h"
 #include "init/serving_csr_approval.h"
 #include "kubelet/kubelet_config.h"
+#include "lib/fake_clock.h"
 #include "manifests/pod_specs.h"
 #include "manifests/write.h"
 #include "plan/effects.h"
@@ -98,8 +99,12 @@ TEST(CisProfile, ComponentsGetTheHardeningFlagsThroughTheBuilders) {
   EXPECT_TRUE(policy);
   EXPECT_TRUE(log);
   for (const auto& m : api->container.volume_mounts) {
-    if (m.name == "audit-log") EXPECT_FALSE(m.read_only);
-    if (m.name == "audit-policy") EXPECT_TRUE(m.read_only);
+    if (m.name == "audit-log") {
+      EXPECT_FALSE(m.read_only);
+    }
+    if (m.name == "audit-policy") {
+      EXPECT_TRUE(m.read_only);
+    }
   }
   auto kcm = manifests::controller_manager_pod(cfg, no_host());
   ASSERT_TRUE(kcm);
@@ -410,6 +415,22 @@ TEST(KubeletServingCsr, ApprovalPassApprovesOnlyGoodRequests) {
   auto none = init::approve_kubelet_serving_csrs(other, "w2");
   ASSERT_TRUE(none);
   EXPECT_TRUE(other.approvals.empty());
+}
+
+TEST(KubeletServingCsr, InitWaitsForItsOwnRequestAndOnlyWarnsWithoutOne) {
+  CsrApi api;
+  api.nodes["w1"] = node_w1();
+  test::FakeClock clock;
+  // No request at all: the wait ends after the timeout without failing init.
+  ASSERT_TRUE(init::approve_own_serving_csr(api, "w1", Duration(10000), "[t]", &clock));
+  EXPECT_TRUE(api.approvals.empty());
+  EXPECT_GE(clock.sleeps().size(), 5u);
+  // The node's request is there: approved on the first pass.
+  auto good = csr(csr_pem("system:node:w1", {"system:nodes"}, "DNS:w1"));
+  api.csrs = {good};
+  test::FakeClock clock2;
+  ASSERT_TRUE(init::approve_own_serving_csr(api, "w1", Duration(10000), "[t]", &clock2));
+  EXPECT_EQ(api.approvals.size(), 1u);
 }
 
 }  // namespace
