@@ -7,6 +7,8 @@
 # `kadm certs approve-kubelet-serving` approves w1's) and that the apiserver verifies
 # (--kubelet-certificate-authority). A request naming an address that is not the node's stays
 # pending.
+# Side effects on the machine (nodes share its /etc and /var/log): the system user etcd is made
+# if missing, and the apiserver's audit log is /var/log/kubernetes/audit/audit.log.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$TESTS_DIR/e2e/lib/prelude.sh"
