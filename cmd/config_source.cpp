@@ -13,14 +13,16 @@ std::string host_name() {
   return str::lower(buf);
 }
 
-Result<config::InitConfiguration> load_init_configuration(const config::InitFlags& flags) {
+Result<config::InitConfiguration> load_init_configuration(const config::InitFlags& flags,
+                                                          config::Profile* profile) {
   return config::resolve_init_config(flags, flags.config_path, host_name(),
-                                     config::detect_advertise_address);
+                                     config::detect_advertise_address, profile);
 }
 
-Result<config::JoinConfiguration> load_join_configuration(const config::JoinFlags& flags) {
+Result<config::JoinConfiguration> load_join_configuration(const config::JoinFlags& flags,
+                                                          config::Profile* profile) {
   return config::resolve_join_config(flags, flags.config_path, host_name(),
-                                     config::detect_advertise_address);
+                                     config::detect_advertise_address, profile);
 }
 
 }  // namespace kadm::cli

@@ -9,8 +9,11 @@
 
 namespace kadm::cli {
 
-Result<config::InitConfiguration> load_init_configuration(const config::InitFlags& flags);
-Result<config::JoinConfiguration> load_join_configuration(const config::JoinFlags& flags);
+// `profile` (optional) receives kadm's profile (--profile, or the KadmConfiguration document).
+Result<config::InitConfiguration> load_init_configuration(const config::InitFlags& flags,
+                                                          config::Profile* profile = nullptr);
+Result<config::JoinConfiguration> load_join_configuration(const config::JoinFlags& flags,
+                                                          config::Profile* profile = nullptr);
 
 // This host's name, lower-cased (the default node name).
 std::string host_name();

@@ -33,7 +33,7 @@ const workflow::Workflow<init::InitData>& init_workflow() {
 
 Result<std::unique_ptr<init::InitData>> make_init_data(const InitCommandState& st) {
   auto data = std::make_unique<init::InitData>();
-  data->cfg = KADM_TRY(load_init_configuration(st.flags));
+  data->cfg = KADM_TRY(load_init_configuration(st.flags, &data->profile));
   data->version = KADM_TRY(config::parse_kube_version(data->cfg.cluster.kubernetes_version));
   auto& o = data->options;
   o.dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;

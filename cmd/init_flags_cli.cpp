@@ -12,6 +12,11 @@ constexpr const char* kPatchesHelp =
     "kubeproxydaemonset; patchtype: strategic (default), merge or json; extension: json or yaml. "
     "The files apply in the order of their names (the suffix orders them); other files are "
     "ignored with a warning.";
+constexpr const char* kProfileHelp =
+    "kadm's own: 'cis' hardens the node for the CIS Kubernetes Benchmark 1.12 (profiling off, an "
+    "audit log, kubelet serving certificates from the cluster CA, an etcd-owned data directory, "
+    "config.yaml 0600, ...); same as 'profile: cis' in a kadm.io/v1alpha1 KadmConfiguration "
+    "document. Default: 'default' (kubeadm's settings).";
 }  // namespace
 
 void add_init_flags(CLI::App* app, config::InitFlags& f) {
@@ -49,6 +54,7 @@ void add_init_flags(CLI::App* app, config::InitFlags& f) {
             "Choose a specific Kubernetes version for the control plane.");
   bind_text(app, "--node-name", f.node_name, "Specify the node name.");
   bind_text(app, "--patches", f.patches, kPatchesHelp);
+  bind_text(app, "--profile", f.profile, kProfileHelp);
   bind_text(app, "--pod-network-cidr", f.pod_network_cidr,
             "Specify range of IP addresses for the pod network.");
   bind_text(app, "--service-cidr", f.service_cidr,
@@ -116,6 +122,7 @@ void add_join_flags(CLI::App* app, config::JoinFlags& f) {
   bind_flag(app, "--dry-run", f.dry_run,
             "Don't apply any changes; just output what would be done.");
   bind_text(app, "--patches", f.patches, kPatchesHelp);
+  bind_text(app, "--profile", f.profile, kProfileHelp);
 }
 
 }  // namespace kadm::cli

@@ -39,7 +39,7 @@ Result<join::TlsBootstrapMode> parse_mode(const std::string& text) {
 
 Result<std::unique_ptr<join::JoinData>> make_join_data(const JoinCommandState& st) {
   auto data = std::make_unique<join::JoinData>();
-  data->cfg = KADM_TRY(load_join_configuration(st.flags));
+  data->cfg = KADM_TRY(load_join_configuration(st.flags, &data->profile));
   auto& o = data->options;
   o.dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;
   o.ignore_preflight_errors = st.flags.ignore_preflight_errors.value_or(std::vector<std::string>{});

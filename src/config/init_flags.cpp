@@ -8,6 +8,7 @@
 
 #include "common/strings.h"
 #include "config/load.h"
+#include "config/profile.h"
 #include "config/validate.h"
 
 namespace kadm::config {
@@ -15,8 +16,9 @@ namespace kadm::config {
 namespace {
 
 // Flags kubeadm accepts together with --config; besides these, every --skip-* flag is allowed.
-constexpr std::array<std::string_view, 4> kAllowedWithConfig = {
-    "ignore-preflight-errors", "dry-run", "node-name", "upload-certs"};
+// --profile is kadm's own and overrides the KadmConfiguration document's profile.
+constexpr std::array<std::string_view, 5> kAllowedWithConfig = {
+    "ignore-preflight-errors", "dry-run", "node-name", "upload-certs", "profile"};
 
 struct FlagPresence {
   std::string_view name;
@@ -45,6 +47,7 @@ const std::vector<FlagPresence>& init_flag_table() {
       flag("node-name", &InitFlags::node_name),
       flag("patches", &InitFlags::patches),
       flag("pod-network-cidr", &InitFlags::pod_network_cidr),
+      flag("profile", &InitFlags::profile),
       flag("service-cidr", &InitFlags::service_cidr),
       flag("service-dns-domain", &InitFlags::service_dns_domain),
       flag("skip-certificate-key-print", &InitFlags::skip_certificate_key_print),
@@ -104,7 +107,7 @@ Result<InitConfiguration> config_from_flags(const InitFlags& f) {
   return cfg;
 }
 
-Result<InitConfiguration> config_from_file(const std::string& path) {
+Result<InitConfiguration> config_from_file(const std::string& path, Profile& profile) {
   auto loaded = KADM_TRY(load_config_file(path));
   for (const auto& w : loaded.warnings) spdlog::warn("[config] {}", w);
   if (!loaded.init) {
@@ -114,6 +117,7 @@ Result<InitConfiguration> config_from_file(const std::string& path) {
   }
   loaded.init->kubelet_config_yaml = std::move(loaded.kubelet_config_yaml);
   loaded.init->kube_proxy_config_yaml = std::move(loaded.kube_proxy_config_yaml);
+  if (loaded.profile) profile = *loaded.profile;
   return std::move(*loaded.init);
 }
 
@@ -139,8 +143,8 @@ Status check_config_flag_mix(const std::vector<std::string>& set_flags, bool has
   return fail(ErrorKind::Validation,
               "can not mix '--config' with arguments " + str::join(mixed, ", ") +
                   ": put these settings into the configuration file instead (only "
-                  "--ignore-preflight-errors, --dry-run, --node-name, --upload-certs and "
-                  "--skip-* may accompany --config)");
+                  "--ignore-preflight-errors, --dry-run, --node-name, --upload-certs, "
+                  "--profile and --skip-* may accompany --config)");
 }
 
 Result<std::map<std::string, bool>> parse_feature_gates(std::string_view text) {
@@ -161,12 +165,16 @@ Result<std::map<std::string, bool>> parse_feature_gates(std::string_view text) {
 Result<InitConfiguration> resolve_init_config(const InitFlags& flags,
                                               std::optional<std::string> config_path,
                                               std::string_view hostname,
-                                              const AddressDetector& detect) {
+                                              const AddressDetector& detect, Profile* profile_out) {
   KADM_TRY(check_config_flag_mix(set_flag_names(flags), config_path.has_value()));
-  InitConfiguration cfg =
-      config_path ? KADM_TRY(config_from_file(*config_path)) : KADM_TRY(config_from_flags(flags));
+  Profile profile = Profile::Default;
+  InitConfiguration cfg = config_path ? KADM_TRY(config_from_file(*config_path, profile))
+                                      : KADM_TRY(config_from_flags(flags));
   apply_allowed_flags(flags, cfg);
+  if (flags.profile) profile = KADM_TRY_CTX(parse_profile(*flags.profile), "--profile");
   set_init_defaults(cfg);
+  KADM_TRY(apply_profile(cfg, profile));
+  if (profile_out) *profile_out = profile;
   KADM_TRY(set_init_dynamic_defaults(cfg, hostname, detect));
   KADM_TRY(to_status(validate_init(cfg)));
   return cfg;

@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "config/defaults.h"
+#include "config/profile.h"
 #include "config/types.h"
 
 namespace kadm::config {
@@ -40,6 +41,7 @@ struct InitFlags {
   std::optional<std::string> token;
   std::optional<std::string> token_ttl;
   std::optional<bool> upload_certs;
+  std::optional<std::string> profile;  // --profile (kadm's own): default | cis
 };
 
 /// Names (without "--") of the flags that were set, in a stable order.
@@ -48,10 +50,13 @@ std::vector<std::string> set_flag_names(const InitFlags& flags);
 /// Loads `config_path` (if any) or builds the configuration from `flags`, then defaults and
 /// validates it. Errors: Validation for flag/config mixing, bad flag values and every
 /// validation problem (all listed); Io if the file cannot be read.
+/// The profile (--profile over the KadmConfiguration document) is applied to the configuration
+/// and, when `profile` is given, stored there.
 Result<InitConfiguration> resolve_init_config(const InitFlags& flags,
                                               std::optional<std::string> config_path,
                                               std::string_view hostname,
-                                              const AddressDetector& detect);
+                                              const AddressDetector& detect,
+                                              Profile* profile = nullptr);
 
 /// "A=true,B=false" → map; a Validation error naming the malformed entry.
 Result<std::map<std::string, bool>> parse_feature_gates(std::string_view text);

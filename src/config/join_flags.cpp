@@ -7,6 +7,7 @@
 
 #include "config/init_flags.h"
 #include "config/load.h"
+#include "config/profile.h"
 #include "config/validate.h"
 
 namespace kadm::config {
@@ -43,6 +44,7 @@ const std::vector<FlagPresence>& join_flag_table() {
       flag("skip-phases", &JoinFlags::skip_phases),
       flag("dry-run", &JoinFlags::dry_run),
       flag("patches", &JoinFlags::patches),
+      flag("profile", &JoinFlags::profile),
   };
   return table;
 }
@@ -77,7 +79,7 @@ JoinConfiguration config_from_flags(const JoinFlags& f) {
   return cfg;
 }
 
-Result<JoinConfiguration> config_from_file(const std::string& path) {
+Result<JoinConfiguration> config_from_file(const std::string& path, Profile& profile) {
   auto loaded = KADM_TRY(load_config_file(path));
   for (const auto& w : loaded.warnings) spdlog::warn("[config] {}", w);
   if (!loaded.join) {
@@ -85,6 +87,7 @@ Result<JoinConfiguration> config_from_file(const std::string& path) {
                                            " contains no JoinConfiguration document; "
                                            "`kadm config print join-defaults` shows one");
   }
+  if (loaded.profile) profile = *loaded.profile;
   return std::move(*loaded.join);
 }
 
@@ -101,13 +104,16 @@ std::vector<std::string> set_flag_names(const JoinFlags& flags) {
 Result<JoinConfiguration> resolve_join_config(const JoinFlags& flags,
                                               std::optional<std::string> config_path,
                                               std::string_view hostname,
-                                              const AddressDetector& detect) {
+                                              const AddressDetector& detect, Profile* profile_out) {
   KADM_TRY(check_config_flag_mix(set_flag_names(flags), config_path.has_value()));
+  Profile profile = Profile::Default;
   JoinConfiguration cfg =
-      config_path ? KADM_TRY(config_from_file(*config_path)) : config_from_flags(flags);
+      config_path ? KADM_TRY(config_from_file(*config_path, profile)) : config_from_flags(flags);
   assign_if(flags.dry_run, cfg.dry_run);
   assign_if(flags.node_name, cfg.node_registration.name);
   assign_if(flags.skip_phases, cfg.skip_phases);
+  if (flags.profile) profile = KADM_TRY_CTX(parse_profile(*flags.profile), "--profile");
+  if (profile_out) *profile_out = profile;
   if (flags.ignore_preflight_errors) {
     auto& names = cfg.node_registration.ignore_preflight_errors;
     for (const auto& n : *flags.ignore_preflight_errors) {

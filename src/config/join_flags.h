@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "config/defaults.h"
+#include "config/profile.h"
 #include "config/types.h"
 
 namespace kadm::config {
@@ -32,6 +33,7 @@ struct JoinFlags {
   std::optional<std::vector<std::string>> skip_phases;
   std::optional<bool> dry_run;
   std::optional<std::string> patches;
+  std::optional<std::string> profile;  // --profile (kadm's own): default | cis
 };
 
 /// Names of the flags that were set ("api-server-endpoint" stands for the positional argument).
@@ -41,6 +43,7 @@ std::vector<std::string> set_flag_names(const JoinFlags& flags);
 Result<JoinConfiguration> resolve_join_config(const JoinFlags& flags,
                                               std::optional<std::string> config_path,
                                               std::string_view hostname,
-                                              const AddressDetector& detect);
+                                              const AddressDetector& detect,
+                                              Profile* profile = nullptr);
 
 }  // namespace kadm::config

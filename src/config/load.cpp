@@ -13,6 +13,7 @@
 #include "common/strings.h"
 #include "common/time_format.h"
 #include "common/yaml_json.h"
+#include "config/profile.h"
 
 namespace kadm::config {
 
@@ -578,6 +579,7 @@ std::string supported_api_versions() {
   for (const auto& v : kKubeadmVersions) names.emplace_back(v.name);
   names.emplace_back(kKubeletGroupVersion);
   names.emplace_back(kKubeProxyGroupVersion);
+  names.emplace_back(kKadmApiVersion);
   return str::join(names, ", ");
 }
 
@@ -614,6 +616,10 @@ class StreamLoader {
     }
     if (api_version == kKubeletGroupVersion || api_version == kKubeProxyGroupVersion) {
       component_config(doc, api_version, kind, line);
+      return;
+    }
+    if (api_version == kKadmApiVersion) {
+      kadm_document(doc, kind, line);
       return;
     }
     auto version = std::ranges::find(kKubeadmVersions, api_version, &ApiVersionName::name);
@@ -658,6 +664,42 @@ class StreamLoader {
       return;
     }
     slot = YAML::Dump(doc) + "\n";
+  }
+
+  // kadm's own kind (kadm.io/v1alpha1 KadmConfiguration): settings kubeadm's kinds do not have.
+  void kadm_document(const YAML::Node& doc, const std::string& kind, int line) {
+    if (kind != kKadmConfigurationKind) {
+      m_ctx.errors.push_back(m_ctx.at(line) + "unsupported kind \"" + kind + "\" for apiVersion " +
+                             std::string(kKadmApiVersion) +
+                             "; supported kinds: " + std::string(kKadmConfigurationKind));
+      return;
+    }
+    if (m_out.profile) {
+      m_ctx.errors.push_back(m_ctx.at(line) + "duplicate " + kind + " document");
+      return;
+    }
+    for (const auto& kv : doc) {
+      const std::string key = kv.first.as<std::string>();
+      if (key == "apiVersion" || key == "kind") continue;
+      if (key != "profile") {
+        m_ctx.errors.push_back(m_ctx.at(line_of(kv.first, line)) + "unknown field \"" + key +
+                               "\" in " + kind + " (known: profile)");
+        continue;
+      }
+      if (!kv.second.IsScalar()) {
+        m_ctx.errors.push_back(m_ctx.at(line_of(kv.second, line)) + kind +
+                               " field \"profile\": must be a string (default or cis)");
+        continue;
+      }
+      auto p = parse_profile(kv.second.Scalar());
+      if (!p) {
+        m_ctx.errors.push_back(m_ctx.at(line_of(kv.second, line)) + kind +
+                               " field \"profile\": " + p.error().message());
+        continue;
+      }
+      m_out.profile = *p;
+    }
+    if (!m_out.profile) m_out.profile = Profile::Default;
   }
 
   void kubeadm_document(const YAML::Node& doc, ApiVersion version, const std::string& kind,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "config/profile.h"
 #include "config/types.h"
 
 namespace kadm::config {
@@ -27,6 +28,8 @@ struct LoadedConfig {
   // The component config documents verbatim (one document each, without "---"); "" if absent.
   std::string kubelet_config_yaml;
   std::string kube_proxy_config_yaml;
+  // The kadm.io/v1alpha1 KadmConfiguration document's profile, if one was given.
+  std::optional<Profile> profile;
   ApiVersion version = ApiVersion::V1Beta4;  // of the kubeadm.k8s.io documents
   std::vector<std::string> warnings;         // "<source>:<line>: ..." one per problem
 };

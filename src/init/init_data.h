@@ -11,6 +11,7 @@
 
 #include "apiclient/client.h"
 #include "certs/pki_state.h"
+#include "config/profile.h"
 #include "config/types.h"
 #include "config/version.h"
 #include "host/host.h"
@@ -33,6 +34,7 @@ struct InitOptions {
 
 struct InitData {
   config::InitConfiguration cfg;
+  config::Profile profile = config::Profile::Default;  // already applied to cfg
   config::KubeVersion version;
   InitOptions options;
   std::unique_ptr<plan::Effects> effects;

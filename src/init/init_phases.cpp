@@ -6,6 +6,7 @@
 #include "certs/phase.h"
 #include "init/api_phases.h"
 #include "init/kubelet_start.h"
+#include "init/serving_csr_approval.h"
 #include "init/wait_control_plane.h"
 #include "kubeconfig/phase.h"
 #include "kubelet/kubelet_config.h"
@@ -81,20 +82,20 @@ Phase etcd_phase() {
   Phase p;
   p.name = "etcd";
   p.short_help = "Generate static Pod manifest file for local etcd";
-  p.children.push_back(
-      leaf<InitData>("local",
-                     "Generate the static Pod manifest file for a local, single-node local etcd "
-                     "instance",
-                     [](InitData& d) -> Status {
-                       if (!d.cfg.cluster.etcd.local) {
-                         spdlog::info(
-                             "[etcd] External etcd mode: skipping the creation of a manifest for "
-                             "local etcd");
-                         return {};
-                       }
-                       return manifests::write_local_etcd_manifest(d.cfg, d.manifests_dir(),
-                                                                   *d.effects, d.patch_set());
-                     }));
+  p.children.push_back(leaf<InitData>(
+      "local",
+      "Generate the static Pod manifest file for a local, single-node local etcd "
+      "instance",
+      [](InitData& d) -> Status {
+        if (!d.cfg.cluster.etcd.local) {
+          spdlog::info(
+              "[etcd] External etcd mode: skipping the creation of a manifest for "
+              "local etcd");
+          return {};
+        }
+        return manifests::write_local_etcd_manifest(
+            d.cfg, d.manifests_dir(), *d.effects, d.patch_set(), manifests::real_host(), d.profile);
+      }));
   return p;
 }
 
@@ -180,7 +181,11 @@ Phase kubelet_finalize_phase() {
                          "Run every kubelet-finalize step",
                          {leaf<InitData>("enable-client-cert-rotation",
                                          "Point kubelet.conf at the rotating client certificate",
-                                         run_kubelet_finalize)});
+                                         run_kubelet_finalize),
+                          leaf<InitData>("approve-serving-cert",
+                                         "Approve this node's kubelet serving certificate request "
+                                         "(serverTLSBootstrap) after checking its names",
+                                         run_approve_serving_cert)});
 }
 
 Phase addon_phase() {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "config/profile.h"
 #include "kubelet/kubelet_config.h"
 #include "kubelet/kubelet_service.h"
 #include "manifests/images.h"
@@ -32,8 +33,13 @@ Status run_kubelet_start(InitData& d) {
   }
 
   kubelet::stop_kubelet(*d.host, *d.effects);
-  KADM_TRY(kubelet::write_kubelet_files({d.options.kubelet_dir, env, config_yaml, instance},
-                                        *d.effects));
+  const auto profile = config::profile_files(d.profile);
+  KADM_TRY(kubelet::write_kubelet_files(
+      {d.options.kubelet_dir, env, config_yaml, instance, profile.kubelet_config_mode},
+      *d.effects));
+  if (profile.restrict_kubelet_unit_files) {
+    KADM_TRY(kubelet::restrict_kubelet_unit_files(*d.effects));
+  }
   KADM_TRY(kubelet::start_kubelet(*d.host, *d.effects,
                                   "start a kubelet that reads \"" + d.manifests_dir().string() +
                                       "\" to run the control plane"));

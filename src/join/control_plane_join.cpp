@@ -202,7 +202,7 @@ Status run_etcd_join(JoinData& d) {
                                ":" + std::to_string(kEtcdPeerPort);
   const bool learner = learner_mode(cfg->cluster);
   // Before the member is announced: nothing local may fail after that. 0700 (CIS 1.1.11).
-  KADM_TRY(manifests::ensure_etcd_data_dir(cfg->cluster, *d.effects));
+  KADM_TRY(manifests::ensure_etcd_data_dir(cfg->cluster, *d.effects, d.profile));
   if (d.effects->dry_run()) {
     spdlog::info("[dryrun] Would add etcd member {} ({}){}", name, peer_url,
                  learner ? " as a learner" : "");

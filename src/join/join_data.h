@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "certs/pki_state.h"
+#include "config/profile.h"
 #include "config/types.h"
 #include "host/host.h"
 #include "join/discovery.h"
@@ -38,6 +39,7 @@ struct JoinOptions {
 
 struct JoinData {
   config::JoinConfiguration cfg;
+  config::Profile profile = config::Profile::Default;  // kadm's --profile / KadmConfiguration
   JoinOptions options;
   std::unique_ptr<plan::Effects> effects;
   std::unique_ptr<host::Host> host;

@@ -12,6 +12,7 @@
 #include "certs/x509.h"
 #include "common/fs.h"
 #include "config/load.h"
+#include "config/profile.h"
 #include "join/bootstrap_client.h"
 #include "join/kubelet_bootstrap_wait.h"
 #include "join/node_csr.h"
@@ -232,7 +233,12 @@ Status run_kubelet_start(JoinData& d) {
 
   kubelet::stop_kubelet(*d.host, *d.effects);
   KADM_TRY(d.effects->apply_all(files.before_credentials));
-  KADM_TRY(kubelet::write_kubelet_files({ldir, flags_env, kubelet_yaml, instance}, *d.effects));
+  const auto profile = config::profile_files(d.profile);
+  KADM_TRY(kubelet::write_kubelet_files(
+      {ldir, flags_env, kubelet_yaml, instance, profile.kubelet_config_mode}, *d.effects));
+  if (profile.restrict_kubelet_unit_files) {
+    KADM_TRY(kubelet::restrict_kubelet_unit_files(*d.effects));
+  }
   KADM_TRY(d.effects->apply_all(files.credentials));
   if (!by_kubelet) {
     spdlog::info("[kubelet-start] Wrote \"{}\" for \"{}{}\"", (kdir / "kubelet.conf").string(),

@@ -35,7 +35,28 @@ Status write_kubelet_files(const KubeletFiles& files, plan::Effects& effects) {
   }
   spdlog::info("[kubelet-start] Writing kubelet configuration to file \"{}\"",
                config_path.string());
-  return effects.apply(plan::WriteFile{config_path, files.config_yaml, 0644, false});
+  // A config.yaml left 0644 by an earlier run is replaced by a file with the new mode.
+  return effects.apply(plan::WriteFile{config_path, files.config_yaml, files.config_mode, false});
+}
+
+const std::vector<std::string>& kubelet_unit_files() {
+  static const std::vector<std::string> files = {
+      "/etc/systemd/system/kubelet.service",
+      "/etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
+      "/usr/lib/systemd/system/kubelet.service",
+      "/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+      "/lib/systemd/system/kubelet.service",
+      "/lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+  };
+  return files;
+}
+
+Status restrict_kubelet_unit_files(plan::Effects& effects) {
+  std::string script = "for f in";
+  for (const auto& f : kubelet_unit_files()) script += " " + f;
+  script += "; do if [ -f \"$f\" ] && [ ! -L \"$f\" ]; then chmod go-rwx \"$f\"; fi; done";
+  return effects.apply(plan::RunCommand{{"sh", "-c", script},
+                                        "restrict the kubelet's unit files to 0600 (CIS 4.1.1)"});
 }
 
 Result<bool> start_kubelet(const host::Host& host, plan::Effects& effects,

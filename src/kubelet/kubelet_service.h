@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "host/host.h"
@@ -19,6 +20,7 @@ struct KubeletFiles {
   std::string flags_env;        // kubeadm-flags.env
   std::string config_yaml;      // config.yaml
   std::string instance_config;  // instance-config.yaml; empty: not written (before v1.34)
+  mode_t config_mode = 0644;    // config.yaml: kubeadm's 0644; the cis profile's 0600
 };
 
 // Stops the kubelet when the host has the service; a failure to stop is only a warning.
@@ -27,6 +29,12 @@ void stop_kubelet(const host::Host& host, plan::Effects& effects);
 // Writes kubeadm-flags.env, config.yaml (and instance-config.yaml) into files.dir, with
 // kubeadm's lines; files.dir itself is made (or restricted to) 0700.
 Status write_kubelet_files(const KubeletFiles& files, plan::Effects& effects);
+
+// The kubelet's systemd unit and kubeadm's drop-in where they usually are.
+const std::vector<std::string>& kubelet_unit_files();
+// CIS 4.1.1: takes group and other bits away from those of kubelet_unit_files() that exist (they
+// belong to the kubelet's package; kadm never creates them).
+Status restrict_kubelet_unit_files(plan::Effects& effects);
 
 // Restarts the kubelet service; without one, warns "no kubelet service on this host; <hint>".
 // True when the kubelet was (or, under --dry-run, would be) started.

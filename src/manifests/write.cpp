@@ -5,6 +5,7 @@
 #include <array>
 
 #include "common/constants.h"
+#include "config/profile.h"
 #include "manifests/yaml_emit.h"
 
 namespace kadm::manifests {
@@ -70,6 +71,9 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
     const Pod pod = KADM_TRY(c.build(cfg, host));
     planned.emplace_back(pod.name, KADM_TRY(manifest_yaml(pod, patches)));
   }
+  if (component.empty() || component == "kube-apiserver") {
+    KADM_TRY(write_audit_files(cfg.cluster, effects));
+  }
   KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
   for (const auto& [name, text] : planned) {
     KADM_TRY(write_manifest(name, text, manifests_dir, effects));
@@ -77,21 +81,49 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
   return {};
 }
 
-Status ensure_etcd_data_dir(const config::ClusterConfiguration& cluster, plan::Effects& effects) {
+Status ensure_etcd_data_dir(const config::ClusterConfiguration& cluster, plan::Effects& effects,
+                            config::Profile profile) {
   if (!cluster.etcd.local) return {};
   const std::string dir = cluster.etcd.local->data_dir.empty()
                               ? std::string(constants::kDefaultEtcdDataDir)
                               : cluster.etcd.local->data_dir;
   auto made = effects.apply(plan::MakeDir{dir, kEtcdDataDirMode, true});
   if (!made) return fail_with(made, "failed to create the etcd data directory " + dir);
+  if (const std::string owner = config::profile_files(profile).etcd_data_dir_owner;
+      !owner.empty()) {
+    // A system user without a home or shell, as the benchmark's remediation expects.
+    KADM_TRY_CTX(effects.apply(plan::RunCommand{
+                     {"sh", "-c",
+                      "getent passwd " + owner +
+                          " >/dev/null || useradd --system --user-group "
+                          "--no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin " +
+                          owner},
+                     "make the system user " + owner + " that owns the etcd data directory"}),
+                 "failed to make the system user " + owner);
+    KADM_TRY_CTX(effects.apply(plan::RunCommand{{"chown", "-R", owner + ":" + owner, dir},
+                                                "give the etcd data directory to " + owner}),
+                 "failed to give " + dir + " to " + owner);
+  }
+  return {};
+}
+
+Status write_audit_files(const config::ClusterConfiguration& cluster, plan::Effects& effects) {
+  if (config::uses_kadm_audit_policy(cluster)) {
+    KADM_TRY(effects.apply(plan::WriteFile{std::string(config::kAuditPolicyPath),
+                                           config::audit_policy_yaml(), 0600, false}));
+  }
+  if (const std::string dir = config::audit_log_dir(cluster); !dir.empty()) {
+    KADM_TRY(effects.apply(plan::MakeDir{dir, 0700, true}));
+  }
   return {};
 }
 
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
                                  const std::filesystem::path& manifests_dir, plan::Effects& effects,
-                                 const patches::PatchSet* patches, const HostFacts& host) {
+                                 const patches::PatchSet* patches, const HostFacts& host,
+                                 config::Profile profile) {
   const Pod pod = KADM_TRY(etcd_pod(cfg, {}, host));
-  KADM_TRY(ensure_etcd_data_dir(cfg.cluster, effects));
+  KADM_TRY(ensure_etcd_data_dir(cfg.cluster, effects, profile));
   const std::string text = KADM_TRY(manifest_yaml(pod, patches));
   KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
   KADM_TRY(write_manifest(pod.name, text, manifests_dir, effects));

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "config/profile.h"
 #include "config/types.h"
 #include "manifests/pod_specs.h"
 #include "patches/patches.h"
@@ -29,14 +30,21 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
 
 // The local etcd's data directory (dataDir, /var/lib/etcd by default) at 0700, created before its
 // manifest so the kubelet does not make it 0755 (CIS 1.1.11); an existing one loses group and
-// other bits. Nothing for external etcd.
-Status ensure_etcd_data_dir(const config::ClusterConfiguration& cluster, plan::Effects& effects);
+// other bits. With the cis profile it is owned by the system user and group etcd (made when
+// missing; CIS 1.1.12). Nothing for external etcd.
+Status ensure_etcd_data_dir(const config::ClusterConfiguration& cluster, plan::Effects& effects,
+                            config::Profile profile = config::Profile::Default);
+
+// What kube-apiserver's audit flags need on the host: kadm's audit policy file (0600) when
+// --audit-policy-file names it, and the audit log's directory (0700). Nothing without them.
+Status write_audit_files(const config::ClusterConfiguration& cluster, plan::Effects& effects);
 
 // Also ensures the etcd data directory (ensure_etcd_data_dir).
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
                                  const std::filesystem::path& manifests_dir, plan::Effects& effects,
                                  const patches::PatchSet* patches,
-                                 const HostFacts& host = real_host());
+                                 const HostFacts& host = real_host(),
+                                 config::Profile profile = config::Profile::Default);
 
 // Applies, without writing or logging, the patches of every static Pod this configuration has
 // (etcd only when local), so that a patch that cannot apply stops a command before it writes.
