@@ -315,8 +315,9 @@ ApiResult<RawResponse> CurlClient::send_raw(const Request& request) {
     }
 
     if (policy.max_attempts > 0 && attempt >= policy.max_attempts) {
-      return std::unexpected(std::move(*last).with_context("giving up after " +
-                                                           std::to_string(attempt) + " attempts"));
+      // with_context on the lvalue: the rvalue overload returns a plain Error (status lost).
+      last->with_context("giving up after " + std::to_string(attempt) + " attempts");
+      return std::unexpected(std::move(*last));
     }
     Duration wait = backoff.next(server_wait);
     if (m_clock->now() + wait >= deadline) {
