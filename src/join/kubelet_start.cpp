@@ -106,6 +106,12 @@ Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& c
   auto obj = apiclient::watch_for_object(
       client, collection, name,
       [](const auto& csr) { return csr_state(csr).phase != CsrState::Phase::Pending; }, wait);
+  if (!obj) {
+    return fail(obj.error().kind(),
+                obj.error().message() +
+                    "; check that kube-controller-manager runs with the csrapprover and "
+                    "csrsigning controllers and that init created the node auto-approval binding");
+  }
   auto st = csr_state(*obj);
   if (st.phase != CsrState::Phase::Issued) {
     return fail(ErrorKind::Api,
