@@ -12,7 +12,7 @@
 # API server sent, and when the controller-manager signed the first and the last CSR.
 #
 #   sudo bench/join_storm.sh [N...]          (default: 100 300 500)
-#   KADM_STORM_JOIN_ARGS="-v=5"                    extra `kadm join` arguments
+#   KADM_STORM_JOIN_ARGS="--v=5"                   extra `kadm join` arguments
 #   KADM_STORM_KCM_ARGS="kube-api-qps: \"100\"..."  extra controllerManager extraArgs (YAML list
 #                                                  items, see below) for an experiment
 set -euo pipefail
@@ -134,7 +134,7 @@ for n in "${sizes[@]}"; do
     "$(d "$a1" "$a0")" "$(d "$e1" "$e0")" "$(d "$k1" "$k0")" $((r1 - r0)) "$approved"
   failed=$(grep -L '^0 ' "${res[@]}" | head -3 || true)
   for f in $failed; do echo "--- failed: ${f%.res}.log"; tail -5 "${f%.res}.log"; done
-  # How each joiner waited for its certificate (with -v=5: the watch's end, or polls).
+  # How each joiner waited for its certificate (with --v=5: the watch's end, or polls).
   if [[ -n ${KADM_STORM_JOIN_ARGS:-} ]]; then
     echo "CSR waits: $(cat "$storm_root/fs$out"/*.log | grep -c 'WATCH .*certificatesigningrequests.* ended: done') ended by the watch," \
       "$(cat "$storm_root/fs$out"/*.log | grep -c 'GET .*certificatesigningrequests/node-csr-') reads of a CSR"
