@@ -43,7 +43,6 @@ read -r -a join_args <<<"$(kadm_init_worker_join_command cp1)"
 [[ ${join_args[0]} == kadm && ${join_args[1]} == join ]] || fail "no join command from kadm init"
 harness_host_up storm 10.213.0.91
 storm_root=$(harness_host_root storm)
-cp1_root=$(harness_host_root cp1)
 
 # One joiner: its own mount namespace with empty /etc/kubernetes and /var/lib/kubelet; prints
 # "rc start_ns end_ns user_s sys_s" to its result file.
