@@ -58,6 +58,19 @@ ApiError error_from_response(std::string_view method, std::string_view path, int
   return err;
 }
 
+bool ApiError::is_transient() const {
+  if (m_http_status == 0) {
+    return m_reason.empty() && (kind() == ErrorKind::Api || kind() == ErrorKind::Timeout);
+  }
+  return m_http_status == 429 || m_http_status >= 500 || m_http_status == 408;
+}
+
+ApiResult<bool> Client::watch(const Request& request, const WatchHandler&) {
+  return std::unexpected(ApiError(
+      ErrorKind::Api, "this client cannot watch (" + request.method + " " + request.path + ")", 0,
+      std::string(kWatchNotSupported)));
+}
+
 bool is_idempotent(const Request& request) {
   return request.idempotent.value_or(request.method == "GET" || request.method == "HEAD");
 }

@@ -2,6 +2,7 @@
 // Kubernetes API access by path with JSON bodies. `Client` has one transport method (`send`);
 // everything else is built on it, so a fake only implements `send`.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,11 +34,24 @@ class ApiError : public Error {
   bool is_conflict() const { return m_http_status == 409 && m_reason != "AlreadyExists"; }
   bool is_forbidden() const { return m_http_status == 403; }
   bool is_unauthorized() const { return m_http_status == 401; }
+  // The server is overloaded, restarting or not reachable (429, 5xx, timeouts, refused
+  // connections): the same request may well succeed later. Never a verdict on credentials.
+  bool is_transient() const;
+
+  // What the server asked for with Retry-After (429/503), when it did.
+  const std::optional<Duration>& retry_after() const { return m_retry_after; }
+  ApiError& set_retry_after(std::optional<Duration> d) {
+    m_retry_after = d;
+    return *this;
+  }
 
  private:
   int m_http_status = 0;
   std::string m_reason;
+  std::optional<Duration> m_retry_after;
 };
+
+inline constexpr std::string_view kWatchNotSupported = "WatchNotSupported";
 
 template <class T>
 using ApiResult = std::expected<T, ApiError>;
@@ -58,6 +72,15 @@ struct Request {
 
 bool is_idempotent(const Request& request);
 
+// One event of a watch stream: "ADDED", "MODIFIED", "DELETED", "BOOKMARK" or "ERROR", and the
+// object (a Status for ERROR).
+struct WatchEvent {
+  std::string type;
+  json object;
+};
+// Called for each event; true stops the watch.
+using WatchHandler = std::function<bool(const WatchEvent&)>;
+
 // Builds the ApiError for a non-2xx answer from its status code and (JSON Status) body.
 ApiError error_from_response(std::string_view method, std::string_view path, int http_status,
                              std::string_view body);
@@ -69,6 +92,12 @@ class Client {
   // One logical call (implementations may retry transient failures). 2xx → the JSON body
   // (null for an empty body); anything else → ApiError.
   virtual ApiResult<json> send(const Request& request) = 0;
+
+  // A watch (`request` is a GET with watch=1): calls `on_event` for each event until it returns
+  // true (→ true), or the server ends the stream (→ false). One attempt, no retries: the caller
+  // decides (re-read and watch again, or poll). Clients that cannot stream answer an error whose
+  // reason is kWatchNotSupported.
+  virtual ApiResult<bool> watch(const Request& request, const WatchHandler& on_event);
 
   ApiResult<json> get(std::string_view path);
   ApiResult<json> list(std::string_view path) { return get(path); }

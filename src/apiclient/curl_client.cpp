@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "apiclient/backoff.h"
 #include "apiclient/curl_handles.h"
 #include "common/strings.h"
 
@@ -148,28 +149,34 @@ Result<std::unique_ptr<CurlClient>> CurlClient::insecure(std::string server,
   return from_kubeconfig(kc, options);
 }
 
-Duration CurlClient::next_wait(Duration backoff) {
-  if (m_options.retry.jitter <= 0) return backoff;
-  std::uniform_real_distribution<double> dist(0.0, m_options.retry.jitter);
+std::uint64_t CurlClient::next_seed() {
   std::lock_guard lock(m_rng_mutex);
-  return backoff +
-         Duration(static_cast<Duration::rep>(static_cast<double>(backoff.count()) * dist(m_rng)));
+  return m_rng();
 }
 
-CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::string& body,
-                                             Duration timeout) {
-  Attempt a;
-  CurlEasy curl(curl_easy_init());
-  if (!curl) {
-    a.code = CURLE_FAILED_INIT;
-    a.curl_error = "cannot create a curl handle";
-    return a;
+CurlEasy CurlClient::take_handle() {
+  {
+    std::lock_guard lock(m_pool_mutex);
+    if (!m_idle.empty()) {
+      CurlEasy h = std::move(m_idle.back());
+      m_idle.pop_back();
+      // Options back to their defaults; the open connection and TLS session stay.
+      curl_easy_reset(h.get());
+      return h;
+    }
   }
-  CURL* h = curl.get();
-  std::array<char, CURL_ERROR_SIZE> errbuf{};
-  std::string url = m_server + request.path;
+  return CurlEasy(curl_easy_init());
+}
 
-  CurlSlist headers;
+void CurlClient::give_back(CurlEasy handle) {
+  if (!handle) return;
+  std::lock_guard lock(m_pool_mutex);
+  m_idle.push_back(std::move(handle));
+}
+
+bool CurlClient::prepare(CURL* h, const Request& request, const std::string& body, Duration timeout,
+                         CurlSlist& headers, std::string& url, char* errbuf, Attempt& a) {
+  url = m_server + request.path;
   bool ok = slist_append(headers, "Accept: application/json");
   if (request.body)
     ok = ok && slist_append(headers, ("Content-Type: " + request.content_type).c_str());
@@ -181,23 +188,18 @@ CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::
   if (!ok) {
     a.code = CURLE_OUT_OF_MEMORY;
     a.curl_error = "out of memory building request headers";
-    return a;
+    return false;
   }
 
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf.data());
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(h, CURLOPT_USERAGENT, "kadm/" KADM_VERSION);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::min(timeout, m_options.connect_timeout).count()));
-  BodySink sink{&a.response.body, m_options.max_body_bytes};
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-  // Refused before any byte is read when the server announces a larger Content-Length.
-  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_body_bytes));
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &a.response.headers);
 
@@ -228,6 +230,28 @@ CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::
     curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &key);
     curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
   }
+  return true;
+}
+
+CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::string& body,
+                                             Duration timeout) {
+  Attempt a;
+  CurlEasy curl = take_handle();
+  if (!curl) {
+    a.code = CURLE_FAILED_INIT;
+    a.curl_error = "cannot create a curl handle";
+    return a;
+  }
+  CURL* h = curl.get();
+  std::array<char, CURL_ERROR_SIZE> errbuf{};
+  std::string url;
+  CurlSlist headers;
+  if (!prepare(h, request, body, timeout, headers, url, errbuf.data(), a)) return a;
+  BodySink sink{&a.response.body, m_options.max_body_bytes};
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  // Refused before any byte is read when the server announces a larger Content-Length.
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_body_bytes));
 
   a.code = curl_easy_perform(h);
   if (sink.too_large || a.code == CURLE_FILESIZE_EXCEEDED) {
@@ -239,11 +263,12 @@ CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::
   }
   if (a.code != CURLE_OK) {
     a.curl_error = errbuf[0] ? std::string(errbuf.data()) : curl_easy_strerror(a.code);
-    return a;
+    return a;  // the handle (and whatever state its connection is in) is dropped
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   a.response.status = static_cast<int>(status);
+  give_back(std::move(curl));
   return a;
 }
 
@@ -253,7 +278,9 @@ ApiResult<RawResponse> CurlClient::send_raw(const Request& request) {
   const std::string call = request.method + " " + request.path;
   const auto start = m_clock->now();
   const auto deadline = start + policy.total_deadline;
-  Duration backoff = policy.initial_backoff;
+  Backoff backoff(BackoffPolicy{policy.initial_backoff, policy.multiplier, policy.max_backoff,
+                                policy.full_jitter, policy.jitter},
+                  next_seed());
 
   // A write that may have been applied is repeated only when the server asks for it (429, or
   // Retry-After on a 5xx), as client-go does: a repeated POST could create twice (an etcd member,
@@ -284,15 +311,15 @@ ApiResult<RawResponse> CurlClient::send_raw(const Request& request) {
       server_wait = retry_after(a.response);
       if (!idempotent && a.response.status != 429 && !server_wait) return std::move(a.response);
       last = error_from_response(request.method, request.path, a.response.status, a.response.body);
+      last->set_retry_after(server_wait);
     }
 
     if (policy.max_attempts > 0 && attempt >= policy.max_attempts) {
-      return std::unexpected(std::move(*last).with_context("giving up after " +
-                                                           std::to_string(attempt) + " attempts"));
+      // with_context on the lvalue: the rvalue overload returns a plain Error (status lost).
+      last->with_context("giving up after " + std::to_string(attempt) + " attempts");
+      return std::unexpected(std::move(*last));
     }
-    Duration wait = server_wait ? *server_wait : next_wait(backoff);
-    backoff = std::min(std::chrono::duration_cast<Duration>(backoff * policy.multiplier),
-                       policy.max_backoff);
+    Duration wait = backoff.next(server_wait);
     if (m_clock->now() + wait >= deadline) {
       // Waiting would overrun the deadline: say so now instead of sleeping in vain.
       ApiError timed_out(ErrorKind::Timeout,
@@ -311,12 +338,130 @@ ApiResult<RawResponse> CurlClient::send_raw(const Request& request) {
                                   last ? last->http_status() : 0, last ? last->reason() : ""));
 }
 
+namespace {
+
+// A watch stream: newline-separated JSON events handed on one by one. Stops the transfer
+// (CURLE_WRITE_ERROR) when the handler is done, or when one event grows beyond the limit.
+struct WatchSink {
+  CURL* handle = nullptr;
+  const WatchHandler* on_event = nullptr;
+  std::size_t max_line = 0;
+  std::string pending;
+  std::string error_body;  // a non-200 answer, read as a Status
+  bool checked_status = false;
+  bool ok_status = false;
+  bool stopped = false;
+  bool too_large = false;
+  bool bad_event = false;
+};
+
+size_t on_watch_data(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<WatchSink*>(user);
+  const size_t n = size * count;
+  if (!sink->checked_status) {
+    long status = 0;
+    curl_easy_getinfo(sink->handle, CURLINFO_RESPONSE_CODE, &status);
+    sink->ok_status = status == 200;
+    sink->checked_status = true;
+  }
+  if (!sink->ok_status) {
+    if (sink->error_body.size() + n > sink->max_line) return 0;
+    sink->error_body.append(data, n);
+    return n;
+  }
+  sink->pending.append(data, n);
+  std::size_t line_start = 0;
+  for (;;) {
+    std::size_t nl = sink->pending.find('\n', line_start);
+    if (nl == std::string::npos) break;
+    std::string_view line(sink->pending.data() + line_start, nl - line_start);
+    line_start = nl + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    json event = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object() || !event.contains("type") || !event["type"].is_string()) {
+      sink->bad_event = true;
+      return 0;
+    }
+    WatchEvent ev{event["type"].get<std::string>(),
+                  event.contains("object") ? std::move(event["object"]) : json()};
+    if ((*sink->on_event)(ev)) {
+      sink->stopped = true;
+      return 0;
+    }
+  }
+  sink->pending.erase(0, line_start);
+  if (sink->pending.size() > sink->max_line) {
+    sink->too_large = true;
+    return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+ApiResult<bool> CurlClient::watch(const Request& request, const WatchHandler& on_event) {
+  const std::string call = request.method + " " + request.path;
+  auto fail_with = [&](ErrorKind kind, std::string text) {
+    ApiError e(kind, std::move(text), 0, "");
+    e.with_context(call);
+    return std::unexpected(std::move(e));
+  };
+  Attempt a;
+  // A handle of its own: a stream is not put back into the pool half read.
+  CurlEasy curl(curl_easy_init());
+  if (!curl) return fail_with(ErrorKind::Api, "cannot create a curl handle");
+  CURL* h = curl.get();
+  std::array<char, CURL_ERROR_SIZE> errbuf{};
+  std::string url;
+  CurlSlist headers;
+  const std::string no_body;
+  Duration timeout = std::max(request.timeout.value_or(m_options.request_timeout), Duration{1});
+  if (!prepare(h, request, no_body, timeout, headers, url, errbuf.data(), a)) {
+    return fail_with(ErrorKind::Api, a.curl_error);
+  }
+  WatchSink sink;
+  sink.handle = h;
+  sink.on_event = &on_event;
+  sink.max_line = m_options.max_body_bytes;
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_watch_data);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  CURLcode code = curl_easy_perform(h);
+  spdlog::debug("WATCH {}{} ended: {}", m_server, request.path,
+                sink.stopped ? "done" : curl_easy_strerror(code));
+  if (sink.stopped) return true;
+  if (sink.too_large) {
+    return fail_with(ErrorKind::Api, "a watch event is larger than " +
+                                         size_text(m_options.max_body_bytes) +
+                                         ", the most kadm accepts");
+  }
+  if (sink.bad_event) return fail_with(ErrorKind::Api, "the watch stream is not JSON events");
+  if (code != CURLE_OK) {
+    std::string text = errbuf[0] ? std::string(errbuf.data()) : curl_easy_strerror(code);
+    ErrorKind kind = is_tls_failure(code)               ? ErrorKind::Tls
+                     : code == CURLE_OPERATION_TIMEDOUT ? ErrorKind::Timeout
+                                                        : ErrorKind::Api;
+    return fail_with(kind, "cannot talk to " + m_server + ": " + text);
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  if (status != 200) {
+    ApiError e = error_from_response(request.method, request.path, static_cast<int>(status),
+                                     sink.error_body);
+    RawResponse r;
+    r.headers = a.response.headers;
+    if (retryable_status(static_cast<int>(status))) e.set_retry_after(retry_after(r));
+    return std::unexpected(std::move(e));
+  }
+  return false;  // the server ended the stream (its timeoutSeconds, a restart)
+}
+
 ApiResult<json> CurlClient::send(const Request& request) {
   auto raw = send_raw(request);
   if (!raw) return std::unexpected(std::move(raw).error());
   if (raw->status < 200 || raw->status >= 300) {
-    return std::unexpected(
-        error_from_response(request.method, request.path, raw->status, raw->body));
+    ApiError e = error_from_response(request.method, request.path, raw->status, raw->body);
+    if (retryable_status(raw->status)) e.set_retry_after(retry_after(*raw));
+    return std::unexpected(std::move(e));
   }
   if (raw->body.empty()) return json();
   json parsed = json::parse(raw->body, nullptr, /*allow_exceptions=*/false);

@@ -4,14 +4,17 @@
 // bounded by a total deadline. Plain http:// servers are accepted (used by unit tests).
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "apiclient/client.h"
 #include "apiclient/clock.h"
+#include "apiclient/curl_handles.h"
 #include "apiclient/kubeconfig_reader.h"
 
 namespace kadm::apiclient {
@@ -20,7 +23,10 @@ struct RetryPolicy {
   Duration initial_backoff{500};
   double multiplier = 2.0;
   Duration max_backoff{8000};
-  double jitter = 0.2;             // each wait grows by a random fraction in [0, jitter)
+  double jitter = 0.2;  // each wait grows by a random fraction in [0, jitter)
+  // Instead: each wait is uniform in [0, backoff] (plus Retry-After when the server sent one),
+  // for clients that fail together (many nodes joining at once).
+  bool full_jitter = false;
   Duration total_deadline{60000};  // all attempts and waits of one call
   int max_attempts = 0;            // 0: limited by the deadline only
 };
@@ -57,6 +63,9 @@ class CurlClient final : public Client {
   ApiResult<json> send(const Request& request) override;
   // Same retries; any status is returned as is (health endpoints answer text, not JSON).
   ApiResult<RawResponse> send_raw(const Request& request);
+  // One streaming GET; events are newline-separated JSON objects. `request.timeout` bounds the
+  // whole stream (the client's request timeout otherwise).
+  ApiResult<bool> watch(const Request& request, const WatchHandler& on_event) override;
 
   const std::string& server() const { return m_server; }
 
@@ -65,7 +74,14 @@ class CurlClient final : public Client {
 
   struct Attempt;
   Attempt perform_once(const Request& request, const std::string& body, Duration timeout);
-  Duration next_wait(Duration backoff);
+  // Sets every per-request option of `h` (URL, headers, TLS material, timeouts).
+  bool prepare(CURL* h, const Request& request, const std::string& body, Duration timeout,
+               CurlSlist& headers, std::string& url, char* errbuf, Attempt& a);
+  // Handles keep their connection between calls (TLS handshakes are the most expensive part of
+  // a small request, for the client and for a busy API server); one handle per concurrent call.
+  CurlEasy take_handle();
+  std::uint64_t next_seed();
+  void give_back(CurlEasy handle);
 
   Kubeconfig m_config;
   std::string m_server;
@@ -73,6 +89,8 @@ class CurlClient final : public Client {
   Clock* m_clock;
   std::mutex m_rng_mutex;
   std::mt19937_64 m_rng;
+  std::mutex m_pool_mutex;
+  std::vector<CurlEasy> m_idle;
 };
 
 }  // namespace kadm::apiclient

@@ -27,6 +27,8 @@ Result<std::unique_ptr<apiclient::CurlClient>> bootstrap_client(const JoinData& 
                                ? d.cfg.timeouts.kubernetes_api_call
                                : Duration{60000};
   o.retry.initial_backoff = Duration{250};
+  // Many nodes may join at once (a node pool scaling up): spread their retries out.
+  o.retry.full_jitter = true;
   return apiclient::CurlClient::from_kubeconfig(kc, o);
 }
 

@@ -6,7 +6,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <optional>
 
+#include "apiclient/backoff.h"
 #include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/objects.h"
@@ -105,6 +107,26 @@ std::string timed_out(const DiscoveryDeadline& deadline) {
   return " within " + format_duration(deadline.timeout());
 }
 
+apiclient::Backoff pauses(const DiscoveryOptions& o) {
+  return apiclient::Backoff(apiclient::BackoffPolicy{o.poll_interval, 2.0,
+                                                     std::max(o.backoff_max, o.poll_interval),
+                                                     /*full_jitter=*/true, 0});
+}
+
+// The last failure of an attempt, said so that an overloaded server is not mistaken for a
+// problem with the token or the CA.
+std::string attempt_error(const apiclient::ApiError& e) {
+  std::string text = e.message();
+  if (e.http_status() == 429 || e.http_status() == 503) {
+    text += " (the API server is overloaded or starting, which says nothing about the token";
+    if (e.retry_after()) text += "; it asked to retry after " + format_duration(*e.retry_after());
+    text += ")";
+  } else if (e.is_transient()) {
+    text += " (the API server did not answer in time or refused the connection)";
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string invalid_token_message(std::string_view token_id) {
@@ -160,7 +182,6 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
   }
   const std::string server = "https://" + d.api_server_endpoint;
   auto& clock = clock_of(o);
-  const auto start = clock.now();
   DiscoveryDeadline deadline(clock, o.timeout, o.attempt_cap);
   auto insecure = KADM_TRY(apiclient::CurlClient::insecure(server, single_attempts(o)));
 
@@ -168,9 +189,14 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
   std::string first_kubeconfig;
   DiscoveredCluster found;
   std::string last_error;
+  auto backoff = pauses(o);
+  // When cluster-info was first read: the signature grace runs from there.
+  std::optional<apiclient::Clock::TimePoint> first_answer;
   for (;;) {
+    std::optional<Duration> server_wait;
     auto cm = get_cluster_info(*insecure, deadline);
     if (cm) {
+      if (!first_answer) first_answer = clock.now();
       auto verified = verify_cluster_info(*cm, tok, pins, d.unsafe_skip_ca_verification);
       if (verified) {
         found = std::move(*verified);
@@ -178,15 +204,16 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
         break;
       }
       bool unsigned_yet = verified.error().kind() == ErrorKind::NotFound;
-      if (!unsigned_yet || clock.now() - start >= o.signature_grace) {
+      if (!unsigned_yet || clock.now() - *first_answer >= o.signature_grace) {
         return std::unexpected(verified.error());
       }
       last_error = "cluster-info is not signed for token id \"" + tok.id + "\" yet";
     } else {
-      last_error = cm.error().message();
+      last_error = attempt_error(cm.error());
+      server_wait = cm.error().retry_after();
     }
     spdlog::debug("[discovery] not yet: {}", last_error);
-    if (!deadline.pause_before_retry(o.poll_interval)) {
+    if (!deadline.pause_before_retry(backoff.next(server_wait))) {
       return fail(ErrorKind::Timeout, "could not discover the cluster at " + server +
                                           timed_out(deadline) + ": " + last_error);
     }
@@ -200,6 +227,7 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
     trusted.server = server;
     trusted.ca_pem = found.ca_pem;
     auto secure = KADM_TRY(apiclient::CurlClient::from_kubeconfig(trusted, single_attempts(o)));
+    backoff.reset();
     for (;;) {
       auto cm = get_cluster_info(*secure, deadline);
       if (cm) {
@@ -210,14 +238,15 @@ Result<DiscoveredCluster> discover_with_token(const config::BootstrapTokenDiscov
         }
         break;
       }
-      last_error = cm.error().message();
+      last_error = attempt_error(cm.error());
       if (cm.error().kind() == ErrorKind::Tls ||
-          last_error.find("certificate") != std::string::npos) {
-        return fail(ErrorKind::Tls,
-                    "the API server at " + server +
-                        " does not present a certificate signed by the pinned CA: " + last_error);
+          cm.error().message().find("certificate") != std::string::npos) {
+        return fail(
+            ErrorKind::Tls,
+            "the API server at " + server +
+                " does not present a certificate signed by the pinned CA: " + cm.error().message());
       }
-      if (!deadline.pause_before_retry(o.poll_interval)) {
+      if (!deadline.pause_before_retry(backoff.next(cm.error().retry_after()))) {
         return fail(ErrorKind::Timeout, "could not read cluster-info over verified TLS from " +
                                             server + timed_out(deadline) + ": " + last_error);
       }
@@ -283,6 +312,7 @@ Result<DiscoveredCluster> discover_with_file(const config::FileDiscovery& d,
   spdlog::info("[discovery] Requesting cluster-info from \"{}\" trusting the discovery file's {}",
                file.server, file.ca_pem.empty() ? "system roots" : "CA");
   DiscoveredCluster found;
+  auto backoff = pauses(o);
   for (;;) {
     auto cm = get_cluster_info(*client, deadline);
     if (cm) {
@@ -308,9 +338,9 @@ Result<DiscoveredCluster> discover_with_file(const config::FileDiscovery& d,
               "cluster-info on a control-plane node)");
     }
     spdlog::debug("[discovery] reading cluster-info failed, will retry: {}", e.message());
-    if (!deadline.pause_before_retry(o.poll_interval)) {
+    if (!deadline.pause_before_retry(backoff.next(e.retry_after()))) {
       return fail(ErrorKind::Timeout, "could not read cluster-info from " + file.server +
-                                          timed_out(deadline) + ": " + e.message());
+                                          timed_out(deadline) + ": " + attempt_error(e));
     }
   }
   if (found.ca_pem.empty()) {

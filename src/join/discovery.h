@@ -30,11 +30,16 @@ struct DiscoveredCluster {
 
 struct DiscoveryOptions {
   Duration timeout{300000};  // timeouts.discovery
+  // Pauses between attempts: exponential backoff with full jitter from poll_interval up to
+  // backoff_max, never shorter than the server's Retry-After (429/503).
   Duration poll_interval{500};
+  Duration backoff_max{5000};
   // The longest single network attempt (each is also cut to what is left of `timeout`).
   Duration attempt_cap{5000};
   // How long a missing signature for our token id counts as "not signed yet" (the bootstrap
   // signer needs a moment for a new token) before it is reported as an invalid/expired token.
+  // Counted from the first cluster-info actually read: time spent on an overloaded or
+  // unreachable server is no evidence against the token.
   Duration signature_grace{15000};
   apiclient::Clock* clock = nullptr;  // null: the real clock
 };

@@ -77,25 +77,35 @@ Status wait_for_kubelet(JoinData& d, apiclient::Client& client, const Discovered
   return {};
 }
 
-// Sends the node's CSR and waits (short polls) for the signed certificate.
+// Sends the node's CSR and watches it until it is signed or refused. The TLS-bootstrap timeout
+// bounds the whole of it, the create's retries included.
 Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& client,
                                                EVP_PKEY* key, const std::string& node) {
+  auto& clock = apiclient::real_clock();
+  const auto start = clock.now();
+  const Duration budget = tls_bootstrap_timeout(d);
   std::string csr_pem = KADM_TRY(node_csr_pem(key, node));
   std::string name = KADM_TRY(node_csr_name());
   bool rsa = EVP_PKEY_base_id(key) == EVP_PKEY_RSA;
   const std::string collection = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
   spdlog::info("[kubelet-start] Requesting a client certificate for \"{}{}\" (CSR {})",
                kNodeUserPrefix, node, name);
-  if (auto r = client.create(collection, node_csr_object(name, csr_pem, rsa)); !r) {
-    return fail(ErrorKind::Api,
+  // The name is this request's alone, so sending it again after a timeout is harmless: a second
+  // arrival is refused as AlreadyExists, and that object is ours.
+  apiclient::Request create{
+      "POST",       collection,         node_csr_object(name, csr_pem, rsa), "application/json",
+      std::nullopt, /*idempotent=*/true};
+  if (auto r = client.send(create); !r && !r.error().is_already_exists()) {
+    return fail(r.error().is_transient() ? ErrorKind::Timeout : ErrorKind::Api,
                 "cannot create the CertificateSigningRequest: " + r.error().message());
   }
-  apiclient::WaitOptions wait;
-  wait.interval = d.options.poll_interval;
-  wait.timeout = tls_bootstrap_timeout(d);
-  wait.what = "the CertificateSigningRequest " + name + " to be signed";
-  auto obj = apiclient::wait_for_object(
-      client, collection + "/" + name,
+  apiclient::WatchWaitOptions wait;
+  wait.timeout =
+      std::max(budget - std::chrono::duration_cast<Duration>(clock.now() - start), Duration{1});
+  wait.what = "the CertificateSigningRequest " + name + " to be signed (TLS bootstrap timeout " +
+              format_duration(budget) + ")";
+  auto obj = apiclient::watch_for_object(
+      client, collection, name,
       [](const auto& csr) { return csr_state(csr).phase != CsrState::Phase::Pending; }, wait);
   if (!obj) {
     return fail(obj.error().kind(),

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Benchmark (on demand, never a test): kadm vs real kubeadm v1.37.2 end to end on the real-node
+# harness, on identical hosts (same images from the same mirror, same containerd, same kubelet,
+# same configuration):
+#   - init: from the command's start until its control plane is healthy (the command's own
+#     wait) and its Node is Ready;
+#   - worker join: from the command's start until the worker's Node is Ready.
+# Both clusters run side by side in one run. kadm's phases come from its NDJSON events
+# (`--output json`): the table after the totals says where kadm's time goes.
+#
+#   sudo bench/compare_init_join.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export KADM=${KADM:-$PWD/build-release/cmd/kadm}
+if [[ -z ${KADM_NO_BUILD:-} ]]; then
+  # An optimised build of its own: the test build is unoptimised for compile speed.
+  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  ninja -C build-release kadm >/dev/null
+fi
+source tests/harness/lib.sh
+source tests/e2e/lib/kadm_cluster.sh
+harness_can_run || exit 1
+harness_trap_cleanup
+
+harness_node_up a1 10.213.0.100   # kadm's control plane
+harness_node_up aw 10.213.0.101   # kadm's worker
+harness_node_up k1 10.213.0.102   # kubeadm's control plane
+harness_node_up kw 10.213.0.103   # kubeadm's worker
+
+# node_ready_ms CP NAME START_NS: waits (100 ms polls) for NAME's Ready condition, seen from CP;
+# prints the milliseconds since START_NS.
+node_ready_ms() {
+  local cp=$1 name=$2 start=$3 st i
+  for ((i = 0; i < 3000; i++)); do
+    st=$(harness_exec "$cp" kubectl --kubeconfig /etc/kubernetes/admin.conf get node "$name" \
+      -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+    [[ $st == True ]] && { ms_since "$start"; return; }
+    sleep 0.1
+  done
+  harness_node_diagnose "$name" >&2
+  fail "node $name not Ready"
+}
+
+# The same configuration for both tools (kadm_init_config writes the harness's v1beta4 file).
+cfg_a=$(kadm_init_config a1)
+cfg_k=$(kadm_init_config k1)
+logs_a=$(harness_host_root a1)/logs logs_k=$(harness_host_root k1)/logs
+
+# kadm init; its phase events on stdout.
+start=$(date +%s%N)
+harness_exec a1 "$KADM" init --config "$cfg_a" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
+  >"$logs_a/init.json" 2>"$logs_a/init.err" || { cat "$logs_a/init.err" >&2; fail "kadm init failed"; }
+kadm_init_cmd_ms=$(ms_since "$start")
+kadm_init_ms=$(node_ready_ms a1 a1 "$start")
+
+start=$(date +%s%N)
+harness_exec k1 kubeadm init --config "$cfg_k" "${KUBEADM_VM_PREFLIGHT_ARGS[@]}" \
+  >"$logs_k/init.log" 2>&1 || { cat "$logs_k/init.log" >&2; fail "kubeadm init failed"; }
+kubeadm_init_cmd_ms=$(ms_since "$start")
+kubeadm_init_ms=$(node_ready_ms k1 k1 "$start")
+
+# Worker joins, each with the command its own init printed.
+read -r -a kadm_join <<<"$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("event") == "result": print(e["joinCommand"])' "$logs_a/init.json")"
+read -r -a kubeadm_join <<<"$(harness_exec k1 kubeadm token create --print-join-command \
+  --kubeconfig /etc/kubernetes/admin.conf)"
+start=$(date +%s%N)
+harness_exec aw "$KADM" join "${kadm_join[@]:2}" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
+  >"$logs_a/join.json" 2>"$logs_a/join.err" || { cat "$logs_a/join.err" >&2; fail "kadm join failed"; }
+kadm_join_cmd_ms=$(ms_since "$start")
+kadm_join_ms=$(node_ready_ms a1 aw "$start")
+
+start=$(date +%s%N)
+harness_exec kw kubeadm join "${kubeadm_join[@]:2}" "${KUBEADM_VM_PREFLIGHT_ARGS[@]}" \
+  --cri-socket unix:///var/run/containerd/containerd.sock >"$logs_k/join.log" 2>&1 ||
+  { cat "$logs_k/join.log" >&2; fail "kubeadm join failed"; }
+kubeadm_join_cmd_ms=$(ms_since "$start")
+kubeadm_join_ms=$(node_ready_ms k1 kw "$start")
+
+printf '%-34s %10s %10s %13s\n' step kadm_ms kubeadm_ms kubeadm/kadm
+row() { awk -v s="$1" -v a="$2" -v k="$3" 'BEGIN {printf "%-34s %10d %10d %13.2f\n", s, a, k, k / (a ? a : 1)}'; }
+row "init: command returned" "$kadm_init_cmd_ms" "$kubeadm_init_cmd_ms"
+row "init: until the Node is Ready" "$kadm_init_ms" "$kubeadm_init_ms"
+row "join: command returned" "$kadm_join_cmd_ms" "$kubeadm_join_cmd_ms"
+row "join: until the Node is Ready" "$kadm_join_ms" "$kubeadm_join_ms"
+
+# Where kadm's time goes: the leaf phases' durations (ms) from its NDJSON events.
+for f in "$logs_a/init.json" "$logs_a/join.json"; do
+  echo "kadm phases ($(basename "$f" .json)), slowest first:"
+  python3 -c 'import json,sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+fin = [e for e in ev if e.get("event") == "phase-finished"]
+names = [e["phase"] for e in fin]
+# Leaves only: a group ("certs") also reports the sum of its children.
+leaves = [e for e in fin if not any(n.startswith(e["phase"] + "/") for n in names)]
+for e in sorted(leaves, key=lambda e: -e["durationMs"])[:8]:
+    print("  %-32s %6d ms" % (e["phase"], e["durationMs"]))' "$f"
+done
