@@ -8,15 +8,20 @@
 #
 #   bench/compare_pki.sh [RUNS=7]
 #   NINJA_JOBS=4 bench/compare_pki.sh     parallel jobs for the release build (default 2)
+#   KADM=/path/to/kadm bench/compare_pki.sh   that binary instead of building build-release
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-7}
-kadm=${KADM:-$PWD/build-release/cmd/kadm}
 bin=$(scripts/k8s-binaries.sh)
 kubeadm=$bin/kubeadm
-# An optimised build of its own: the test build is unoptimised for compile speed.
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-ninja -C build-release -j"${NINJA_JOBS:-2}" kadm >/dev/null
+if [[ -n ${KADM:-} ]]; then
+  kadm=$KADM # a given binary (say, an older build to compare with), used as it is
+else
+  # An optimised build of its own: the test build is unoptimised for compile speed.
+  kadm=$PWD/build-release/cmd/kadm
+  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  ninja -C build-release -j"${NINJA_JOBS:-2}" kadm >/dev/null
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -60,18 +65,18 @@ machine() { echo "# $(date -u +%Y-%m-%dT%H:%MZ) nproc=$(nproc) load=$(cut -d' ' 
 machine
 printf '%-26s %-8s %9s %9s %9s %9s %8s\n' benchmark tool min_ms med_ms peak_kb ratio_med ""
 for alg in RSA-2048 ECDSA-P256; do
-  declare -A med=() times=() rss=([kadm]=0 [kubeadm]=0)
+  declare -A med=() tt=() rss=([kadm]=0 [kubeadm]=0)
   # Alternately, so a change in the machine's load hits both tools alike.
   for ((i = 0; i < runs; i++)); do
     for tool in kadm kubeadm; do
       path=$kadm; [[ $tool == kubeadm ]] && path=$kubeadm
       read -r ms kb < <(measure "$path" "$alg")
-      times[$tool]+="$ms "; if ((kb > rss[$tool])); then rss[$tool]=$kb; fi
+      tt[$tool]+="$ms "; if ((kb > rss[$tool])); then rss[$tool]=$kb; fi
     done
   done
   for tool in kadm kubeadm; do
     # shellcheck disable=SC2086 # the list is space-separated numbers
-    read -r mn md < <(printf '%s\n' ${times[$tool]} | stats)
+    read -r mn md < <(printf '%s\n' ${tt[$tool]} | stats)
     med[$tool]=$md
     printf '%-26s %-8s %9d %9d %9d\n' "certs+kubeconfig $alg" "$tool" "$mn" "$md" "${rss[$tool]}"
   done
