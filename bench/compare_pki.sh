@@ -2,18 +2,26 @@
 # Benchmark (run on demand, never part of the tests): kadm vs real kubeadm, side by side in one
 # run with the same configuration — `init phase certs all` + `init phase kubeconfig all` for
 # RSA-2048 and ECDSA-P256, and `version`. Reports min/median wall time of several runs, the
-# kubeadm/kadm ratio and the peak RSS of each tool.
+# kubeadm/kadm ratio and the peak RSS of each tool. The machine's CPU count and load average are
+# printed before and after: other work on the machine moves the absolute numbers (the ratios
+# less so, since both tools run in the same conditions, alternately).
 #
 #   bench/compare_pki.sh [RUNS=7]
+#   NINJA_JOBS=4 bench/compare_pki.sh     parallel jobs for the release build (default 2)
+#   KADM=/path/to/kadm bench/compare_pki.sh   that binary instead of building build-release
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-7}
-kadm=${KADM:-$PWD/build-release/cmd/kadm}
 bin=$(scripts/k8s-binaries.sh)
 kubeadm=$bin/kubeadm
-# An optimised build of its own: the test build is unoptimised for compile speed.
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-ninja -C build-release kadm >/dev/null
+if [[ -n ${KADM:-} ]]; then
+  kadm=$KADM # a given binary (say, an older build to compare with), used as it is
+else
+  # An optimised build of its own: the test build is unoptimised for compile speed.
+  kadm=$PWD/build-release/cmd/kadm
+  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  ninja -C build-release -j"${NINJA_JOBS:-2}" kadm >/dev/null
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -53,19 +61,24 @@ stats() { # values... -> "min median"
   sort -n | awk '{a[NR]=$1} END {printf "%d %d\n", a[1], a[int((NR+1)/2)]}'
 }
 
+machine() { echo "# $(date -u +%Y-%m-%dT%H:%MZ) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"; }
+machine
 printf '%-26s %-8s %9s %9s %9s %9s %8s\n' benchmark tool min_ms med_ms peak_kb ratio_med ""
 for alg in RSA-2048 ECDSA-P256; do
-  declare -A med=()
-  for tool in kadm kubeadm; do
-    path=$kadm; [[ $tool == kubeadm ]] && path=$kubeadm
-    times=() rss=0
-    for ((i = 0; i < runs; i++)); do
+  declare -A med=() tt=() rss=([kadm]=0 [kubeadm]=0)
+  # Alternately, so a change in the machine's load hits both tools alike.
+  for ((i = 0; i < runs; i++)); do
+    for tool in kadm kubeadm; do
+      path=$kadm; [[ $tool == kubeadm ]] && path=$kubeadm
       read -r ms kb < <(measure "$path" "$alg")
-      times+=("$ms"); if ((kb > rss)); then rss=$kb; fi
+      tt[$tool]+="$ms "; if ((kb > rss[$tool])); then rss[$tool]=$kb; fi
     done
-    read -r mn md < <(printf '%s\n' "${times[@]}" | stats)
+  done
+  for tool in kadm kubeadm; do
+    # shellcheck disable=SC2086 # the list is space-separated numbers
+    read -r mn md < <(printf '%s\n' ${tt[$tool]} | stats)
     med[$tool]=$md
-    printf '%-26s %-8s %9d %9d %9d\n' "certs+kubeconfig $alg" "$tool" "$mn" "$md" "$rss"
+    printf '%-26s %-8s %9d %9d %9d\n' "certs+kubeconfig $alg" "$tool" "$mn" "$md" "${rss[$tool]}"
   done
   awk -v a="${med[kubeadm]}" -v b="${med[kadm]}" 'BEGIN {printf "%-26s kubeadm/kadm median ratio: %.2f\n", "", a / (b ? b : 1)}'
 done
@@ -82,3 +95,4 @@ for tool in kadm kubeadm; do
   read -r mn md < <(printf '%s\n' "${times[@]}" | stats)
   printf '%-26s %-8s %9d %9d %9d\n' "version" "$tool" "$mn" "$md" "$rss"
 done
+machine

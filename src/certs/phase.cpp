@@ -200,15 +200,30 @@ Status run_service_account_key(const CertDef& def, const config::InitConfigurati
   return effects.apply_all(actions);
 }
 
-// Rows that will need a new private key in this run (nothing usable on disk).
+// Whether the row will need a new private key in this run: nothing usable on disk, and for a
+// leaf a CA that can sign it (a CA certificate on disk without its key is an external CA: the
+// leaf must be there already, so no key is made for it).
+bool needs_key(const CertDef& def, const stdfs::path& dir) {
+  bool crt = file_exists(file_of(dir, def.base_name, ".crt"));
+  bool key = file_exists(file_of(dir, def.base_name, ".key"));
+  if (def.kind == CertKind::ServiceAccountKey) return !key;
+  if (crt || key) return false;
+  if (def.kind == CertKind::Leaf) {
+    const auto* ca = find_cert(def.ca_name);
+    if (ca && file_exists(file_of(dir, ca->base_name, ".crt")) &&
+        !file_exists(file_of(dir, ca->base_name, ".key"))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Rows that will need a new private key in this run.
 std::vector<std::string> keys_needed(const std::vector<const CertDef*>& defs,
                                      const stdfs::path& dir) {
   std::vector<std::string> ids;
   for (const auto* def : defs) {
-    bool crt = file_exists(file_of(dir, def->base_name, ".crt"));
-    bool key = file_exists(file_of(dir, def->base_name, ".key"));
-    bool needed = def->kind == CertKind::ServiceAccountKey ? !key : (!crt && !key);
-    if (needed) ids.emplace_back(def->base_name);
+    if (needs_key(*def, dir)) ids.emplace_back(def->base_name);
   }
   return ids;
 }
@@ -280,6 +295,15 @@ Status begin_certs(const config::InitConfiguration& cfg, PkiState& state) {
   // RSA key generation dominates this phase: start every missing key now, in parallel.
   state.pregenerate(keys_needed(active_certs(cfg), dir), cfg.cluster.encryption_algorithm);
   return {};
+}
+
+void prepare_cert_key(std::string_view phase_name, const config::InitConfiguration& cfg,
+                      PkiState& state) {
+  const auto* def = find_cert(phase_name);
+  if (!def || (def->local_etcd_only && uses_external_etcd(cfg))) return;
+  if (needs_key(*def, cert_dir_of(cfg))) {
+    state.pregenerate({std::string(def->base_name)}, cfg.cluster.encryption_algorithm);
+  }
 }
 
 void end_certs(const config::InitConfiguration& cfg) {

@@ -17,6 +17,10 @@ Status run_cert_phase(std::string_view phase_name, const config::InitConfigurati
 // Every active row in order, with the header and footer lines.
 // Prints the phase header and starts generating every missing key in parallel.
 Status begin_certs(const config::InitConfiguration& cfg, PkiState& state);
+// Start early: queues the private key of one row on the key pool when this run will make it
+// (nothing usable on disk; keys reused from disk are never generated). Writes nothing.
+void prepare_cert_key(std::string_view phase_name, const config::InitConfiguration& cfg,
+                      PkiState& state);
 void end_certs(const config::InitConfiguration& cfg);
 Status run_all_certs(const config::InitConfiguration& cfg, PkiState& state, plan::Effects& effects);
 

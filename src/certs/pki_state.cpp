@@ -6,13 +6,6 @@
 
 namespace kadm::certs {
 
-PkiState::~PkiState() {
-  // Unclaimed background keys: wait so no thread outlives the state.
-  for (auto& [id, p] : m_pending) {
-    if (p.key.valid()) p.key.wait();
-  }
-}
-
 Result<CaPair> load_ca_files(const std::filesystem::path& cert_dir, std::string_view base_name) {
   auto crt_path = cert_dir / (std::string(base_name) + ".crt");
   auto key_path = cert_dir / (std::string(base_name) + ".key");
@@ -50,23 +43,12 @@ Result<const CaPair*> PkiState::resolve_ca(std::string_view name,
 
 void PkiState::pregenerate(const std::vector<std::string>& ids,
                            config::EncryptionAlgorithm algorithm) {
-  for (const auto& id : ids) {
-    if (m_pending.contains(id)) continue;
-    m_pending.emplace(id, Pending{algorithm, std::async(std::launch::async, [algorithm] {
-                                    return generate_key(algorithm);
-                                  })});
-  }
+  for (const auto& id : ids) m_keys.start(id, algorithm);
 }
 
 Result<UniqueEvpPkey> PkiState::take_key(const std::string& id,
                                          config::EncryptionAlgorithm algorithm) {
-  if (auto it = m_pending.find(id); it != m_pending.end()) {
-    Pending p = std::move(it->second);
-    m_pending.erase(it);
-    auto key = p.key.get();
-    if (p.algorithm == algorithm) return key;
-  }
-  return generate_key(algorithm);
+  return m_keys.take(id, algorithm);
 }
 
 }  // namespace kadm::certs

@@ -4,11 +4,11 @@
 // being generated in the background.
 
 #include <filesystem>
-#include <future>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "certs/key_pool.h"
 #include "certs/openssl_ptr.h"
 #include "certs/x509.h"
 #include "common/error.h"
@@ -24,10 +24,10 @@ struct CaPair {
 
 class PkiState {
  public:
-  explicit PkiState(TimePoint start = Clock::now()) : m_start(start) {}
+  explicit PkiState(TimePoint start = Clock::now(), KeyGenerator generator = {})
+      : m_start(start), m_keys(std::move(generator)) {}
   PkiState(const PkiState&) = delete;
   PkiState& operator=(const PkiState&) = delete;
-  ~PkiState();
 
   // kadm's start time: certificates are valid from start - 5 minutes.
   TimePoint start() const { return m_start; }
@@ -38,19 +38,20 @@ class PkiState {
   const CaPair* find_ca(std::string_view name) const;
   void put_ca(std::string name, CaPair ca);
 
-  // Starts generating keys for `ids` in parallel; take_key() picks them up in any order.
+  // Queues keys for `ids` on the key pool (key_pool.h); take_key() picks them up in any order.
+  // Ids already queued are left as they are.
   void pregenerate(const std::vector<std::string>& ids, config::EncryptionAlgorithm algorithm);
   // A pregenerated key of `algorithm` for `id`, or a freshly generated one.
   Result<UniqueEvpPkey> take_key(const std::string& id, config::EncryptionAlgorithm algorithm);
+  // Whether a key for `id` was queued and not taken yet.
+  bool key_queued(const std::string& id) const { return m_keys.has(id); }
+  // Drops the keys not made yet and joins the pool's threads (also done on destruction).
+  void stop_key_generation() { m_keys.stop(); }
 
  private:
-  struct Pending {
-    config::EncryptionAlgorithm algorithm;
-    std::future<Result<UniqueEvpPkey>> key;
-  };
   TimePoint m_start;
   std::map<std::string, CaPair, std::less<>> m_cas;
-  std::map<std::string, Pending> m_pending;
+  KeyPool m_keys;  // last: its threads are joined before the rest goes
 };
 
 // Reads <dir>/<base>.crt and, if present, <dir>/<base>.key.

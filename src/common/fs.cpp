@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -55,14 +56,46 @@ Status fsync_dir(const stdfs::path& dir) {
   return {};
 }
 
-}  // namespace
-
-Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode) {
+stdfs::path dir_of(const stdfs::path& path) {
   stdfs::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
+  return dir.empty() ? stdfs::path(".") : dir;
+}
+
+// Removes a temp file unless disarmed (its rename succeeded).
+class TempFile {
+ public:
+  explicit TempFile(stdfs::path p) : m_path(std::move(p)) {}
+  TempFile(TempFile&& o) noexcept : m_path(std::move(o.m_path)), m_armed(o.m_armed) {
+    o.m_armed = false;
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  TempFile& operator=(TempFile&&) = delete;
+  ~TempFile() {
+    if (m_armed) ::unlink(m_path.c_str());
+  }
+  const stdfs::path& path() const { return m_path; }
+  void disarm() { m_armed = false; }
+
+ private:
+  stdfs::path m_path;
+  bool m_armed = true;
+};
+
+// A temp file written but not yet synced: its descriptor stays open until synced.
+struct PendingTemp {
+  TempFile file;
+  UniqueFd fd;
+};
+
+// Creates the hidden temp file next to `path` with exactly `mode` and writes `content`, then
+// asks the kernel to start writing it out (so the fsyncs of a batch overlap). The result removes
+// the file when dropped, unless disarmed after the rename.
+Result<PendingTemp> write_temp(const stdfs::path& path, std::string_view content, mode_t mode) {
+  stdfs::path dir = dir_of(path);
   // Hidden ("." first): the kubelet loads every non-hidden file of the manifests directory and
   // must never see a half-written one.
-  stdfs::path tmp = dir / ("." + path.filename().string() + temp_suffix());
+  TempFile tmp(dir / ("." + path.filename().string() + temp_suffix()));
   // A process killed between creating its temp file and the rename leaves it behind (never
   // the target: that is either the old or the new content). The next write removes it.
   remove_stale_temps(dir, path.filename().string());
@@ -70,19 +103,13 @@ Status write_file_atomic(const stdfs::path& path, std::string_view content, mode
   // Created with `mode` (the umask can only take bits away, so the file is never more open than
   // `mode`), then set to exactly `mode` on the descriptor. The process-wide umask is left alone:
   // other threads create files at the same time.
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
-  if (!fd) return std::unexpected(io_error("create", tmp, errno));
-
-  // Removes the temp file unless the rename below succeeded.
-  struct TempGuard {
-    const stdfs::path& p;
-    bool armed = true;
-    ~TempGuard() {
-      if (armed) ::unlink(p.c_str());
-    }
-  } guard{tmp};
-
-  if (::fchmod(fd.get(), mode) != 0) return std::unexpected(io_error("chmod", tmp, errno));
+  UniqueFd fd(
+      ::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (!fd) {
+    tmp.disarm();  // not ours: O_EXCL failed or nothing was created
+    return std::unexpected(io_error("create", tmp.path(), errno));
+  }
+  if (::fchmod(fd.get(), mode) != 0) return std::unexpected(io_error("chmod", tmp.path(), errno));
 
   const char* data = content.data();
   size_t left = content.size();
@@ -90,18 +117,60 @@ Status write_file_atomic(const stdfs::path& path, std::string_view content, mode
     ssize_t n = ::write(fd.get(), data, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return std::unexpected(io_error("write", tmp, errno));
+      return std::unexpected(io_error("write", tmp.path(), errno));
     }
     data += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd.get()) != 0) return std::unexpected(io_error("fsync", tmp, errno));
-  if (::close(fd.release()) != 0) return std::unexpected(io_error("close", tmp, errno));
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return std::unexpected(io_error("rename to " + path.string() + " from", tmp, errno));
+  // Only a hint (fsync below is what makes it durable): start the write-out now.
+  (void)::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+  return PendingTemp{std::move(tmp), std::move(fd)};
+}
+
+}  // namespace
+
+Status write_files_atomic(const std::vector<FileWrite>& files) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (files[j].path == files[i].path) {
+        return fail(ErrorKind::Io,
+                    "the same file twice in one batch of writes: " + files[i].path.string());
+      }
+    }
   }
-  guard.armed = false;
-  return fsync_dir(dir);
+  // 1. Every temp file written, then each synced and closed; the first failure removes them
+  // all and renames nothing.
+  std::vector<PendingTemp> temps;
+  temps.reserve(files.size());
+  for (const auto& f : files) temps.push_back(KADM_TRY(write_temp(f.path, f.content, f.mode)));
+  for (auto& t : temps) {
+    if (::fsync(t.fd.get()) != 0) return std::unexpected(io_error("fsync", t.file.path(), errno));
+    if (::close(t.fd.release()) != 0) {
+      return std::unexpected(io_error("close", t.file.path(), errno));
+    }
+  }
+  // 2. Renamed in order. 3. Each directory synced once, even after a failed rename (the files
+  // renamed before it are in place and must be durable).
+  std::vector<stdfs::path> dirs;
+  Status renamed;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (::rename(temps[i].file.path().c_str(), files[i].path.c_str()) != 0) {
+      renamed = std::unexpected(
+          io_error("rename to " + files[i].path.string() + " from", temps[i].file.path(), errno));
+      break;
+    }
+    temps[i].file.disarm();
+    stdfs::path dir = dir_of(files[i].path);
+    if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(std::move(dir));
+  }
+  for (const auto& dir : dirs) {
+    if (auto s = fsync_dir(dir); !s && renamed) renamed = std::move(s);
+  }
+  return renamed;
+}
+
+Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode) {
+  return write_files_atomic({FileWrite{path, content, mode}});
 }
 
 Result<std::string> read_file(const stdfs::path& path) {

@@ -20,6 +20,21 @@ namespace kadm::fs {
 namespace stdfs = std::filesystem;
 
 Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode);
+
+// One file of a batch for write_files_atomic.
+struct FileWrite {
+  stdfs::path path;
+  std::string_view content;
+  mode_t mode = 0644;
+};
+// Several files with write_file_atomic's guarantees and fewer syncs: every temp file is created
+// with its final mode, written and fsynced; only then are they renamed over their targets, in
+// order; then each directory that got a file is fsynced once (not once per file). After a crash
+// each target is either its old self or complete and synced, never partial. If a temp file
+// cannot be written, nothing is renamed and every temp file is removed; if a rename fails, the
+// files renamed before it stay (their directories are still synced) and the rest are removed.
+// The same path twice in one batch is refused.
+Status write_files_atomic(const std::vector<FileWrite>& files);
 Result<std::string> read_file(const stdfs::path& path);
 Result<bool> exists(const stdfs::path& path);
 // Creates the directory and missing parents with `mode` (existing ones are left as they are).

@@ -57,6 +57,13 @@ Phase certs_phase() {
             return certs::run_cert_phase(def.name, d.cfg, d.pki, *d.effects);
           }));
   p.run = [](InitData& d) -> Status { return certs::begin_certs(d.cfg, d.pki); };
+  // Start early: every selected row's key is queued before preflight, in table order.
+  for (auto& child : p.children) {
+    if (child.run_all_siblings) continue;
+    child.prepare = [name = child.name](InitData& d) {
+      certs::prepare_cert_key(name, d.cfg, d.pki);
+    };
+  }
   return p;
 }
 
@@ -75,6 +82,12 @@ Phase kubeconfig_phase() {
   p.run = [](InitData& d) -> Status {
     return kubeconfig::begin_kubeconfigs(d.cfg, d.options.kubeconfig_dir, d.pki);
   };
+  for (auto& child : p.children) {
+    if (child.run_all_siblings) continue;
+    child.prepare = [name = child.name](InitData& d) {
+      kubeconfig::prepare_kubeconfig_key(name, d.cfg, d.options.kubeconfig_dir, d.pki);
+    };
+  }
   return p;
 }
 

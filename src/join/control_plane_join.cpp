@@ -155,8 +155,18 @@ Status run_download_certs(JoinData& d) {
   return d.effects->apply_all(writes);
 }
 
+void start_control_plane_keys(JoinData& d) {
+  if (!d.control_plane_keys_wanted || !d.control_plane_cfg) return;
+  const auto& cfg = *d.control_plane_cfg;
+  for (auto name : kHostCerts) certs::prepare_cert_key(name, cfg, d.pki);
+  for (auto name : kHostKubeconfigs) {
+    kubeconfig::prepare_kubeconfig_key(name, cfg, d.options.kubeconfig_dir, d.pki);
+  }
+}
+
 Status run_control_plane_certs(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
+  start_control_plane_keys(d);
   KADM_TRY(certs::begin_certs(*cfg, d.pki));
   for (auto name : kHostCerts) {
     KADM_TRY(certs::run_cert_phase(name, *cfg, d.pki, *d.effects));

@@ -13,6 +13,11 @@ namespace kadm::join {
 // This node's InitConfiguration, built on first use from the cluster's kubeadm-config.
 Result<config::InitConfiguration*> control_plane_config(JoinData& d);
 
+// Start early: once this node's configuration is known, queues the private keys of this host's
+// certificates and kubeconfigs on the key pool (if the run's selected steps want them), so they
+// are made during preflight's image pulls and download-certs. Writes nothing.
+void start_control_plane_keys(JoinData& d);
+
 // control-plane-prepare
 Status run_download_certs(JoinData& d);
 Status run_control_plane_certs(JoinData& d);

@@ -49,6 +49,9 @@ struct JoinData {
   // this node's registration and endpoint), built once by control_plane_config().
   std::optional<config::InitConfiguration> control_plane_cfg;
   certs::PkiState pki;
+  // Start early: the selected certs/kubeconfig steps of a control-plane join want their keys
+  // made as soon as this node's configuration is known (start_control_plane_keys).
+  bool control_plane_keys_wanted = false;
   // --patches / patches.directory, read before any phase. The targets come from the cluster,
   // so each phase applies its patches before it writes (static Pods: when the control-plane
   // configuration is first built).

@@ -38,6 +38,7 @@ Phase preflight_phase() {
     // A control plane is checked against the cluster's configuration (external or local etcd,
     // its data dir), so discover the cluster and read kubeadm-config first, as kubeadm does.
     const auto* node = KADM_TRY(control_plane_config(d));
+    start_control_plane_keys(d);  // made during the checks and image pulls below
     bool download_certs = !d.cfg.control_plane->certificate_key.empty();
     KADM_TRY(preflight::ready_for_control_plane_join(node->cluster, download_certs, *d.host));
     return preflight::preflight_control_plane_join(*node, download_certs, *d.host, *d.effects, o)
@@ -52,6 +53,15 @@ Phase control_plane_step(std::string name, std::string help, Status (*run)(JoinD
   return p;
 }
 
+// Start early: a selected step that makes keys asks for them to be started as soon as this
+// node's configuration is known (start_control_plane_keys).
+Phase wants_keys(Phase p) {
+  p.prepare = [](JoinData& d) {
+    if (is_control_plane(d)) d.control_plane_keys_wanted = true;
+  };
+  return p;
+}
+
 Phase control_plane_prepare_phase() {
   return workflow::group<JoinData>(
       "control-plane-prepare", "Prepare the machine for serving a control plane",
@@ -60,11 +70,12 @@ Phase control_plane_prepare_phase() {
                           "Download the certificates shared among control-plane nodes from the "
                           "kubeadm-certs Secret",
                           run_download_certs),
-       control_plane_step("certs", "Generate the certificates for the new control plane components",
-                          run_control_plane_certs),
-       control_plane_step("kubeconfig",
-                          "Generate the kubeconfig for the new control plane components",
-                          run_control_plane_kubeconfigs),
+       wants_keys(control_plane_step(
+           "certs", "Generate the certificates for the new control plane components",
+           run_control_plane_certs)),
+       wants_keys(control_plane_step("kubeconfig",
+                                     "Generate the kubeconfig for the new control plane components",
+                                     run_control_plane_kubeconfigs)),
        control_plane_step("control-plane",
                           "Generate the manifests for the new control plane components",
                           run_control_plane_manifests)});

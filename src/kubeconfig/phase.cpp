@@ -193,17 +193,25 @@ Status run_kubeconfig_phase(std::string_view name, const config::InitConfigurati
   return {};
 }
 
+void prepare_kubeconfig_key(std::string_view name, const config::InitConfiguration& cfg,
+                            const stdfs::path& kubeconfig_dir, certs::PkiState& state) {
+  const auto* def = find_kubeconfig(name);
+  if (!def || !def->applies(certs::rules_for(cfg.cluster))) return;
+  if (fs::exists(kubeconfig_dir / def->file_name).value_or(false)) return;
+  // An external CA (certificate without its key) signs nothing here: no key is needed.
+  const stdfs::path ca_dir = cert_dir_of(cfg);
+  if (fs::exists(ca_dir / "ca.crt").value_or(false) &&
+      !fs::exists(ca_dir / "ca.key").value_or(true)) {
+    return;
+  }
+  state.pregenerate({key_id(*def)}, cfg.cluster.encryption_algorithm);
+}
+
 Status begin_kubeconfigs(const config::InitConfiguration& cfg, const stdfs::path& kubeconfig_dir,
                          certs::PkiState& state) {
   spdlog::info("[kubeconfig] Using kubeconfig folder \"{}\"", kubeconfig_dir.string());
-  auto rules = certs::rules_for(cfg.cluster);
-  std::vector<std::string> ids;
-  for (const auto& def : kubeconfig_table()) {
-    if (def.applies(rules) && !fs::exists(kubeconfig_dir / def.file_name).value_or(false)) {
-      ids.push_back(key_id(def));
-    }
-  }
-  state.pregenerate(ids, cfg.cluster.encryption_algorithm);
+  for (const auto& def : kubeconfig_table())
+    prepare_kubeconfig_key(def.name, cfg, kubeconfig_dir, state);
   return {};
 }
 

@@ -40,6 +40,10 @@ Result<std::string> local_api_url(const config::InitConfiguration& cfg);
 Status run_kubeconfig_phase(std::string_view name, const config::InitConfiguration& cfg,
                             const std::filesystem::path& kubeconfig_dir, certs::PkiState& state,
                             plan::Effects& effects);
+// Start early: queues the client key of one kubeconfig file on the key pool when this run will
+// write that file (it applies to this version and is not there yet). Writes nothing.
+void prepare_kubeconfig_key(std::string_view name, const config::InitConfiguration& cfg,
+                            const std::filesystem::path& kubeconfig_dir, certs::PkiState& state);
 // Prints the phase header and starts generating the missing client keys in parallel.
 Status begin_kubeconfigs(const config::InitConfiguration& cfg,
                          const std::filesystem::path& kubeconfig_dir, certs::PkiState& state);

@@ -17,7 +17,9 @@ class Effects {
   virtual Status apply(const Action& action) = 0;
   virtual bool dry_run() const { return false; }
 
-  Status apply_all(const std::vector<Action>& actions) {
+  // In order. An implementation may carry out a run of file writes as one batch with the same
+  // guarantees (RealEffects: fs::write_files_atomic).
+  virtual Status apply_all(const std::vector<Action>& actions) {
     for (const auto& a : actions) {
       if (auto s = apply(a); !s) return s;
     }
@@ -28,6 +30,9 @@ class Effects {
 class RealEffects final : public Effects {
  public:
   Status apply(const Action& action) override;
+  // Consecutive WriteFiles are written as one batch: each file synced, all renamed, then one
+  // sync per directory (instead of one per file).
+  Status apply_all(const std::vector<Action>& actions) override;
 };
 
 class DryRunEffects final : public Effects {

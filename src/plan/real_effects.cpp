@@ -55,4 +55,37 @@ Status RealEffects::apply(const Action& action) {
   return std::visit(Visitor{}, action);
 }
 
+Status RealEffects::apply_all(const std::vector<Action>& actions) {
+  for (size_t i = 0; i < actions.size();) {
+    size_t end = i;
+    // A run of writes, ended early by a second write of a path already in it.
+    auto repeats = [&](size_t k) {
+      const auto& p = std::get<WriteFile>(actions[k]).path;
+      for (size_t j = i; j < k; ++j) {
+        if (std::get<WriteFile>(actions[j]).path == p) return true;
+      }
+      return false;
+    };
+    while (end < actions.size() && std::holds_alternative<WriteFile>(actions[end]) &&
+           !repeats(end)) {
+      ++end;
+    }
+    if (end - i < 2) {
+      KADM_TRY(apply(actions[i]));
+      ++i;
+      continue;
+    }
+    std::vector<fs::FileWrite> batch;
+    for (size_t j = i; j < end; ++j) {
+      const auto& w = std::get<WriteFile>(actions[j]);
+      spdlog::debug("[effects] {}", describe(actions[j]));
+      KADM_TRY(fs::make_dirs(w.path.parent_path(), 0755));
+      batch.push_back(fs::FileWrite{w.path, w.content, w.mode});
+    }
+    KADM_TRY(fs::write_files_atomic(batch));
+    i = end;
+  }
+  return {};
+}
+
 }  // namespace kadm::plan

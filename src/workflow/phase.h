@@ -22,6 +22,11 @@ struct Phase {
   std::vector<Phase> children;
   std::function<Status(Data&)> run;           // may be empty for pure grouping phases
   std::function<Result<bool>(Data&)> run_if;  // empty = always
+  // Start early: called for every selected phase, in order, once the run data exists and before
+  // the first phase runs, so slow work the phase will need (private keys) overlaps the phases
+  // before it. It may only start background work: it changes nothing on the host and cannot
+  // fail (the phase itself reports errors, and works without it).
+  std::function<void(Data&)> prepare;
 };
 
 // The "all" entry of a phase group ("certs all"): selecting it selects its parent's subtree.

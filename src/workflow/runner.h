@@ -45,7 +45,10 @@ class Workflow {
       if (!selected[i]) continue;
       const Phase<Data>& phase = *m_ptrs[i];
       if (!phase.run) continue;
-      if (!data) data = KADM_TRY(make_data());
+      if (!data) {
+        data = KADM_TRY(make_data());
+        prepare(selected, *data);
+      }
       const std::string& name = m_flat[i].full_name;
       if (phase.run_if) {
         auto go = phase.run_if(*data);
@@ -81,6 +84,12 @@ class Workflow {
   const Phase<Data>& at(size_t i) const { return *m_ptrs[i]; }
 
  private:
+  void prepare(const std::vector<bool>& selected, Data& data) const {
+    for (size_t i = 0; i < m_flat.size(); ++i) {
+      if (selected[i] && m_ptrs[i]->prepare) m_ptrs[i]->prepare(data);
+    }
+  }
+
   static Status wrap(const std::string& name, const Error& e, const PhaseObserver& observer) {
     if (observer.failed) observer.failed(name, e);
     Error copy = e;

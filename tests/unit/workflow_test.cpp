@@ -135,3 +135,32 @@ TEST(Workflow, HelpTreeShowsNesting) {
   EXPECT_NE(help.find("certs"), std::string::npos);
   EXPECT_NE(help.find("  /apiserver"), std::string::npos);
 }
+
+// Start early: every selected phase's `prepare` runs once, in order, after the data is built and
+// before the first phase runs; phases that are not selected (filtered or skipped) prepare
+// nothing.
+TEST(Workflow, PrepareRunsForSelectedPhasesBeforeTheFirstPhase) {
+  auto phases = tree();
+  auto prep = [](const std::string& name) {
+    return [name](Data& d) { d.ran.push_back("prepare " + name); };
+  };
+  phases[0].prepare = prep("preflight");
+  phases[1].children[2].prepare = prep("certs/apiserver");
+  phases[1].children[3].prepare = prep("certs/sa");
+  phases[2].children[1].prepare = prep("kubeconfig/admin");
+  {
+    Workflow<Data> wf(phases);
+    Data d;
+    ASSERT_TRUE(wf.run({{}, {"certs/sa"}}, [&]() -> Result<Data*> { return &d; }));
+    EXPECT_EQ(d.ran, (std::vector<std::string>{
+                         "prepare preflight", "prepare certs/apiserver", "prepare kubeconfig/admin",
+                         "preflight", "ca", "apiserver", "admin", "kubelet", "show-join-command"}));
+  }
+  {
+    Workflow<Data> wf(phases);
+    Data d;
+    ASSERT_TRUE(wf.run({{"certs"}, {}}, [&]() -> Result<Data*> { return &d; }));
+    EXPECT_EQ(d.ran, (std::vector<std::string>{"prepare certs/apiserver", "prepare certs/sa", "ca",
+                                               "apiserver", "sa"}));
+  }
+}
