@@ -101,4 +101,15 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
   }
 }
 
+void yaml_merge_into(YAML::Node base, const YAML::Node& over) {
+  for (const auto& kv : over) {
+    const std::string key = kv.first.as<std::string>();
+    if (kv.second.IsMap() && base[key] && base[key].IsMap()) {
+      yaml_merge_into(base[key], kv.second);
+    } else {
+      base[key] = YAML::Clone(kv.second);
+    }
+  }
+}
+
 }  // namespace kadm

@@ -20,4 +20,7 @@ nlohmann::json yaml_to_json(const YAML::Node& node);
 // YAML::Exception as LoadAll does.
 std::vector<YAML::Node> yaml_load_all(const std::string& text);
 
+// Deep-merges `over` into `base`: maps merge key by key, anything else replaces.
+void yaml_merge_into(YAML::Node base, const YAML::Node& over);
+
 }  // namespace kadm

@@ -1,4 +1,5 @@
 #include "config/profile.h"
+#include "common/yaml_json.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -80,17 +81,6 @@ std::optional<std::string> last_arg(const std::vector<Arg>& args, std::string_vi
   return std::nullopt;
 }
 
-void merge_into(YAML::Node base, const YAML::Node& over) {
-  for (const auto& kv : over) {
-    const std::string key = kv.first.as<std::string>();
-    if (kv.second.IsMap() && base[key] && base[key].IsMap()) {
-      merge_into(base[key], kv.second);
-    } else {
-      base[key] = YAML::Clone(kv.second);
-    }
-  }
-}
-
 void add_volume(std::vector<HostPathMount>& volumes, HostPathMount v) {
   if (std::ranges::any_of(volumes, [&](const auto& e) { return e.name == v.name; })) return;
   volumes.push_back(std::move(v));
@@ -161,7 +151,7 @@ Status apply_profile(InitConfiguration& cfg, Profile profile) {
       YAML::Node merged = YAML::Load(kubelet);
       if (!cfg.kubelet_config_yaml.empty()) {
         YAML::Node user = YAML::Load(cfg.kubelet_config_yaml);
-        if (user.IsMap()) merge_into(merged, user);
+        if (user.IsMap()) yaml_merge_into(merged, user);
       }
       cfg.kubelet_config_yaml = YAML::Dump(merged) + "\n";
     } catch (const YAML::Exception& e) {

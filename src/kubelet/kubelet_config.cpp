@@ -15,18 +15,6 @@ namespace kadm::kubelet {
 
 namespace {
 
-// Deep-merges `over` into `base` (maps merge key by key; anything else replaces).
-void merge_into(YAML::Node base, const YAML::Node& over) {
-  for (const auto& kv : over) {
-    const std::string key = kv.first.as<std::string>();
-    if (kv.second.IsMap() && base[key] && base[key].IsMap()) {
-      merge_into(base[key], kv.second);
-    } else {
-      base[key] = YAML::Clone(kv.second);
-    }
-  }
-}
-
 void emit_sorted(YAML::Emitter& out, const YAML::Node& node) {
   if (node.IsMap()) {
     // The entries themselves, not a lookup by key text: a key that is not a plain string (a
@@ -85,7 +73,7 @@ Result<std::string> kubelet_config_yaml(const KubeletConfigInputs& in,
   if (!in.user_yaml.empty()) {
     try {
       YAML::Node user = YAML::Load(in.user_yaml);
-      if (user.IsMap()) merge_into(c, user);
+      if (user.IsMap()) yaml_merge_into(c, user);
     } catch (const YAML::Exception& e) {
       return fail(ErrorKind::Validation,
                   std::string("invalid KubeletConfiguration document: ") + e.what());
