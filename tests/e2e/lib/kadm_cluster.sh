@@ -77,9 +77,9 @@ kadm_wait_node_ready() {
 # controller-manager hold their leases, admin.conf authenticates as kadm's admin user.
 assert_control_plane_serves() {
   local name=$1 out
-  kc() { harness_exec "$name" kubectl --kubeconfig "/etc/kubernetes/$1" "${@:2}"; }
+  _serves_kc() { harness_exec "$name" kubectl --kubeconfig "/etc/kubernetes/$1" "${@:2}"; }
   readyz_ok() {
-    out=$(kc admin.conf get --raw '/readyz?verbose' 2>&1) || return 1
+    out=$(_serves_kc admin.conf get --raw '/readyz?verbose' 2>&1) || return 1
     grep -q '^readyz check passed' <<<"$out" && ! grep -q '^\[-\]' <<<"$out"
   }
   retry 60 readyz_ok || fail "readyz did not pass every check: $out"
@@ -88,18 +88,23 @@ assert_control_plane_serves() {
 
   lease_held() {
     local holder
-    holder=$(kc super-admin.conf -n kube-system get lease "$1" -o 'jsonpath={.spec.holderIdentity}' 2>/dev/null) || return 1
+    holder=$(_serves_kc super-admin.conf -n kube-system get lease "$1" -o 'jsonpath={.spec.holderIdentity}' 2>/dev/null) || return 1
     [[ $holder == "$name"* ]]
   }
   retry 60 lease_held kube-scheduler || fail "kube-scheduler holds no lease"
   retry 60 lease_held kube-controller-manager || fail "kube-controller-manager holds no lease"
   echo "leases: kube-scheduler and kube-controller-manager held by $name"
 
-  out=$(kc admin.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}')
+  out=$(_serves_kc admin.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}')
   [[ $out == "kubernetes-admin "*kubeadm:cluster-admins* ]] || fail "admin.conf is not kubernetes-admin in kubeadm:cluster-admins: $out"
-  out=$(kc super-admin.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}')
+  out=$(_serves_kc super-admin.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}')
   [[ $out == "kubernetes-super-admin "*system:masters* ]] || fail "super-admin.conf is not in system:masters: $out"
   echo "whoami: admin and super-admin as expected"
+  # A restarted API server (a new kubelet recreates static pods) refuses with a bare 403 until its
+  # RBAC informers have synced: the control plane serves only once admin.conf is authorized.
+  rbac_synced() { [[ $(_serves_kc admin.conf auth can-i get configmaps -n kube-system 2>/dev/null) == yes ]]; }
+  retry 60 rbac_synced || fail "admin.conf (kubeadm:cluster-admins) is not authorized to read ConfigMaps"
+  echo "rbac: admin.conf authorized"
 }
 
 # kadm_join_ready_control_plane NAME: `kadm init` with every phase in host NAME, so the cluster
