@@ -145,6 +145,14 @@ Result<DiscoveredCluster> verify_cluster_info(const nlohmann::json& configmap,
                 "there is no kubeconfig key in the cluster-info ConfigMap: this API server is not "
                 "set up for token bootstrapping");
   }
+  // The pins come before the signature: a CA that matches no pin is refused at once, while an
+  // unsigned token may still be signed within the grace.
+  auto cluster = KADM_TRY(cluster_from_kubeconfig(kubeconfig, "the cluster-info kubeconfig"));
+  if (cluster.ca_pem.empty()) {
+    return fail(ErrorKind::Tls, "the cluster-info kubeconfig has no certificate-authority-data");
+  }
+  // As kubeadm: every pin given is checked; the unsafe flag only allows having none.
+  if (!pins.empty() || !skip_ca_verification) KADM_TRY(check_pins(cluster.ca_pem, pins));
   std::string signature = data_value(configmap, std::string(token::kSignatureKeyPrefix) + tok.id);
   if (signature.empty()) return fail(ErrorKind::NotFound, invalid_token_message(tok.id));
   if (!token::detached_signature_is_valid(signature, kubeconfig, tok.id, tok.secret)) {
@@ -154,12 +162,6 @@ Result<DiscoveredCluster> verify_cluster_info(const nlohmann::json& configmap,
                     "\": its content was changed after signing or the token secret is wrong; "
                     "this API server cannot be trusted");
   }
-  auto cluster = KADM_TRY(cluster_from_kubeconfig(kubeconfig, "the cluster-info kubeconfig"));
-  if (cluster.ca_pem.empty()) {
-    return fail(ErrorKind::Tls, "the cluster-info kubeconfig has no certificate-authority-data");
-  }
-  // As kubeadm: every pin given is checked; the unsafe flag only allows having none.
-  if (!pins.empty() || !skip_ca_verification) KADM_TRY(check_pins(cluster.ca_pem, pins));
   return cluster;
 }
 

@@ -18,6 +18,8 @@ signature_present() { # TOKEN_ID
 }
 
 # expect_refusal NAME MESSAGE MAX_SECONDS JOIN-ARGS...: join fails with MESSAGE, writes nothing.
+# MAX_SECONDS is not a speed goal: it is far above a refusal's cost and far below the 5-minute
+# discovery timeout, so it tells "refused as final" from "retried until it gave up".
 expect_refusal() {
   local name=$1 message=$2 max=$3 before log start ms
   shift 3
@@ -36,21 +38,21 @@ expect_refusal() {
 
 token=$(kadm_cmd token create --ttl 1h)
 wrong=sha256:$(printf '0%.0s' {1..64})
-expect_refusal wrong-ca-hash "none of the public keys" 10 "$cp:6443" --token "$token" --discovery-token-ca-cert-hash "$wrong"
-expect_refusal wrong-ca-hash-shows-found "${ca_hash}" 10 "$cp:6443" --token "$token" --discovery-token-ca-cert-hash "$wrong"
+expect_refusal wrong-ca-hash "none of the public keys" 60 "$cp:6443" --token "$token" --discovery-token-ca-cert-hash "$wrong"
+expect_refusal wrong-ca-hash-shows-found "${ca_hash}" 60 "$cp:6443" --token "$token" --discovery-token-ca-cert-hash "$wrong"
 
 deleted=$(kadm_cmd token create --ttl 1h)
 retry 30 signature_present "${deleted%%.*}" || fail "new token never signed"
 kadm_cmd token delete "$deleted" >/dev/null
 retry 30 eval "! signature_present ${deleted%%.*}" || fail "signature of the deleted token stayed"
-expect_refusal deleted-token "token id \"${deleted%%.*}\" is invalid for this cluster or it has expired" 15 \
+expect_refusal deleted-token "token id \"${deleted%%.*}\" is invalid for this cluster or it has expired" 60 \
   "$cp:6443" --token "$deleted" --discovery-token-ca-cert-hash "$ca_hash" --discovery-signature-grace 3s
 
 # Signed first, then expired: the refusal is about expiry, not a token the cluster never signed.
 expired=$(kadm_cmd token create --ttl 20s)
 retry 20 signature_present "${expired%%.*}" || fail "the short-lived token was never signed"
 retry 60 eval "! signature_present ${expired%%.*}" || fail "signature of the expired token stayed"
-expect_refusal expired-token "token id \"${expired%%.*}\" is invalid for this cluster or it has expired" 15 \
+expect_refusal expired-token "token id \"${expired%%.*}\" is invalid for this cluster or it has expired" 60 \
   "$cp:6443" --token "$expired" --discovery-token-ca-cert-hash "$ca_hash" --discovery-signature-grace 3s
 
 # A TLS proxy in front of the API server that points cluster-info at another server; it cannot
@@ -87,7 +89,7 @@ srv.serve_forever()
 PY
 harness_exec_bg cp1 "$mitm/proxy.log" python3 "$mitm/proxy.py" "https://$cp:6443" "$mitm/cert.pem" "$mitm/key.pem" >/dev/null
 retry 20 harness_exec w1 curl -sk "https://$cp:7443/version" -o /dev/null || fail "mitm proxy did not start: $(cat "$mitm/proxy.log")"
-expect_refusal mitm-rewritten-cluster-info "failed to verify the JWS signature" 15 \
+expect_refusal mitm-rewritten-cluster-info "failed to verify the JWS signature" 60 \
   "$cp:7443" --token "$token" --discovery-token-ca-cert-hash "$ca_hash"
 
 # Unreachable endpoint: bounded by timeouts.discovery, not hanging forever.
@@ -102,6 +104,6 @@ discovery:
 timeouts:
   discovery: 4s
 YAML
-expect_refusal unreachable "could not discover the cluster at https://10.213.0.49:6443 within 4s" 15 \
+expect_refusal unreachable "could not discover the cluster at https://10.213.0.49:6443 within 4s" 30 \
   --config "$mitm/join-timeout.yaml"
 echo "PASS"

@@ -117,6 +117,20 @@ TEST(JoinDiscovery, MissingSignatureIsNotFoundWithTheTokenMessage) {
             ErrorKind::NotFound);
 }
 
+// A CA that matches no pin is final even before the token is signed: waiting out the signature
+// grace could not change the answer.
+TEST(JoinDiscovery, UnpinnedCaIsRefusedBeforeTheSignatureIsAwaited) {
+  auto f = make_fixture();
+  auto other = make_fixture();
+  json cm;
+  cm["data"]["kubeconfig"] = f.kubeconfig;
+  auto r = verify_cluster_info(cm, f.tok, pins_of(other.pin), false);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().kind(), ErrorKind::NotFound);
+  EXPECT_NE(r.error().message().find("none of the public keys"), std::string::npos)
+      << r.error().message();
+}
+
 TEST(JoinNodeCsr, SubjectAndUsagesForTheApprover) {
   auto key = certs::generate_key(config::EncryptionAlgorithm::ECDSAP256).value();
   auto pem = node_csr_pem(key.get(), "worker-1").value();
