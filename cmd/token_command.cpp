@@ -11,6 +11,7 @@
 #include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/objects.h"
+#include "clusterobjects/token_secrets.h"
 #include "common/constants.h"
 #include "common/duration.h"
 #include "common/strings.h"
@@ -136,7 +137,7 @@ Status run_create(const TokenGlobals& g, const CreateOptions& o) {
       }
       continue;
     }
-    auto created = apiclient::create_token_secret(*conn->client, t, now);
+    auto created = clusterobjects::create_token_secret(*conn->client, t, now);
     if (!created) {
       return std::unexpected(
           api_failure(created.error(), *conn, "failed to create bootstrap token \"" + id + "\""));
@@ -168,7 +169,7 @@ Status run_create(const TokenGlobals& g, const CreateOptions& o) {
 Status run_list(const TokenGlobals& g, const std::string& output) {
   auto format = KADM_TRY(token::parse_list_format(output));
   auto conn = KADM_TRY(connect(g));
-  auto secrets = apiclient::list_bootstrap_token_secrets(*conn.client);
+  auto secrets = clusterobjects::list_bootstrap_token_secrets(*conn.client);
   if (!secrets) {
     return std::unexpected(api_failure(secrets.error(), conn, "failed to list bootstrap tokens"));
   }
@@ -218,7 +219,7 @@ Status run_delete(const TokenGlobals& g, const std::vector<std::string>& args) {
   }
   auto conn = KADM_TRY(connect(g));
   for (const auto& id : ids) {
-    auto removed = apiclient::delete_token_secret(*conn.client, id);
+    auto removed = clusterobjects::delete_token_secret(*conn.client, id);
     if (!removed) {
       return std::unexpected(
           api_failure(removed.error(), conn, "failed to delete bootstrap token \"" + id + "\""));

@@ -1,6 +1,7 @@
 #include "clusterobjects/bootstrap_objects.h"
 
 #include "apiclient/objects.h"
+#include "clusterobjects/rbac.h"
 #include "clusterobjects/upload_config.h"
 #include "common/constants.h"
 #include "common/strings.h"
@@ -10,9 +11,7 @@ namespace kadm::clusterobjects {
 
 namespace {
 
-apiclient::Subject token_group() {
-  return {"Group", std::string(constants::kDefaultTokenGroup), ""};
-}
+Subject token_group() { return {"Group", std::string(constants::kDefaultTokenGroup), ""}; }
 
 struct GrantRow {
   std::string_view binding;
@@ -38,9 +37,8 @@ constexpr GrantRow kGrants[] = {
 }  // namespace
 
 json cluster_admins_binding() {
-  return apiclient::make_cluster_role_binding(
-      kClusterAdminsBinding, "cluster-admin",
-      {{"Group", std::string(constants::kClusterAdminsGroup), ""}});
+  return make_cluster_role_binding(kClusterAdminsBinding, "cluster-admin",
+                                   {{"Group", std::string(constants::kClusterAdminsGroup), ""}});
 }
 
 std::vector<RbacGrant> node_bootstrap_rbac(bool lower_case_configured,
@@ -48,19 +46,18 @@ std::vector<RbacGrant> node_bootstrap_rbac(bool lower_case_configured,
   const std::string verb = lower_case_configured ? "configured " : "Configured ";
   std::vector<RbacGrant> grants;
   const std::string get_nodes = "kubeadm:get-nodes";
-  grants.push_back({{apiclient::make_cluster_role(get_nodes, {{{""}, {"nodes"}, {}, {"get"}}}),
-                     apiclient::make_cluster_role_binding(get_nodes, get_nodes, {token_group()})},
+  grants.push_back({{make_cluster_role(get_nodes, {{{""}, {"nodes"}, {}, {"get"}}}),
+                     make_cluster_role_binding(get_nodes, get_nodes, {token_group()})},
                     verb + "RBAC rules to allow Node Bootstrap tokens to get nodes"});
   for (const auto& g : kGrants) {
-    apiclient::Subject subject =
-        g.nodes_group ? apiclient::Subject{"Group", std::string(constants::kNodesGroup), ""}
-                      : token_group();
-    grants.push_back({{apiclient::make_cluster_role_binding(g.binding, g.cluster_role, {subject})},
+    Subject subject =
+        g.nodes_group ? Subject{"Group", std::string(constants::kNodesGroup), ""} : token_group();
+    grants.push_back({{make_cluster_role_binding(g.binding, g.cluster_role, {subject})},
                       verb + std::string(g.what)});
   }
   if (kubelet_client_binding) {
     grants.push_back(
-        {{apiclient::make_cluster_role_binding(
+        {{make_cluster_role_binding(
              kKubeletClientBinding, "system:kubelet-api-admin",
              {{"User", std::string(constants::kApiserverKubeletClientUser), ""}})},
          verb + "RBAC rules to allow the API server kubelet client certificate to access the "
@@ -94,10 +91,9 @@ json cluster_info_configmap(const std::string& kubeconfig) {
 std::vector<json> cluster_info_rbac() {
   const std::string name = "kubeadm:bootstrap-signer-clusterinfo";
   return {
-      apiclient::make_role(apiclient::kKubePublic, name,
-                           {{{""}, {"configmaps"}, {std::string(kClusterInfo)}, {"get"}}}),
-      apiclient::make_role_binding(apiclient::kKubePublic, name, name,
-                                   {{"User", "system:anonymous", ""}}),
+      make_role(apiclient::kKubePublic, name,
+                {{{""}, {"configmaps"}, {std::string(kClusterInfo)}, {"get"}}}),
+      make_role_binding(apiclient::kKubePublic, name, name, {{"User", "system:anonymous", ""}}),
   };
 }
 

@@ -1,5 +1,6 @@
 #include "apiclient/objects.h"
 #include "clusterobjects/addons.h"
+#include "clusterobjects/rbac.h"
 #include "clusterobjects/upload_config.h"
 
 namespace kadm::clusterobjects {
@@ -142,7 +143,7 @@ std::string corefile(const std::string& dns_domain, const ObjectRules& rules) {
 }
 
 std::vector<json> coredns_objects(const CoreDnsInputs& in) {
-  std::vector<apiclient::PolicyRule> rules = {
+  std::vector<PolicyRule> rules = {
       {{""}, {"endpoints", "services", "pods", "namespaces"}, {}, {"list", "watch"}}};
   if (in.rules.coredns_endpointslices) {
     rules.push_back({{"discovery.k8s.io"}, {"endpointslices"}, {}, {"list", "watch"}});
@@ -153,8 +154,8 @@ std::vector<json> coredns_objects(const CoreDnsInputs& in) {
   cm["data"] = {{"Corefile", corefile(in.dns_domain, in.rules)}};
   return {
       object_meta("v1", "ServiceAccount", apiclient::kKubeSystem, kCoreDns),
-      apiclient::make_cluster_role("system:coredns", rules),
-      apiclient::make_cluster_role_binding(
+      make_cluster_role("system:coredns", rules),
+      make_cluster_role_binding(
           "system:coredns", "system:coredns",
           {{"ServiceAccount", std::string(kCoreDns), std::string(apiclient::kKubeSystem)}}),
       cm,

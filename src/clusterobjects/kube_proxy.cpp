@@ -2,6 +2,7 @@
 
 #include "apiclient/objects.h"
 #include "clusterobjects/addons.h"
+#include "clusterobjects/rbac.h"
 #include "clusterobjects/upload_config.h"
 #include "common/constants.h"
 #include "common/yaml_json.h"
@@ -102,13 +103,13 @@ std::vector<json> kube_proxy_objects(const KubeProxyInputs& in) {
        component_config_hash(json{{"config.conf", cm["data"]["config.conf"]}})}};
   return {
       object_meta("v1", "ServiceAccount", apiclient::kKubeSystem, kKubeProxy),
-      apiclient::make_cluster_role_binding(
+      make_cluster_role_binding(
           "kubeadm:node-proxier", "system:node-proxier",
           {{"ServiceAccount", std::string(kKubeProxy), std::string(apiclient::kKubeSystem)}}),
-      apiclient::make_role(apiclient::kKubeSystem, kKubeProxy,
-                           {{{""}, {"configmaps"}, {std::string(kKubeProxy)}, {"get"}}}),
-      apiclient::make_role_binding(apiclient::kKubeSystem, kKubeProxy, kKubeProxy,
-                                   {{"Group", std::string(constants::kDefaultTokenGroup), ""}}),
+      make_role(apiclient::kKubeSystem, kKubeProxy,
+                {{{""}, {"configmaps"}, {std::string(kKubeProxy)}, {"get"}}}),
+      make_role_binding(apiclient::kKubeSystem, kKubeProxy, kKubeProxy,
+                        {{"Group", std::string(constants::kDefaultTokenGroup), ""}}),
       cm,
       kube_proxy_daemonset(in),
   };

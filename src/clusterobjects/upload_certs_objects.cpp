@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "apiclient/objects.h"
+#include "clusterobjects/rbac.h"
 #include "clusterobjects/upload_config.h"
 #include "common/constants.h"
 #include "common/strings.h"
@@ -47,10 +48,10 @@ json kubeadm_certs_secret(const std::map<std::string, std::string>& sealed,
 std::vector<json> kubeadm_certs_rbac() {
   const std::string name = "kubeadm:kubeadm-certs";
   return {
-      apiclient::make_role(apiclient::kKubeSystem, name,
-                           {{{""}, {"secrets"}, {std::string(kKubeadmCertsSecret)}, {"get"}}}),
-      apiclient::make_role_binding(apiclient::kKubeSystem, name, name,
-                                   {{"Group", std::string(constants::kDefaultTokenGroup), ""}}),
+      make_role(apiclient::kKubeSystem, name,
+                {{{""}, {"secrets"}, {std::string(kKubeadmCertsSecret)}, {"get"}}}),
+      make_role_binding(apiclient::kKubeSystem, name, name,
+                        {{"Group", std::string(constants::kDefaultTokenGroup), ""}}),
   };
 }
 

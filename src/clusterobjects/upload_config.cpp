@@ -5,6 +5,7 @@
 #include <array>
 
 #include "apiclient/objects.h"
+#include "clusterobjects/rbac.h"
 #include "common/constants.h"
 #include "common/strings.h"
 #include "config/print.h"
@@ -21,8 +22,8 @@ std::string sha256_hex(std::string_view data) {
   return str::hex_encode(std::string_view(reinterpret_cast<const char*>(md.data()), len));
 }
 
-const std::vector<apiclient::Subject>& node_readers() {
-  static const std::vector<apiclient::Subject> subjects = {
+const std::vector<Subject>& node_readers() {
+  static const std::vector<Subject> subjects = {
       {"Group", std::string(constants::kNodesGroup), ""},
       {"Group", std::string(constants::kDefaultTokenGroup), ""},
   };
@@ -47,11 +48,11 @@ json kubeadm_config_configmap(const config::ClusterConfiguration& cluster) {
 std::vector<json> kubeadm_config_rbac() {
   const std::string name = "kubeadm:nodes-kubeadm-config";
   return {
-      apiclient::make_role(apiclient::kKubeSystem, name,
-                           {{{""}, {"configmaps"}, {std::string(kKubeadmConfigMap)}, {"get"}}}),
-      apiclient::make_role_binding(apiclient::kKubeSystem, name, name,
-                                   {{"Group", std::string(constants::kDefaultTokenGroup), ""},
-                                    {"Group", std::string(constants::kNodesGroup), ""}}),
+      make_role(apiclient::kKubeSystem, name,
+                {{{""}, {"configmaps"}, {std::string(kKubeadmConfigMap)}, {"get"}}}),
+      make_role_binding(apiclient::kKubeSystem, name, name,
+                        {{"Group", std::string(constants::kDefaultTokenGroup), ""},
+                         {"Group", std::string(constants::kNodesGroup), ""}}),
   };
 }
 
@@ -71,9 +72,9 @@ json kubelet_config_configmap(std::string_view name, const std::string& kubelet_
 std::vector<json> kubelet_config_rbac(std::string_view configmap_name) {
   const std::string name = "kubeadm:" + std::string(configmap_name);
   return {
-      apiclient::make_role(apiclient::kKubeSystem, name,
-                           {{{""}, {"configmaps"}, {std::string(configmap_name)}, {"get"}}}),
-      apiclient::make_role_binding(apiclient::kKubeSystem, name, name, node_readers()),
+      make_role(apiclient::kKubeSystem, name,
+                {{{""}, {"configmaps"}, {std::string(configmap_name)}, {"get"}}}),
+      make_role_binding(apiclient::kKubeSystem, name, name, node_readers()),
   };
 }
 

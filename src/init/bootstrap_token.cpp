@@ -7,6 +7,7 @@
 #include "apiclient/objects.h"
 #include "clusterobjects/bootstrap_objects.h"
 #include "clusterobjects/object_rules.h"
+#include "clusterobjects/token_secrets.h"
 #include "init/api_client.h"
 #include "init/api_phases.h"
 #include "init/cluster_endpoint.h"
@@ -64,7 +65,7 @@ Status run_bootstrap_token(InitData& d) {
       "[bootstrap-token] Configuring bootstrap tokens, cluster-info ConfigMap, RBAC Roles");
   const auto now = std::chrono::system_clock::now();
   for (const auto& t : d.cfg.bootstrap_tokens) {
-    auto r = apiclient::create_or_update_token_secret(*client, t, now);
+    auto r = clusterobjects::create_or_update_token_secret(*client, t, now);
     if (!r) {
       return std::unexpected(
           Error(std::move(r).error()).with_context("could not create a bootstrap token Secret"));

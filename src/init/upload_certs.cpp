@@ -5,6 +5,7 @@
 
 #include "apiclient/json_access.h"
 #include "apiclient/objects.h"
+#include "clusterobjects/token_secrets.h"
 #include "clusterobjects/upload_certs_objects.h"
 #include "common/fs.h"
 #include "init/api_client.h"
@@ -52,7 +53,7 @@ Status run_upload_certs(InitData& d) {
   auto ttl_token = KADM_TRY(token::generate_token());
   auto owner_token = clusterobjects::certs_ttl_token(ttl_token.to_string());
   auto owner =
-      apiclient::create_token_secret(*client, owner_token, std::chrono::system_clock::now());
+      clusterobjects::create_token_secret(*client, owner_token, std::chrono::system_clock::now());
   if (!owner) {
     return std::unexpected(Error(std::move(owner).error())
                                .with_context("could not create the kubeadm-certs TTL token"));

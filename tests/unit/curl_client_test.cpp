@@ -9,6 +9,8 @@
 
 #include "apiclient/objects.h"
 #include "apiclient/wait.h"
+#include "clusterobjects/rbac.h"
+#include "clusterobjects/token_secrets.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "lib/fake_clock.h"
@@ -17,6 +19,14 @@
 
 namespace kadm::apiclient {
 namespace {
+using clusterobjects::create_or_update_token_secret;
+using clusterobjects::create_token_secret;
+using clusterobjects::delete_token_secret;
+using clusterobjects::list_bootstrap_token_secrets;
+using clusterobjects::make_cluster_role;
+using clusterobjects::make_cluster_role_binding;
+using clusterobjects::make_role;
+using clusterobjects::make_role_binding;
 
 using namespace std::chrono_literals;
 using test::HttpRequest;
@@ -558,6 +568,14 @@ TEST(Wait, ForObjectAgainstServer) {
 
 namespace kadm::apiclient {
 namespace {
+using clusterobjects::create_or_update_token_secret;
+using clusterobjects::create_token_secret;
+using clusterobjects::delete_token_secret;
+using clusterobjects::list_bootstrap_token_secrets;
+using clusterobjects::make_cluster_role;
+using clusterobjects::make_cluster_role_binding;
+using clusterobjects::make_role;
+using clusterobjects::make_role_binding;
 
 TEST(CurlClient, SecretsNeverReachTheLogAtAnyVerbosity) {
   std::ostringstream captured;
