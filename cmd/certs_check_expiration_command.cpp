@@ -5,7 +5,6 @@
 #include <ctime>
 #include <iostream>
 
-#include "certs/expiration.h"
 #include "certs_flags.h"
 #include "common/constants.h"
 #include "common/duration.h"
@@ -13,6 +12,7 @@
 #include "config_source.h"
 #include "parent_command.h"
 #include "registry.h"
+#include "renewal/expiration.h"
 
 namespace kadm::cli {
 namespace {
@@ -51,8 +51,8 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
-nlohmann::ordered_json to_json(const std::vector<certs::CertExpiry>& rows) {
-  auto item = [](const certs::CertExpiry& e) {
+nlohmann::ordered_json to_json(const std::vector<renewal::CertExpiry>& rows) {
+  auto item = [](const renewal::CertExpiry& e) {
     nlohmann::ordered_json j;
     j["name"] = e.name;
     j["expirationDate"] = e.missing ? "" : format_rfc3339_utc(e.expires);
@@ -93,13 +93,13 @@ void emit_yaml(YAML::Emitter& y, const nlohmann::ordered_json& j) {
 
 Status run_check(const CheckOptions& o) {
   auto cfg = KADM_TRY(load_init_configuration(o.base));
-  auto rows = certs::check_expiration(cfg, o.kubeconfig_dir);
-  if (auto kubelet = certs::kubelet_client_expiry(o.kubelet_pki_dir)) {
+  auto rows = renewal::check_expiration(cfg, o.kubeconfig_dir);
+  if (auto kubelet = renewal::kubelet_client_expiry(o.kubelet_pki_dir)) {
     auto first_ca = std::ranges::find_if(rows, [](const auto& r) { return r.is_ca; });
     rows.insert(first_ca, *kubelet);
   }
   // On stderr, so that -o json|yaml stay parseable.
-  for (const auto& w : certs::expiry_warnings(rows)) {
+  for (const auto& w : renewal::expiry_warnings(rows)) {
     std::cerr << "[check-expiration] WARNING: " << w << "\n";
   }
   if (o.output == "json") {
@@ -117,7 +117,7 @@ Status run_check(const CheckOptions& o) {
                 "invalid output format \"" + o.output + "\": use one of text, json, yaml");
   }
   auto yes_no = [](bool b) { return std::string(b ? "yes" : "no"); };
-  auto expires = [](const certs::CertExpiry& e) {
+  auto expires = [](const renewal::CertExpiry& e) {
     return e.missing ? std::string("<missing>") : human_time(e.expires);
   };
   std::vector<std::vector<std::string>> leaves{

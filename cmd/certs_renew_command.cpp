@@ -4,8 +4,6 @@
 
 #include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
-#include "certs/expiration.h"
-#include "certs/renew_restart.h"
 #include "certs_flags.h"
 #include "common/constants.h"
 #include "common/strings.h"
@@ -14,6 +12,8 @@
 #include "parent_command.h"
 #include "plan/effects.h"
 #include "registry.h"
+#include "renewal/expiration.h"
+#include "renewal/renew_restart.h"
 #include "staticpod/rollout.h"
 
 namespace kadm::cli {
@@ -30,21 +30,21 @@ struct RenewOptions {
 Status restart_after_renewal(const RenewOptions& o, const config::InitConfiguration& cfg,
                              const std::vector<std::string>& renewed) {
   const std::filesystem::path kubernetes_dir = o.kubeconfig_dir;
-  const auto components = certs::components_to_restart(renewed);
+  const auto components = renewal::components_to_restart(renewed);
   if (components.empty()) {
     spdlog::info(
         "\nDone renewing certificates. No static pod reads what was renewed: nothing to "
         "restart.");
     return {};
   }
-  certs::RestartOptions ro;
+  renewal::RestartOptions ro;
   ro.manifest_dir = kubernetes_dir / constants::kManifestsSubdir;
   ro.backup_dir = staticpod::backup_dir(kubernetes_dir, std::chrono::system_clock::now());
   ro.cert_dir = cfg.cluster.certificates_dir.empty()
                     ? std::filesystem::path(constants::kDefaultCertificatesDir)
                     : std::filesystem::path(cfg.cluster.certificates_dir);
-  ro.node_name = certs::kubelet_node_name(kubernetes_dir / constants::kKubeletConf,
-                                          cfg.node_registration.name);
+  ro.node_name = renewal::kubelet_node_name(kubernetes_dir / constants::kKubeletConf,
+                                            cfg.node_registration.name);
   if (cfg.timeouts.upgrade_manifests.count() > 0) ro.timeout = cfg.timeouts.upgrade_manifests;
 
   bool any_manifest = false;
@@ -75,7 +75,7 @@ Status restart_after_renewal(const RenewOptions& o, const config::InitConfigurat
   plan::RealEffects effects;
   staticpod::NetProbe probe;
   staticpod::Seams seams{effects, *client, probe, apiclient::real_clock()};
-  auto report = KADM_TRY(certs::restart_components(renewed, ro, seams));
+  auto report = KADM_TRY(renewal::restart_components(renewed, ro, seams));
   std::vector<std::string> names;
   for (const auto& r : report.restarted) names.push_back(r.component);
   spdlog::info(
@@ -88,9 +88,9 @@ Status restart_after_renewal(const RenewOptions& o, const config::InitConfigurat
 Status run_renew(const RenewOptions& o) {
   auto cfg = KADM_TRY(load_init_configuration(o.base));
   plan::RealEffects effects;
-  auto renewed = KADM_TRY(certs::renew_certificates(o.name, cfg, o.kubeconfig_dir, effects));
+  auto renewed = KADM_TRY(renewal::renew_certificates(o.name, cfg, o.kubeconfig_dir, effects));
   if (!o.restart.value_or(true)) {
-    auto hint = certs::restart_hint(o.name == "all", certs::components_to_restart(renewed));
+    auto hint = renewal::restart_hint(o.name == "all", renewal::components_to_restart(renewed));
     if (!hint.empty()) spdlog::info("\n{}", hint);
     return {};
   }

@@ -9,7 +9,6 @@
 
 #include "apiclient/json_access.h"
 #include "apiclient/objects.h"
-#include "certs/expiration.h"
 #include "clusterobjects/bootstrap_objects.h"
 #include "clusterobjects/object_rules.h"
 #include "clusterobjects/upload_config.h"
@@ -27,6 +26,7 @@
 #include "preflight/checks.h"
 #include "preflight/cri_checks.h"
 #include "preflight/run_checks.h"
+#include "renewal/expiration.h"
 #include "staticpod/rollout.h"
 #include "upgrade/cluster_state.h"
 #include "upgrade/node_files.h"
@@ -185,8 +185,8 @@ Status renew_for(UpgradeData& d, std::string_view component) {
       continue;
     }
     spdlog::info("[upgrade/staticpods] Renewing {} certificate", name);
-    if (auto r =
-            certs::renew_certificates(name, d.init.cfg, d.options.kubernetes_dir, *d.init.effects);
+    if (auto r = renewal::renew_certificates(name, d.init.cfg, d.options.kubernetes_dir,
+                                             *d.init.effects);
         !r) {
       return fail_with(std::move(r), "renewing the " + name + " certificate");
     }

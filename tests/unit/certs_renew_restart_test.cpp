@@ -5,15 +5,15 @@
 #include <gtest/gtest.h>
 
 #include "certs/cert_table.h"
-#include "certs/expiration.h"
 #include "certs/keys.h"
-#include "certs/renew_restart.h"
 #include "certs/x509.h"
 #include "common/fs.h"
 #include "config/defaults.h"
 #include "lib/fake_static_pod_node.h"
 #include "lib/log_capture.h"
 #include "lib/temp_dir.h"
+#include "renewal/expiration.h"
+#include "renewal/renew_restart.h"
 
 using namespace kadm;
 
@@ -21,52 +21,52 @@ namespace {
 
 TEST(RenewRestartTable, EachRenewableNameMapsToTheStaticPodsThatReadIt) {
   using V = std::vector<std::string_view>;
-  EXPECT_EQ(certs::components_reading("apiserver"), V{"kube-apiserver"});
-  EXPECT_EQ(certs::components_reading("apiserver-kubelet-client"), V{"kube-apiserver"});
-  EXPECT_EQ(certs::components_reading("front-proxy-client"), V{"kube-apiserver"});
-  EXPECT_EQ(certs::components_reading("apiserver-etcd-client"), V{"kube-apiserver"});
-  EXPECT_EQ(certs::components_reading("etcd-server"), V{"etcd"});
-  EXPECT_EQ(certs::components_reading("etcd-peer"), V{"etcd"});
-  EXPECT_EQ(certs::components_reading("controller-manager.conf"), V{"kube-controller-manager"});
-  EXPECT_EQ(certs::components_reading("scheduler.conf"), V{"kube-scheduler"});
-  EXPECT_TRUE(certs::components_reading("admin.conf").empty());
-  EXPECT_TRUE(certs::components_reading("super-admin.conf").empty());
-  EXPECT_TRUE(certs::components_reading("etcd-healthcheck-client").empty());
-  EXPECT_TRUE(certs::components_reading("no-such-thing").empty());
+  EXPECT_EQ(renewal::components_reading("apiserver"), V{"kube-apiserver"});
+  EXPECT_EQ(renewal::components_reading("apiserver-kubelet-client"), V{"kube-apiserver"});
+  EXPECT_EQ(renewal::components_reading("front-proxy-client"), V{"kube-apiserver"});
+  EXPECT_EQ(renewal::components_reading("apiserver-etcd-client"), V{"kube-apiserver"});
+  EXPECT_EQ(renewal::components_reading("etcd-server"), V{"etcd"});
+  EXPECT_EQ(renewal::components_reading("etcd-peer"), V{"etcd"});
+  EXPECT_EQ(renewal::components_reading("controller-manager.conf"), V{"kube-controller-manager"});
+  EXPECT_EQ(renewal::components_reading("scheduler.conf"), V{"kube-scheduler"});
+  EXPECT_TRUE(renewal::components_reading("admin.conf").empty());
+  EXPECT_TRUE(renewal::components_reading("super-admin.conf").empty());
+  EXPECT_TRUE(renewal::components_reading("etcd-healthcheck-client").empty());
+  EXPECT_TRUE(renewal::components_reading("no-such-thing").empty());
 }
 
 TEST(RenewRestartTable, EveryNameRenewCanRenewIsInTheTable) {
   config::InitConfiguration cfg;
   config::set_init_defaults(cfg);
-  for (const auto& name : certs::renewable_names(cfg)) {
+  for (const auto& name : renewal::renewable_names(cfg)) {
     const bool known = name == "admin.conf" || name == "super-admin.conf" ||
                        name == "etcd-healthcheck-client" ||
-                       !certs::components_reading(name).empty();
+                       !renewal::components_reading(name).empty();
     EXPECT_TRUE(known) << name << " has no row: who reads it after a renewal?";
   }
 }
 
 TEST(RenewRestartTable, ComponentsAreRestartedOnceEachInKubeadmsOrder) {
   using V = std::vector<std::string>;
-  EXPECT_EQ(certs::components_to_restart({"scheduler.conf", "apiserver", "etcd-peer", "apiserver",
-                                          "controller-manager.conf", "admin.conf"}),
+  EXPECT_EQ(renewal::components_to_restart({"scheduler.conf", "apiserver", "etcd-peer", "apiserver",
+                                            "controller-manager.conf", "admin.conf"}),
             (V{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"}));
-  EXPECT_EQ(certs::components_to_restart({"apiserver-etcd-client"}), V{"kube-apiserver"});
-  EXPECT_EQ(certs::components_to_restart({"admin.conf", "super-admin.conf"}), V{});
+  EXPECT_EQ(renewal::components_to_restart({"apiserver-etcd-client"}), V{"kube-apiserver"});
+  EXPECT_EQ(renewal::components_to_restart({"admin.conf", "super-admin.conf"}), V{});
 }
 
 TEST(RenewRestartTable, RestartFalseKeepsKubeadmsHint) {
-  EXPECT_EQ(certs::restart_hint(true, {"etcd"}),
+  EXPECT_EQ(renewal::restart_hint(true, {"etcd"}),
             "Done renewing certificates. You must restart the kube-apiserver, "
             "kube-controller-manager, kube-scheduler and etcd, so that they can use the new "
             "certificates.");
-  EXPECT_EQ(certs::restart_hint(false, {"kube-scheduler"}),
+  EXPECT_EQ(renewal::restart_hint(false, {"kube-scheduler"}),
             "Done renewing certificates. You must restart the kube-scheduler, so that it uses the "
             "new certificate.");
-  EXPECT_EQ(certs::restart_hint(false, {"etcd", "kube-apiserver"}),
+  EXPECT_EQ(renewal::restart_hint(false, {"etcd", "kube-apiserver"}),
             "Done renewing certificates. You must restart the etcd and kube-apiserver, so that "
             "they use the new certificate.");
-  EXPECT_EQ(certs::restart_hint(false, {}), "");
+  EXPECT_EQ(renewal::restart_hint(false, {}), "");
 }
 
 // A CA and leaf certificates on disk, and a node whose manifests serve them.
@@ -139,7 +139,7 @@ class RenewRestart : public ::testing::Test {
   std::unique_ptr<test::FakeStaticPodNode> node;
   std::unique_ptr<test::TickingClock> clock;
   plan::RealEffects effects;
-  certs::RestartOptions options;
+  renewal::RestartOptions options;
 };
 
 TEST_F(RenewRestart, RestartsEachReaderOnceInOrderAndChecksTheServedSerials) {
@@ -149,8 +149,8 @@ TEST_F(RenewRestart, RestartsEachReaderOnceInOrderAndChecksTheServedSerials) {
   const auto new_api = serial_of("apiserver.crt");
   ASSERT_NE(old_api, new_api);
   test::LogCapture log;
-  auto r = certs::restart_components({"apiserver", "etcd-server", "scheduler.conf", "admin.conf"},
-                                     options, seams());
+  auto r = renewal::restart_components({"apiserver", "etcd-server", "scheduler.conf", "admin.conf"},
+                                       options, seams());
   ASSERT_TRUE(r) << r.error().text();
   ASSERT_EQ(r->restarted.size(), 3u);
   EXPECT_EQ(r->restarted[0].component, "etcd");
@@ -186,7 +186,7 @@ TEST_F(RenewRestart, RestartsEachReaderOnceInOrderAndChecksTheServedSerials) {
 TEST_F(RenewRestart, ASerialServedBeforeTheRestartIsReportedAsSuch) {
   // kube-apiserver and etcd reload their serving certificates from disk by themselves.
   test::LogCapture log;
-  auto r = certs::restart_components({"apiserver"}, options, seams());
+  auto r = renewal::restart_components({"apiserver"}, options, seams());
   ASSERT_TRUE(r) << r.error().text();
   EXPECT_EQ(node->starts("kube-apiserver"), 2);
   EXPECT_NE(log.str().find("serial " + serial_of("apiserver.crt") +
@@ -203,7 +203,7 @@ TEST_F(RenewRestart, AComponentStillServingTheOldCertificateIsAFailureNamingTheS
   // The process keeps serving what it loaded: make it load a certificate other than the renewed.
   node->serves("kube-apiserver", "10.0.0.1:6443", pki / "apiserver-etcd-client.crt");
   options.timeout = std::chrono::seconds(5);
-  auto r = certs::restart_components({"apiserver"}, options, seams());
+  auto r = renewal::restart_components({"apiserver"}, options, seams());
   ASSERT_FALSE(r);
   const auto text = r.error().text();
   EXPECT_NE(text.find("kube-apiserver to serve the renewed certificate (serial " + wanted +
@@ -217,7 +217,7 @@ TEST_F(RenewRestart, AComponentStillServingTheOldCertificateIsAFailureNamingTheS
 TEST_F(RenewRestart, NoKubeletIsReportedAtOnceAndNothingIsTouched) {
   node->kubelet_running = false;
   auto before = fs::read_file(manifests / "kube-scheduler.yaml");
-  auto r = certs::restart_components({"scheduler.conf"}, options, seams());
+  auto r = renewal::restart_components({"scheduler.conf"}, options, seams());
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().text().find("no kubelet answers at http://127.0.0.1:10248/healthz"),
             std::string::npos)
@@ -232,7 +232,7 @@ TEST_F(RenewRestart, ComponentsWithoutAManifestAreSkippedAndNamed) {
   std::filesystem::remove(manifests / "kube-scheduler.yaml");
   test::LogCapture log;
   auto r =
-      certs::restart_components({"scheduler.conf", "controller-manager.conf"}, options, seams());
+      renewal::restart_components({"scheduler.conf", "controller-manager.conf"}, options, seams());
   ASSERT_TRUE(r) << r.error().text();
   EXPECT_TRUE(r->restarted.empty());
   EXPECT_EQ(r->skipped, (std::vector<std::string>{"kube-controller-manager", "kube-scheduler"}));
@@ -241,7 +241,7 @@ TEST_F(RenewRestart, ComponentsWithoutAManifestAreSkippedAndNamed) {
 }
 
 TEST_F(RenewRestart, NothingToRestartForKubeconfigsOfPeople) {
-  auto r = certs::restart_components({"admin.conf", "super-admin.conf"}, options, seams());
+  auto r = renewal::restart_components({"admin.conf", "super-admin.conf"}, options, seams());
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->restarted.empty());
   EXPECT_TRUE(r->skipped.empty());
@@ -272,8 +272,8 @@ TEST(RenewRestartNodeName, FromTheKubeletsClientCertificate) {
                                         pem_path.string() +
                                         "\n    client-key: " + pem_path.string() + "\n",
                                     0600));
-  EXPECT_EQ(certs::kubelet_node_name(conf, "fallback"), "cp-7");
-  EXPECT_EQ(certs::kubelet_node_name(dir.path() / "missing.conf", "fallback"), "fallback");
+  EXPECT_EQ(renewal::kubelet_node_name(conf, "fallback"), "cp-7");
+  EXPECT_EQ(renewal::kubelet_node_name(dir.path() / "missing.conf", "fallback"), "fallback");
 }
 
 }  // namespace

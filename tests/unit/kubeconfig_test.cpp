@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "certs/expiration.h"
 #include "certs/phase.h"
 #include "certs/pki_state.h"
 #include "common/fs.h"
@@ -10,6 +9,7 @@
 #include "kubeconfig/phase.h"
 #include "lib/log_capture.h"
 #include "lib/temp_dir.h"
+#include "renewal/expiration.h"
 
 using namespace kadm;
 namespace stdfs = std::filesystem;
@@ -211,7 +211,7 @@ TEST(Expiration, TheKubeletsClientCertificateIsListedAndWarnedAbout) {
     ASSERT_TRUE(certs::run_all_certs(cfg, state, effects));
     ASSERT_TRUE(kubeconfig::run_all_kubeconfigs(cfg, dir.path(), state, effects));
   }
-  EXPECT_FALSE(certs::kubelet_client_expiry(dir.path() / "kubelet-pki"));
+  EXPECT_FALSE(renewal::kubelet_client_expiry(dir.path() / "kubelet-pki"));
   // The kubelet's file: its certificate, then its key.
   auto pem = *fs::read_file(dir.path() / "pki" / "apiserver-kubelet-client.crt") +
              *fs::read_file(dir.path() / "pki" / "apiserver-kubelet-client.key");
@@ -219,20 +219,20 @@ TEST(Expiration, TheKubeletsClientCertificateIsListedAndWarnedAbout) {
   ASSERT_TRUE(
       fs::write_file_atomic(dir.path() / "kubelet-pki" / "kubelet-client-current.pem", pem, 0600));
   auto now = certs::Clock::now();
-  auto kubelet = certs::kubelet_client_expiry(dir.path() / "kubelet-pki", now);
+  auto kubelet = renewal::kubelet_client_expiry(dir.path() / "kubelet-pki", now);
   ASSERT_TRUE(kubelet);
   EXPECT_FALSE(kubelet->missing);
   EXPECT_TRUE(kubelet->rotated_by_kubelet);
   EXPECT_EQ(std::chrono::duration_cast<std::chrono::hours>(kubelet->residual).count() / 24, 364);
 
-  auto rows = certs::check_expiration(cfg, dir.path(), now);
+  auto rows = renewal::check_expiration(cfg, dir.path(), now);
   rows.push_back(*kubelet);
-  EXPECT_TRUE(certs::expiry_warnings(rows).empty());
+  EXPECT_TRUE(renewal::expiry_warnings(rows).empty());
   // 340 days later everything issued a year ago is within 30 days of its end.
   auto later = now + std::chrono::hours(24 * 340);
-  rows = certs::check_expiration(cfg, dir.path(), later);
-  rows.push_back(*certs::kubelet_client_expiry(dir.path() / "kubelet-pki", later));
-  auto warnings = certs::expiry_warnings(rows);
+  rows = renewal::check_expiration(cfg, dir.path(), later);
+  rows.push_back(*renewal::kubelet_client_expiry(dir.path() / "kubelet-pki", later));
+  auto warnings = renewal::expiry_warnings(rows);
   ASSERT_EQ(warnings.size(), rows.size() - 3);  // the three CAs have 10 years
   auto has = [&](const std::string& text) {
     return std::ranges::any_of(warnings, [&](const auto& w) { return w.find(text) != w.npos; });
@@ -241,8 +241,8 @@ TEST(Expiration, TheKubeletsClientCertificateIsListedAndWarnedAbout) {
       has("certificate apiserver expires in 24d: renew it with `kadm certs renew apiserver`"));
   EXPECT_TRUE(has("certificate kubelet-client-current.pem expires in 24d: the kubelet renews it"));
   // Expired is said so.
-  rows = certs::check_expiration(cfg, dir.path(), now + std::chrono::hours(24 * 400));
-  EXPECT_NE(certs::expiry_warnings(rows).at(0).find("has expired"), std::string::npos);
+  rows = renewal::check_expiration(cfg, dir.path(), now + std::chrono::hours(24 * 400));
+  EXPECT_NE(renewal::expiry_warnings(rows).at(0).find("has expired"), std::string::npos);
 }
 
 TEST(Expiration, ListsAndRenews) {
@@ -255,7 +255,7 @@ TEST(Expiration, ListsAndRenews) {
     ASSERT_TRUE(certs::run_all_certs(cfg, state, effects));
     ASSERT_TRUE(kubeconfig::run_all_kubeconfigs(cfg, dir.path(), state, effects));
   }
-  auto rows = certs::check_expiration(cfg, dir.path());
+  auto rows = renewal::check_expiration(cfg, dir.path());
   std::vector<std::string> names;
   for (const auto& r : rows) names.push_back(r.name);
   EXPECT_EQ(names, (std::vector<std::string>{
@@ -275,7 +275,7 @@ TEST(Expiration, ListsAndRenews) {
   auto old_key = *fs::read_file(dir.path() / "pki" / "apiserver.key");
   auto old_admin = *kubeconfig::load(dir.path() / "admin.conf");
   test::LogCapture log;
-  ASSERT_TRUE(certs::renew("apiserver", cfg, dir.path(), effects));
+  ASSERT_TRUE(renewal::renew("apiserver", cfg, dir.path(), effects));
   auto new_cert = *fs::read_file(dir.path() / "pki" / "apiserver.crt");
   EXPECT_NE(new_cert, old_cert);
   EXPECT_NE(*fs::read_file(dir.path() / "pki" / "apiserver.key"), old_key);
@@ -286,7 +286,7 @@ TEST(Expiration, ListsAndRenews) {
   EXPECT_EQ(a.usages, b.usages);
   EXPECT_NE(a.serial, b.serial);
 
-  ASSERT_TRUE(certs::renew("admin.conf", cfg, dir.path(), effects));
+  ASSERT_TRUE(renewal::renew("admin.conf", cfg, dir.path(), effects));
   auto new_admin = *kubeconfig::load(dir.path() / "admin.conf");
   EXPECT_EQ(new_admin.server, old_admin.server);
   EXPECT_EQ(new_admin.ca_data, old_admin.ca_data);
@@ -298,11 +298,11 @@ TEST(Expiration, ListsAndRenews) {
       std::vector<std::string>{"kubeadm:cluster-admins"});
   EXPECT_NE(log.str().find("Done renewing certificates."), std::string::npos);
 
-  auto bad = certs::renew("ca", cfg, dir.path(), effects);
+  auto bad = renewal::renew("ca", cfg, dir.path(), effects);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().text().find("unknown certificate \"ca\""), std::string::npos);
 
   plan::RecordingEffects rec;
-  ASSERT_TRUE(certs::renew("all", cfg, dir.path(), rec));
+  ASSERT_TRUE(renewal::renew("all", cfg, dir.path(), rec));
   EXPECT_EQ(rec.actions.size(), 2u * 7 + 4);
 }

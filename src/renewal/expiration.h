@@ -13,7 +13,10 @@
 #include "config/types.h"
 #include "plan/effects.h"
 
-namespace kadm::certs {
+namespace kadm::renewal {
+
+using certs::Clock;
+using certs::TimePoint;
 
 struct CertExpiry {
   std::string name;  // "apiserver", "admin.conf", "ca"
@@ -60,4 +63,4 @@ Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
              const std::filesystem::path& kubeconfig_dir, plan::Effects& effects,
              TimePoint now = Clock::now());
 
-}  // namespace kadm::certs
+}  // namespace kadm::renewal

@@ -1,4 +1,4 @@
-#include "certs/renew_restart.h"
+#include "renewal/renew_restart.h"
 
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
@@ -12,7 +12,9 @@
 #include "common/strings.h"
 #include "common/yaml_json.h"
 
-namespace kadm::certs {
+namespace kadm::renewal {
+
+using namespace certs;  // renewal is the certs domain one layer up
 
 namespace stdfs = std::filesystem;
 
@@ -262,4 +264,4 @@ Result<RestartReport> restart_components(const std::vector<std::string>& renewed
   return report;
 }
 
-}  // namespace kadm::certs
+}  // namespace kadm::renewal

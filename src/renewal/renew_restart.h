@@ -15,7 +15,7 @@
 #include "common/error.h"
 #include "staticpod/rollout.h"
 
-namespace kadm::certs {
+namespace kadm::renewal {
 
 // Which control-plane static pods read a renewable certificate or kubeconfig file, by its
 // `kadm certs renew` name; empty when none does (admin.conf, super-admin.conf: used by people and
@@ -65,4 +65,4 @@ Result<RestartReport> restart_components(const std::vector<std::string>& renewed
                                          const RestartOptions& options,
                                          const staticpod::Seams& seams);
 
-}  // namespace kadm::certs
+}  // namespace kadm::renewal

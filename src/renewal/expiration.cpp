@@ -1,4 +1,4 @@
-#include "certs/expiration.h"
+#include "renewal/expiration.h"
 
 #include <spdlog/spdlog.h>
 
@@ -13,7 +13,9 @@
 #include "kubeconfig/kubeconfig_file.h"
 #include "kubeconfig/phase.h"
 
-namespace kadm::certs {
+namespace kadm::renewal {
+
+using namespace certs;  // renewal is the certs domain one layer up
 namespace {
 
 namespace stdfs = std::filesystem;
@@ -217,4 +219,4 @@ Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
   return {};
 }
 
-}  // namespace kadm::certs
+}  // namespace kadm::renewal
