@@ -7,10 +7,10 @@
 #include <iostream>
 #include <memory>
 
-#include "apiclient/cluster_info.h"
 #include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/objects.h"
+#include "clusterobjects/cluster_info_signing.h"
 #include "clusterobjects/token_secrets.h"
 #include "common/constants.h"
 #include "common/duration.h"
@@ -75,7 +75,7 @@ Error api_failure(const apiclient::ApiError& e, const Connection& c, const std::
 void sign_cluster_info_or_warn(const Connection& c,
                                const std::vector<config::BootstrapToken>& tokens,
                                SystemTimePoint now) {
-  auto signed_ids = apiclient::sign_cluster_info(*c.client, tokens, now);
+  auto signed_ids = clusterobjects::sign_cluster_info(*c.client, tokens, now);
   if (signed_ids) return;
   if (signed_ids.error().is_not_found()) {
     spdlog::debug("there is no ConfigMap {}/cluster-info to sign", apiclient::kKubePublic);

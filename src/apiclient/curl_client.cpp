@@ -8,10 +8,14 @@
 #include <charconv>
 
 #include "apiclient/backoff.h"
-#include "apiclient/curl_handles.h"
 #include "common/strings.h"
+#include "http/curl_handles.h"
 
 namespace kadm::apiclient {
+
+using http::collect_header;
+using http::curl_global_init_once;
+using http::slist_append;
 
 namespace {
 

@@ -14,10 +14,13 @@
 
 #include "apiclient/client.h"
 #include "apiclient/clock.h"
-#include "apiclient/curl_handles.h"
 #include "apiclient/kubeconfig_reader.h"
+#include "http/curl_handles.h"
 
 namespace kadm::apiclient {
+
+using http::CurlEasy;
+using http::CurlSlist;
 
 struct RetryPolicy {
   Duration initial_backoff{500};

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <mutex>
 
-#include "apiclient/curl_handles.h"
 #include "common/strings.h"
+#include "http/curl_handles.h"
 
 namespace kadm::cri::grpc {
 
@@ -171,21 +171,21 @@ Result<CallResult> UnixTransport::call(std::string_view method, std::string_view
 
 Result<CallResult> UnixTransport::call_once(std::string_view method, std::string_view request,
                                             Duration timeout, bool& reset) const {
-  apiclient::curl_global_init_once();
+  http::curl_global_init_once();
   struct stat st {};
   if (::stat(m_socket.c_str(), &st) != 0) {
     return fail(ErrorKind::NotFound, "no socket at " + m_socket);
   }
   if (!S_ISSOCK(st.st_mode)) return fail(ErrorKind::General, m_socket + " is not a socket");
 
-  apiclient::CurlEasy curl(curl_easy_init());
+  http::CurlEasy curl(curl_easy_init());
   if (!curl) return fail(ErrorKind::General, "cannot create a curl handle");
   CURL* h = curl.get();
-  apiclient::CurlSlist headers;
-  bool ok = apiclient::slist_append(headers, "Content-Type: application/grpc") &&
-            apiclient::slist_append(headers, "TE: trailers") &&
-            apiclient::slist_append(headers, "Accept:") &&  // drop curl's default
-            apiclient::slist_append(headers, "Expect:");
+  http::CurlSlist headers;
+  bool ok = http::slist_append(headers, "Content-Type: application/grpc") &&
+            http::slist_append(headers, "TE: trailers") &&
+            http::slist_append(headers, "Accept:") &&  // drop curl's default
+            http::slist_append(headers, "Expect:");
   if (!ok) return fail(ErrorKind::General, "out of memory building gRPC headers");
 
   std::string url = "http://localhost" + std::string(method);
@@ -210,7 +210,7 @@ Result<CallResult> UnixTransport::call_once(std::string_view method, std::string
                    static_cast<long>(m_options.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, apiclient::collect_header);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http::collect_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &reply.headers);
 
   spdlog::debug("[cri] calling {} on {}", method, m_socket);

@@ -3,9 +3,9 @@
 #include <chrono>
 #include <ostream>
 
-#include "apiclient/cluster_info.h"
 #include "apiclient/objects.h"
 #include "clusterobjects/bootstrap_objects.h"
+#include "clusterobjects/cluster_info_signing.h"
 #include "clusterobjects/object_rules.h"
 #include "clusterobjects/token_secrets.h"
 #include "init/api_client.h"
@@ -23,7 +23,7 @@ namespace {
 void sign_cluster_info_or_warn(apiclient::Client& client,
                                const std::vector<config::BootstrapToken>& tokens,
                                SystemTimePoint now, apiclient::json written) {
-  auto signed_ids = apiclient::sign_cluster_info(client, tokens, now, std::move(written));
+  auto signed_ids = clusterobjects::sign_cluster_info(client, tokens, now, std::move(written));
   if (!signed_ids) {
     spdlog::warn(
         "[bootstrap-token] could not sign the \"{}\" ConfigMap for the bootstrap tokens: {}; "

@@ -4,7 +4,7 @@
 # another module (or a listed file that starts needing one) fails to link with "undefined
 # reference": add the file here.
 set(KADM_FUZZ_CORE_SOURCES
-  apiclient/client.cpp apiclient/clock.cpp apiclient/curl_client.cpp apiclient/curl_handles.cpp
+  apiclient/client.cpp apiclient/clock.cpp apiclient/curl_client.cpp http/curl_handles.cpp
   apiclient/kubeconfig_reader.cpp apiclient/objects.cpp
   certs/openssl_ptr.cpp certs/pin.cpp certs/x509.cpp
   clusterobjects/kube_proxy.cpp clusterobjects/upload_config.cpp

@@ -8,7 +8,7 @@
 
 #include <chrono>
 
-#include "apiclient/cluster_info.h"
+#include "clusterobjects/cluster_info_signing.h"
 #include "lib/fake_api_server.h"
 #include "lib/log_capture.h"
 #include "token/jws.h"
@@ -131,8 +131,8 @@ TEST(SignClusterInfo, MergePatchKeepsOtherKeysAndSignsOnlySigningTokens) {
   api.put(kPath, cluster_info({{"jws-kubeconfig-zzzzzz", "another token's signature"},
                                {"unrelated", "kept"}}));
   test::LogCapture log;
-  auto ids =
-      apiclient::sign_cluster_info(api, {token(kToken), token(kToken2, {"authentication"})}, kNow);
+  auto ids = clusterobjects::sign_cluster_info(
+      api, {token(kToken), token(kToken2, {"authentication"})}, kNow);
   ASSERT_TRUE(ids) << ids.error().text();
   EXPECT_EQ(*ids, std::vector<std::string>{"abcdef"});
 
@@ -152,7 +152,7 @@ TEST(SignClusterInfo, MergePatchKeepsOtherKeysAndSignsOnlySigningTokens) {
 TEST(SignClusterInfo, NothingToWriteWhenSignedOrNoSigningToken) {
   test::FakeApiServer api;
   api.put(kPath, cluster_info({{"jws-kubeconfig-abcdef", kSignersJws}}));
-  auto ids = apiclient::sign_cluster_info(api, {token(kToken), token(kToken2, {})}, kNow);
+  auto ids = clusterobjects::sign_cluster_info(api, {token(kToken), token(kToken2, {})}, kNow);
   ASSERT_TRUE(ids);
   EXPECT_TRUE(ids->empty());
   ASSERT_EQ(api.requests.size(), 1u);
@@ -162,7 +162,7 @@ TEST(SignClusterInfo, NothingToWriteWhenSignedOrNoSigningToken) {
 TEST(SignClusterInfo, SignsWhatWasJustWrittenWithoutReadingIt) {
   test::FakeApiServer api;
   api.put(kPath, cluster_info());
-  auto ids = apiclient::sign_cluster_info(api, {token(kToken)}, kNow, api.at(kPath));
+  auto ids = clusterobjects::sign_cluster_info(api, {token(kToken)}, kNow, api.at(kPath));
   ASSERT_TRUE(ids);
   ASSERT_EQ(api.requests.size(), 1u);
   EXPECT_EQ(api.requests[0].method, "PATCH");
@@ -184,7 +184,7 @@ TEST(SignClusterInfo, ContentChangedMeanwhileIsReadAndSignedAgain) {
     }
     return std::nullopt;
   };
-  auto ids = apiclient::sign_cluster_info(api, {token(kToken)}, kNow, stale);
+  auto ids = clusterobjects::sign_cluster_info(api, {token(kToken)}, kNow, stale);
   ASSERT_TRUE(ids) << ids.error().text();
   EXPECT_EQ(writes, 2);
   const json& data = api.at(kPath)["data"];
@@ -195,13 +195,13 @@ TEST(SignClusterInfo, ContentChangedMeanwhileIsReadAndSignedAgain) {
 
 TEST(SignClusterInfo, ErrorsComeBackAsApiErrors) {
   test::FakeApiServer api;
-  auto missing = apiclient::sign_cluster_info(api, {token(kToken)}, kNow);
+  auto missing = clusterobjects::sign_cluster_info(api, {token(kToken)}, kNow);
   ASSERT_FALSE(missing);
   EXPECT_TRUE(missing.error().is_not_found());
 
   api.put(kPath, cluster_info());
   api.before_write = [](const apiclient::Request&) -> std::optional<int> { return 403; };
-  auto refused = apiclient::sign_cluster_info(api, {token(kToken)}, kNow);
+  auto refused = clusterobjects::sign_cluster_info(api, {token(kToken)}, kNow);
   ASSERT_FALSE(refused);
   EXPECT_TRUE(refused.error().is_forbidden());
   EXPECT_FALSE(api.at(kPath)["data"].contains("jws-kubeconfig-abcdef"));

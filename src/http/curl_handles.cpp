@@ -1,4 +1,4 @@
-#include "apiclient/curl_handles.h"
+#include "http/curl_handles.h"
 
 #include <map>
 #include <mutex>
@@ -7,7 +7,7 @@
 
 #include "common/strings.h"
 
-namespace kadm::apiclient {
+namespace kadm::http {
 
 void curl_global_init_once() {
   static std::once_flag once;
@@ -24,4 +24,4 @@ size_t collect_header(char* data, size_t size, size_t count, void* headers) {
   return size * count;
 }
 
-}  // namespace kadm::apiclient
+}  // namespace kadm::http

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-namespace kadm::apiclient {
+namespace kadm::http {
 
 struct CurlEasyCleanup {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
@@ -32,4 +32,4 @@ void curl_global_init_once();
 // std::map<std::string, std::string> passed as CURLOPT_HEADERDATA, names lower-cased.
 size_t collect_header(char* data, size_t size, size_t count, void* headers);
 
-}  // namespace kadm::apiclient
+}  // namespace kadm::http

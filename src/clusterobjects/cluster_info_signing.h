@@ -11,7 +11,7 @@
 #include "common/time_format.h"
 #include "config/types.h"
 
-namespace kadm::apiclient {
+namespace kadm::clusterobjects {
 
 // Adds the entries of the tokens with the `signing` usage that cluster-info lacks, with a merge
 // patch of `data` (every other key stays), conditional on the resourceVersion that was signed;
@@ -19,8 +19,8 @@ namespace kadm::apiclient {
 // caller just wrote it, if it has it; otherwise it is read first. Returns the ids whose entry was
 // written (empty: nothing was missing). NotFound when there is no cluster-info. Nothing it
 // logs or returns holds a token secret or a signature.
-ApiResult<std::vector<std::string>> sign_cluster_info(
-    Client& client, const std::vector<config::BootstrapToken>& tokens, SystemTimePoint now,
-    std::optional<json> current = std::nullopt);
+apiclient::ApiResult<std::vector<std::string>> sign_cluster_info(
+    apiclient::Client& client, const std::vector<config::BootstrapToken>& tokens,
+    SystemTimePoint now, std::optional<apiclient::json> current = std::nullopt);
 
-}  // namespace kadm::apiclient
+}  // namespace kadm::clusterobjects

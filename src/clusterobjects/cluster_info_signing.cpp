@@ -1,10 +1,12 @@
-#include "apiclient/cluster_info.h"
+#include "clusterobjects/cluster_info_signing.h"
 
 #include "apiclient/objects.h"
 #include "token/cluster_info_signature.h"
 #include "token/jws.h"
 
-namespace kadm::apiclient {
+namespace kadm::clusterobjects {
+
+using namespace apiclient;  // typed access to the ConfigMap being signed
 
 namespace {
 
@@ -39,4 +41,4 @@ ApiResult<std::vector<std::string>> sign_cluster_info(
   }
 }
 
-}  // namespace kadm::apiclient
+}  // namespace kadm::clusterobjects
