@@ -14,7 +14,7 @@
 #include "clusterobjects/control_plane_node.h"
 #include "clusterobjects/upload_certs_objects.h"
 #include "config/version.h"
-#include "init/wait_control_plane.h"
+#include "etcd/gateway.h"
 #include "join/bootstrap_client.h"
 #include "join/control_plane_config.h"
 #include "join/download_certs.h"
@@ -23,7 +23,7 @@
 #include "manifests/pod.h"
 #include "manifests/pod_specs.h"
 #include "manifests/write.h"
-#include "reset/etcd_gateway.h"
+#include "staticpod/health_wait.h"
 
 namespace kadm::join {
 
@@ -57,12 +57,12 @@ std::string url_host(const std::string& address) {
   return address.find(':') != std::string::npos ? "[" + address + "]" : address;
 }
 
-Result<std::unique_ptr<reset::EtcdMembers>> existing_etcd(JoinData& d,
-                                                          const config::InitConfiguration& cfg) {
+Result<std::unique_ptr<etcd::EtcdMembers>> existing_etcd(JoinData& d,
+                                                         const config::InitConfiguration& cfg) {
   const auto* cluster = KADM_TRY(d.cluster());
   std::string url = KADM_TRY(existing_etcd_client_url(cluster->server));
   spdlog::debug("[etcd] Using the existing etcd member at {}", url);
-  return reset::etcd_gateway_client(url, cfg.cluster.certificates_dir, "apiserver-etcd-client");
+  return etcd::etcd_gateway_client(url, cfg.cluster.certificates_dir, "apiserver-etcd-client");
 }
 
 Result<std::unique_ptr<apiclient::CurlClient>> admin_client(const JoinData& d,
@@ -237,12 +237,12 @@ Status run_etcd_join(JoinData& d) {
   }
 
   spdlog::info("[wait-control-plane] Waiting for the local control plane components");
-  auto endpoints = KADM_TRY(init::control_plane_health_endpoints(*cfg, d.patch_set()));
-  init::WaitOptions wo;
+  auto endpoints = KADM_TRY(staticpod::control_plane_health_endpoints(*cfg, d.patch_set()));
+  staticpod::WaitOptions wo;
   wo.timeout = or_default(cfg->timeouts.control_plane_component_health_check, Duration{240000});
-  wo.explain = init::runtime_explainer(*d.host, cfg->node_registration.cri_socket,
-                                       cfg->node_registration.name);
-  return init::wait_for_healthy(endpoints, wo);
+  wo.explain = staticpod::runtime_explainer(*d.host, cfg->node_registration.cri_socket,
+                                            cfg->node_registration.name);
+  return staticpod::wait_for_healthy(endpoints, wo);
 }
 
 Status run_join_mark_control_plane(JoinData& d) {

@@ -108,14 +108,14 @@ TEST(JoinControlPlaneConfig, CombinesClusterAndThisNode) {
   EXPECT_EQ(cfg.timeouts.etcd_api_call, Duration{7000});
 }
 
-class FakeMembers final : public reset::EtcdMembers {
+class FakeMembers final : public etcd::EtcdMembers {
  public:
-  std::vector<reset::EtcdMember> members;
+  std::vector<etcd::EtcdMember> members;
   int list_calls_until_started = 0;
   int promote_refusals = 0;
   int promotes = 0;
 
-  Result<std::vector<reset::EtcdMember>> list() override {
+  Result<std::vector<etcd::EtcdMember>> list() override {
     if (list_calls_until_started > 0 && --list_calls_until_started == 0) {
       for (auto& m : members) {
         if (m.name.empty()) m.name = "cp2";
@@ -124,13 +124,13 @@ class FakeMembers final : public reset::EtcdMembers {
     return members;
   }
   Status remove(const std::string&) override { return {}; }
-  Result<reset::AddedMember> add(const std::vector<std::string>& peer_urls, bool learner) override {
-    reset::EtcdMember m;
+  Result<etcd::AddedMember> add(const std::vector<std::string>& peer_urls, bool learner) override {
+    etcd::EtcdMember m;
     m.id = "42";
     m.peer_urls = peer_urls;
     m.is_learner = learner;
     members.push_back(m);
-    return reset::AddedMember{m, members};
+    return etcd::AddedMember{m, members};
   }
   Status promote(const std::string& id) override {
     ++promotes;
@@ -145,8 +145,8 @@ class FakeMembers final : public reset::EtcdMembers {
   }
 };
 
-reset::EtcdMember started(std::string id, std::string name, std::string peer) {
-  reset::EtcdMember m;
+etcd::EtcdMember started(std::string id, std::string name, std::string peer) {
+  etcd::EtcdMember m;
   m.id = std::move(id);
   m.name = std::move(name);
   m.peer_urls = {std::move(peer)};
@@ -210,7 +210,7 @@ TEST(JoinEtcd, PromotionGivesUpAtTheTimeout) {
 }
 
 TEST(JoinEtcd, UnstartedMemberMakesClusterUnhealthy) {
-  std::vector<reset::EtcdMember> ok = {started("1", "cp1", "https://10.0.0.1:2380")};
+  std::vector<etcd::EtcdMember> ok = {started("1", "cp1", "https://10.0.0.1:2380")};
   EXPECT_TRUE(check_members_started(ok));
   auto bad = ok;
   bad.push_back(started("2", "", "https://10.0.0.9:2380"));
