@@ -29,6 +29,7 @@
 #include "staticpod/component_diagnosis.h"
 #include "staticpod/rollout.h"
 #include "upgrade/cluster_state.h"
+#include "upgrade/etcd_recovery.h"
 #include "upgrade/node_files.h"
 #include "upgrade/policy.h"
 
@@ -223,6 +224,24 @@ std::string roll_back_replaced(UpgradeData& d, const staticpod::Seams& seams,
   return errors;
 }
 
+// After a failed etcd rollout (its old manifest is back): kubeadm's wait, then data rollback.
+Result<EtcdRecovered> recover_failed_etcd(UpgradeData& d, const std::string& old_manifest,
+                                          const std::filesystem::path& data_backup) {
+  EtcdRecovery r;
+  r.manifest = d.manifests_dir() / "etcd.yaml";
+  r.old_manifest = old_manifest;
+  r.data_dir = d.init.cfg.cluster.etcd.local->data_dir;
+  r.data_backup = data_backup;
+  r.health_url = KADM_TRY(staticpod::health_url(old_manifest, "etcd"));
+  return recover_etcd(r, *d.init.effects, *d.probe, apiclient::real_clock());
+}
+
+std::string recovered_text(EtcdRecovered how) {
+  return how == EtcdRecovered::AnsweredAgain
+             ? "the previous etcd is running again"
+             : "the etcd data was rolled back and the previous etcd is running again";
+}
+
 Status run_control_plane(UpgradeData& d) {
   if (!d.control_plane) {
     spdlog::info("[upgrade/control-plane] Skipping phase. Not a control plane node.");
@@ -243,6 +262,7 @@ Status run_control_plane(UpgradeData& d) {
   staticpod::Seams seams{*d.init.effects, *d.reader, *d.probe, apiclient::real_clock(), explain};
   spdlog::info("[upgrade/staticpods] Writing new Static Pod manifests for \"{}\"",
                d.manifests_dir().string());
+  const auto etcd_backup = sibling_dir(backup, "kubeadm-backup-etcd");
   for (const auto& m : manifests) {
     const auto path = d.manifests_dir() / (m.component + ".yaml");
     spdlog::info("[upgrade/staticpods] Preparing for \"{}\" upgrade", m.component);
@@ -269,7 +289,6 @@ Status run_control_plane(UpgradeData& d) {
         continue;
       }
       const auto& data_dir = d.init.cfg.cluster.etcd.local->data_dir;
-      const auto etcd_backup = sibling_dir(backup, "kubeadm-backup-etcd");
       spdlog::info("[upgrade/etcd] Backing up the etcd data in \"{}\" to \"{}\"", data_dir,
                    etcd_backup.string());
       KADM_TRY(d.init.effects->apply(plan::MakeDir{d.tmp_dir(), 0700, true}));
@@ -286,6 +305,15 @@ Status run_control_plane(UpgradeData& d) {
                       renewed.error().text() + more);
     }
     auto report = staticpod::roll_out(request_for(d, m.component, backup, m.yaml), seams);
+    if (!report && m.component == "etcd") {
+      spdlog::info("[upgrade/etcd] Failed to upgrade etcd: {}", report.error().text());
+      auto recovered = recover_failed_etcd(d, *current, etcd_backup / "etcd");
+      return fail(report.error().kind(),
+                  "couldn't upgrade control plane: etcd failed to upgrade: " +
+                      report.error().text() + "; " +
+                      (recovered ? recovered_text(*recovered)
+                                 : "etcd could not be recovered: " + recovered.error().text()));
+    }
     if (!report) {
       auto more = roll_back_replaced(d, seams, backup);
       return fail(report.error().kind(),
