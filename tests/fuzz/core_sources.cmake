@@ -10,7 +10,9 @@ set(KADM_FUZZ_CORE_SOURCES
   clusterobjects/kube_proxy.cpp clusterobjects/upload_config.cpp
   common/duration.cpp common/error.cpp common/fs.cpp common/net.cpp common/strings.cpp
   common/time_format.cpp common/yaml_json.cpp common/yaml_scalar.cpp
-  config/defaults.cpp config/load.cpp config/print.cpp config/validate.cpp config/version.cpp
+  config/binding.cpp config/convert.cpp config/defaults.cpp config/load.cpp config/print.cpp
+  config/schema_cluster.cpp config/schema_init.cpp config/schema_join.cpp config/schema_kadm.cpp
+  config/schema_reset.cpp config/schema_shared.cpp config/validate.cpp config/version.cpp
   config/yaml_tree.cpp
   cri/grpc.cpp cri/messages.cpp cri/protobuf.cpp
   join/discovery.cpp join/discovery_deadline.cpp join/discovery_file.cpp
