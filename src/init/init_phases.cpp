@@ -7,12 +7,12 @@
 #include "init/api_phases.h"
 #include "init/kubelet_start.h"
 #include "init/serving_csr_approval.h"
-#include "init/wait_control_plane.h"
 #include "kubeconfig/phase.h"
 #include "kubelet/kubelet_config.h"
 #include "manifests/write.h"
 #include "preflight/checks.h"
 #include "preflight/preflight.h"
+#include "staticpod/health_wait.h"
 
 namespace kadm::init {
 
@@ -161,19 +161,12 @@ Phase wait_control_plane_phase() {
         "[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods "
         "from directory \"{}\"",
         d.manifests_dir().string());
-    auto endpoints = KADM_TRY(control_plane_health_endpoints(d.cfg, d.patch_set()));
-    if (d.effects->dry_run()) {
-      // Nothing was started, so there is nothing to wait for; say what would be checked.
-      for (const auto& ep : endpoints) {
-        spdlog::info("[dryrun] Would wait for {} to answer at {}", ep.component, ep.url);
-      }
-      return {};
-    }
-    WaitOptions o;
+    auto endpoints = KADM_TRY(staticpod::control_plane_health_endpoints(d.cfg, d.patch_set()));
+    staticpod::WaitOptions o;
     o.timeout = d.cfg.timeouts.control_plane_component_health_check;
-    o.explain = runtime_explainer(*d.host, d.cfg.node_registration.cri_socket,
-                                  d.cfg.node_registration.name);
-    return wait_for_healthy(endpoints, o);
+    o.explain = staticpod::runtime_explainer(*d.host, d.cfg.node_registration.cri_socket,
+                                             d.cfg.node_registration.name);
+    return d.connect.wait_healthy(endpoints, o);
   };
   return p;
 }

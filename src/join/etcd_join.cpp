@@ -6,11 +6,11 @@ namespace kadm::join {
 
 namespace {
 
-bool owns_peer_url(const reset::EtcdMember& m, const std::string& peer_url) {
+bool owns_peer_url(const etcd::EtcdMember& m, const std::string& peer_url) {
   return std::ranges::find(m.peer_urls, peer_url) != m.peer_urls.end();
 }
 
-std::vector<manifests::EtcdMember> initial_cluster(const std::vector<reset::EtcdMember>& members,
+std::vector<manifests::EtcdMember> initial_cluster(const std::vector<etcd::EtcdMember>& members,
                                                    const std::string& name,
                                                    const std::string& peer_url) {
   std::vector<manifests::EtcdMember> out;
@@ -28,7 +28,7 @@ std::vector<manifests::EtcdMember> initial_cluster(const std::vector<reset::Etcd
 
 }  // namespace
 
-Result<AnnouncedMember> announce_member(reset::EtcdMembers& members, const std::string& name,
+Result<AnnouncedMember> announce_member(etcd::EtcdMembers& members, const std::string& name,
                                         const std::string& peer_url, bool learner) {
   auto current = KADM_TRY_CTX(members.list(), "listing the etcd members");
   for (const auto& m : current) {
@@ -44,7 +44,7 @@ Result<AnnouncedMember> announce_member(reset::EtcdMembers& members, const std::
   return AnnouncedMember{added.member.id, learner, initial_cluster(all, name, peer_url)};
 }
 
-Status promote_when_ready(reset::EtcdMembers& members, const std::string& id,
+Status promote_when_ready(etcd::EtcdMembers& members, const std::string& id,
                           const PromoteOptions& options) {
   auto& clock = options.clock ? *options.clock : apiclient::real_clock();
   const auto deadline = clock.now() + options.timeout;
@@ -76,7 +76,7 @@ Status promote_when_ready(reset::EtcdMembers& members, const std::string& id,
   }
 }
 
-Status check_members_started(const std::vector<reset::EtcdMember>& members) {
+Status check_members_started(const std::vector<etcd::EtcdMember>& members) {
   std::vector<std::string> waiting;
   for (const auto& m : members) {
     if (m.name.empty() || m.client_urls.empty()) {

@@ -9,8 +9,8 @@
 #include "apiclient/clock.h"
 #include "common/duration.h"
 #include "common/error.h"
+#include "etcd/members.h"
 #include "manifests/pod_specs.h"
-#include "reset/etcd_member.h"
 
 namespace kadm::join {
 
@@ -22,7 +22,7 @@ struct AnnouncedMember {
 
 // Adds the member with `peer_url` unless it is already a member (a re-run), and returns the
 // --initial-cluster list with this member named `name`.
-Result<AnnouncedMember> announce_member(reset::EtcdMembers& members, const std::string& name,
+Result<AnnouncedMember> announce_member(etcd::EtcdMembers& members, const std::string& name,
                                         const std::string& peer_url, bool learner);
 
 struct PromoteOptions {
@@ -33,10 +33,10 @@ struct PromoteOptions {
 
 // Waits until the member `id` has started and etcd accepts its promotion (it refuses while the
 // learner is behind the leader), polling briefly; a voting member already is done.
-Status promote_when_ready(reset::EtcdMembers& members, const std::string& id,
+Status promote_when_ready(etcd::EtcdMembers& members, const std::string& id,
                           const PromoteOptions& options);
 
 // Every member has started (a member announced but never started makes the cluster fragile).
-Status check_members_started(const std::vector<reset::EtcdMember>& members);
+Status check_members_started(const std::vector<etcd::EtcdMember>& members);
 
 }  // namespace kadm::join

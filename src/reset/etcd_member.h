@@ -1,6 +1,6 @@
 #pragma once
 // Removing this node's member from a stacked etcd: what the local etcd manifest says about the
-// member (peer URL, data dir, client endpoint), a small member API, and the decision logic.
+// member (peer URL, data dir, client endpoint) and the decision logic over the etcd member API.
 
 #include <iosfwd>
 #include <memory>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "etcd/members.h"
 
 namespace kadm::reset {
 
@@ -22,43 +23,12 @@ struct EtcdManifestFacts {
 /// command.
 Result<EtcdManifestFacts> parse_etcd_manifest(std::string_view yaml);
 
-struct EtcdMember {
-  std::string id;  // decimal uint64, as etcd's JSON gateway writes it
-  std::string name;
-  std::vector<std::string> peer_urls;
-  std::vector<std::string> client_urls = {};  // empty until the member has started
-  bool is_learner = false;
-};
-
-/// What etcd answers to a member add: the new member and every member after the add.
-struct AddedMember {
-  EtcdMember member;
-  std::vector<EtcdMember> members;
-};
-
-class EtcdMembers {
- public:
-  virtual ~EtcdMembers() = default;
-  virtual Result<std::vector<EtcdMember>> list() = 0;
-  virtual Status remove(const std::string& id) = 0;
-  // Joining a member (control-plane join); clients that only remove need not implement them.
-  virtual Result<AddedMember> add(const std::vector<std::string>& peer_urls, bool learner) {
-    (void)peer_urls;
-    (void)learner;
-    return fail(ErrorKind::General, "this etcd client cannot add members");
-  }
-  virtual Status promote(const std::string& id) {
-    (void)id;
-    return fail(ErrorKind::General, "this etcd client cannot promote members");
-  }
-};
-
 enum class MemberOutcome { Removed, WouldRemove, OnlyMember, NotAMember };
 
 /// Finds the member owning one of `peer_urls` and removes it unless it is the only member.
-/// With `dry_run` the member list is read but nothing is removed.
-Result<MemberOutcome> remove_local_member(EtcdMembers& members,
-                                          const std::vector<std::string>& peer_urls, bool dry_run,
+/// A dry-run member client (etcd::DryRunMembers) only says what it would remove: WouldRemove.
+Result<MemberOutcome> remove_local_member(etcd::EtcdMembers& members,
+                                          const std::vector<std::string>& peer_urls,
                                           std::string* member_id = nullptr);
 
 /// The etcdctl command a user runs to remove the member by hand.

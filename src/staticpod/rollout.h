@@ -95,7 +95,7 @@ struct Seams {
   Probe& probe;
   apiclient::Clock& clock;
   // Asked for extra lines about a component that did not come up (for example
-  // init::runtime_explainer: what the container runtime says); may be empty.
+  // staticpod::runtime_explainer: what the container runtime says); may be empty.
   std::function<std::vector<std::string>(const std::string& component)> explain = {};
 };
 

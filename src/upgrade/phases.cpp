@@ -19,7 +19,6 @@
 #include "config/defaults.h"
 #include "init/api_client.h"
 #include "init/api_phases.h"
-#include "init/component_diagnosis.h"
 #include "init/kubelet_start.h"
 #include "kubelet/kubelet_config.h"
 #include "manifests/images.h"
@@ -27,6 +26,7 @@
 #include "preflight/checks.h"
 #include "preflight/cri_checks.h"
 #include "preflight/run_checks.h"
+#include "staticpod/component_diagnosis.h"
 #include "staticpod/rollout.h"
 #include "upgrade/cluster_state.h"
 #include "upgrade/node_files.h"
@@ -238,8 +238,8 @@ Status run_control_plane(UpgradeData& d) {
                              manifests::real_host()));
   const auto backup =
       staticpod::backup_dir(d.options.kubernetes_dir, std::chrono::system_clock::now());
-  init::ComponentExplainer explain =
-      init::runtime_explainer(*d.init.host, d.node.cri_socket, d.node.name);
+  staticpod::ComponentExplainer explain =
+      staticpod::runtime_explainer(*d.init.host, d.node.cri_socket, d.node.name);
   staticpod::Seams seams{*d.init.effects, *d.reader, *d.probe, apiclient::real_clock(), explain};
   spdlog::info("[upgrade/staticpods] Writing new Static Pod manifests for \"{}\"",
                d.manifests_dir().string());

@@ -7,7 +7,6 @@
 #include "host/linux_host.h"
 #include "init/api_phases.h"
 #include "init/init_patches.h"
-#include "init/wait_control_plane.h"
 #include "kubelet/kubelet_config.h"
 #include "lib/log_capture.h"
 #include "lib/temp_dir.h"
@@ -16,6 +15,8 @@
 #include "patches/patches.h"
 #include "patches/strategic_merge.h"
 #include "plan/effects.h"
+#include "runenv/environment.h"
+#include "staticpod/health_wait.h"
 
 namespace kadm::patches {
 namespace {
@@ -477,11 +478,11 @@ TEST(PatchedManifests, HealthCheckFollowsAPatchedProbe) {
                             "path": "/spec/containers/0/readinessProbe/httpGet/port", "value": 7443},
                             {"op": "replace", "path": "/spec/containers/0/readinessProbe/httpGet/host",
                              "value": "127.0.0.1"}])")}}});
-  auto endpoints = init::control_plane_health_endpoints(test_config(), &set);
+  auto endpoints = staticpod::control_plane_health_endpoints(test_config(), &set);
   ASSERT_TRUE(endpoints.has_value()) << endpoints.error().text();
   EXPECT_EQ((*endpoints)[0].component, "kube-apiserver");
   EXPECT_EQ((*endpoints)[0].url, "https://127.0.0.1:7443/readyz");
-  auto plain = init::control_plane_health_endpoints(test_config());
+  auto plain = staticpod::control_plane_health_endpoints(test_config());
   ASSERT_TRUE(plain.has_value());
   EXPECT_EQ((*plain)[0].url, "https://192.168.0.10:6443/readyz");
   EXPECT_EQ((*plain)[1].url, (*endpoints)[1].url);
@@ -526,6 +527,7 @@ struct InitFixture {
     d.options.kubeconfig_dir = tmp.path();
     d.effects = std::make_unique<plan::DryRunEffects>();
     d.host = std::make_unique<host::LinuxHost>();
+    d.connect = runenv::dry_run_connectors();
     d.cfg.patches_directory = (tmp.path() / "patches").string();
     std::filesystem::create_directories(d.cfg.patches_directory);
   }

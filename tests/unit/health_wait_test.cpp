@@ -7,15 +7,15 @@
 #include <atomic>
 
 #include "config/defaults.h"
-#include "init/component_diagnosis.h"
-#include "init/wait_control_plane.h"
 #include "lib/fake_runtime.h"
 #include "lib/fixture_host.h"
 #include "lib/http_test_server.h"
 #include "lib/temp_dir.h"
+#include "staticpod/component_diagnosis.h"
+#include "staticpod/health_wait.h"
 
 using namespace kadm;
-using namespace kadm::init;
+using namespace kadm::staticpod;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "init/component_diagnosis.h"
+#include "staticpod/component_diagnosis.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 
 #include "cri/grpc_runtime.h"
 
-namespace kadm::init {
+namespace kadm::staticpod {
 
 namespace {
 
@@ -204,4 +204,4 @@ ComponentExplainer runtime_explainer(const host::Host& host, std::string cri_end
   };
 }
 
-}  // namespace kadm::init
+}  // namespace kadm::staticpod

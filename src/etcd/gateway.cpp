@@ -1,10 +1,10 @@
-#include "reset/etcd_gateway.h"
+#include "etcd/gateway.h"
 
 #include "apiclient/curl_client.h"
 #include "apiclient/json_access.h"
 #include "common/fs.h"
 
-namespace kadm::reset {
+namespace kadm::etcd {
 
 namespace {
 
@@ -98,9 +98,9 @@ class GatewayMembers final : public EtcdMembers {
 
 }  // namespace
 
-Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(const std::string& client_url,
-                                                         const std::string& cert_dir,
-                                                         const std::string& client_cert) {
+Result<std::unique_ptr<EtcdMembers>> gateway_client(const std::string& client_url,
+                                                    const std::string& cert_dir,
+                                                    const std::string& client_cert) {
   apiclient::Kubeconfig kc;
   kc.source = "etcd client certificates in " + cert_dir;
   kc.server = client_url;
@@ -115,4 +115,4 @@ Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(const std::string& clie
   return std::unique_ptr<EtcdMembers>(std::make_unique<GatewayMembers>(std::move(client)));
 }
 
-}  // namespace kadm::reset
+}  // namespace kadm::etcd

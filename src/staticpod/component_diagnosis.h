@@ -14,7 +14,7 @@
 #include "cri/runtime.h"
 #include "host/host.h"
 
-namespace kadm::init {
+namespace kadm::staticpod {
 
 /// The text of the last `max_lines` lines of a CRI container log, whose lines read
 /// "<RFC 3339 time> <stdout|stderr> <P|F> <text>": partial (P) pieces are joined with the rest
@@ -38,4 +38,4 @@ using ComponentExplainer = std::function<std::vector<std::string>(const std::str
 ComponentExplainer runtime_explainer(const host::Host& host, std::string cri_endpoint,
                                      std::string node_name, cri::Connector connect = {});
 
-}  // namespace kadm::init
+}  // namespace kadm::staticpod

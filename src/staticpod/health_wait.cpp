@@ -1,4 +1,4 @@
-#include "init/wait_control_plane.h"
+#include "staticpod/health_wait.h"
 
 #include <spdlog/spdlog.h>
 
@@ -11,7 +11,7 @@
 #include "manifests/write.h"
 #include "output/wait_progress.h"
 
-namespace kadm::init {
+namespace kadm::staticpod {
 
 namespace {
 
@@ -179,4 +179,4 @@ Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const Wait
   return {};
 }
 
-}  // namespace kadm::init
+}  // namespace kadm::staticpod

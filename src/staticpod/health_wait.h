@@ -10,10 +10,10 @@
 #include "common/duration.h"
 #include "common/error.h"
 #include "config/types.h"
-#include "init/component_diagnosis.h"
 #include "patches/patches.h"
+#include "staticpod/component_diagnosis.h"
 
-namespace kadm::init {
+namespace kadm::staticpod {
 
 struct HealthEndpoint {
   std::string component;  // "kube-apiserver"
@@ -36,4 +36,4 @@ struct WaitOptions {
 
 Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const WaitOptions& options);
 
-}  // namespace kadm::init
+}  // namespace kadm::staticpod

@@ -6,14 +6,14 @@
 #include <string>
 
 #include "common/error.h"
-#include "reset/etcd_member.h"
+#include "etcd/members.h"
 
-namespace kadm::reset {
+namespace kadm::etcd {
 
 /// `cert_dir` is where the files are on disk (etcd/ca.crt, <client_cert>.{crt,key}); the
 /// client certificate is a path under `cert_dir` without extension.
-Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(
+Result<std::unique_ptr<EtcdMembers>> gateway_client(
     const std::string& client_url, const std::string& cert_dir,
     const std::string& client_cert = "etcd/healthcheck-client");
 
-}  // namespace kadm::reset
+}  // namespace kadm::etcd
