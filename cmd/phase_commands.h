@@ -12,10 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "host/linux_host.h"
 #include "output_mode.h"
-#include "plan/effects.h"
 #include "registry.h"
+#include "runenv/environment.h"
 #include "workflow/runner.h"
 
 namespace kadm::cli {
@@ -59,16 +58,15 @@ void add_phase_commands(CLI::App* command, const workflow::Workflow<Data>& wf, C
   }
 }
 
-// What every workflow run acts through: the effects (--dry-run prints instead of changing), this
-// machine, and where human text goes (stderr while stdout carries --output json events).
+// What every workflow run acts through, chosen here once: the effects, this machine and the
+// connectors to the API, etcd and the container runtime (dry-run ones for --dry-run), and where
+// human text goes (stderr while stdout carries --output json events).
 template <class Data>
 void set_run_environment(Data& d, bool dry_run, bool json_output) {
-  if (dry_run) {
-    d.effects = std::make_unique<plan::DryRunEffects>();
-  } else {
-    d.effects = std::make_unique<plan::RealEffects>();
-  }
-  d.host = std::make_unique<host::LinuxHost>();
+  auto env = runenv::choose(dry_run);
+  d.effects = std::move(env.effects);
+  d.host = std::move(env.host);
+  d.connect = std::move(env.connect);
   d.out = json_output ? &std::cerr : &std::cout;
 }
 

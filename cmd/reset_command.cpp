@@ -8,9 +8,6 @@
 #include "config/defaults.h"
 #include "config/load.h"
 #include "config/validate.h"
-#include "cri/dry_run_runtime.h"
-#include "cri/grpc_runtime.h"
-#include "etcd/gateway.h"
 #include "flag_binders.h"
 #include "host/linux_host.h"
 #include "phase_commands.h"
@@ -75,13 +72,6 @@ Result<std::unique_ptr<reset::ResetData>> make_reset_data(const config::ResetCon
   if (f.kubeconfig) o.kubeconfig_path = *f.kubeconfig;
   data->paths.cert_dir = cfg.certificates_dir;
   set_run_environment(*data, cfg.dry_run, false);
-  const std::string cert_dir = data->host->real_path(cfg.certificates_dir);
-  data->etcd_client = [cert_dir](const reset::EtcdManifestFacts& facts) {
-    return etcd::etcd_gateway_client(facts.client_url, cert_dir);
-  };
-  // --dry-run asks the runtime what is there but only says what it would stop and remove.
-  data->cri_connect =
-      cfg.dry_run ? cri::dry_run_connector(cri::grpc_connector()) : cri::grpc_connector();
   data->in = &std::cin;
   return data;
 }

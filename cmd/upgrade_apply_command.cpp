@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "apiclient/dry_run_client.h"
 #include "config/defaults.h"
 #include "config/load.h"
 #include "flag_binders.h"
@@ -118,7 +119,7 @@ Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFla
   d->init.options.ignore_preflight_errors = o.ignore_preflight_errors;
   KADM_TRY(init::load_init_patches(d->init));
   if (o.dry_run) {
-    d->init.api = std::make_unique<init::DryRunClient>();
+    d->init.api = std::make_unique<apiclient::DryRunClient>();
   } else {
     d->init.api = std::make_unique<BorrowedClient>(*d->reader);
   }

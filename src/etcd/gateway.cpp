@@ -98,9 +98,9 @@ class GatewayMembers final : public EtcdMembers {
 
 }  // namespace
 
-Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(const std::string& client_url,
-                                                         const std::string& cert_dir,
-                                                         const std::string& client_cert) {
+Result<std::unique_ptr<EtcdMembers>> gateway_client(const std::string& client_url,
+                                                    const std::string& cert_dir,
+                                                    const std::string& client_cert) {
   apiclient::Kubeconfig kc;
   kc.source = "etcd client certificates in " + cert_dir;
   kc.server = client_url;

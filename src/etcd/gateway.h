@@ -12,7 +12,7 @@ namespace kadm::etcd {
 
 /// `cert_dir` is where the files are on disk (etcd/ca.crt, <client_cert>.{crt,key}); the
 /// client certificate is a path under `cert_dir` without extension.
-Result<std::unique_ptr<EtcdMembers>> etcd_gateway_client(
+Result<std::unique_ptr<EtcdMembers>> gateway_client(
     const std::string& client_url, const std::string& cert_dir,
     const std::string& client_cert = "etcd/healthcheck-client");
 

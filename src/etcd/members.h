@@ -1,6 +1,8 @@
 #pragma once
-// The etcd member API kadm needs (list, remove, add, promote), a seam: reset removes this node's
-// member, control-plane join adds and promotes one; src/etcd/gateway.h talks to a real etcd.
+// The etcd member API (a seam): list, remove, add and promote members of an etcd cluster. The
+// real client is etcd's v3 HTTP/JSON gateway (etcd/gateway.h); --dry-run uses DryRunMembers
+// (etcd/dry_run_members.h), which reads the members and changes nothing. Shared by reset (remove
+// this node's member) and control-plane join (add, promote).
 
 #include <string>
 #include <vector>
@@ -38,6 +40,9 @@ class EtcdMembers {
     (void)id;
     return fail(ErrorKind::General, "this etcd client cannot promote members");
   }
+  // True for a stand-in that never changes the cluster (--dry-run): callers word their report
+  // as "would" instead of "did"; the calls themselves are the same.
+  virtual bool dry_run() const { return false; }
 };
 
 }  // namespace kadm::etcd

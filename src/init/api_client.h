@@ -8,17 +8,9 @@
 
 namespace kadm::init {
 
-// Answers writes with the object sent (plus a placeholder uid) after printing
-// "[dryrun] Would create/update <kind> <ns>/<name>" — never the data — and reads with NotFound,
-// except Nodes, which a dry run pretends exist so mark-control-plane can show its patch.
-class DryRunClient final : public apiclient::Client {
- public:
-  apiclient::ApiResult<apiclient::json> send(const apiclient::Request& request) override;
-};
-
-// The client of this init run, made on first use: from admin.conf (or DryRunClient with
-// --dry-run). On creation it ensures the ClusterRoleBinding kubeadm:cluster-admins (spec §2) so
-// admin.conf is allowed to do the rest.
+// The client of this init run, made on first use: from admin.conf through the run
+// environment's API connector (a DryRunClient with --dry-run). On creation it ensures the
+// ClusterRoleBinding kubeadm:cluster-admins (spec §2) so admin.conf is allowed to do the rest.
 Result<apiclient::Client*> api_client(InitData& data);
 
 // create_or_update of each object, as one logical step per object.

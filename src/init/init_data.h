@@ -17,6 +17,7 @@
 #include "host/host.h"
 #include "patches/patches.h"
 #include "plan/effects.h"
+#include "runenv/environment.h"
 
 namespace kadm::init {
 
@@ -39,6 +40,8 @@ struct InitData {
   InitOptions options;
   std::unique_ptr<plan::Effects> effects;
   std::unique_ptr<host::Host> host;
+  // The API, etcd and CRI connectors, the clock and the health wait (dry-run ones for --dry-run).
+  runenv::Connectors connect;
   certs::PkiState pki;
   // Where human-readable phase output goes (stdout, or stderr with --output json).
   std::ostream* out = nullptr;

@@ -162,18 +162,11 @@ Phase wait_control_plane_phase() {
         "from directory \"{}\"",
         d.manifests_dir().string());
     auto endpoints = KADM_TRY(staticpod::control_plane_health_endpoints(d.cfg, d.patch_set()));
-    if (d.effects->dry_run()) {
-      // Nothing was started, so there is nothing to wait for; say what would be checked.
-      for (const auto& ep : endpoints) {
-        spdlog::info("[dryrun] Would wait for {} to answer at {}", ep.component, ep.url);
-      }
-      return {};
-    }
     staticpod::WaitOptions o;
     o.timeout = d.cfg.timeouts.control_plane_component_health_check;
     o.explain = staticpod::runtime_explainer(*d.host, d.cfg.node_registration.cri_socket,
                                              d.cfg.node_registration.name);
-    return staticpod::wait_for_healthy(endpoints, o);
+    return d.connect.wait_healthy(endpoints, o);
   };
   return p;
 }

@@ -37,9 +37,7 @@ std::string rotatable_kubelet_conf(const kubeconfig::KubeconfigFile& kc,
 Status run_kubelet_finalize(InitData& d) {
   const auto pem = d.options.kubelet_dir / kKubeletClientCurrentPem;
   const auto conf = d.options.kubeconfig_dir / "kubelet.conf";
-  std::error_code ec;
-  bool present = std::filesystem::exists(pem, ec);  // follows the symlink to the rotated pem
-  if (ec) return fail(ErrorKind::Io, "cannot check " + pem.string() + ": " + ec.message());
+  const bool present = d.host->exists(pem.string());  // follows the symlink to the rotated pem
   if (!present) {
     spdlog::info(
         "[kubelet-finalize] Skipping client certificate rotation: \"{}\" does not exist (the "

@@ -24,8 +24,8 @@ Result<std::map<std::string, std::string>> sealed_cert_files(const InitData& d,
   std::map<std::string, std::string> sealed;
   for (const auto& f : clusterobjects::uploaded_cert_files(d.cfg.cluster)) {
     std::string content;
-    if (!f.path.empty() && KADM_TRY(fs::exists(f.path))) {
-      content = KADM_TRY_CTX(fs::read_file(f.path), "reading " + f.path + " for upload-certs");
+    if (!f.path.empty() && d.host->exists(f.path)) {
+      content = KADM_TRY_CTX(d.host->read_file(f.path), "reading " + f.path + " for upload-certs");
     }
     sealed[f.key] = content.empty() ? "" : KADM_TRY(token::seal(raw_key, content));
   }

@@ -1,20 +1,15 @@
 #include "join/control_plane_join.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <spdlog/spdlog.h>
 
 #include <memory>
 
-#include "apiclient/curl_client.h"
-#include "apiclient/kubeconfig_reader.h"
 #include "apiclient/objects.h"
 #include "apiclient/wait.h"
 #include "certs/phase.h"
 #include "clusterobjects/control_plane_node.h"
 #include "clusterobjects/upload_certs_objects.h"
 #include "config/version.h"
-#include "etcd/gateway.h"
 #include "join/bootstrap_client.h"
 #include "join/control_plane_config.h"
 #include "join/download_certs.h"
@@ -60,58 +55,42 @@ std::string url_host(const std::string& address) {
 Result<std::unique_ptr<etcd::EtcdMembers>> existing_etcd(JoinData& d,
                                                          const config::InitConfiguration& cfg) {
   const auto* cluster = KADM_TRY(d.cluster());
-  std::string url = KADM_TRY(existing_etcd_client_url(cluster->server));
+  std::string url = KADM_TRY(existing_etcd_client_url(*d.host, cluster->server));
   spdlog::debug("[etcd] Using the existing etcd member at {}", url);
-  return etcd::etcd_gateway_client(url, cfg.cluster.certificates_dir, "apiserver-etcd-client");
+  return d.connect.etcd(url, cfg.cluster.certificates_dir, "apiserver-etcd-client");
 }
 
-Result<std::unique_ptr<apiclient::CurlClient>> admin_client(const JoinData& d,
-                                                            const config::InitConfiguration& cfg) {
-  auto kc =
-      KADM_TRY(apiclient::load_kubeconfig((d.options.kubeconfig_dir / "admin.conf").string()));
-  apiclient::CurlClientOptions o;
-  o.retry.total_deadline = or_default(cfg.timeouts.kubernetes_api_call, Duration{60000});
-  o.retry.initial_backoff = Duration{250};
-  return apiclient::CurlClient::from_kubeconfig(kc, o);
+Result<std::unique_ptr<apiclient::Client>> admin_client(const JoinData& d,
+                                                        const config::InitConfiguration& cfg) {
+  return d.connect.api(d.options.kubeconfig_dir / "admin.conf",
+                       or_default(cfg.timeouts.kubernetes_api_call, Duration{60000}));
 }
 
 }  // namespace
 
-Result<std::string> existing_etcd_client_url(const std::string& server) {
+Result<std::string> existing_etcd_client_url(const host::Host& host, const std::string& server) {
   std::string_view rest = server;
   if (rest.starts_with("https://")) rest.remove_prefix(8);
   if (auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
-  std::string host;
+  std::string name;
   if (rest.starts_with("[")) {
     auto close = rest.find(']');
     if (close == std::string_view::npos) {
       return fail(ErrorKind::Validation, "invalid API server URL \"" + server + "\"");
     }
-    host = std::string(rest.substr(1, close - 1));
+    name = std::string(rest.substr(1, close - 1));
   } else {
-    host = std::string(rest.substr(0, rest.rfind(':')));
+    name = std::string(rest.substr(0, rest.rfind(':')));
   }
-  if (host.empty()) return fail(ErrorKind::Validation, "invalid API server URL \"" + server + "\"");
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found) {
-    return fail(ErrorKind::Validation, "cannot resolve the control-plane endpoint \"" + host +
-                                           "\" to find the existing etcd: " + gai_strerror(rc));
+  if (name.empty()) return fail(ErrorKind::Validation, "invalid API server URL \"" + server + "\"");
+  auto addresses = host.resolve(name);
+  if (!addresses || addresses->empty()) {
+    return fail(ErrorKind::Validation,
+                "cannot resolve the control-plane endpoint \"" + name +
+                    "\" to find the existing etcd: " +
+                    (addresses ? std::string("no address") : addresses.error().message()));
   }
-  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(found, &freeaddrinfo);
-  char text[INET6_ADDRSTRLEN] = {};
-  const void* addr = nullptr;
-  if (found->ai_family == AF_INET) {
-    addr = &reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr;
-  } else {
-    addr = &reinterpret_cast<const sockaddr_in6*>(found->ai_addr)->sin6_addr;
-  }
-  if (!inet_ntop(found->ai_family, addr, text, sizeof text)) {
-    return fail(ErrorKind::Validation, "cannot format the address of \"" + host + "\"");
-  }
-  return "https://" + url_host(text) + ":" + std::to_string(kEtcdClientPort);
+  return "https://" + url_host(addresses->front()) + ":" + std::to_string(kEtcdClientPort);
 }
 
 Result<config::InitConfiguration*> control_plane_config(JoinData& d) {
@@ -195,10 +174,6 @@ Status run_check_etcd(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
   if (!cfg->cluster.etcd.local) return {};
   spdlog::info("[check-etcd] Checking that the etcd cluster is healthy");
-  if (d.effects->dry_run()) {
-    spdlog::info("[dryrun] Would list the etcd members through the existing control plane");
-    return {};
-  }
   auto etcd = KADM_TRY(existing_etcd(d, *cfg));
   auto members = KADM_TRY_CTX(etcd->list(), "the etcd cluster is not reachable");
   return check_members_started(members);
@@ -213,11 +188,6 @@ Status run_etcd_join(JoinData& d) {
   const bool learner = learner_mode(cfg->cluster);
   // Before the member is announced: nothing local may fail after that. 0700 (CIS 1.1.11).
   KADM_TRY(manifests::ensure_etcd_data_dir(cfg->cluster, *d.effects, d.profile));
-  if (d.effects->dry_run()) {
-    spdlog::info("[dryrun] Would add etcd member {} ({}){}", name, peer_url,
-                 learner ? " as a learner" : "");
-    return {};
-  }
   auto etcd = KADM_TRY(existing_etcd(d, *cfg));
   auto announced = KADM_TRY(announce_member(*etcd, name, peer_url, learner));
   spdlog::info("[etcd] Announced new etcd member joining to the existing etcd cluster");
@@ -242,7 +212,7 @@ Status run_etcd_join(JoinData& d) {
   wo.timeout = or_default(cfg->timeouts.control_plane_component_health_check, Duration{240000});
   wo.explain = staticpod::runtime_explainer(*d.host, cfg->node_registration.cri_socket,
                                             cfg->node_registration.name);
-  return staticpod::wait_for_healthy(endpoints, wo);
+  return d.connect.wait_healthy(endpoints, wo);
 }
 
 Status run_join_mark_control_plane(JoinData& d) {
@@ -255,7 +225,6 @@ Status run_join_mark_control_plane(JoinData& d) {
   if (!marks.taints.empty()) {
     spdlog::info("[mark-control-plane] {}", clusterobjects::taints_message(node, marks));
   }
-  if (d.effects->dry_run()) return {};
   auto client = KADM_TRY(admin_client(d, *cfg));
   apiclient::WaitOptions w;
   w.timeout = or_default(cfg->timeouts.kubernetes_api_call, Duration{60000});

@@ -30,7 +30,7 @@ Status run_etcd_join(JoinData& d);
 Status run_join_mark_control_plane(JoinData& d);
 
 // "https://<address of host>:2379" for the cluster-info server "https://host:port".
-Result<std::string> existing_etcd_client_url(const std::string& server);
+Result<std::string> existing_etcd_client_url(const host::Host& host, const std::string& server);
 
 // The text printed after a control-plane node joined (spec §7.4 step 8).
 std::string control_plane_joined_text();

@@ -16,6 +16,7 @@
 #include "join/discovery.h"
 #include "patches/patches.h"
 #include "plan/effects.h"
+#include "runenv/environment.h"
 
 namespace kadm::join {
 
@@ -43,6 +44,8 @@ struct JoinData {
   JoinOptions options;
   std::unique_ptr<plan::Effects> effects;
   std::unique_ptr<host::Host> host;
+  // The API, etcd and CRI connectors, the clock and the health wait (dry-run ones for --dry-run).
+  runenv::Connectors connect;
   std::ostream* out = nullptr;
   std::optional<DiscoveredCluster> discovered;
   // Control-plane join: this node's InitConfiguration (the cluster's ClusterConfiguration plus

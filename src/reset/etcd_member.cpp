@@ -65,11 +65,11 @@ Result<EtcdManifestFacts> parse_etcd_manifest(std::string_view yaml) {
   }
 }
 
-Result<MemberOutcome> remove_local_member(EtcdMembers& members,
-                                          const std::vector<std::string>& peer_urls, bool dry_run,
+Result<MemberOutcome> remove_local_member(etcd::EtcdMembers& members,
+                                          const std::vector<std::string>& peer_urls,
                                           std::string* member_id) {
   auto list = KADM_TRY_CTX(members.list(), "list the etcd members");
-  auto mine = std::find_if(list.begin(), list.end(), [&](const EtcdMember& m) {
+  auto mine = std::find_if(list.begin(), list.end(), [&](const etcd::EtcdMember& m) {
     return std::any_of(m.peer_urls.begin(), m.peer_urls.end(), [&](const std::string& url) {
       return std::find(peer_urls.begin(), peer_urls.end(), url) != peer_urls.end();
     });
@@ -77,9 +77,8 @@ Result<MemberOutcome> remove_local_member(EtcdMembers& members,
   if (mine == list.end()) return MemberOutcome::NotAMember;
   if (member_id) *member_id = mine->id;
   if (list.size() == 1) return MemberOutcome::OnlyMember;
-  if (dry_run) return MemberOutcome::WouldRemove;
   KADM_TRY_CTX(members.remove(mine->id), "remove etcd member " + mine->id);
-  return MemberOutcome::Removed;
+  return members.dry_run() ? MemberOutcome::WouldRemove : MemberOutcome::Removed;
 }
 
 std::string manual_remove_command(std::string_view cert_dir, std::string_view client_url,

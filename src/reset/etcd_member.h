@@ -1,6 +1,6 @@
 #pragma once
 // Removing this node's member from a stacked etcd: what the local etcd manifest says about the
-// member (peer URL, data dir, client endpoint) and the decision logic over the member API.
+// member (peer URL, data dir, client endpoint) and the decision logic over the etcd member API.
 
 #include <iosfwd>
 #include <memory>
@@ -23,16 +23,12 @@ struct EtcdManifestFacts {
 /// command.
 Result<EtcdManifestFacts> parse_etcd_manifest(std::string_view yaml);
 
-using etcd::AddedMember;
-using etcd::EtcdMember;
-using etcd::EtcdMembers;
-
 enum class MemberOutcome { Removed, WouldRemove, OnlyMember, NotAMember };
 
 /// Finds the member owning one of `peer_urls` and removes it unless it is the only member.
-/// With `dry_run` the member list is read but nothing is removed.
-Result<MemberOutcome> remove_local_member(EtcdMembers& members,
-                                          const std::vector<std::string>& peer_urls, bool dry_run,
+/// A dry-run member client (etcd::DryRunMembers) only says what it would remove: WouldRemove.
+Result<MemberOutcome> remove_local_member(etcd::EtcdMembers& members,
+                                          const std::vector<std::string>& peer_urls,
                                           std::string* member_id = nullptr);
 
 /// The etcdctl command a user runs to remove the member by hand.

@@ -14,6 +14,7 @@
 #include "plan/effects.h"
 #include "reset/etcd_member.h"
 #include "reset/well_known.h"
+#include "runenv/environment.h"
 
 namespace kadm::reset {
 
@@ -31,10 +32,9 @@ struct ResetData {
   ResetPaths paths;  // host paths; the host maps them to where they are on disk
   std::unique_ptr<plan::Effects> effects;
   std::unique_ptr<host::Host> host;
-  // Talks to the local etcd; made on demand from the etcd manifest (tests inject a fake).
-  std::function<Result<std::unique_ptr<EtcdMembers>>(const EtcdManifestFacts&)> etcd_client;
-  // Reaches the container runtime (a DryRunRuntime for --dry-run; tests inject a fake).
-  cri::Connector cri_connect;
+  // The etcd member client and the container runtime (dry-run ones for --dry-run; tests inject
+  // fakes).
+  runenv::Connectors connect;
   std::istream* in = nullptr;   // answers to the confirmation prompt
   std::ostream* out = nullptr;  // the prompt itself and the closing notes
 };

@@ -41,8 +41,9 @@ bool plausible_data_dir(const std::string& dir) {
 void remove_member(ResetData& d, const EtcdManifestFacts& facts) {
   std::string id;
   auto outcome = [&]() -> Result<MemberOutcome> {
-    auto client = KADM_TRY(d.etcd_client(facts));
-    return remove_local_member(*client, facts.peer_urls, d.effects->dry_run(), &id);
+    auto client = KADM_TRY(d.connect.etcd(
+        facts.client_url, d.host->real_path(d.paths.cert_dir.string()), "etcd/healthcheck-client"));
+    return remove_local_member(*client, facts.peer_urls, &id);
   }();
   if (!outcome) {
     spdlog::warn("[reset] Failed to remove this node's etcd member: {}", outcome.error().text());
@@ -54,8 +55,7 @@ void remove_member(ResetData& d, const EtcdManifestFacts& facts) {
     case MemberOutcome::Removed:
       spdlog::info("[reset] Removed etcd member {} from the cluster", id);
       break;
-    case MemberOutcome::WouldRemove:
-      spdlog::info("[dryrun] Would remove etcd member {} from the cluster", id);
+    case MemberOutcome::WouldRemove:  // the dry-run member client said so
       break;
     case MemberOutcome::OnlyMember:
       spdlog::info("[reset] This node is the only etcd member ({}); there is no cluster to leave",
@@ -115,7 +115,7 @@ Phase cleanup_node_phase() {
     o.cleanup_tmp_dir = d.options.cleanup_tmp_dir;
     o.unmount_flags = d.options.unmount_flags;
     o.cri_socket = d.options.cri_socket;
-    o.runtime = d.cri_connect;
+    o.runtime = d.connect.cri;
     return cleanup_node(*d.host, d.paths, o, *d.effects);
   };
   return p;

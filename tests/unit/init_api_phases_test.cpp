@@ -13,6 +13,7 @@
 #include "lib/fake_api_server.h"
 #include "lib/log_capture.h"
 #include "lib/temp_dir.h"
+#include "runenv/environment.h"
 #include "token/jws.h"
 
 namespace kadm::init {
@@ -36,6 +37,7 @@ struct DryRunFixture {
     d.options.kubelet_dir = tmp.path() / "kubelet";
     d.effects = std::make_unique<plan::DryRunEffects>();
     d.host = std::make_unique<host::LinuxHost>();
+    d.connect = runenv::dry_run_connectors();
     d.out = &out;
   }
 };

@@ -4,12 +4,16 @@
 
 #include "clusterobjects/upload_certs_objects.h"
 #include "common/strings.h"
+#include "config/defaults.h"
+#include "host/linux_host.h"
 #include "join/control_plane_config.h"
 #include "join/control_plane_join.h"
 #include "join/download_certs.h"
 #include "join/etcd_join.h"
 #include "join/join_phases.h"
 #include "lib/fake_clock.h"
+#include "plan/action.h"
+#include "runenv/environment.h"
 #include "token/certificate_key.h"
 
 namespace kadm::join {
@@ -221,50 +225,107 @@ TEST(JoinEtcd, UnstartedMemberMakesClusterUnhealthy) {
 }
 
 TEST(JoinEtcd, ExistingEtcdUrlFromTheApiServerUrl) {
-  EXPECT_EQ(*existing_etcd_client_url("https://10.213.0.41:6443"), "https://10.213.0.41:2379");
-  EXPECT_EQ(*existing_etcd_client_url("https://[fd00::1]:6443"), "https://[fd00::1]:2379");
-  EXPECT_EQ(*existing_etcd_client_url("https://localhost:6443"), "https://127.0.0.1:2379");
-  EXPECT_FALSE(existing_etcd_client_url("https://:6443"));
+  EXPECT_EQ(*existing_etcd_client_url(host::LinuxHost{}, "https://10.213.0.41:6443"),
+            "https://10.213.0.41:2379");
+  EXPECT_EQ(*existing_etcd_client_url(host::LinuxHost{}, "https://[fd00::1]:6443"),
+            "https://[fd00::1]:2379");
+  EXPECT_EQ(*existing_etcd_client_url(host::LinuxHost{}, "https://localhost:6443"),
+            "https://127.0.0.1:2379");
+  EXPECT_FALSE(existing_etcd_client_url(host::LinuxHost{}, "https://:6443"));
 }
 
-// Records actions like RecordingEffects but says dry run, so run_etcd_join stops before it
-// contacts the cluster.
-class RecordingDryRun final : public plan::Effects {
+// One ordered log of what a phase did to the machine (actions) and to etcd (member changes).
+struct OrderLog {
+  std::vector<std::string> events;
+};
+
+class LoggingEffects final : public plan::Effects {
  public:
+  explicit LoggingEffects(OrderLog& log) : m_log(log) {}
   Status apply(const plan::Action& action) override {
     actions.push_back(action);
+    m_log.events.push_back(plan::describe(action));
     return {};
   }
-  bool dry_run() const override { return true; }
   std::vector<plan::Action> actions;
+
+ private:
+  OrderLog& m_log;
+};
+
+// A member API whose members start and catch up at once; changes go to the log.
+class LoggingMembers final : public etcd::EtcdMembers {
+ public:
+  explicit LoggingMembers(OrderLog& log) : m_log(log) {}
+  Result<std::vector<etcd::EtcdMember>> list() override { return m_members; }
+  Status remove(const std::string& id) override {
+    m_log.events.push_back("remove " + id);
+    return {};
+  }
+  Result<etcd::AddedMember> add(const std::vector<std::string>& peer_urls, bool learner) override {
+    m_log.events.push_back("add " + peer_urls.at(0) + (learner ? " learner" : ""));
+    etcd::EtcdMember m{"42", "cp2", peer_urls, {"https://10.213.0.42:2379"}, learner};
+    m_members.push_back(m);
+    return etcd::AddedMember{m, m_members};
+  }
+  Status promote(const std::string& id) override {
+    m_log.events.push_back("promote " + id);
+    for (auto& m : m_members) m.is_learner = false;
+    return {};
+  }
+
+ private:
+  OrderLog& m_log;
+  std::vector<etcd::EtcdMember> m_members;
 };
 
 // CIS 1.1.11 at control-plane join too: the etcd data directory is 0700 before the member is
 // announced and its manifest written; none for external etcd.
 TEST(JoinEtcd, DataDirIs0700BeforeTheMemberIsAnnounced) {
+  OrderLog log;
   JoinData d;
   config::InitConfiguration cfg;
-  cfg.cluster = local_etcd_cluster();
+  config::set_init_defaults(cfg);
+  cfg.cluster.kubernetes_version = "v1.37.2";
+  cfg.cluster.etcd.local = config::LocalEtcd{};
   cfg.cluster.etcd.local->data_dir = "/var/lib/etcd";
   cfg.node_registration.name = "cp2";
   cfg.local_api_endpoint.advertise_address = "10.213.0.42";
   d.control_plane_cfg = cfg;
-  auto effects = std::make_unique<RecordingDryRun>();
+  d.discovered.emplace();
+  d.discovered->server = "https://10.213.0.41:6443";
+  d.host = std::make_unique<host::LinuxHost>();
+  d.connect = runenv::dry_run_connectors();  // the health wait answers at once
+  std::vector<std::string> etcd_urls;
+  d.connect.etcd = [&](const std::string& url, const std::string&,
+                       const std::string&) -> Result<std::unique_ptr<etcd::EtcdMembers>> {
+    etcd_urls.push_back(url);
+    return std::make_unique<LoggingMembers>(log);
+  };
+  auto effects = std::make_unique<LoggingEffects>(log);
   auto& recorded = *effects;
   d.effects = std::move(effects);
-  ASSERT_TRUE(run_etcd_join(d));
-  ASSERT_EQ(recorded.actions.size(), 1u);
+  auto s = run_etcd_join(d);
+  ASSERT_TRUE(s) << s.error().text();
+  ASSERT_FALSE(recorded.actions.empty());
   const auto* dir = std::get_if<plan::MakeDir>(&recorded.actions[0]);
   ASSERT_NE(dir, nullptr);
   EXPECT_EQ(dir->path, "/var/lib/etcd");
   EXPECT_EQ(dir->mode, 0700u);
   EXPECT_TRUE(dir->restrict_existing);
+  // The data directory came first; only then was the member announced, as a learner.
+  ASSERT_GE(log.events.size(), 2u);
+  EXPECT_EQ(log.events[1], "add https://10.213.0.42:2380 learner");
+  EXPECT_EQ(etcd_urls, std::vector<std::string>{"https://10.213.0.41:2379"});
+  EXPECT_NE(std::find(log.events.begin(), log.events.end(), "promote 42"), log.events.end());
 
   d.control_plane_cfg->cluster.etcd.local.reset();
   d.control_plane_cfg->cluster.etcd.external = config::ExternalEtcd{};
   recorded.actions.clear();
+  log.events.clear();
   ASSERT_TRUE(run_etcd_join(d));
   EXPECT_TRUE(recorded.actions.empty());
+  EXPECT_TRUE(log.events.empty());
 }
 
 TEST(JoinControlPlanePhases, KubeadmOrderWithControlPlaneSteps) {

@@ -15,6 +15,7 @@
 #include "patches/patches.h"
 #include "patches/strategic_merge.h"
 #include "plan/effects.h"
+#include "runenv/environment.h"
 #include "staticpod/health_wait.h"
 
 namespace kadm::patches {
@@ -526,6 +527,7 @@ struct InitFixture {
     d.options.kubeconfig_dir = tmp.path();
     d.effects = std::make_unique<plan::DryRunEffects>();
     d.host = std::make_unique<host::LinuxHost>();
+    d.connect = runenv::dry_run_connectors();
     d.cfg.patches_directory = (tmp.path() / "patches").string();
     std::filesystem::create_directories(d.cfg.patches_directory);
   }

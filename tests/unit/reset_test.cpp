@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/fs.h"
+#include "etcd/dry_run_members.h"
 #include "lib/fake_runtime.h"
 #include "lib/fixture_host.h"
 #include "lib/log_capture.h"
@@ -47,9 +48,9 @@ spec:
     name: etcd-data
 )";
 
-class FakeMembers final : public EtcdMembers {
+class FakeMembers final : public etcd::EtcdMembers {
  public:
-  Result<std::vector<EtcdMember>> list() override {
+  Result<std::vector<etcd::EtcdMember>> list() override {
     if (list_fails) return fail("connection refused");
     return members;
   }
@@ -57,9 +58,20 @@ class FakeMembers final : public EtcdMembers {
     removed.push_back(id);
     return {};
   }
-  std::vector<EtcdMember> members;
+  std::vector<etcd::EtcdMember> members;
   std::vector<std::string> removed;
   bool list_fails = false;
+};
+
+// Hands a caller that owns its client a view of a fake the test keeps observing.
+class ForwardMembers final : public etcd::EtcdMembers {
+ public:
+  explicit ForwardMembers(std::shared_ptr<FakeMembers> f) : m_f(std::move(f)) {}
+  Result<std::vector<etcd::EtcdMember>> list() override { return m_f->list(); }
+  Status remove(const std::string& id) override { return m_f->remove(id); }
+
+ private:
+  std::shared_ptr<FakeMembers> m_f;
 };
 
 // Effects whose commands fail (an unmount that does not work), recording everything.
@@ -138,7 +150,7 @@ TEST(ResetEtcd, RemovesOwnMemberByPeerUrl) {
   FakeMembers m;
   m.members = {{"11", "a", {"https://10.0.0.4:2380"}}, {"22", "b", {"https://10.0.0.5:2380"}}};
   std::string id;
-  auto r = remove_local_member(m, {"https://10.0.0.5:2380"}, false, &id);
+  auto r = remove_local_member(m, {"https://10.0.0.5:2380"}, &id);
   ASSERT_TRUE(r);
   EXPECT_EQ(*r, MemberOutcome::Removed);
   EXPECT_EQ(m.removed, std::vector<std::string>{"22"});
@@ -148,13 +160,19 @@ TEST(ResetEtcd, RemovesOwnMemberByPeerUrl) {
 TEST(ResetEtcd, OnlyMemberDryRunAndStrangerAreNotRemoved) {
   FakeMembers m;
   m.members = {{"22", "b", {"https://10.0.0.5:2380"}}};
-  EXPECT_EQ(*remove_local_member(m, {"https://10.0.0.5:2380"}, false), MemberOutcome::OnlyMember);
+  EXPECT_EQ(*remove_local_member(m, {"https://10.0.0.5:2380"}), MemberOutcome::OnlyMember);
   m.members.push_back({"11", "a", {"https://10.0.0.4:2380"}});
-  EXPECT_EQ(*remove_local_member(m, {"https://10.0.0.5:2380"}, true), MemberOutcome::WouldRemove);
-  EXPECT_EQ(*remove_local_member(m, {"https://10.0.0.9:2380"}, false), MemberOutcome::NotAMember);
+  {
+    // A dry run's member client reads the list and only says what it would remove.
+    auto shared = std::make_shared<FakeMembers>(m);
+    etcd::DryRunMembers dry(std::make_unique<ForwardMembers>(shared));
+    EXPECT_EQ(*remove_local_member(dry, {"https://10.0.0.5:2380"}), MemberOutcome::WouldRemove);
+    EXPECT_TRUE(shared->removed.empty());
+  }
+  EXPECT_EQ(*remove_local_member(m, {"https://10.0.0.9:2380"}), MemberOutcome::NotAMember);
   EXPECT_TRUE(m.removed.empty());
   m.list_fails = true;
-  EXPECT_FALSE(remove_local_member(m, {"https://10.0.0.5:2380"}, false));
+  EXPECT_FALSE(remove_local_member(m, {"https://10.0.0.5:2380"}));
 }
 
 TEST(ResetConfirm, OnlyYesProceeds) {
@@ -278,6 +296,7 @@ struct WorkflowFixture {
   std::istringstream in;
   std::ostringstream out;
   FakeMembers* members = nullptr;
+  std::vector<std::string> etcd_calls;  // "<client url> <cert dir>" of each etcd client made
   std::shared_ptr<test::FakeNode> pods = std::make_shared<test::FakeNode>();
   ResetData data;
 
@@ -291,22 +310,16 @@ struct WorkflowFixture {
     data.out = &out;
     pods->sandboxes.resize(1);
     pods->sandboxes[0].id = "aaa";
-    data.cri_connect = test::fake_node_connector(pods);
+    data.connect.cri = test::fake_node_connector(pods);
     auto fake = std::make_unique<FakeMembers>();
     fake->members = {{"11", "a", {"https://10.0.0.4:2380"}},
                      {"22", "b", {"https://10.0.0.5:2380"}}};
     members = fake.get();
-    data.etcd_client = [this, f = std::shared_ptr<FakeMembers>(std::move(fake))](
-                           const EtcdManifestFacts&) -> Result<std::unique_ptr<EtcdMembers>> {
-      // Hand out a forwarding wrapper so the fixture keeps observing the same fake.
-      struct Forward final : EtcdMembers {
-        std::shared_ptr<FakeMembers> f;
-        Result<std::vector<EtcdMember>> list() override { return f->list(); }
-        Status remove(const std::string& id) override { return f->remove(id); }
-      };
-      auto w = std::make_unique<Forward>();
-      w->f = f;
-      return std::unique_ptr<EtcdMembers>(std::move(w));
+    data.connect.etcd = [this, f = std::shared_ptr<FakeMembers>(std::move(fake))](
+                            const std::string& url, const std::string& cert_dir,
+                            const std::string&) -> Result<std::unique_ptr<etcd::EtcdMembers>> {
+      etcd_calls.push_back(url + " " + cert_dir);
+      return std::unique_ptr<etcd::EtcdMembers>(std::make_unique<ForwardMembers>(f));
     };
   }
 
@@ -337,6 +350,9 @@ TEST(ResetWorkflow, YesRemovesMemberAndEtcdData) {
   test::LogCapture log;
   ASSERT_TRUE(f.run());
   EXPECT_EQ(f.members->removed, std::vector<std::string>{"22"});
+  // The client is made for the manifest's loopback URL and the certificates where they are.
+  ASSERT_EQ(f.etcd_calls.size(), 1u);
+  EXPECT_EQ(f.etcd_calls[0], "https://127.0.0.1:2379 " + f.host.real_path("/etc/kubernetes/pki"));
   auto all = f.actions();
   ASSERT_FALSE(all.empty());
   EXPECT_EQ(all.front(), "delete the contents of " + f.host.real_path("/srv/etcd-data"));

@@ -1,0 +1,16 @@
+#pragma once
+// The API client of a --dry-run: never contacts a cluster.
+
+#include "apiclient/client.h"
+
+namespace kadm::apiclient {
+
+// Answers writes with the object sent (plus a placeholder uid) after printing
+// "[dryrun] Would create/update <kind> <ns>/<name>" — never the data — and reads with NotFound,
+// except Nodes, which a dry run pretends exist so mark-control-plane can show its patch.
+class DryRunClient final : public Client {
+ public:
+  ApiResult<json> send(const Request& request) override;
+};
+
+}  // namespace kadm::apiclient
