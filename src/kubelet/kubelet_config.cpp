@@ -8,8 +8,8 @@
 
 #include "common/net.h"
 #include "common/strings.h"
+#include "common/yaml_emit.h"
 #include "common/yaml_json.h"
-#include "manifests/yaml_emit.h"
 
 namespace kadm::kubelet {
 
@@ -187,7 +187,7 @@ Result<std::string> patched_kubelet_config(const std::string& config_yaml,
     return fail(ErrorKind::Validation,
                 std::string("the KubeletConfiguration to patch is not valid YAML: ") + e.what());
   }
-  return manifests::to_go_yaml(KADM_TRY(patches->apply(target, std::move(doc), quiet)));
+  return yaml::emit(KADM_TRY(patches->apply(target, std::move(doc), quiet)));
 }
 
 }  // namespace kadm::kubelet

@@ -9,12 +9,11 @@ set(KADM_FUZZ_CORE_SOURCES
   certs/openssl_ptr.cpp certs/pin.cpp certs/x509.cpp
   clusterobjects/kube_proxy.cpp clusterobjects/upload_config.cpp
   common/duration.cpp common/error.cpp common/fs.cpp common/net.cpp common/strings.cpp
-  common/time_format.cpp common/yaml_json.cpp common/yaml_scalar.cpp
+  common/time_format.cpp common/yaml_emit.cpp common/yaml_json.cpp
   config/defaults.cpp config/load.cpp config/print.cpp config/validate.cpp config/version.cpp
   config/yaml_tree.cpp
   cri/grpc.cpp cri/messages.cpp cri/protobuf.cpp
   join/discovery.cpp join/discovery_deadline.cpp join/discovery_file.cpp
   kubelet/kubelet_config.cpp
-  manifests/yaml_emit.cpp
   patches/patches.cpp patches/strategic_merge.cpp
   token/bootstrap_token.cpp token/certificate_key.cpp token/jws.cpp token/token_secret.cpp)
