@@ -4,12 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "common/yaml_emit.h"
 #include "config_source.h"
 #include "cri/grpc_runtime.h"
 #include "cri/image_pull.h"
 #include "flag_binders.h"
 #include "manifests/images.h"
-#include "manifests/yaml_emit.h"
 #include "parent_command.h"
 #include "registry.h"
 
@@ -37,7 +37,7 @@ Status run_list(const ImagesOptions& o) {
   if (o.output == "yaml") {
     nlohmann::json j = {
         {"kind", "Images"}, {"apiVersion", "output.kubeadm.k8s.io/v1alpha3"}, {"images", list}};
-    std::cout << manifests::to_go_yaml(j);
+    std::cout << yaml::emit(j);
     return {};
   }
   return fail(ErrorKind::Validation,

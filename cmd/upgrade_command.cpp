@@ -10,11 +10,11 @@
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/rbac_retry.h"
 #include "common/fs.h"
+#include "common/yaml_emit.h"
 #include "config/defaults.h"
 #include "flag_binders.h"
 #include "host/linux_host.h"
 #include "manifests/pod_specs.h"
-#include "manifests/yaml_emit.h"
 #include "parent_command.h"
 #include "registry.h"
 #include "upgrade/cluster_state.h"
@@ -92,7 +92,7 @@ Status run_plan(const UpgradeFlags& f) {
   if (f.output == "json") {
     std::cout << upgrade::plan_json(plan).dump(4) << "\n";
   } else if (f.output == "yaml") {
-    std::cout << manifests::to_go_yaml(nlohmann::json(upgrade::plan_json(plan)));
+    std::cout << yaml::emit(nlohmann::json(upgrade::plan_json(plan)));
   } else {
     std::cout << "\n" << upgrade::plan_text(plan);
   }

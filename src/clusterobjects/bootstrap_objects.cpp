@@ -5,7 +5,7 @@
 #include "clusterobjects/upload_config.h"
 #include "common/constants.h"
 #include "common/strings.h"
-#include "manifests/yaml_emit.h"
+#include "common/yaml_emit.h"
 
 namespace kadm::clusterobjects {
 
@@ -79,7 +79,7 @@ std::string cluster_info_kubeconfig(const std::string& server, const std::string
       {"preferences", json::object()},
       {"users", nullptr},
   };
-  return manifests::to_go_yaml(kubeconfig);
+  return yaml::emit(kubeconfig);
 }
 
 json cluster_info_configmap(const std::string& kubeconfig) {

@@ -5,8 +5,8 @@
 #include "clusterobjects/rbac.h"
 #include "clusterobjects/upload_config.h"
 #include "common/constants.h"
+#include "common/yaml_emit.h"
 #include "common/yaml_json.h"
-#include "manifests/yaml_emit.h"
 
 namespace kadm::clusterobjects {
 
@@ -69,7 +69,7 @@ std::string kube_proxy_config_yaml(const KubeProxyInputs& in) {
   if (!in.pod_subnet.empty()) cfg["clusterCIDR"] = in.pod_subnet;
   // The loader parsed the document already; what is left to fail here is nothing.
   if (!in.user_yaml.empty()) cfg.merge_patch(yaml_to_json(YAML::Load(in.user_yaml)));
-  return manifests::to_go_yaml(cfg);
+  return yaml::emit(cfg);
 }
 
 std::string kube_proxy_kubeconfig(const std::string& control_plane_url) {
@@ -90,7 +90,7 @@ std::string kube_proxy_kubeconfig(const std::string& control_plane_url) {
        json::array({{{"name", "default"},
                      {"user", {{"tokenFile", std::string(kServiceAccountDir) + "/token"}}}}})},
   };
-  return manifests::to_go_yaml(kc);
+  return yaml::emit(kc);
 }
 
 std::vector<json> kube_proxy_objects(const KubeProxyInputs& in) {

@@ -74,12 +74,40 @@ std::vector<YAML::Node> yaml_load_all(const std::string& text) {
   return YAML::LoadAll(text);
 }
 
+namespace {
+
+// yaml-cpp 0.7 reads the escapes \N (U+0085) and \_ (U+00A0) of a double-quoted scalar as the
+// single bytes 0x85 and 0xA0 instead of their UTF-8 encoding; libyaml and go-yaml write \N
+// (common/yaml_emit.cpp does). A stray continuation byte of those two values is put right.
+std::string fix_yaml_cpp_escapes(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 1;
+    if ((c & 0xe0u) == 0xc0u) n = 2;
+    if ((c & 0xf0u) == 0xe0u) n = 3;
+    if ((c & 0xf8u) == 0xf0u) n = 4;
+    if (c == 0x85 || c == 0xa0) out += '\xc2';
+    out.append(s, i, n);
+    i += n;
+  }
+  return out;
+}
+
+std::string quoted_scalar(const YAML::Node& node) {
+  const std::string& v = node.Scalar();
+  return node.Tag() == "!" ? fix_yaml_cpp_escapes(v) : v;
+}
+
+}  // namespace
+
 nlohmann::json yaml_to_json(const YAML::Node& node) {
   using json = nlohmann::json;
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       json m = json::object();
-      for (const auto& kv : node) m[kv.first.Scalar()] = yaml_to_json(kv.second);
+      for (const auto& kv : node) m[quoted_scalar(kv.first)] = yaml_to_json(kv.second);
       return m;
     }
     case YAML::NodeType::Sequence: {
@@ -89,7 +117,7 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
     }
     case YAML::NodeType::Scalar: {
       const std::string& v = node.Scalar();
-      if (node.Tag() == "!") return v;  // quoted: always a string
+      if (node.Tag() == "!") return quoted_scalar(node);  // quoted: always a string
       if (v == "true" || v == "True") return true;
       if (v == "false" || v == "False") return false;
       if (v == "null" || v == "~") return nullptr;

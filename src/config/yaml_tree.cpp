@@ -1,15 +1,12 @@
 #include "config/yaml_tree.h"
 
-#include "common/yaml_scalar.h"
+#include "common/yaml_emit.h"
 
 namespace kadm::config {
 
 // A plain scalar must read back as the same string in go-yaml v2 (kubeadm reads what `config
-// print` and the kubeadm-config ConfigMap hold) and in yaml-cpp; anything else is double-quoted,
-// with escapes for characters quotes cannot hold literally.
-bool yaml_needs_quotes(const std::string& s) {
-  return yaml::resolves_to_non_string(s) || !yaml::plain_allowed(s);
-}
+// print` and the kubeadm-config ConfigMap hold) and in yaml-cpp; the emitter quotes the rest.
+bool yaml_needs_quotes(const std::string& s) { return yaml::scalar(s) != s; }
 
 YamlValue YamlValue::str(std::string s) {
   YamlValue v;
@@ -47,63 +44,30 @@ YamlValue& YamlValue::push(YamlValue v) {
   return m_list.back();
 }
 
-std::string YamlValue::inline_form() const {
+nlohmann::json YamlValue::to_json() const {
   switch (m_type) {
     case Type::Null:
-      return "null";
-    case Type::Map:
-      return "{}";
-    case Type::List:
-      return "[]";
+      return nullptr;
     case Type::Scalar:
-      return !m_verbatim && yaml_needs_quotes(m_scalar) ? yaml::double_quoted(m_scalar) : m_scalar;
-  }
-  return "";
-}
-
-void YamlValue::emit_map(std::string& out, size_t indent) const {
-  const std::string pad(indent, ' ');
-  for (const auto& [key, v] : m_map) {
-    out += pad + (yaml_needs_quotes(key) ? yaml::double_quoted(key) : key) + ":";
-    if (v.m_type == Type::Map && !v.m_map.empty()) {
-      out += "\n";
-      v.emit_map(out, indent + 2);
-    } else if (v.m_type == Type::List && !v.m_list.empty()) {
-      out += "\n";
-      v.emit_list(out, indent);
-    } else {
-      out += " " + v.inline_form() + "\n";
+      if (m_verbatim) {
+        nlohmann::json v = nlohmann::json::parse(m_scalar, nullptr, false);
+        if (!v.is_discarded() && v.is_primitive()) return v;
+      }
+      return m_scalar;
+    case Type::Map: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& [key, v] : m_map) out[key] = v.to_json();
+      return out;
+    }
+    case Type::List: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& v : m_list) out.push_back(v.to_json());
+      return out;
     }
   }
+  return nullptr;
 }
 
-void YamlValue::emit_list(std::string& out, size_t indent) const {
-  const std::string pad(indent, ' ');
-  for (const auto& item : m_list) {
-    if (item.m_type == Type::Map && !item.m_map.empty()) {
-      std::string body;
-      item.emit_map(body, indent + 2);
-      out += pad + "- " + body.substr(indent + 2);
-    } else if (item.m_type == Type::List && !item.m_list.empty()) {
-      std::string body;
-      item.emit_list(body, indent + 2);
-      out += pad + "- " + body.substr(indent + 2);
-    } else {
-      out += pad + "- " + item.inline_form() + "\n";
-    }
-  }
-}
-
-std::string YamlValue::dump() const {
-  std::string out;
-  if (m_type == Type::Map && !m_map.empty()) {
-    emit_map(out, 0);
-  } else if (m_type == Type::List && !m_list.empty()) {
-    emit_list(out, 0);
-  } else {
-    out = inline_form() + "\n";
-  }
-  return out;
-}
+std::string YamlValue::dump() const { return yaml::emit(to_json()); }
 
 }  // namespace kadm::config

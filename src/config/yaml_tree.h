@@ -1,7 +1,8 @@
 #pragma once
-// A tiny YAML document model that prints the way kubeadm's (sigs.k8s.io/yaml) output looks:
-// map keys sorted, list items at their parent key's indentation, `{}` / `[]` / `null` for
-// empty values, and double quotes only where a plain scalar would change meaning.
+// A tiny YAML document model for `config print`; dump() writes it with kadm's one YAML
+// emitter (common/yaml_emit.h), the way kubeadm's (sigs.k8s.io/yaml) output looks.
+
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <string>
@@ -29,9 +30,7 @@ class YamlValue {
   std::string dump() const;
 
  private:
-  void emit_map(std::string& out, size_t indent) const;
-  void emit_list(std::string& out, size_t indent) const;
-  std::string inline_form() const;  // for scalars, null and empty collections
+  nlohmann::json to_json() const;
 
   Type m_type = Type::Null;
   std::string m_scalar;

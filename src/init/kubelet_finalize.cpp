@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "common/yaml_emit.h"
 #include "init/api_phases.h"
-#include "manifests/yaml_emit.h"
 
 namespace kadm::init {
 
@@ -31,7 +31,7 @@ std::string rotatable_kubelet_conf(const kubeconfig::KubeconfigFile& kc,
                     {{{"name", kc.user_name},
                       {"user", {{"client-certificate", pem_path}, {"client-key", pem_path}}}}})},
   };
-  return manifests::to_go_yaml(doc);
+  return yaml::emit(doc);
 }
 
 Status run_kubelet_finalize(InitData& d) {

@@ -8,40 +8,15 @@
 
 #include "common/net.h"
 #include "common/strings.h"
+#include "common/yaml_emit.h"
 #include "common/yaml_json.h"
-#include "manifests/yaml_emit.h"
 
 namespace kadm::kubelet {
 
 namespace {
 
-void emit_sorted(YAML::Emitter& out, const YAML::Node& node) {
-  if (node.IsMap()) {
-    // The entries themselves, not a lookup by key text: a key that is not a plain string (a
-    // null key, "memorySwap:\n  :") is not found again by its text, and the lookup threw.
-    // Indices are sorted, not nodes: assigning a YAML::Node overwrites the node it refers to.
-    std::vector<YAML::Node> values;
-    std::vector<std::pair<std::string, size_t>> keys;
-    for (const auto& kv : node) {
-      keys.emplace_back(kv.first.as<std::string>(), values.size());
-      values.push_back(kv.second);
-    }
-    std::stable_sort(keys.begin(), keys.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    out << YAML::BeginMap;
-    for (const auto& [key, index] : keys) {
-      out << YAML::Key << key << YAML::Value;
-      emit_sorted(out, values[index]);
-    }
-    out << YAML::EndMap;
-  } else if (node.IsSequence()) {
-    out << YAML::BeginSeq;
-    for (const auto& item : node) emit_sorted(out, item);
-    out << YAML::EndSeq;
-  } else {
-    out << node;
-  }
-}
+// Kubernetes' layout and typing: keys sorted, scalars typed the way go-yaml types them.
+std::string to_yaml(const YAML::Node& node) { return yaml::emit(yaml_to_json(node)); }
 
 }  // namespace
 
@@ -79,9 +54,7 @@ Result<std::string> kubelet_config_yaml(const KubeletConfigInputs& in,
                   std::string("invalid KubeletConfiguration document: ") + e.what());
     }
   }
-  YAML::Emitter out;
-  emit_sorted(out, c);
-  return std::string(out.c_str()) + "\n";
+  return to_yaml(c);
 }
 
 Result<KubeletConfigInputs> init_kubelet_inputs(const config::InitConfiguration& cfg) {
@@ -167,9 +140,7 @@ Result<std::string> with_node_runtime_endpoint(const std::string& config_yaml,
       return config_yaml;
     }
     c["containerRuntimeEndpoint"] = cri_socket;
-    YAML::Emitter out;
-    emit_sorted(out, c);
-    return std::string(out.c_str()) + "\n";
+    return to_yaml(c);
   } catch (const YAML::Exception& e) {
     return fail(ErrorKind::Validation,
                 std::string("the cluster's KubeletConfiguration is not valid YAML: ") + e.what());
@@ -187,7 +158,7 @@ Result<std::string> patched_kubelet_config(const std::string& config_yaml,
     return fail(ErrorKind::Validation,
                 std::string("the KubeletConfiguration to patch is not valid YAML: ") + e.what());
   }
-  return manifests::to_go_yaml(KADM_TRY(patches->apply(target, std::move(doc), quiet)));
+  return yaml::emit(KADM_TRY(patches->apply(target, std::move(doc), quiet)));
 }
 
 }  // namespace kadm::kubelet

@@ -1,6 +1,6 @@
 #include "manifests/pod.h"
 
-#include "manifests/yaml_emit.h"
+#include "common/yaml_emit.h"
 
 namespace kadm::manifests {
 namespace {
@@ -84,6 +84,6 @@ nlohmann::json to_json(const Pod& pod) {
           {"status", json::object()}};
 }
 
-std::string to_yaml(const Pod& pod) { return to_go_yaml(to_json(pod)); }
+std::string to_yaml(const Pod& pod) { return yaml::emit(to_json(pod)); }
 
 }  // namespace kadm::manifests

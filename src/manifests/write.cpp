@@ -5,8 +5,8 @@
 #include <array>
 
 #include "common/constants.h"
+#include "common/yaml_emit.h"
 #include "config/profile.h"
-#include "manifests/yaml_emit.h"
 
 namespace kadm::manifests {
 namespace {
@@ -45,7 +45,7 @@ Result<nlohmann::json> patched_pod(const Pod& pod, const patches::PatchSet* patc
 
 Result<std::string> manifest_yaml(const Pod& pod, const patches::PatchSet* patches) {
   if (patches == nullptr || !patches->has(pod.name)) return to_yaml(pod);
-  return to_go_yaml(KADM_TRY(patched_pod(pod, patches)));
+  return yaml::emit(KADM_TRY(patched_pod(pod, patches)));
 }
 
 Status write_control_plane_manifests(const config::InitConfiguration& cfg,

@@ -25,6 +25,7 @@
 #include "preflight/checks.h"
 #include "preflight/cri_checks.h"
 #include "preflight/run_checks.h"
+#include "renewal/expiration.h"
 #include "staticpod/component_diagnosis.h"
 #include "staticpod/rollout.h"
 #include "upgrade/cluster_state.h"

@@ -7,9 +7,9 @@ set(KADM_FUZZ_CORE_SOURCES
   apiclient/client.cpp apiclient/clock.cpp apiclient/curl_client.cpp http/curl_handles.cpp
   apiclient/kubeconfig_reader.cpp apiclient/objects.cpp
   certs/openssl_ptr.cpp certs/pin.cpp certs/x509.cpp
-  clusterobjects/kube_proxy.cpp clusterobjects/upload_config.cpp
+  clusterobjects/kube_proxy.cpp clusterobjects/rbac.cpp clusterobjects/upload_config.cpp
   common/duration.cpp common/error.cpp common/fs.cpp common/net.cpp common/strings.cpp
-  common/time_format.cpp common/yaml_json.cpp common/yaml_scalar.cpp
+  common/time_format.cpp common/yaml_emit.cpp common/yaml_json.cpp
   config/binding.cpp config/convert.cpp config/defaults.cpp config/load.cpp config/print.cpp
   config/schema_cluster.cpp config/schema_init.cpp config/schema_join.cpp config/schema_kadm.cpp
   config/schema_reset.cpp config/schema_shared.cpp config/validate.cpp config/version.cpp
@@ -17,6 +17,5 @@ set(KADM_FUZZ_CORE_SOURCES
   cri/grpc.cpp cri/messages.cpp cri/protobuf.cpp
   join/discovery.cpp join/discovery_deadline.cpp join/discovery_file.cpp
   kubelet/kubelet_config.cpp
-  manifests/yaml_emit.cpp
   patches/patches.cpp patches/strategic_merge.cpp
   token/bootstrap_token.cpp token/certificate_key.cpp token/jws.cpp token/token_secret.cpp)

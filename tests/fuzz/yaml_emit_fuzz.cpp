@@ -1,6 +1,6 @@
 // The YAML writer of static Pod manifests, kubeconfigs and component configs
-// (manifests/yaml_emit.cpp): any JSON value written as YAML reads back (yaml-cpp, typed the way
-// Kubernetes types YAML) as the same value.
+// (common/yaml_emit.cpp, on libyaml): any JSON value written as YAML reads back (yaml-cpp, typed
+// the way Kubernetes types YAML) as the same value.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -10,8 +10,8 @@
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
+#include "common/yaml_emit.h"
 #include "common/yaml_json.h"
-#include "manifests/yaml_emit.h"
 
 namespace {
 
@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const auto value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded() || has_long_key(value)) return 0;
-  const std::string yaml = kadm::manifests::to_go_yaml(value);
+  const std::string yaml = kadm::yaml::emit(value);
   nlohmann::json back;
   try {
     back = kadm::yaml_to_json(YAML::Load(yaml));

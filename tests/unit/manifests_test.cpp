@@ -6,12 +6,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/yaml_emit.h"
 #include "config/defaults.h"
 #include "manifests/images.h"
 #include "manifests/pod_specs.h"
 #include "manifests/version_table.h"
 #include "manifests/write.h"
-#include "manifests/yaml_emit.h"
 
 namespace kadm::manifests {
 namespace {
@@ -302,17 +302,17 @@ TEST(ManifestsVolumes, ExtraVolumesOverrideByName) {
 }
 
 TEST(ManifestsYaml, ScalarsQuotedLikeGo) {
-  EXPECT_EQ(go_yaml_scalar(""), "\"\"");
-  EXPECT_EQ(go_yaml_scalar("true"), "\"true\"");
-  EXPECT_EQ(go_yaml_scalar("10"), "\"10\"");
-  EXPECT_EQ(go_yaml_scalar("1.5"), "\"1.5\"");
-  EXPECT_EQ(go_yaml_scalar("250m"), "250m");
-  EXPECT_EQ(go_yaml_scalar("--controllers=*,bootstrapsigner"), "--controllers=*,bootstrapsigner");
-  EXPECT_EQ(go_yaml_scalar("*,x"), "'*,x'");
-  EXPECT_EQ(go_yaml_scalar("a: b"), "'a: b'");
-  EXPECT_EQ(go_yaml_scalar("/health?exclude=NOSPACE&serializable=true"),
+  EXPECT_EQ(yaml::scalar(""), "\"\"");
+  EXPECT_EQ(yaml::scalar("true"), "\"true\"");
+  EXPECT_EQ(yaml::scalar("10"), "\"10\"");
+  EXPECT_EQ(yaml::scalar("1.5"), "\"1.5\"");
+  EXPECT_EQ(yaml::scalar("250m"), "250m");
+  EXPECT_EQ(yaml::scalar("--controllers=*,bootstrapsigner"), "--controllers=*,bootstrapsigner");
+  EXPECT_EQ(yaml::scalar("*,x"), "'*,x'");
+  EXPECT_EQ(yaml::scalar("a: b"), "'a: b'");
+  EXPECT_EQ(yaml::scalar("/health?exclude=NOSPACE&serializable=true"),
             "/health?exclude=NOSPACE&serializable=true");
-  EXPECT_EQ(to_go_yaml({{"b", nlohmann::json::object()}, {"a", {1, "x"}}, {"c", nullptr}}),
+  EXPECT_EQ(yaml::emit({{"b", nlohmann::json::object()}, {"a", {1, "x"}}, {"c", nullptr}}),
             "a:\n- 1\n- x\nb: {}\nc: null\n");
 }
 

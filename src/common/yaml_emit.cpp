@@ -1,0 +1,206 @@
+#include "common/yaml_emit.h"
+
+#include <yaml.h>
+
+#include <regex>
+#include <stdexcept>
+
+namespace kadm::yaml {
+
+namespace {
+
+// libyaml's emitter with go-yaml's settings: unicode written as is, no line wrapping, and the
+// output collected into a string.
+class Emitter {
+ public:
+  Emitter() {
+    if (yaml_emitter_initialize(&m_emitter) == 0) throw std::bad_alloc();
+    yaml_emitter_set_output(&m_emitter, &Emitter::write, &m_out);
+    yaml_emitter_set_unicode(&m_emitter, 1);
+    yaml_emitter_set_width(&m_emitter, -1);
+    yaml_emitter_set_indent(&m_emitter, 2);
+  }
+  ~Emitter() { yaml_emitter_delete(&m_emitter); }
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
+
+  void stream_start() {
+    yaml_event_t e;
+    yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING);
+    emit(e);
+  }
+  void stream_end() {
+    yaml_event_t e;
+    yaml_stream_end_event_initialize(&e);
+    emit(e);
+  }
+  void document_start() {
+    yaml_event_t e;
+    yaml_document_start_event_initialize(&e, nullptr, nullptr, nullptr, 1);
+    emit(e);
+  }
+  void document_end() {
+    yaml_event_t e;
+    yaml_document_end_event_initialize(&e, 1);
+    emit(e);
+  }
+  void mapping_start() {
+    yaml_event_t e;
+    yaml_mapping_start_event_initialize(&e, nullptr, nullptr, 1, YAML_BLOCK_MAPPING_STYLE);
+    emit(e);
+  }
+  void mapping_end() {
+    yaml_event_t e;
+    yaml_mapping_end_event_initialize(&e);
+    emit(e);
+  }
+  void sequence_start() {
+    yaml_event_t e;
+    yaml_sequence_start_event_initialize(&e, nullptr, nullptr, 1, YAML_BLOCK_SEQUENCE_STYLE);
+    emit(e);
+  }
+  void sequence_end() {
+    yaml_event_t e;
+    yaml_sequence_end_event_initialize(&e);
+    emit(e);
+  }
+  // A number, bool or null, written plain.
+  void literal(const std::string& text) { scalar(text, YAML_PLAIN_SCALAR_STYLE); }
+  // A string, styled as go-yaml styles it (libyaml falls back from plain to single quotes, and
+  // from single to double quotes, where the text needs it).
+  void string(std::string_view s) {
+    const bool double_quotes = resolves_to_non_string(s) || needs_escapes(s);
+    scalar(s, double_quotes ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE);
+  }
+  void scalar(std::string_view s, yaml_scalar_style_t style) {
+    yaml_event_t e;
+    // libyaml copies the value; it takes a non-const pointer only by its C signature.
+    auto* text = const_cast<yaml_char_t*>(reinterpret_cast<const yaml_char_t*>(s.data()));
+    if (yaml_scalar_event_initialize(&e, nullptr, nullptr, text, static_cast<int>(s.size()), 1, 1,
+                                     style) == 0) {
+      throw std::bad_alloc();
+    }
+    emit(e);
+  }
+
+  std::string take() { return std::move(m_out); }
+
+ private:
+  static int write(void* data, unsigned char* buffer, size_t size) {
+    static_cast<std::string*>(data)->append(reinterpret_cast<const char*>(buffer), size);
+    return 1;
+  }
+  void emit(yaml_event_t& e) {
+    // yaml_emitter_emit takes ownership of the event, also on failure.
+    if (yaml_emitter_emit(&m_emitter, &e) == 0) {
+      throw std::logic_error(std::string("YAML emitter: ") +
+                             (m_emitter.problem != nullptr ? m_emitter.problem : "failed"));
+    }
+  }
+
+  yaml_emitter_t m_emitter{};
+  std::string m_out;
+};
+
+template <typename Json>
+void emit_value(Emitter& e, const Json& v) {
+  if (v.is_object()) {
+    e.mapping_start();  // libyaml writes an empty one as {}
+    for (const auto& [key, val] : v.items()) {
+      e.string(key);
+      emit_value(e, val);
+    }
+    e.mapping_end();
+  } else if (v.is_array()) {
+    e.sequence_start();  // an empty one as []
+    for (const auto& item : v) emit_value(e, item);
+    e.sequence_end();
+  } else if (v.is_string()) {
+    e.string(v.template get_ref<const std::string&>());
+  } else if (v.is_null() || v.is_discarded()) {
+    e.literal("null");
+  } else {
+    e.literal(v.dump());  // numbers, booleans
+  }
+}
+
+template <typename Json>
+std::string emit_document(const Json& value) {
+  Emitter e;
+  e.stream_start();
+  e.document_start();
+  emit_value(e, value);
+  e.document_end();
+  e.stream_end();
+  return e.take();
+}
+
+// The length of the escaped character starting at s[i] (0: none).
+size_t escaped_char_at(std::string_view s, size_t i) {
+  const auto at = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0; };
+  const unsigned char c = at(i);
+  if (c < 0x20 || c == 0x7f) return 1;
+  const unsigned char c1 = at(i + 1);
+  const unsigned char c2 = at(i + 2);
+  if (c == 0xc2 && c1 >= 0x80 && c1 <= 0x9f) return 2;                           // U+0080..9F
+  const bool separator = c == 0xe2 && c1 == 0x80 && (c2 == 0xa8 || c2 == 0xa9);  // U+2028/9
+  const bool bom = c == 0xef && c1 == 0xbb && c2 == 0xbf;                        // U+FEFF
+  const bool non_char = c == 0xef && c1 == 0xbf && (c2 == 0xbe || c2 == 0xbf);   // U+FFFE/F
+  return separator || bom || non_char ? 3 : 0;
+}
+
+}  // namespace
+
+std::string emit(const nlohmann::json& value) { return emit_document(value); }
+std::string emit_ordered(const nlohmann::ordered_json& value) { return emit_document(value); }
+
+namespace {
+
+// "k: <scalar>\n" without "k: " and the newline.
+template <typename Write>
+std::string after_key(Write write_value) {
+  Emitter e;
+  e.stream_start();
+  e.document_start();
+  e.mapping_start();
+  e.literal("k");
+  write_value(e);
+  e.mapping_end();
+  e.document_end();
+  e.stream_end();
+  std::string out = e.take();
+  out.erase(0, 3);
+  if (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+std::string scalar(std::string_view s) {
+  return after_key([&](Emitter& e) { e.string(s); });
+}
+
+std::string double_quoted(std::string_view s) {
+  return after_key([&](Emitter& e) { e.scalar(s, YAML_DOUBLE_QUOTED_SCALAR_STYLE); });
+}
+
+bool resolves_to_non_string(std::string_view s) {
+  static const std::regex kSpecial(
+      "~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|"
+      "off|Off|OFF|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|<<");
+  static const std::regex kInt("[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*)");
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
+  static const std::regex kBase60("[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?");
+  const std::string str(s);
+  return s.empty() || std::regex_match(str, kSpecial) || std::regex_match(str, kInt) ||
+         std::regex_match(str, kFloat) || std::regex_match(str, kBase60);
+}
+
+bool needs_escapes(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (escaped_char_at(s, i) != 0) return true;
+  }
+  return false;
+}
+
+}  // namespace kadm::yaml
