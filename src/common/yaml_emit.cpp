@@ -2,12 +2,45 @@
 
 #include <yaml.h>
 
+#include <cstdint>
 #include <regex>
 #include <stdexcept>
 
 namespace kadm::yaml {
 
 namespace {
+
+// libyaml refuses a scalar that is not valid UTF-8 (yaml-cpp reads such bytes without a word):
+// every byte that does not start a valid sequence becomes U+FFFD, as Go's strings.ToValidUTF8.
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = byte(i);
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (byte(i + k) & 0xC0) == 0x80;
+    if (ok && len > 1) {
+      std::uint32_t cp = c & (0xFF >> (len + 1));
+      for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (byte(i + k) & 0x3F);
+      static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+      ok = cp >= kMin[len] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+    }
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
 
 // libyaml's emitter with go-yaml's settings: unicode written as is, no line wrapping, and the
 // output collected into a string.
@@ -72,7 +105,9 @@ class Emitter {
     const bool double_quotes = resolves_to_non_string(s) || needs_escapes(s);
     scalar(s, double_quotes ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE);
   }
-  void scalar(std::string_view s, yaml_scalar_style_t style) {
+  void scalar(std::string_view raw, yaml_scalar_style_t style) {
+    const std::string valid = valid_utf8(raw);
+    const std::string_view s = valid;
     yaml_event_t e;
     // libyaml copies the value; it takes a non-const pointer only by its C signature.
     auto* text = const_cast<yaml_char_t*>(reinterpret_cast<const yaml_char_t*>(s.data()));

@@ -100,6 +100,19 @@ std::vector<std::string> nasty_strings() {
   return s;
 }
 
+// Found by fuzz.config: a kubelet config key with a stray byte (yaml-cpp reads it) made libyaml
+// refuse the scalar. Bytes that are not UTF-8 become U+FFFD, as go's strings.ToValidUTF8.
+TEST(YamlEmit, InvalidUtf8BecomesReplacementCharacters) {
+  json j = json::object();
+  j[std::string("bai\x94SwapOn")] = std::string("a\xff\xc3");
+  const std::string out = yaml::emit(j);
+  auto node = YAML::Load(out);
+  EXPECT_EQ(node["bai\xEF\xBF\xBDSwapOn"].as<std::string>(), "a\xEF\xBF\xBD\xEF\xBF\xBD") << out;
+  json valid = json::object();
+  valid["k"] = "caf\xC3\xA9 \xF0\x9F\x9A\x80";
+  EXPECT_EQ(YAML::Load(yaml::emit(valid))["k"].as<std::string>(), "caf\xC3\xA9 \xF0\x9F\x9A\x80");
+}
+
 TEST(YamlEmit, NastyStringsRoundTripAsValuesKeysAndItems) {
   for (const auto& s : nasty_strings()) {
     const json value = {{"value", s}, {"map", {{s, s}}}, {"list", {s, json::array({s})}}};
