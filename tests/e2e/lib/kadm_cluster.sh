@@ -95,9 +95,12 @@ assert_control_plane_serves() {
   retry 60 lease_held kube-controller-manager || fail "kube-controller-manager holds no lease"
   echo "leases: kube-scheduler and kube-controller-manager held by $name"
 
-  out=$(_serves_kc admin.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}')
+  # whoami is asked until it answers (a new kubelet may restart the API server just after readyz
+  # passed: "connection reset by peer"); the identity it answers must be the expected one.
+  _whoami_of() { out=$(_serves_kc "$1" auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}' 2>&1); }
+  retry 60 _whoami_of admin.conf || fail "admin.conf: whoami never answered: $out"
   [[ $out == "kubernetes-admin "*kubeadm:cluster-admins* ]] || fail "admin.conf is not kubernetes-admin in kubeadm:cluster-admins: $out"
-  out=$(_serves_kc super-admin.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}')
+  retry 60 _whoami_of super-admin.conf || fail "super-admin.conf: whoami never answered: $out"
   [[ $out == "kubernetes-super-admin "*system:masters* ]] || fail "super-admin.conf is not in system:masters: $out"
   echo "whoami: admin and super-admin as expected"
   # A restarted API server (a new kubelet recreates static pods) refuses with a bare 403 until its
