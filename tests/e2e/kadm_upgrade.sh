@@ -124,10 +124,16 @@ for n in w1 w2 cp1; do
   kadm_wait_node_ready cp1 "$n" 120
   echo "node $n: kubelet $TO and Ready after $(ms_since "$t") ms"
 done
-kc get nodes -o wide
-versions=$(kc get nodes -o 'jsonpath={range .items[*]}{.status.nodeInfo.kubeletVersion}{" "}{end}')
+# cp1's new kubelet recreates the static pods, so the API server may restart in the next seconds:
+# each read is asked until it answers; what it answers is asserted as before.
+retry 60 kc get nodes -o wide || fail "kubectl get nodes never answered after the kubelet upgrades"
+versions=""
+all_at_target() {
+  versions=$(kc get nodes -o 'jsonpath={range .items[*]}{.status.nodeInfo.kubeletVersion}{" "}{end}' 2>/dev/null) || return 1
+}
+retry 60 all_at_target || fail "kubectl get nodes never answered"
 [[ $versions == "$TO $TO $TO " ]] || fail "kubectl get nodes: kubelets at $versions"
-kc version
+retry 60 kc version || fail "kubectl version never answered after the kubelet upgrades"
 # admin.conf (renewed by apply) still authenticates as the admin group, and the new API server
 # passes every readyz check.
 assert_control_plane_serves cp1
