@@ -6,9 +6,7 @@
 #include <iostream>
 #include <memory>
 
-#include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
-#include "apiclient/rbac_retry.h"
 #include "common/fs.h"
 #include "common/yaml_emit.h"
 #include "config/defaults.h"
@@ -17,6 +15,7 @@
 #include "manifests/pod_specs.h"
 #include "parent_command.h"
 #include "registry.h"
+#include "runenv/environment.h"
 #include "upgrade/cluster_state.h"
 #include "upgrade/diff.h"
 #include "upgrade/node_files.h"
@@ -34,13 +33,8 @@ Result<std::unique_ptr<apiclient::Client>> cluster_client(const UpgradeFlags& f,
                                                           bool control_plane) {
   auto path = apiclient::resolve_kubeconfig_path(
       f.kubeconfig, (kKubernetesDir / (control_plane ? "admin.conf" : "kubelet.conf")).string());
-  auto kc = KADM_TRY_CTX(apiclient::load_kubeconfig(path), "loading the kubeconfig " + path);
-  apiclient::CurlClientOptions o;
-  o.retry.total_deadline = Duration{60000};
-  auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(kc, o));
-  // Right after the API server is replaced its RBAC roles may be missing for a moment.
-  return std::unique_ptr<apiclient::Client>(
-      std::make_unique<apiclient::RbacBootstrapRetry>(std::move(client), Duration{60000}));
+  // Retries until 60 s, also while a just-replaced API server still misses its RBAC roles.
+  return runenv::real_connectors().api(path, Duration{60000});
 }
 
 Result<config::KubeVersion> parse_target(const std::string& text) {

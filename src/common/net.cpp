@@ -166,9 +166,13 @@ Result<HostPort> parse_host_port(std::string_view endpoint) {
   return out;
 }
 
+std::string join_host_port(std::string_view host, int port) {
+  const bool v6 = host.find(':') != std::string_view::npos;
+  return (v6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + std::to_string(port);
+}
+
 std::string https_url(const std::string& host, int port) {
-  const bool v6 = host.find(':') != std::string::npos;
-  return "https://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return "https://" + join_host_port(host, port);
 }
 
 }  // namespace kadm::net

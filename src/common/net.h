@@ -58,6 +58,8 @@ struct HostPort {
 };
 /// "host", "host:port", "[v6]:port", "v6" — as kubeadm parses controlPlaneEndpoint.
 Result<HostPort> parse_host_port(std::string_view endpoint);
+/// "host:port", with an IPv6 host bracketed ("[::1]:2379").
+std::string join_host_port(std::string_view host, int port);
 /// "https://host:port" with IPv6 hosts bracketed.
 std::string https_url(const std::string& host, int port);
 

@@ -4,17 +4,13 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
+
 namespace kadm::etcd {
 
 namespace {
 
 constexpr const char* kDryRunMemberId = "0";
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
 
 }  // namespace
 
@@ -36,7 +32,7 @@ Status DryRunMembers::remove(const std::string& id) {
 }
 
 Result<AddedMember> DryRunMembers::add(const std::vector<std::string>& peer_urls, bool learner) {
-  spdlog::info("[dryrun] Would add etcd member {}{}", joined(peer_urls),
+  spdlog::info("[dryrun] Would add etcd member {}{}", str::join(peer_urls, ","),
                learner ? " as a learner" : "");
   // Answered as if the member had started at once: a dry run has nothing to wait for.
   EtcdMember added{.id = kDryRunMemberId,

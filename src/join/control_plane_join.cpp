@@ -9,6 +9,7 @@
 #include "certs/phase.h"
 #include "clusterobjects/control_plane_node.h"
 #include "clusterobjects/upload_certs_objects.h"
+#include "common/net.h"
 #include "config/version.h"
 #include "join/bootstrap_client.h"
 #include "join/control_plane_config.h"
@@ -48,10 +49,6 @@ bool learner_mode(const config::ClusterConfiguration& cluster) {
 
 Duration or_default(Duration d, Duration fallback) { return d.count() > 0 ? d : fallback; }
 
-std::string url_host(const std::string& address) {
-  return address.find(':') != std::string::npos ? "[" + address + "]" : address;
-}
-
 Result<std::unique_ptr<etcd::EtcdMembers>> existing_etcd(JoinData& d,
                                                          const config::InitConfiguration& cfg) {
   const auto* cluster = KADM_TRY(d.cluster());
@@ -90,7 +87,7 @@ Result<std::string> existing_etcd_client_url(const host::Host& host, const std::
                     "\" to find the existing etcd: " +
                     (addresses ? std::string("no address") : addresses.error().message()));
   }
-  return "https://" + url_host(addresses->front()) + ":" + std::to_string(kEtcdClientPort);
+  return net::https_url(addresses->front(), kEtcdClientPort);
 }
 
 Result<config::InitConfiguration*> control_plane_config(JoinData& d) {
@@ -183,8 +180,8 @@ Status run_etcd_join(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
   if (!cfg->cluster.etcd.local) return {};
   const std::string& name = cfg->node_registration.name;
-  const std::string peer_url = "https://" + url_host(cfg->local_api_endpoint.advertise_address) +
-                               ":" + std::to_string(kEtcdPeerPort);
+  const std::string peer_url =
+      "https://" + net::join_host_port(cfg->local_api_endpoint.advertise_address, kEtcdPeerPort);
   const bool learner = learner_mode(cfg->cluster);
   // Before the member is announced: nothing local may fail after that. 0700 (CIS 1.1.11).
   KADM_TRY(manifests::ensure_etcd_data_dir(cfg->cluster, *d.effects, d.profile));

@@ -7,7 +7,6 @@
 
 #include "common/constants.h"
 #include "common/strings.h"
-#include "manifests/images.h"
 #include "manifests/pod_spec_common.h"
 
 namespace kadm::manifests {
@@ -67,11 +66,7 @@ Result<Pod> apiserver_pod(const config::InitConfiguration& cfg, const HostFacts&
     d["etcd-keyfile"] = pki_path(c, "apiserver-etcd-client.key");
   }
 
-  Container k;
-  k.name = "kube-apiserver";
-  k.command = command(k.name, d, api.extra_args, c.row);
-  k.env = merge_env(proxy_env(host), api.extra_envs);
-  k.image = kubernetes_image(c.cluster, k.name);
+  Container k = kubernetes_container(c, "kube-apiserver", d, api, host);
   const std::string probe_host = c.advertise.empty() ? "127.0.0.1" : probe_address(c.advertise);
   k.liveness_probe = probe(c, ProbeKind::Liveness, probe_host, "/livez", c.bind_port, "HTTPS");
   k.readiness_probe = probe(c, ProbeKind::Readiness, probe_host, "/readyz", c.bind_port, "HTTPS");

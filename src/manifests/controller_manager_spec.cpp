@@ -7,7 +7,6 @@
 
 #include "common/constants.h"
 #include "common/strings.h"
-#include "manifests/images.h"
 #include "manifests/pod_spec_common.h"
 
 namespace kadm::manifests {
@@ -24,21 +23,18 @@ Result<Pod> controller_manager_pod(const config::InitConfiguration& cfg, const H
   const Context c = KADM_TRY(make_context(cfg));
   const auto& kcm = c.cluster.controller_manager;
   const std::string kubeconfig = kubernetes_file(constants::kControllerManagerConf);
-  std::map<std::string, std::string> d = {
-      {"authentication-kubeconfig", kubeconfig},
-      {"authorization-kubeconfig", kubeconfig},
-      {"bind-address", "127.0.0.1"},
+  std::map<std::string, std::string> d = loopback_component_flags(kubeconfig);
+  d.insert({
       {"client-ca-file", pki_path(c, "ca.crt")},
       {"cluster-signing-cert-file", pki_path(c, "ca.crt")},
       {"cluster-signing-key-file", pki_path(c, "ca.key")},
       {"controllers", "*,bootstrapsigner,tokencleaner"},
-      {"kubeconfig", kubeconfig},
       {"leader-elect", "true"},
       {"requestheader-client-ca-file", pki_path(c, "front-proxy-ca.crt")},
       {"root-ca-file", pki_path(c, "ca.crt")},
       {"service-account-private-key-file", pki_path(c, "sa.key")},
       {"use-service-account-credentials", "true"},
-  };
+  });
   if (c.row.kcm_scheduler_port_zero) d["port"] = "0";
   // Without the CA key on disk the certificates controller cannot sign; kubeadm then leaves
   // the signing flags empty for an external signer.
@@ -54,11 +50,7 @@ Result<Pod> controller_manager_pod(const config::InitConfiguration& cfg, const H
   }
   if (!c.cluster.cluster_name.empty()) d["cluster-name"] = c.cluster.cluster_name;
 
-  Container k;
-  k.name = "kube-controller-manager";
-  k.command = command(k.name, d, kcm.extra_args, c.row);
-  k.env = merge_env(proxy_env(host), kcm.extra_envs);
-  k.image = kubernetes_image(c.cluster, k.name);
+  Container k = kubernetes_container(c, "kube-controller-manager", d, kcm, host);
   const std::string probe_host =
       probe_address(last_arg(kcm.extra_args, "bind-address").value_or("127.0.0.1"));
   const int port = constants::kControllerManagerPort;

@@ -8,6 +8,7 @@
 
 #include "common/constants.h"
 #include "common/strings.h"
+#include "manifests/images.h"
 #include "manifests/version_table.h"
 
 extern char** environ;
@@ -38,12 +39,6 @@ std::vector<std::string_view> ca_trust_dirs(const VersionRow& row) {
 namespace detail {
 
 bool is_ipv6(std::string_view addr) { return addr.find(':') != std::string_view::npos; }
-
-std::string join_host_port(std::string_view host, int port) {
-  std::string h(host);
-  if (is_ipv6(h)) h = "[" + h + "]";
-  return h + ":" + std::to_string(port);
-}
 
 // Unspecified addresses mean "all interfaces"; the kubelet then probes the pod IP (empty host).
 std::string probe_address(std::string_view addr) {
@@ -214,6 +209,25 @@ bool using_external_ca(const Context& c, const HostFacts& host) {
   if (!host.file_exists) return false;
   return host.file_exists(pki_path(c, "ca.crt")) && !host.file_exists(pki_path(c, "ca.key"));
 }
+Container kubernetes_container(const Context& c, std::string name,
+                               const std::map<std::string, std::string>& defaults,
+                               const config::ControlPlaneComponent& component,
+                               const HostFacts& host) {
+  Container k;
+  k.name = std::move(name);
+  k.command = command(k.name, defaults, component.extra_args, c.row);
+  k.env = merge_env(proxy_env(host), component.extra_envs);
+  k.image = kubernetes_image(c.cluster, k.name);
+  return k;
+}
+
+std::map<std::string, std::string> loopback_component_flags(const std::string& kubeconfig) {
+  return {{"authentication-kubeconfig", kubeconfig},
+          {"authorization-kubeconfig", kubeconfig},
+          {"bind-address", "127.0.0.1"},
+          {"kubeconfig", kubeconfig}};
+}
+
 }  // namespace detail
 
 using namespace detail;

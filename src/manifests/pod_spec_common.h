@@ -12,12 +12,15 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/net.h"
 #include "config/types.h"
 #include "manifests/pod.h"
 #include "manifests/pod_specs.h"
 #include "manifests/version_table.h"
 
 namespace kadm::manifests::detail {
+
+using net::join_host_port;
 
 struct Context {
   const config::InitConfiguration& cfg;
@@ -57,8 +60,6 @@ class Mounts {
 };
 
 bool is_ipv6(std::string_view addr);
-// host:port, with brackets for an IPv6 host.
-std::string join_host_port(std::string_view host, int port);
 // Unspecified addresses mean "all interfaces"; the kubelet then probes the pod IP (empty host).
 std::string probe_address(std::string_view addr);
 // The value of the last `name` argument, if any.
@@ -92,6 +93,16 @@ Pod component_pod(const Context& c, Container container,
 std::vector<std::string> command(std::string_view binary,
                                  const std::map<std::string, std::string>& defaults,
                                  const std::vector<config::Arg>& user, const VersionRow& row);
+// The container kube-apiserver, kube-controller-manager and kube-scheduler start from: the
+// binary `name` with kubeadm's defaults and the user's extraArgs, the host's proxy variables
+// under the user's extraEnvs, and the release's image.
+Container kubernetes_container(const Context& c, std::string name,
+                               const std::map<std::string, std::string>& defaults,
+                               const config::ControlPlaneComponent& component,
+                               const HostFacts& host);
+// The flags kube-controller-manager and kube-scheduler share: one kubeconfig for the API,
+// authentication and authorization, and a loopback bind address.
+std::map<std::string, std::string> loopback_component_flags(const std::string& kubeconfig);
 // External-CA mode: ca.crt without ca.key.
 bool using_external_ca(const Context& c, const HostFacts& host);
 

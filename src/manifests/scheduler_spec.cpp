@@ -7,7 +7,6 @@
 
 #include "common/constants.h"
 #include "common/strings.h"
-#include "manifests/images.h"
 #include "manifests/pod_spec_common.h"
 
 namespace kadm::manifests {
@@ -19,20 +18,11 @@ Result<Pod> scheduler_pod(const config::InitConfiguration& cfg, const HostFacts&
   const Context c = KADM_TRY(make_context(cfg));
   const auto& sched = c.cluster.scheduler;
   const std::string kubeconfig = kubernetes_file(constants::kSchedulerConf);
-  std::map<std::string, std::string> d = {
-      {"authentication-kubeconfig", kubeconfig},
-      {"authorization-kubeconfig", kubeconfig},
-      {"bind-address", "127.0.0.1"},
-      {"kubeconfig", kubeconfig},
-      {"leader-elect", "true"},
-  };
+  std::map<std::string, std::string> d = loopback_component_flags(kubeconfig);
+  d["leader-elect"] = "true";
   if (c.row.kcm_scheduler_port_zero) d["port"] = "0";
 
-  Container k;
-  k.name = "kube-scheduler";
-  k.command = command(k.name, d, sched.extra_args, c.row);
-  k.env = merge_env(proxy_env(host), sched.extra_envs);
-  k.image = kubernetes_image(c.cluster, k.name);
+  Container k = kubernetes_container(c, "kube-scheduler", d, sched, host);
   const std::string probe_host =
       probe_address(last_arg(sched.extra_args, "bind-address").value_or("127.0.0.1"));
   const int port = constants::kSchedulerPort;

@@ -19,7 +19,7 @@ namespace {
 Result<std::unique_ptr<apiclient::Client>> api_client_from(const std::filesystem::path& kubeconfig,
                                                            Duration api_call_timeout) {
   auto kc = KADM_TRY_CTX(apiclient::load_kubeconfig(kubeconfig.string()),
-                         "loading the API client kubeconfig");
+                         "loading the kubeconfig " + kubeconfig.string());
   apiclient::CurlClientOptions o;
   o.retry.total_deadline = api_call_timeout;
   auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(kc, o));

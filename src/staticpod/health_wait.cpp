@@ -6,10 +6,11 @@
 #include <future>
 #include <thread>
 
-#include "apiclient/curl_client.h"
 #include "manifests/pod_specs.h"
 #include "manifests/write.h"
 #include "output/wait_progress.h"
+#include "staticpod/probe_url.h"
+#include "staticpod/rollout.h"
 
 namespace kadm::staticpod {
 
@@ -34,26 +35,7 @@ Result<HealthEndpoint> endpoint_of(const nlohmann::json& pod, Check check = Chec
                                            (readiness ? "readiness" : "liveness") +
                                            " probe to check");
   }
-  int port = 0;
-  const auto probe_port = get.value("port", nlohmann::json());
-  if (probe_port.is_number_integer()) {
-    port = probe_port.get<int>();
-  } else if (probe_port.is_string()) {
-    const auto wanted = probe_port.get<std::string>();
-    for (const auto& p : c.value("ports", nlohmann::json::array())) {
-      if (p.is_object() && p.value("name", "") == wanted) port = p.value("containerPort", 0);
-    }
-    if (port == 0) {
-      return fail(ErrorKind::Validation, "pod " + name + " probe names unknown port " + wanted);
-    }
-  }
-  if (port <= 0) return fail(ErrorKind::Validation, "pod " + name + " probe has no port");
-  std::string host = get.value("host", "");
-  if (host.empty()) host = "127.0.0.1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  std::string scheme = get.value("scheme", "HTTP") == "HTTPS" ? "https" : "http";
-  return HealthEndpoint{
-      name, scheme + "://" + host + ":" + std::to_string(port) + get.value("path", "/")};
+  return HealthEndpoint{name, KADM_TRY(probe_url(c, get, "pod " + name))};
 }
 
 struct Outcome {
@@ -66,35 +48,15 @@ Outcome poll(const HealthEndpoint& ep, const WaitOptions& options,
              std::chrono::steady_clock::time_point deadline) {
   Outcome out;
   auto start = std::chrono::steady_clock::now();
-  auto scheme_end = ep.url.find("://");
-  auto path_start = ep.url.find('/', scheme_end + 3);
-  std::string server = ep.url.substr(0, path_start);
-  std::string path = ep.url.substr(path_start);
-  apiclient::CurlClientOptions copts;
-  copts.request_timeout = std::chrono::seconds(5);
-  copts.connect_timeout = std::chrono::seconds(2);
-  copts.retry.max_attempts = 1;
-  auto client = apiclient::CurlClient::insecure(server, copts);
-  if (!client) {
-    out.last_error = client.error().text();
-    return out;
-  }
+  NetProbe probe;
   while (true) {
-    apiclient::Request req;
-    req.method = "GET";
-    req.path = path;
-    auto r = (*client)->send_raw(req);
-    if (r && r->status == 200) {
+    auto healthy = probe.health(ep.url);
+    if (healthy) {
       out.healthy = true;
       out.took = std::chrono::steady_clock::now() - start;
       return out;
     }
-    if (r) {
-      std::string body = r->body.substr(0, 300);
-      out.last_error = "HTTP " + std::to_string(r->status) + ": " + body;
-    } else {
-      out.last_error = r.error().text();
-    }
+    out.last_error = healthy.error().text();
     if (std::chrono::steady_clock::now() + options.interval > deadline) return out;
     std::this_thread::sleep_for(options.interval);
   }

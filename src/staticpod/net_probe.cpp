@@ -11,6 +11,7 @@
 
 #include "apiclient/curl_client.h"
 #include "certs/x509.h"
+#include "common/net.h"
 #include "staticpod/rollout.h"
 
 namespace kadm::staticpod {
@@ -78,8 +79,7 @@ Result<std::string> NetProbe::served_serial(const std::string& host, int port,
   }
   std::unique_ptr<BIO, SslDeleter> bio(BIO_new_ssl_connect(ctx.get()));
   if (!bio) return fail(ErrorKind::Tls, "TLS setup: " + openssl_error());
-  const std::string target =
-      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  const std::string target = net::join_host_port(host, port);
   BIO_set_conn_hostname(bio.get(), target.c_str());
   SSL* ssl = nullptr;
   BIO_get_ssl(bio.get(), &ssl);

@@ -7,6 +7,7 @@
 
 #include "common/fs.h"
 #include "common/yaml_json.h"
+#include "staticpod/probe_url.h"
 
 namespace kadm::staticpod {
 
@@ -70,34 +71,7 @@ Result<std::string> health_url(const std::string& manifest_text, const std::stri
     return fail(ErrorKind::Validation,
                 "the " + component + " manifest has no HTTP liveness probe to check");
   }
-  int port = 0;
-  const auto probe_port = get.value("port", json());
-  if (probe_port.is_number_integer()) {
-    port = probe_port.get<int>();
-  } else if (probe_port.is_string()) {
-    const auto wanted = probe_port.get<std::string>();
-    for (const auto& p : c->value("ports", json::array())) {
-      if (p.is_object() && p.value("name", "") == wanted) port = p.value("containerPort", 0);
-    }
-    if (port == 0) {
-      // A number written as a string ("2381") is a port too.
-      try {
-        port = std::stoi(wanted);
-      } catch (const std::exception&) {
-        port = 0;
-      }
-    }
-  }
-  if (port <= 0 || port > 65535) {
-    return fail(ErrorKind::Validation, "the " + component + " manifest's probe has no port");
-  }
-  std::string host = get.value("host", "");
-  if (host.empty()) host = "127.0.0.1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  const std::string scheme = get.value("scheme", "HTTP") == "HTTPS" ? "https" : "http";
-  std::string path = get.value("path", "/");
-  if (path.empty() || path[0] != '/') path = "/" + path;
-  return scheme + "://" + host + ":" + std::to_string(port) + path;
+  return probe_url(*c, get, "the " + component + " manifest");
 }
 
 stdfs::path backup_dir(const stdfs::path& kubernetes_dir,

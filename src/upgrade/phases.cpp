@@ -233,7 +233,7 @@ Result<EtcdRecovered> recover_failed_etcd(UpgradeData& d, const std::string& old
   r.data_dir = d.init.cfg.cluster.etcd.local->data_dir;
   r.data_backup = data_backup;
   r.health_url = KADM_TRY(staticpod::health_url(old_manifest, "etcd"));
-  return recover_etcd(r, *d.init.effects, *d.probe, apiclient::real_clock());
+  return recover_etcd(r, *d.init.effects, *d.probe, *d.init.connect.clock);
 }
 
 std::string recovered_text(EtcdRecovered how) {
@@ -259,7 +259,7 @@ Status run_control_plane(UpgradeData& d) {
       staticpod::backup_dir(d.options.kubernetes_dir, std::chrono::system_clock::now());
   staticpod::ComponentExplainer explain =
       staticpod::runtime_explainer(*d.init.host, d.node.cri_socket, d.node.name);
-  staticpod::Seams seams{*d.init.effects, *d.reader, *d.probe, apiclient::real_clock(), explain};
+  staticpod::Seams seams{*d.init.effects, *d.reader, *d.probe, *d.init.connect.clock, explain};
   spdlog::info("[upgrade/staticpods] Writing new Static Pod manifests for \"{}\"",
                d.manifests_dir().string());
   const auto etcd_backup = sibling_dir(backup, "kubeadm-backup-etcd");

@@ -136,4 +136,6 @@ TEST(Net, CidrIndexAndUrls) {
   EXPECT_FALSE(net::nth_ip("10.96.0.0/33", 1));
   EXPECT_EQ(net::https_url("fd00::1", 6443), "https://[fd00::1]:6443");
   EXPECT_EQ(net::https_url("10.0.0.1", 6443), "https://10.0.0.1:6443");
+  EXPECT_EQ(net::join_host_port("::1", 2379), "[::1]:2379");
+  EXPECT_EQ(net::join_host_port("cp.example", 2379), "cp.example:2379");
 }

@@ -18,7 +18,8 @@
 #include "token/token_secret.h"
 
 namespace kadm::apiclient {
-namespace {
+
+// Moved out of apiclient; the tests still drive them over the test server.
 using clusterobjects::create_or_update_token_secret;
 using clusterobjects::create_token_secret;
 using clusterobjects::delete_token_secret;
@@ -27,6 +28,8 @@ using clusterobjects::make_cluster_role;
 using clusterobjects::make_cluster_role_binding;
 using clusterobjects::make_role;
 using clusterobjects::make_role_binding;
+
+namespace {
 
 using namespace std::chrono_literals;
 using test::HttpRequest;
@@ -568,14 +571,6 @@ TEST(Wait, ForObjectAgainstServer) {
 
 namespace kadm::apiclient {
 namespace {
-using clusterobjects::create_or_update_token_secret;
-using clusterobjects::create_token_secret;
-using clusterobjects::delete_token_secret;
-using clusterobjects::list_bootstrap_token_secrets;
-using clusterobjects::make_cluster_role;
-using clusterobjects::make_cluster_role_binding;
-using clusterobjects::make_role;
-using clusterobjects::make_role_binding;
 
 TEST(CurlClient, SecretsNeverReachTheLogAtAnyVerbosity) {
   std::ostringstream captured;

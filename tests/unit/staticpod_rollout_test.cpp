@@ -15,6 +15,7 @@
 #include "lib/fake_static_pod_node.h"
 #include "lib/log_capture.h"
 #include "lib/temp_dir.h"
+#include "staticpod/probe_url.h"
 #include "staticpod/rollout.h"
 
 using namespace kadm;
@@ -317,3 +318,20 @@ TEST(StaticPodHelpers, MirrorPodFields) {
 }
 
 }  // namespace
+
+// One resolver of probe URLs serves the rollout and the control-plane health wait.
+TEST(StaticPodProbeUrl, PortsHostsAndPathsAsTheKubeletResolvesThem) {
+  const nlohmann::json container = {{"ports", {{{"name", "probe-port"}, {"containerPort", 2381}}}}};
+  auto url = [&](nlohmann::json get) { return staticpod::probe_url(container, get, "pod etcd"); };
+  EXPECT_EQ(url({{"port", "probe-port"}, {"path", "livez"}}).value(),
+            "http://127.0.0.1:2381/livez");
+  EXPECT_EQ(
+      url({{"port", "10259"}, {"scheme", "HTTPS"}, {"host", "::1"}, {"path", "/livez"}}).value(),
+      "https://[::1]:10259/livez");
+  EXPECT_EQ(url({{"port", 6443}, {"host", "10.0.0.4"}}).value(), "http://10.0.0.4:6443/");
+  auto unknown = url({{"port", "metrics"}});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message(), "pod etcd's probe names unknown port metrics");
+  EXPECT_FALSE(url({{"port", 70000}}));
+  EXPECT_FALSE(url(nlohmann::json::object()));
+}
