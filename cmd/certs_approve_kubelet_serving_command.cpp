@@ -6,8 +6,8 @@
 
 #include "apiclient/curl_client.h"
 #include "apiclient/kubeconfig_reader.h"
+#include "clusterobjects/serving_csr_approval.h"
 #include "common/duration.h"
-#include "init/serving_csr_approval.h"
 #include "parent_command.h"
 #include "registry.h"
 
@@ -29,9 +29,9 @@ Status run_approve(const ApproveFlags& f) {
                          "cannot load the kubeconfig \"" + path + "\" (set --kubeconfig)");
   auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(kc, {}));
   if (!f.node.empty() && wait.count() > 0) {
-    return init::approve_own_serving_csr(*client, f.node, wait, "[certs]");
+    return clusterobjects::approve_own_serving_csr(*client, f.node, wait, "[certs]");
   }
-  auto pass = init::approve_kubelet_serving_csrs(*client, f.node);
+  auto pass = clusterobjects::approve_kubelet_serving_csrs(*client, f.node);
   if (!pass) return fail(Error(std::move(pass).error()).with_context("approving CSRs"));
   for (const auto& a : pass->approved) std::cout << "approved " << a << "\n";
   for (const auto& [name, why] : pass->refused) {

@@ -1,4 +1,3 @@
-#include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include "common/constants.h"
 #include "common/duration.h"
 #include "common/time_format.h"
+#include "common/yaml_emit.h"
 #include "config_source.h"
 #include "parent_command.h"
 #include "registry.h"
@@ -72,25 +72,6 @@ nlohmann::ordered_json to_json(const std::vector<renewal::CertExpiry>& rows) {
   return out;
 }
 
-void emit_yaml(YAML::Emitter& y, const nlohmann::ordered_json& j) {
-  if (j.is_object()) {
-    y << YAML::BeginMap;
-    for (const auto& [k, v] : j.items()) {
-      y << YAML::Key << k << YAML::Value;
-      emit_yaml(y, v);
-    }
-    y << YAML::EndMap;
-  } else if (j.is_array()) {
-    y << YAML::BeginSeq;
-    for (const auto& v : j) emit_yaml(y, v);
-    y << YAML::EndSeq;
-  } else if (j.is_string()) {
-    y << YAML::DoubleQuoted << j.get<std::string>();
-  } else {
-    y << j.dump();
-  }
-}
-
 Status run_check(const CheckOptions& o) {
   auto cfg = KADM_TRY(load_init_configuration(o.base));
   auto rows = renewal::check_expiration(cfg, o.kubeconfig_dir);
@@ -107,9 +88,8 @@ Status run_check(const CheckOptions& o) {
     return {};
   }
   if (o.output == "yaml") {
-    YAML::Emitter y;
-    emit_yaml(y, to_json(rows));
-    std::cout << y.c_str() << "\n";
+    // Keys sorted, as kubeadm's YAML printer (sigs.k8s.io/yaml) writes them.
+    std::cout << yaml::emit(nlohmann::json(to_json(rows)));
     return {};
   }
   if (!o.output.empty() && o.output != "text") {

@@ -9,6 +9,7 @@
 #include "common/strings.h"
 #include "config_source.h"
 #include "flag_binders.h"
+#include "host/linux_host.h"
 #include "parent_command.h"
 #include "plan/effects.h"
 #include "registry.h"
@@ -88,7 +89,9 @@ Status restart_after_renewal(const RenewOptions& o, const config::InitConfigurat
 Status run_renew(const RenewOptions& o) {
   auto cfg = KADM_TRY(load_init_configuration(o.base));
   plan::RealEffects effects;
-  auto renewed = KADM_TRY(renewal::renew_certificates(o.name, cfg, o.kubeconfig_dir, effects));
+  const host::LinuxHost host;
+  auto renewed =
+      KADM_TRY(renewal::renew_certificates(o.name, cfg, o.kubeconfig_dir, effects, host));
   if (!o.restart.value_or(true)) {
     auto hint = renewal::restart_hint(o.name == "all", renewal::components_to_restart(renewed));
     if (!hint.empty()) spdlog::info("\n{}", hint);

@@ -36,14 +36,15 @@ Result<std::unique_ptr<init::InitData>> make_init_data(const InitCommandState& s
   data->cfg = KADM_TRY(load_init_configuration(st.flags, &data->profile));
   data->version = KADM_TRY(config::parse_kube_version(data->cfg.cluster.kubernetes_version));
   auto& o = data->options;
-  o.dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;
   o.upload_certs = st.flags.upload_certs.value_or(false);
   o.skip_token_print = st.flags.skip_token_print.value_or(false);
   o.skip_certificate_key_print = st.flags.skip_certificate_key_print.value_or(false);
   o.ignore_preflight_errors = st.flags.ignore_preflight_errors.value_or(std::vector<std::string>{});
   o.fix_preflight = st.fix;
   o.kubeconfig_dir = st.kubeconfig_dir;
-  set_run_environment(*data, o.dry_run, st.output.json());
+  // --dry-run chooses the run environment and nothing else.
+  const bool dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;
+  set_run_environment(*data, dry_run, st.output.json());
   return data;
 }
 

@@ -41,13 +41,14 @@ Result<std::unique_ptr<join::JoinData>> make_join_data(const JoinCommandState& s
   auto data = std::make_unique<join::JoinData>();
   data->cfg = KADM_TRY(load_join_configuration(st.flags, &data->profile));
   auto& o = data->options;
-  o.dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;
   o.ignore_preflight_errors = st.flags.ignore_preflight_errors.value_or(std::vector<std::string>{});
   o.fix_preflight = st.fix;
   o.tls_bootstrap = KADM_TRY(parse_mode(st.tls_bootstrap));
   o.signature_grace =
       KADM_TRY_CTX(parse_duration(st.signature_grace), "--discovery-signature-grace");
-  set_run_environment(*data, o.dry_run, st.output.json());
+  // --dry-run chooses the run environment and nothing else.
+  const bool dry_run = st.flags.dry_run.value_or(false) || data->cfg.dry_run;
+  set_run_environment(*data, dry_run, st.output.json());
   return data;
 }
 

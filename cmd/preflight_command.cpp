@@ -8,6 +8,7 @@
 #include "plan/effects.h"
 #include "preflight/preflight.h"
 #include "registry.h"
+#include "runenv/environment.h"
 
 namespace kadm::cli {
 namespace {
@@ -42,12 +43,8 @@ Status run_preflight(const PreflightFlags& f) {
   std::ostream& human = machine ? std::cerr : std::cout;
 
   host::LinuxHost host(host::LinuxHostOptions{f.root, {}, {}});
-  std::unique_ptr<plan::Effects> base;
-  if (f.dry_run) {
-    base = std::make_unique<plan::DryRunEffects>();
-  } else {
-    base = std::make_unique<plan::RealEffects>();
-  }
+  // --dry-run of --fix: the run environment's Effects (the host is this command's, --root).
+  std::unique_ptr<plan::Effects> base = runenv::choose(f.dry_run).effects;
   std::unique_ptr<plan::Effects> rooted;
   plan::Effects* effects = base.get();
   if (host.real_path("/") != "/") {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "apiclient/curl_client.h"
+#include "apiclient/dry_run_client.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/objects.h"
 #include "clusterobjects/cluster_info_signing.h"
@@ -38,30 +39,75 @@ struct TokenGlobals {
   std::string timeout = "1m0s";
 };
 
+// The cluster side of one token command. The kubeconfig is read when something needs it: the
+// cluster's client at once, a dry run only for --print-join-command.
 struct Connection {
-  apiclient::Kubeconfig kubeconfig;
-  std::unique_ptr<apiclient::CurlClient> client;
+  std::optional<std::string> kubeconfig_flag;
+  std::optional<apiclient::Kubeconfig> kubeconfig;
+  std::unique_ptr<apiclient::Client> client;
+  // Reports a deletion (a dry run's client has said already what it would delete).
+  std::function<void(const std::string& id)> deleted;
 };
 
+Result<const apiclient::Kubeconfig*> kubeconfig_of(Connection& c) {
+  if (!c.kubeconfig) {
+    auto path = apiclient::resolve_kubeconfig_path(c.kubeconfig_flag, kDefaultKubeconfig);
+    c.kubeconfig = KADM_TRY_CTX(apiclient::load_kubeconfig(path),
+                                "cannot load the kubeconfig \"" + path + "\" (set --kubeconfig)");
+  }
+  return &*c.kubeconfig;
+}
+
+// A dry run's words for what the token commands write (never a token's secret).
+void say_token_write(const apiclient::Request& r) {
+  const std::string name = r.path.substr(r.path.rfind('/') + 1);
+  if (r.method == "DELETE") {
+    std::cout << "[dryrun] Would delete Secret " << apiclient::kKubeSystem << "/" << name << "\n";
+    return;
+  }
+  if (r.method != "POST" || !r.body) {
+    std::cout << "[dryrun] Would " << r.method << " " << r.path << "\n";
+    return;
+  }
+  const auto secret = r.body->value("/metadata/name"_json_pointer, std::string());
+  std::cout << "[dryrun] Would create Secret " << apiclient::kKubeSystem << "/" << secret << "\n";
+  // The signature create adds to cluster-info for a signing token.
+  auto t = token::token_from_secret(*r.body);
+  if (t && token::signs_cluster_info(*t, std::chrono::system_clock::now()).value_or(false)) {
+    std::cout << "[dryrun] Would patch ConfigMap " << apiclient::kKubePublic
+              << "/cluster-info to add " << token::kSignatureKeyPrefix
+              << secret.substr(token::kSecretNamePrefix.size()) << "\n";
+  }
+}
+
+// The one place --dry-run (kubeadm's persistent flag) is looked at: the API server the
+// kubeconfig names, or a client that only says what it would write.
 Result<Connection> connect(const TokenGlobals& g) {
-  auto path = apiclient::resolve_kubeconfig_path(g.kubeconfig, kDefaultKubeconfig);
+  Connection c{g.kubeconfig, std::nullopt, nullptr, {}};
+  if (g.dry_run) {
+    c.client = std::make_unique<apiclient::DryRunClient>(say_token_write);
+    c.deleted = [](const std::string&) {};
+    return c;
+  }
   auto timeout = KADM_TRY_CTX(parse_duration(g.timeout), "invalid --timeout");
   if (timeout.count() <= 0) return fail(ErrorKind::Validation, "--timeout must be positive");
-  auto kc = KADM_TRY_CTX(apiclient::load_kubeconfig(path),
-                         "cannot load the kubeconfig \"" + path + "\" (set --kubeconfig)");
+  const auto& kc = *KADM_TRY(kubeconfig_of(c));
   apiclient::CurlClientOptions options;
   options.retry.total_deadline = timeout;
   options.request_timeout = std::min(options.request_timeout, timeout);
   options.connect_timeout = std::min(options.connect_timeout, timeout);
-  auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(kc, options));
-  return Connection{std::move(kc), std::move(client)};
+  c.client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(kc, options));
+  c.deleted = [](const std::string& id) {
+    std::cout << "bootstrap token \"" << id << "\" deleted\n";
+  };
+  return c;
 }
 
 // Names the server and the kubeconfig when no HTTP answer came back at all.
 Error api_failure(const apiclient::ApiError& e, const Connection& c, const std::string& what) {
   Error out = e;
-  if (e.http_status() == 0) {
-    out.with_context("the API server " + c.kubeconfig.server + " (from " + c.kubeconfig.source +
+  if (e.http_status() == 0 && c.kubeconfig) {
+    out.with_context("the API server " + c.kubeconfig->server + " (from " + c.kubeconfig->source +
                      ") did not answer");
   }
   return std::move(out).with_context(what);
@@ -123,33 +169,25 @@ Status run_create(const TokenGlobals& g, const CreateOptions& o) {
   }
   auto tokens = KADM_TRY(tokens_to_create(o));
 
-  std::optional<Connection> conn;
-  if (!g.dry_run || o.print_join_command) conn = KADM_TRY(connect(g));
+  auto conn = KADM_TRY(connect(g));
+  // The join command needs the kubeconfig: a bad one fails before anything is created.
+  if (o.print_join_command) KADM_TRY(kubeconfig_of(conn));
   const auto now = std::chrono::system_clock::now();
   for (const auto& t : tokens) {
     const auto id = t.token.substr(0, t.token.find('.'));
-    if (g.dry_run) {
-      std::cout << "[dryrun] Would create Secret " << apiclient::kKubeSystem << "/"
-                << token::secret_name(id) << "\n";
-      if (KADM_TRY(token::signs_cluster_info(t, now))) {
-        std::cout << "[dryrun] Would patch ConfigMap " << apiclient::kKubePublic
-                  << "/cluster-info to add " << token::kSignatureKeyPrefix << id << "\n";
-      }
-      continue;
-    }
-    auto created = clusterobjects::create_token_secret(*conn->client, t, now);
+    auto created = clusterobjects::create_token_secret(*conn.client, t, now);
     if (!created) {
       return std::unexpected(
-          api_failure(created.error(), *conn, "failed to create bootstrap token \"" + id + "\""));
+          api_failure(created.error(), conn, "failed to create bootstrap token \"" + id + "\""));
     }
   }
-  if (!g.dry_run) sign_cluster_info_or_warn(*conn, tokens, now);
+  sign_cluster_info_or_warn(conn, tokens, now);
 
   if (!o.print_join_command) {
     std::cout << tokens.front().token << "\n";
     return {};
   }
-  const auto& kc = conn->kubeconfig;
+  const auto& kc = *KADM_TRY(kubeconfig_of(conn));
   if (kc.ca_pem.empty()) {
     return fail(ErrorKind::Validation, "the kubeconfig " + kc.source +
                                            " has no certificate authority for its cluster; "
@@ -210,13 +248,6 @@ Status run_delete(const TokenGlobals& g, const std::vector<std::string>& args) {
   // Every argument is checked before the first deletion.
   std::vector<std::string> ids;
   for (const auto& a : args) ids.push_back(KADM_TRY(token::parse_token_id_or_token(a)));
-  if (g.dry_run) {
-    for (const auto& id : ids) {
-      std::cout << "[dryrun] Would delete Secret " << apiclient::kKubeSystem << "/"
-                << token::secret_name(id) << "\n";
-    }
-    return {};
-  }
   auto conn = KADM_TRY(connect(g));
   for (const auto& id : ids) {
     auto removed = clusterobjects::delete_token_secret(*conn.client, id);
@@ -224,7 +255,7 @@ Status run_delete(const TokenGlobals& g, const std::vector<std::string>& args) {
       return std::unexpected(
           api_failure(removed.error(), conn, "failed to delete bootstrap token \"" + id + "\""));
     }
-    std::cout << "bootstrap token \"" << id << "\" deleted\n";
+    conn.deleted(id);
   }
   return {};
 }

@@ -6,7 +6,6 @@
 #include <iostream>
 #include <memory>
 
-#include "apiclient/dry_run_client.h"
 #include "config/defaults.h"
 #include "config/load.h"
 #include "flag_binders.h"
@@ -19,24 +18,13 @@
 #include "upgrade/cluster_state.h"
 #include "upgrade/node_files.h"
 #include "upgrade/phases.h"
+#include "upgrade/print_config.h"
 #include "upgrade_common.h"
 
 namespace kadm::cli {
 namespace {
 
 using namespace upgrade_cli;
-
-// Lends a client to code that wants to own one (init's phases hold their writer in InitData).
-class BorrowedClient final : public apiclient::Client {
- public:
-  explicit BorrowedClient(apiclient::Client& inner) : m_inner(inner) {}
-  apiclient::ApiResult<apiclient::json> send(const apiclient::Request& r) override {
-    return m_inner.send(r);
-  }
-
- private:
-  apiclient::Client& m_inner;
-};
 
 // --config for apply: a ClusterConfiguration replaces the stored one (kadm's way to change the
 // cluster's configuration during an upgrade); timeouts.upgradeManifests of an InitConfiguration
@@ -61,7 +49,12 @@ Result<ApplyConfig> load_apply_config(const std::optional<std::string>& path) {
   return out;
 }
 
-Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFlags& f, bool apply) {
+}  // namespace
+
+namespace upgrade_cli {
+
+Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFlags& f, bool apply,
+                                                                bool planning) {
   auto d = std::make_unique<upgrade::UpgradeData>();
   auto& o = d->options;
   o.apply = apply;
@@ -73,11 +66,12 @@ Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFla
   o.allow_rc = f.allow_rc.value_or(false);
   o.allow_experimental = f.allow_experimental.value_or(false);
   o.ignore_preflight_errors = f.ignore_preflight_errors.value_or(std::vector<std::string>{});
-  set_run_environment(d->init, o.dry_run, false);
+  set_run_environment(d->init, o.dry_run, planning && f.output != "text");
   d->control_plane = is_control_plane_node();
   if (apply && !d->control_plane) {
     return fail(ErrorKind::Validation,
-                "kadm upgrade apply runs on a control-plane node (" +
+                std::string(planning ? "kadm upgrade plan" : "kadm upgrade apply") +
+                    " runs on a control-plane node (" +
                     (kKubernetesDir / "manifests" / "kube-apiserver.yaml").string() +
                     " does not exist); on other nodes run kadm upgrade node");
   }
@@ -90,7 +84,8 @@ Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFla
   if (extra.upgrade_manifests.count() > 0) o.timeout = extra.upgrade_manifests;
 
   d->reader = KADM_TRY(cluster_client(f, d->control_plane));
-  auto cluster_cfg = KADM_TRY(upgrade::read_cluster_configuration(*d->reader, "upgrade"));
+  auto cluster_cfg =
+      KADM_TRY(upgrade::read_cluster_configuration(*d->reader, planning ? "" : "upgrade"));
   if (extra.cluster) cluster_cfg = *extra.cluster;
   if (d->control_plane) {
     d->state = KADM_TRY(upgrade::read_cluster_state(*d->reader));
@@ -110,23 +105,27 @@ Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFla
   auto stored = KADM_TRY(upgrade::read_component_configs(*d->reader, d->cluster));
   d->init.cfg = upgrade::node_configuration(cluster_cfg, d->target, d->node, stored.kubelet_yaml,
                                             stored.kube_proxy_yaml);
+  if (apply && !planning && f.print_config.value_or(false)) {
+    *d->init.out << upgrade::configuration_used(d->init.cfg.cluster);
+  }
   d->init.cfg.dry_run = o.dry_run;
   d->init.cfg.patches_directory = f.patches.value_or("");
   d->init.version = d->target;
-  d->init.options.dry_run = o.dry_run;
   d->init.options.kubeconfig_dir = o.kubernetes_dir;
   d->init.options.kubelet_dir = o.kubelet_dir;
   d->init.options.ignore_preflight_errors = o.ignore_preflight_errors;
   KADM_TRY(init::load_init_patches(d->init));
-  if (o.dry_run) {
-    d->init.api = std::make_unique<apiclient::DryRunClient>();
-  } else {
-    d->init.api = std::make_unique<BorrowedClient>(*d->reader);
-  }
+  // The writer of init's API phases: the cluster's, or (--dry-run) one that only says.
+  d->init.api =
+      KADM_TRY(d->init.connect.api(cluster_kubeconfig(f, d->control_plane), kClusterCallTimeout));
   d->probe = std::make_unique<staticpod::NetProbe>();
   d->in = &std::cin;
   return d;
 }
+
+}  // namespace upgrade_cli
+
+namespace {
 
 const workflow::Workflow<upgrade::UpgradeData>& apply_workflow() {
   static const workflow::Workflow<upgrade::UpgradeData> wf(upgrade::apply_phases());
@@ -140,7 +139,7 @@ const workflow::Workflow<upgrade::UpgradeData>& node_workflow() {
 Status run_upgrade(const UpgradeFlags& flags, bool apply, const std::string& filter) {
   auto data = KADM_TRY(run_phase_workflow<upgrade::UpgradeData>(
       apply ? apply_workflow() : node_workflow(), filter, flags.skip_phases,
-      [&](std::vector<std::string>&) { return make_upgrade_data(flags, apply); }));
+      [&](std::vector<std::string>&) { return make_upgrade_data(flags, apply, false); }));
   if (!filter.empty()) return {};
   auto& out = *data->init.out;
   if (data->options.dry_run) {
@@ -182,6 +181,7 @@ void add_apply_node_flags(CLI::App* app, UpgradeFlags& f, bool apply) {
               "A kadm configuration file: its ClusterConfiguration replaces the stored one, an "
               "InitConfiguration's timeouts.upgradeManifests bounds each component's wait");
     add_allow(app, f);
+    add_print_config(app, f);
   }
 }
 

@@ -19,7 +19,9 @@
 #include "upgrade/cluster_state.h"
 #include "upgrade/diff.h"
 #include "upgrade/node_files.h"
+#include "upgrade/phases.h"
 #include "upgrade/plan.h"
+#include "upgrade/print_config.h"
 #include "upgrade_common.h"
 
 namespace kadm::cli {
@@ -29,12 +31,14 @@ bool is_control_plane_node() {
   return fs::exists(kKubernetesDir / "manifests" / "kube-apiserver.yaml").value_or(false);
 }
 
+std::string cluster_kubeconfig(const UpgradeFlags& f, bool control_plane) {
+  return apiclient::resolve_kubeconfig_path(
+      f.kubeconfig, (kKubernetesDir / (control_plane ? "admin.conf" : "kubelet.conf")).string());
+}
+
 Result<std::unique_ptr<apiclient::Client>> cluster_client(const UpgradeFlags& f,
                                                           bool control_plane) {
-  auto path = apiclient::resolve_kubeconfig_path(
-      f.kubeconfig, (kKubernetesDir / (control_plane ? "admin.conf" : "kubelet.conf")).string());
-  // Retries until 60 s, also while a just-replaced API server still misses its RBAC roles.
-  return runenv::real_connectors().api(path, Duration{60000});
+  return runenv::real_connectors().api(cluster_kubeconfig(f, control_plane), kClusterCallTimeout);
 }
 
 Result<config::KubeVersion> parse_target(const std::string& text) {
@@ -57,6 +61,12 @@ void add_allow(CLI::App* app, UpgradeFlags& f) {
             "Allow upgrading to a release candidate version of Kubernetes");
 }
 
+void add_print_config(CLI::App* app, UpgradeFlags& f) {
+  bind_flag(app, "--print-config", f.print_config,
+            "Print the ClusterConfiguration the command works with (TAB-indented YAML) before it "
+            "goes on");
+}
+
 }  // namespace upgrade_cli
 
 namespace {
@@ -72,6 +82,10 @@ Status run_plan(const UpgradeFlags& f) {
   }
   auto client = KADM_TRY(cluster_client(f, true));
   auto cluster_cfg = KADM_TRY(upgrade::read_cluster_configuration(*client, "upgrade/config"));
+  if (f.print_config.value_or(false)) {
+    // -o json|yaml keeps stdout for the plan document.
+    (f.output == "text" ? std::cout : std::cerr) << upgrade::configuration_used(cluster_cfg);
+  }
   spdlog::info("[upgrade] Fetching available versions to upgrade to");
   upgrade::PlanInputs in;
   in.state = KADM_TRY(upgrade::read_cluster_state(*client));
@@ -79,6 +93,13 @@ Status run_plan(const UpgradeFlags& f) {
   in.cluster_config = cluster_cfg;
   if (!f.version.empty()) in.requested = KADM_TRY(parse_target(f.version));
   auto plan = KADM_TRY(upgrade::compute_plan(in));
+  if (plan.refusal.empty()) {
+    // The checks apply would run first, against the planned release (kubeadm's plan runs them).
+    UpgradeFlags checked = f;
+    checked.version = plan.target.str();
+    checked.print_config = false;
+    KADM_TRY(upgrade::run_plan_checks(*KADM_TRY(make_upgrade_data(checked, true, true))));
+  }
   spdlog::info("[upgrade/versions] Cluster version: {}", plan.cluster.str().substr(1));
   spdlog::info("[upgrade/versions] kadm version: {} (newest Kubernetes {})", KADM_VERSION,
                config::default_kubernetes_version());
@@ -126,7 +147,8 @@ Status run_diff(const UpgradeFlags& f) {
   auto node =
       KADM_TRY(upgrade::read_node_identity(*host, kKubernetesDir, "/var/lib/kubelet", true));
   auto cfg = upgrade::node_configuration(cluster_cfg, version, node, "", "");
-  auto manifests = KADM_TRY(upgrade::new_manifests(cfg, nullptr, false, manifests::real_host()));
+  auto manifests =
+      KADM_TRY(upgrade::new_manifests(cfg, nullptr, false, *host, kKubernetesDir / "manifests"));
   for (const auto& r : rows) {
     auto current = KADM_TRY(fs::read_file(r.path));
     for (const auto& m : manifests) {
@@ -150,6 +172,9 @@ const Registrar reg(40, [](CLI::App& root, Context& ctx) {
                    "The version to plan for (default: kadm's newest)");
   add_common(plan, *plan_flags);
   add_allow(plan, *plan_flags);
+  add_print_config(plan, *plan_flags);
+  bind_list(plan, "--ignore-preflight-errors", plan_flags->ignore_preflight_errors,
+            "A list of checks whose errors will be shown as warnings, or 'all'");
   plan->add_option("-o,--output", plan_flags->output,
                    "Output format: text (default), json or yaml");
   plan->callback([&ctx, plan_flags] {

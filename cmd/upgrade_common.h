@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "apiclient/client.h"
+#include "common/duration.h"
 #include "common/error.h"
 #include "config/version.h"
+#include "upgrade/upgrade_data.h"
 
 namespace kadm::cli::upgrade_cli {
 
@@ -27,6 +29,7 @@ struct UpgradeFlags {
   std::optional<bool> force;
   std::optional<bool> allow_rc;
   std::optional<bool> allow_experimental;
+  std::optional<bool> print_config;
   std::optional<std::string> patches;
   std::optional<std::vector<std::string>> ignore_preflight_errors;
   std::optional<std::vector<std::string>> skip_phases;
@@ -44,16 +47,26 @@ inline const std::filesystem::path kKubernetesDir = "/etc/kubernetes";
 // /etc/kubernetes/manifests/kube-apiserver.yaml exists here.
 bool is_control_plane_node();
 
-// The kubeconfig of --kubeconfig (else admin.conf on a control plane, kubelet.conf elsewhere),
-// retrying RBAC's role-not-found refusals of a just-restarted API server.
+// --kubeconfig, else $KUBECONFIG, else admin.conf on a control plane and kubelet.conf elsewhere.
+std::string cluster_kubeconfig(const UpgradeFlags& f, bool control_plane);
+// How long a call to the cluster is retried (also while a just-replaced API server still misses
+// its RBAC roles).
+inline constexpr Duration kClusterCallTimeout{60000};
+// A client of the cluster_kubeconfig that reads (also under --dry-run, which changes nothing).
 Result<std::unique_ptr<apiclient::Client>> cluster_client(const UpgradeFlags& f,
                                                           bool control_plane);
 
 // "stable", "latest", ... mean kadm's newest release; anything else must be a release.
 Result<config::KubeVersion> parse_target(const std::string& text);
 
-// --kubeconfig; --allow-*-upgrades.
+// The run data of apply (`apply`) or node from the flags and the cluster. `planning`: plan's
+// checks with apply's data (f.version the planned release), human text on stderr for -o json|yaml.
+Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFlags& f, bool apply,
+                                                                bool planning);
+
+// --kubeconfig; --allow-*-upgrades; --print-config (apply and plan, as in kubeadm).
 void add_common(CLI::App* app, UpgradeFlags& f);
 void add_allow(CLI::App* app, UpgradeFlags& f);
+void add_print_config(CLI::App* app, UpgradeFlags& f);
 
 }  // namespace kadm::cli::upgrade_cli

@@ -1,12 +1,12 @@
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <iostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/strings.h"
+#include "common/yaml_emit.h"
 #include "registry.h"
 
 namespace kadm::cli {
@@ -46,12 +46,6 @@ std::vector<InfoField> version_info() {
           {"Platform", "platform", std::string(kPlatform)}};
 }
 
-// YAML needs quotes where a bare scalar would read as a number or null.
-std::string yaml_scalar(const std::string& v) {
-  bool numeric = !v.empty() && v.find_first_not_of("0123456789.") == std::string::npos;
-  return v.empty() || numeric ? "\"" + v + "\"" : v;
-}
-
 Status run_version(const VersionOptions& o) {
   auto fields = version_info();
   if (o.output.empty()) {
@@ -68,12 +62,10 @@ Status run_version(const VersionOptions& o) {
     for (const auto& f : fields) client[f.json_name] = f.value;
     std::cout << nlohmann::ordered_json{{"clientVersion", client}}.dump(2) << "\n";
   } else if (o.output == "yaml") {
-    // Sorted keys, as kubeadm's YAML printer emits them.
-    std::sort(fields.begin(), fields.end(),
-              [](const auto& a, const auto& b) { return a.json_name < b.json_name; });
-    std::cout << "clientVersion:\n";
-    for (const auto& f : fields)
-      std::cout << "  " << f.json_name << ": " << yaml_scalar(f.value) << "\n";
+    // Sorted keys (nlohmann::json's order), as kubeadm's YAML printer emits them.
+    nlohmann::json client;
+    for (const auto& f : fields) client[f.json_name] = f.value;
+    std::cout << yaml::emit({{"clientVersion", client}});
   } else {
     return fail(ErrorKind::Validation,
                 "invalid output format \"" + o.output + "\": use one of short, json, yaml");

@@ -29,10 +29,14 @@ ApiResult<json> DryRunClient::send(const Request& r) {
     return std::unexpected(
         error_from_response(r.method, r.path, 404, R"({"kind":"Status","reason":"NotFound"})"));
   }
-  const char* verb = r.method == "DELETE"  ? "delete"
-                     : r.method == "PATCH" ? "patch"
-                                           : "create/update";
-  spdlog::info("[dryrun] Would {} {}", verb, describe_target(r));
+  if (m_narrate) {
+    m_narrate(r);
+  } else {
+    const char* verb = r.method == "DELETE"  ? "delete"
+                       : r.method == "PATCH" ? "patch"
+                                             : "create/update";
+    spdlog::info("[dryrun] Would {} {}", verb, describe_target(r));
+  }
   json answer = r.body.value_or(json::object());
   if (answer.is_object()) answer["metadata"]["uid"] = "00000000-0000-0000-0000-dry-run";
   return answer;

@@ -25,4 +25,13 @@ inline std::string text_member(const nlohmann::json& object, std::string_view ke
   return v.is_string() ? v.get<std::string>() : std::string();
 }
 
+// Whether object.status.conditions holds a condition of `type` with status "True" (Node Ready,
+// Pod Ready, Job Complete, ...).
+inline bool condition_true(const nlohmann::json& object, std::string_view type) {
+  for (const auto& c : member(member(object, "status"), "conditions")) {
+    if (text_member(c, "type") == type && text_member(c, "status") == "True") return true;
+  }
+  return false;
+}
+
 }  // namespace kadm::apiclient

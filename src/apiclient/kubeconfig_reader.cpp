@@ -18,125 +18,183 @@ std::string scalar(const YAML::Node& map, const char* key) {
   return n.as<std::string>();
 }
 
-// Finds the `name:`-keyed entry of a kubeconfig list (clusters, contexts, users).
+YAML::Node body_of(const YAML::Node& item, const char* inner) {
+  YAML::Node body = item[inner];
+  return body && body.IsMap() ? body : YAML::Node(YAML::NodeType::Map);
+}
+
+// The body (`inner`) of the `name:`-keyed entry of a kubeconfig list (clusters, contexts,
+// users). An entry without a name is named "", as client-go reads it.
 std::optional<YAML::Node> find_named(const YAML::Node& root, const char* list,
                                      const std::string& name, const char* inner) {
   YAML::Node items = root[list];
   if (!items || !items.IsSequence()) return std::nullopt;
   for (const auto& item : items) {
-    if (item.IsMap() && scalar(item, "name") == name) {
-      YAML::Node body = item[inner];
-      return body && body.IsMap() ? body : YAML::Node(YAML::NodeType::Map);
-    }
+    if (item.IsMap() && scalar(item, "name") == name) return body_of(item, inner);
   }
   return std::nullopt;
 }
 
-std::string absolute(std::string_view base_dir, const std::string& path) {
-  if (path.empty() || base_dir.empty() || path.front() == '/') return path;
-  return (std::filesystem::path(base_dir) / path).string();
+std::size_t count_of(const YAML::Node& root, const char* list) {
+  YAML::Node items = root[list];
+  return items && items.IsSequence() ? items.size() : 0;
 }
 
-Result<std::string> read_referenced(const std::string& path, std::string_view what,
-                                    std::string_view source) {
-  auto content = fs::read_file(path);
-  if (!content) {
-    return fail(ErrorKind::Io, "kubeconfig " + std::string(source) + ": cannot read " +
-                                   std::string(what) + " file " + path + ": " +
-                                   content.error().text());
-  }
-  return *content;
-}
+std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
 
-Result<std::string> decoded_data(const YAML::Node& map, const char* key, std::string_view source) {
-  std::string b64 = scalar(map, key);
-  if (b64.empty()) return std::string();
-  std::string out;
-  if (!str::base64_decode(b64, out)) {
-    return fail(ErrorKind::Validation,
-                "kubeconfig " + std::string(source) + ": " + key + " is not valid base64");
-  }
-  return out;
-}
+// A value a kubeconfig holds inline or names a file for: certificate-authority(-data),
+// client-certificate(-data), client-key(-data), token / tokenFile.
+struct Field {
+  const char* inline_key;
+  const char* file_key;
+  bool base64;  // the *-data fields; a token is plain text
+};
+constexpr Field kCa{"certificate-authority-data", "certificate-authority", true};
+constexpr Field kClientCert{"client-certificate-data", "client-certificate", true};
+constexpr Field kClientKey{"client-key-data", "client-key", true};
+constexpr Field kToken{"token", "tokenFile", false};
 
-Result<Kubeconfig> parse_root(const YAML::Node& root, std::string_view source,
-                              std::string_view base_dir, FileReferences references) {
-  const std::string src(source);
-  auto missing = [&](const std::string& what) {
-    return fail(ErrorKind::Validation, "kubeconfig " + src + ": " + what);
-  };
-  if (!root.IsMap()) return missing("not a kubeconfig (expected a YAML map)");
-  // The path a file-reference field names, made absolute; refused when references are not read.
-  auto reference = [&](const YAML::Node& map, const char* key,
-                       const char* inline_key) -> Result<std::string> {
-    std::string path = scalar(map, key);
-    if (path.empty()) return path;
-    if (references == FileReferences::Refuse) {
-      return fail(ErrorKind::Validation,
-                  "kubeconfig " + src + ": \"" + key + "\" names the local file \"" + path +
-                      "\", which a kubeconfig from " + src +
-                      " may not do; it must carry the value itself" +
-                      (inline_key ? std::string(" (") + inline_key + ")" : std::string()));
-    }
-    return absolute(base_dir, path);
-  };
+class Reader {
+ public:
+  Reader(const YAML::Node& root, const ReadOptions& options) : m_root(root), m_o(options) {}
 
-  Kubeconfig kc;
-  kc.source = src;
-  kc.context_name = scalar(root, "current-context");
-  if (kc.context_name.empty()) return missing("current-context is not set");
-  auto context = find_named(root, "contexts", kc.context_name, "context");
-  if (!context) return missing("context \"" + kc.context_name + "\" not found in contexts");
-  kc.cluster_name = scalar(*context, "cluster");
-  kc.user_name = scalar(*context, "user");
-
-  auto found_cluster = find_named(root, "clusters", kc.cluster_name, "cluster");
-  if (!found_cluster) {
-    return missing("cluster \"" + kc.cluster_name + "\" of context \"" + kc.context_name +
-                   "\" not found in clusters");
-  }
-  const YAML::Node& cluster = *found_cluster;
-  kc.server = scalar(cluster, "server");
-  if (kc.server.empty()) return missing("cluster \"" + kc.cluster_name + "\" has no server");
-  kc.insecure_skip_tls_verify = scalar(cluster, "insecure-skip-tls-verify") == "true";
-  kc.ca_pem = KADM_TRY(decoded_data(cluster, "certificate-authority-data", src));
-  kc.ca_file = KADM_TRY(reference(cluster, "certificate-authority", "certificate-authority-data"));
-  if (kc.ca_pem.empty() && !kc.ca_file.empty()) {
-    kc.ca_pem = KADM_TRY(read_referenced(kc.ca_file, "certificate-authority", src));
+  Result<Kubeconfig> read() const {
+    if (!m_root.IsMap()) return said("is not a kubeconfig (expected a YAML map)");
+    Kubeconfig kc;
+    kc.source = m_o.source;
+    const YAML::Node cluster = KADM_TRY(choose_cluster(kc));
+    kc.server = scalar(cluster, "server");
+    if (kc.server.empty()) return bad("cluster " + in_quotes(kc.cluster_name) + " has no server");
+    kc.insecure_skip_tls_verify = scalar(cluster, "insecure-skip-tls-verify") == "true";
+    KADM_TRY(value(cluster, kCa, kc.ca_pem, kc.ca_file));
+    if (!kc.user_name.empty()) KADM_TRY(read_user(kc));
+    if (m_o.require_user) KADM_TRY(check_user_present(kc));
+    return kc;
   }
 
-  if (!kc.user_name.empty()) {
-    auto found_user = find_named(root, "users", kc.user_name, "user");
-    if (!found_user) {
-      return missing("user \"" + kc.user_name + "\" of context \"" + kc.context_name +
-                     "\" not found in users");
-    }
-    const YAML::Node& user = *found_user;
-    kc.client_cert_pem = KADM_TRY(decoded_data(user, "client-certificate-data", src));
-    kc.client_cert_file =
-        KADM_TRY(reference(user, "client-certificate", "client-certificate-data"));
-    if (kc.client_cert_pem.empty() && !kc.client_cert_file.empty()) {
-      kc.client_cert_pem =
-          KADM_TRY(read_referenced(kc.client_cert_file, "client-certificate", src));
-    }
-    kc.client_key_pem = KADM_TRY(decoded_data(user, "client-key-data", src));
-    kc.client_key_file = KADM_TRY(reference(user, "client-key", "client-key-data"));
-    if (kc.client_key_pem.empty() && !kc.client_key_file.empty()) {
-      kc.client_key_pem = KADM_TRY(read_referenced(kc.client_key_file, "client-key", src));
-    }
-    if (kc.client_cert_pem.empty() != kc.client_key_pem.empty()) {
-      return missing("user \"" + kc.user_name + "\" has a client " +
-                     (kc.client_cert_pem.empty() ? "key but no client certificate"
-                                                 : "certificate but no client key"));
-    }
-    kc.token = scalar(user, "token");
-    kc.token_file = KADM_TRY(reference(user, "tokenFile", "token"));
-    if (kc.token.empty() && !kc.token_file.empty()) {
-      kc.token = str::trim(KADM_TRY(read_referenced(kc.token_file, "tokenFile", src)));
-    }
+ private:
+  // "kubeconfig <source> <what>"
+  std::unexpected<Error> said(const std::string& what) const {
+    return fail(ErrorKind::Validation, "kubeconfig " + m_o.source + " " + what);
   }
-  return kc;
-}
+  // "kubeconfig <source>: <what>"
+  std::unexpected<Error> bad(const std::string& what) const {
+    return fail(ErrorKind::Validation, "kubeconfig " + m_o.source + ": " + what);
+  }
+
+  // Sets the context, cluster and user names and returns the chosen cluster's body.
+  Result<YAML::Node> choose_cluster(Kubeconfig& kc) const {
+    const auto clusters = count_of(m_root, "clusters");
+    if (m_o.cluster != ClusterChoice::CurrentContext && clusters == 0) {
+      return said(
+          "defines no cluster: it needs at least one entry under \"clusters\" with the API server "
+          "and its CA (the cluster-info kubeconfig is such a file)");
+    }
+    if (m_o.cluster == ClusterChoice::SoleCluster) {
+      if (clusters != 1) {
+        return said("must contain exactly one cluster, it has " + std::to_string(clusters));
+      }
+      const YAML::Node only = m_root["clusters"][0];
+      if (!only.IsMap()) return said("lists a cluster that is not a map");
+      kc.cluster_name = scalar(only, "name");
+      return body_of(only, "cluster");
+    }
+    kc.context_name = scalar(m_root, "current-context");
+    auto context = kc.context_name.empty()
+                       ? std::nullopt
+                       : find_named(m_root, "contexts", kc.context_name, "context");
+    if (context) {
+      kc.cluster_name = scalar(*context, "cluster");
+      kc.user_name = scalar(*context, "user");
+    }
+    const bool unnamed_wins = m_o.cluster == ClusterChoice::UnnamedOrCurrentContext;
+    if (unnamed_wins) {
+      if (auto unnamed = find_named(m_root, "clusters", "", "cluster")) {
+        kc.cluster_name.clear();
+        return *unnamed;
+      }
+    }
+    if (kc.context_name.empty()) {
+      return said(std::string("has no current cluster: current-context is not set") +
+                  (unnamed_wins ? " and no cluster is named \"\" (as in cluster-info)" : ""));
+    }
+    if (!context) return bad("context " + in_quotes(kc.context_name) + " not found in contexts");
+    auto cluster = find_named(m_root, "clusters", kc.cluster_name, "cluster");
+    if (!cluster) {
+      return bad("cluster " + in_quotes(kc.cluster_name) + " of context " +
+                 in_quotes(kc.context_name) + " not found in clusters");
+    }
+    return *cluster;
+  }
+
+  Status read_user(Kubeconfig& kc) const {
+    auto user = find_named(m_root, "users", kc.user_name, "user");
+    if (!user) {
+      return bad("user " + in_quotes(kc.user_name) + " of context " + in_quotes(kc.context_name) +
+                 " not found in users");
+    }
+    KADM_TRY(value(*user, kClientCert, kc.client_cert_pem, kc.client_cert_file));
+    KADM_TRY(value(*user, kClientKey, kc.client_key_pem, kc.client_key_file));
+    KADM_TRY(value(*user, kToken, kc.token, kc.token_file));
+    const bool cert = present(kc.client_cert_pem, kc.client_cert_file);
+    if (cert != present(kc.client_key_pem, kc.client_key_file)) {
+      return bad("user " + in_quotes(kc.user_name) + " has a client " +
+                 (cert ? "certificate but no client key" : "key but no client certificate"));
+    }
+    return {};
+  }
+
+  Status check_user_present(const Kubeconfig& kc) const {
+    if (kc.user_name.empty()) {
+      return bad("the current context names no user, and this kubeconfig must carry credentials");
+    }
+    if (!present(kc.token, kc.token_file) && !present(kc.client_cert_pem, kc.client_cert_file)) {
+      return bad("user " + in_quotes(kc.user_name) +
+                 " has no credentials: neither a token nor a client certificate");
+    }
+    return {};
+  }
+
+  // Whether a value is there: read, or (when references are kept) named.
+  bool present(const std::string& value, const std::string& file) const {
+    return !value.empty() || (m_o.references == FileReferences::Keep && !file.empty());
+  }
+
+  // Fills `out` from the inline field, else (when references are read) from the file the
+  // reference names; `file` gets the reference as an absolute path.
+  Status value(const YAML::Node& map, const Field& f, std::string& out, std::string& file) const {
+    out = scalar(map, f.inline_key);
+    if (f.base64 && !out.empty()) {
+      std::string decoded;
+      if (!str::base64_decode(out, decoded)) {
+        return bad(std::string(f.inline_key) + " is not valid base64");
+      }
+      out = std::move(decoded);
+    }
+    file = scalar(map, f.file_key);
+    if (file.empty()) return {};
+    if (m_o.references == FileReferences::Refuse) {
+      // Only the path is named: the file is never opened, so none of its content can leak.
+      return bad(in_quotes(f.file_key) + " names the local file " + in_quotes(file) +
+                 ": a kubeconfig that does not come from this host must carry the value itself (" +
+                 f.inline_key + ")");
+    }
+    if (file.front() != '/' && !m_o.base_dir.empty()) {
+      file = (std::filesystem::path(m_o.base_dir) / file).string();
+    }
+    if (!out.empty() || m_o.references == FileReferences::Keep) return {};
+    auto content = fs::read_file(file);
+    if (!content) {
+      return fail(ErrorKind::Io, "kubeconfig " + m_o.source + ": cannot read " + f.file_key +
+                                     " file " + file + ": " + content.error().text());
+    }
+    out = f.base64 ? std::move(*content) : str::trim(*content);
+    return {};
+  }
+
+  const YAML::Node m_root;  // const: a lookup must not add the key it looks for
+  const ReadOptions& m_o;
+};
 
 }  // namespace
 
@@ -147,22 +205,23 @@ std::string Kubeconfig::host_port() const {
   return server;
 }
 
-Result<Kubeconfig> parse_kubeconfig(std::string_view yaml, std::string_view source,
-                                    std::string_view base_dir, FileReferences references) {
+Result<Kubeconfig> read_kubeconfig(std::string_view yaml, const ReadOptions& options) {
   try {
-    return parse_root(YAML::Load(std::string(yaml)), source, base_dir, references);
+    return Reader(YAML::Load(std::string(yaml)), options).read();
   } catch (const YAML::Exception& e) {
     return fail(ErrorKind::Validation,
-                "kubeconfig " + std::string(source) + " is not valid YAML: " + e.what());
+                "kubeconfig " + options.source + " is not valid YAML: " + e.what());
   }
 }
 
-Result<Kubeconfig> load_kubeconfig(const std::string& path) {
+Result<Kubeconfig> load_kubeconfig(const std::string& path, ReadOptions options) {
   auto content = fs::read_file(path);
   if (!content) {
     return fail(ErrorKind::Io, "cannot read kubeconfig " + path + ": " + content.error().text());
   }
-  return parse_kubeconfig(*content, path, std::filesystem::path(path).parent_path().string());
+  options.source = path;
+  options.base_dir = std::filesystem::path(path).parent_path().string();
+  return read_kubeconfig(*content, options);
 }
 
 std::string resolve_kubeconfig_path(const std::optional<std::string>& explicit_path,

@@ -1,6 +1,7 @@
 #pragma once
-// Reads what an API client needs from a kubeconfig: the current context's cluster and user.
-// Independent of kubeconfig generation (src/kubeconfig/).
+// The one kubeconfig reader: every kubeconfig kadm reads (its own files, a discovery file, the
+// kubeconfig inside cluster-info) goes through read_kubeconfig, with options saying how far the
+// caller trusts it. Independent of kubeconfig generation (src/kubeconfig/).
 
 #include <optional>
 #include <string>
@@ -32,20 +33,37 @@ struct Kubeconfig {
 
   // The server with "https://" (or "http://") removed, as printed in join commands.
   std::string host_port() const;
+  // A token or a client certificate, inline or read from its file.
+  bool has_credentials() const { return !token.empty() || !client_cert_pem.empty(); }
 };
 
 // What a kubeconfig's references to local files (certificate-authority, client-certificate,
-// client-key, tokenFile) may do: be read (a file on this host), or nothing, because the
-// kubeconfig came from elsewhere and must not make kadm read (and send) local files.
-enum class FileReferences { Read, Refuse };
+// client-key, tokenFile) may do. Read: they are read now (a missing file is reported here), so
+// the result is self-contained. Keep: they stay paths, for a caller that rewrites the file and
+// must keep them as they are. Refuse: the kubeconfig came from elsewhere and must not make kadm
+// read (and send) local files; any reference is an error naming it.
+enum class FileReferences { Read, Keep, Refuse };
 
-// Parses kubeconfig YAML. `source` names the origin in errors; relative file references resolve
-// against `base_dir`. Referenced files are read now, so a missing one is reported here; with
-// FileReferences::Refuse any reference is an error naming it.
-Result<Kubeconfig> parse_kubeconfig(std::string_view yaml, std::string_view source,
-                                    std::string_view base_dir = "",
-                                    FileReferences references = FileReferences::Read);
-Result<Kubeconfig> load_kubeconfig(const std::string& path);
+// Which cluster is the kubeconfig's. CurrentContext: the cluster of current-context (kubectl's
+// rule). UnnamedOrCurrentContext: a cluster named "" wins, else current-context's (kubeadm's rule
+// for a discovery file; needs at least one cluster). SoleCluster: the one and only cluster;
+// contexts and users are not read (the cluster-info kubeconfig, which has neither).
+enum class ClusterChoice { CurrentContext, UnnamedOrCurrentContext, SoleCluster };
+
+struct ReadOptions {
+  std::string source{};    // names the origin in every error: a path, a URL or a description
+  std::string base_dir{};  // relative file references resolve against it
+  FileReferences references = FileReferences::Read;
+  ClusterChoice cluster = ClusterChoice::CurrentContext;
+  // The current context must name a user that has credentials (a token or a client
+  // certificate; with FileReferences::Keep a referenced file counts).
+  bool require_user = false;
+};
+
+Result<Kubeconfig> read_kubeconfig(std::string_view yaml, const ReadOptions& options);
+// Reads the file at `path` with `options`, whose source and base_dir become the path and its
+// directory.
+Result<Kubeconfig> load_kubeconfig(const std::string& path, ReadOptions options = {});
 
 // Which kubeconfig to use: the explicit path if given, else $KADM_KUBECONFIG, else the first
 // entry of $KUBECONFIG, else `fallback` (normally /etc/kubernetes/admin.conf).

@@ -22,6 +22,7 @@ constexpr std::array kKinds = {
     KindInfo{"v1", "Namespace", "namespaces", false},
     KindInfo{"apps/v1", "Deployment", "deployments", true},
     KindInfo{"apps/v1", "DaemonSet", "daemonsets", true},
+    KindInfo{"batch/v1", "Job", "jobs", true},
     KindInfo{"rbac.authorization.k8s.io/v1", "Role", "roles", true},
     KindInfo{"rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", true},
     KindInfo{"rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false},

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "certs/keys.h"
+#include "config/encryption_algorithm.h"
 
 namespace kadm::certs {
 
@@ -28,7 +29,8 @@ Result<UniqueEvpPkey> KeyPool::generate(config::EncryptionAlgorithm algorithm) c
   try {
     return m_generator ? m_generator(algorithm) : generate_key(algorithm);
   } catch (const std::exception& e) {
-    return fail(ErrorKind::Tls, std::string("generate ") + std::string(algorithm_name(algorithm)) +
+    return fail(ErrorKind::Tls, std::string("generate ") +
+                                    std::string(config::encryption_algorithm_name(algorithm)) +
                                     " key: " + e.what());
   }
 }

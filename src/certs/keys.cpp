@@ -3,35 +3,13 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include <array>
 #include <memory>
 
 #include "certs/rsa_nettle.h"
+#include "config/encryption_algorithm.h"
 
 namespace kadm::certs {
 namespace {
-
-struct AlgorithmInfo {
-  config::EncryptionAlgorithm algorithm;
-  std::string_view name;
-  int rsa_bits;            // 0 for EC
-  std::string_view curve;  // "" for RSA
-};
-
-constexpr std::array kAlgorithms{
-    AlgorithmInfo{config::EncryptionAlgorithm::RSA2048, "RSA-2048", 2048, ""},
-    AlgorithmInfo{config::EncryptionAlgorithm::RSA3072, "RSA-3072", 3072, ""},
-    AlgorithmInfo{config::EncryptionAlgorithm::RSA4096, "RSA-4096", 4096, ""},
-    AlgorithmInfo{config::EncryptionAlgorithm::ECDSAP256, "ECDSA-P256", 0, "P-256"},
-    AlgorithmInfo{config::EncryptionAlgorithm::ECDSAP384, "ECDSA-P384", 0, "P-384"},
-};
-
-const AlgorithmInfo* find_algorithm(config::EncryptionAlgorithm a) {
-  for (const auto& info : kAlgorithms) {
-    if (info.algorithm == a) return &info;
-  }
-  return nullptr;
-}
 
 Status check_supported_type(EVP_PKEY* key) {
   int id = EVP_PKEY_get_base_id(key);
@@ -43,13 +21,8 @@ Status check_supported_type(EVP_PKEY* key) {
 
 }  // namespace
 
-std::string_view algorithm_name(config::EncryptionAlgorithm algorithm) {
-  const auto* info = find_algorithm(algorithm);
-  return info ? info->name : "unknown";
-}
-
 Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm, RsaGenerator rsa) {
-  const auto* info = find_algorithm(algorithm);
+  const auto* info = config::find_encryption_algorithm(algorithm);
   if (!info) return fail(ErrorKind::Validation, "cannot generate a key for an unknown algorithm");
   const std::string what = "generate " + std::string(info->name) + " key";
   UniqueEvpPkey key;

@@ -18,8 +18,6 @@ enum class RsaGenerator { Nettle, OpenSSL };
 
 Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm,
                                    RsaGenerator rsa = RsaGenerator::Nettle);
-// "RSA-2048", "ECDSA-P256", ... (the configuration spelling).
-std::string_view algorithm_name(config::EncryptionAlgorithm algorithm);
 
 Result<std::string> private_key_pem(EVP_PKEY* key);
 Result<std::string> public_key_pem(EVP_PKEY* key);

@@ -3,11 +3,11 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include <algorithm>
 #include <array>
 
 #include "certs/x509.h"
 #include "common/strings.h"
+#include "config/token_rules.h"
 
 namespace kadm::certs {
 
@@ -30,23 +30,7 @@ Result<std::string> public_key_pin(const std::string& cert_pem) {
 }
 
 Status PinSet::allow(const std::string& pin) {
-  auto parts = str::split(pin, ':', false);
-  if (parts.size() != 2) {
-    return fail(ErrorKind::Validation,
-                "invalid hash \"" + pin + "\", expected \"format:hex-value\"");
-  }
-  if (str::lower(parts[0]) != "sha256") {
-    return fail(ErrorKind::Validation,
-                "unknown hash format \"" + parts[0] + "\". Known format(s) are: sha256");
-  }
-  std::string hex = str::lower(parts[1]);
-  bool all_hex = std::ranges::all_of(
-      hex, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-  if (!all_hex || hex.size() != 2 * SHA256_DIGEST_LENGTH) {
-    return fail(ErrorKind::Validation, "expected a 32 byte SHA-256 hash, found " +
-                                           std::to_string(hex.size() / 2) + " bytes");
-  }
-  m_sha256.insert(std::move(hex));
+  m_sha256.insert(KADM_TRY(config::parse_ca_cert_hash(pin)));
   return {};
 }
 

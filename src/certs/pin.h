@@ -15,7 +15,7 @@ std::string public_key_pin(X509* cert);
 
 class PinSet {
  public:
-  // Accepts "sha256:<64 hex>" (format and hex case-insensitive).
+  // Accepts what config::parse_ca_cert_hash does: "sha256:<64 hex>", in any case.
   Status allow(const std::string& pin);
   bool empty() const { return m_sha256.empty(); }
   // Succeeds when any certificate's public key is pinned.

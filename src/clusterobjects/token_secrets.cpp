@@ -57,7 +57,7 @@ ApiResult<json> create_or_update_token_secret(Client& client, const config::Boot
 }
 
 ApiResult<json> delete_token_secret(Client& client, std::string_view token_id) {
-  if (!token::is_valid_token_id(token_id)) {
+  if (!token::is_valid_bootstrap_token_id(token_id)) {
     return std::unexpected(
         validation_error("\"" + std::string(token_id) + "\" is not a valid bootstrap token id"));
   }

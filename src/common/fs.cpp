@@ -91,7 +91,8 @@ struct PendingTemp {
 // Creates the hidden temp file next to `path` with exactly `mode` and writes `content`, then
 // asks the kernel to start writing it out (so the fsyncs of a batch overlap). The result removes
 // the file when dropped, unless disarmed after the rename.
-Result<PendingTemp> write_temp(const stdfs::path& path, std::string_view content, mode_t mode) {
+Result<PendingTemp> write_temp(const stdfs::path& path, std::string_view content, mode_t mode,
+                               std::optional<Owner> owner) {
   stdfs::path dir = dir_of(path);
   // Hidden ("." first): the kubelet loads every non-hidden file of the manifests directory and
   // must never see a half-written one.
@@ -110,6 +111,9 @@ Result<PendingTemp> write_temp(const stdfs::path& path, std::string_view content
     return std::unexpected(io_error("create", tmp.path(), errno));
   }
   if (::fchmod(fd.get(), mode) != 0) return std::unexpected(io_error("chmod", tmp.path(), errno));
+  if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0) {
+    return std::unexpected(io_error("chown", tmp.path(), errno));
+  }
 
   const char* data = content.data();
   size_t left = content.size();
@@ -142,7 +146,8 @@ Status write_files_atomic(const std::vector<FileWrite>& files) {
   // all and renames nothing.
   std::vector<PendingTemp> temps;
   temps.reserve(files.size());
-  for (const auto& f : files) temps.push_back(KADM_TRY(write_temp(f.path, f.content, f.mode)));
+  for (const auto& f : files)
+    temps.push_back(KADM_TRY(write_temp(f.path, f.content, f.mode, f.owner)));
   for (auto& t : temps) {
     if (::fsync(t.fd.get()) != 0) return std::unexpected(io_error("fsync", t.file.path(), errno));
     if (::close(t.fd.release()) != 0) {
@@ -169,8 +174,9 @@ Status write_files_atomic(const std::vector<FileWrite>& files) {
   return renamed;
 }
 
-Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode) {
-  return write_files_atomic({FileWrite{path, content, mode}});
+Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode,
+                         std::optional<Owner> owner) {
+  return write_files_atomic({FileWrite{path, content, mode, owner}});
 }
 
 Result<std::string> read_file(const stdfs::path& path) {
@@ -234,6 +240,22 @@ Status restrict_dir_mode(const stdfs::path& path, mode_t mode) {
   if (wanted == current) return {};
   if (::fchmod(dir.get(), wanted) != 0) return std::unexpected(io_error("chmod", path, errno));
   return {};
+}
+
+Status chown_dir(const stdfs::path& path, Owner owner) {
+  UniqueFd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir) return std::unexpected(io_error("open directory", path, errno));
+  if (::fchown(dir.get(), owner.uid, owner.gid) != 0) {
+    return std::unexpected(io_error("chown", path, errno));
+  }
+  return {};
+}
+
+Result<std::optional<Owner>> owner_of(const stdfs::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) return Owner{st.st_uid, st.st_gid};
+  if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+  return std::unexpected(io_error("stat", path, errno));
 }
 
 Status remove_file(const stdfs::path& path) {

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,13 +20,24 @@ namespace kadm::fs {
 
 namespace stdfs = std::filesystem;
 
-Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode);
+// Numeric owner of a file (a system user's ids, e.g. the etcd user's).
+struct Owner {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  bool operator==(const Owner&) const = default;
+};
+
+// With an owner, the temp file is given to it (fchown) before it is written, so the target
+// never exists with another owner.
+Status write_file_atomic(const stdfs::path& path, std::string_view content, mode_t mode,
+                         std::optional<Owner> owner = std::nullopt);
 
 // One file of a batch for write_files_atomic.
 struct FileWrite {
   stdfs::path path;
   std::string_view content;
   mode_t mode = 0644;
+  std::optional<Owner> owner{};
 };
 // Several files with write_file_atomic's guarantees and fewer syncs: every temp file is created
 // with its final mode, written and fsynced; only then are they renamed over their targets, in
@@ -42,6 +54,10 @@ Status make_dirs(const stdfs::path& path, mode_t mode);
 // Takes away the permission bits of directory `path` that `mode` lacks (never adds any): a
 // directory made 0755 by someone else ends 0700 for mode 0700. Refuses a symlink.
 Status restrict_dir_mode(const stdfs::path& path, mode_t mode);
+// Gives directory `path` to `owner` (not recursive). Refuses a symlink.
+Status chown_dir(const stdfs::path& path, Owner owner);
+// The owner of `path` (not following a final symlink); nullopt when it does not exist.
+Result<std::optional<Owner>> owner_of(const stdfs::path& path);
 // Removes a file; a missing file is not an error.
 Status remove_file(const stdfs::path& path);
 // Removes everything inside `dir`, leaving `dir` itself.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/strings.h"
+
 namespace kadm::net {
 
 namespace {
@@ -96,56 +98,66 @@ Result<std::string> nth_ip(std::string_view cidr, unsigned index) {
   return c->nth(index).str();
 }
 
-bool is_dns1123_subdomain(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  size_t label_len = 0;
-  char prev = '.';
-  for (char c : name) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (c == '.') {
-      if (label_len == 0 || prev == '-') return false;
-      label_len = 0;
-    } else if (c == '-') {
-      if (label_len == 0) return false;
-      ++label_len;
-    } else if (alnum) {
-      ++label_len;
-    } else {
-      return false;
-    }
-    if (label_len > 63) return false;
-    prev = c;
+std::string dns1123_subdomain_problem(std::string_view name) {
+  if (name.empty()) return "it is empty";
+  if (name.size() > kDns1123SubdomainMax) {
+    return "it is longer than " + std::to_string(kDns1123SubdomainMax) + " characters";
   }
-  return prev != '.' && prev != '-';
+  for (const auto& label : str::split(name, '.', false)) {
+    if (label.empty()) return "it has an empty label";
+    if (label.size() > kDns1123LabelMax) {
+      return "label \"" + label + "\" is longer than " + std::to_string(kDns1123LabelMax) +
+             " characters";
+    }
+    for (char c : label) {
+      if (c >= 'A' && c <= 'Z') {
+        return "it contains upper-case letters; use \"" + str::lower(name) + "\"";
+      }
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return std::string("it contains the character '") + c + "'";
+      }
+    }
+    if (label.front() == '-' || label.back() == '-') {
+      return "label \"" + label + "\" starts or ends with '-'";
+    }
+  }
+  return "";
 }
+
+bool is_dns1123_subdomain(std::string_view name) { return dns1123_subdomain_problem(name).empty(); }
 
 bool is_wildcard_dns1123_subdomain(std::string_view name) {
   return name.size() > 2 && name.substr(0, 2) == "*." && is_dns1123_subdomain(name.substr(2));
 }
 
-Result<HostPort> parse_host_port(std::string_view endpoint) {
-  auto bad = [&](std::string why) {
-    return fail(ErrorKind::Validation,
-                "invalid endpoint \"" + std::string(endpoint) + "\": " + std::move(why));
-  };
+namespace {
+
+std::unexpected<Error> invalid_endpoint(std::string_view endpoint, std::string_view why) {
+  return fail(ErrorKind::Validation,
+              "invalid endpoint \"" + std::string(endpoint) + "\": " + std::string(why));
+}
+
+}  // namespace
+
+Result<HostPort> split_host_port(std::string_view endpoint) {
   HostPort out;
   std::string_view port_text;
   if (!endpoint.empty() && endpoint.front() == '[') {
     auto close = endpoint.find(']');
-    if (close == std::string_view::npos) return bad("missing ']'");
+    if (close == std::string_view::npos) return invalid_endpoint(endpoint, "missing ']'");
     out.host = std::string(endpoint.substr(1, close - 1));
     auto rest = endpoint.substr(close + 1);
     if (!rest.empty()) {
-      if (rest.front() != ':') return bad("unexpected text after ']'");
+      if (rest.front() != ':') return invalid_endpoint(endpoint, "unexpected text after ']'");
       port_text = rest.substr(1);
-      if (port_text.empty()) return bad("empty port");
+      if (port_text.empty()) return invalid_endpoint(endpoint, "empty port");
     }
   } else if (auto first = endpoint.find(':');
              first != std::string_view::npos &&
              endpoint.find(':', first + 1) == std::string_view::npos) {
     out.host = std::string(endpoint.substr(0, first));
     port_text = endpoint.substr(first + 1);
-    if (port_text.empty()) return bad("empty port");
+    if (port_text.empty()) return invalid_endpoint(endpoint, "empty port");
   } else {
     out.host = std::string(endpoint);
   }
@@ -154,16 +166,30 @@ Result<HostPort> parse_host_port(std::string_view endpoint) {
     auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port < 1 ||
         port > 65535) {
-      return bad("port must be a number between 1 and 65535");
+      return invalid_endpoint(endpoint, "port must be a number between 1 and 65535");
     }
     out.port = port;
   }
+  return out;
+}
+
+Result<HostPort> parse_host_port(std::string_view endpoint) {
+  auto out = KADM_TRY(split_host_port(endpoint));
   if (auto ip = canonical_ip(out.host)) {
     out.host = *ip;
   } else if (!is_dns1123_subdomain(out.host)) {
-    return bad("host is neither an IP address nor a valid DNS name");
+    return invalid_endpoint(endpoint, "host is neither an IP address nor a valid DNS name");
   }
   return out;
+}
+
+Result<HostPort> parse_url_host_port(std::string_view url) {
+  std::string_view authority = url;
+  if (auto scheme = authority.find("://"); scheme != std::string_view::npos) {
+    authority.remove_prefix(scheme + 3);
+  }
+  authority = authority.substr(0, authority.find('/'));
+  return parse_host_port(authority);
 }
 
 std::string join_host_port(std::string_view host, int port) {

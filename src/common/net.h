@@ -4,6 +4,7 @@
 // over inet_pton/inet_ntop; no host access.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,17 +48,30 @@ std::optional<std::string> canonical_ip(std::string_view text);
 /// Validation error naming the CIDR when it does not parse.
 Result<std::string> nth_ip(std::string_view cidr, unsigned index);
 
+inline constexpr std::size_t kDns1123SubdomainMax = 253;
+inline constexpr std::size_t kDns1123LabelMax = 63;
 /// True if `name` is a lower-case RFC 1123 subdomain (what Kubernetes accepts as a node name).
 bool is_dns1123_subdomain(std::string_view name);
+/// Why `name` is not a lower-case RFC 1123 subdomain ("it contains the character '_'"); "" when
+/// it is one.
+std::string dns1123_subdomain_problem(std::string_view name);
 /// "*.<subdomain>", as allowed in certificate SANs.
 bool is_wildcard_dns1123_subdomain(std::string_view name);
 
 struct HostPort {
-  std::string host;  // without brackets; canonical if an IP
+  std::string host;  // without brackets
   std::optional<int> port;
 };
-/// "host", "host:port", "[v6]:port", "v6" — as kubeadm parses controlPlaneEndpoint.
+/// "host", "host:port", "[v6]:port", "v6" split into host (brackets removed) and port, the
+/// port checked, the host as written.
+Result<HostPort> split_host_port(std::string_view endpoint);
+/// split_host_port, the host also an IP address (made canonical) or a DNS-1123 subdomain — as
+/// kubeadm parses controlPlaneEndpoint.
 Result<HostPort> parse_host_port(std::string_view endpoint);
+/// The host and port of a URL ("https://[fd00::1]:6443/readyz" → fd00::1, 6443): the scheme
+/// and everything from the first '/' after the authority are dropped, the rest is
+/// parse_host_port's.
+Result<HostPort> parse_url_host_port(std::string_view url);
 /// "host:port", with an IPv6 host bracketed ("[::1]:2379").
 std::string join_host_port(std::string_view host, int port);
 /// "https://host:port" with IPv6 hosts bracketed.

@@ -219,6 +219,29 @@ std::string double_quoted(std::string_view s) {
   return after_key([&](Emitter& e) { e.scalar(s, YAML_DOUBLE_QUOTED_SCALAR_STYLE); });
 }
 
+namespace {
+
+// go-yaml's parseTimestamp: Go's time.Parse with the layouts "2006-1-2T15:4:5.999999999Z07:00"
+// (also with "t"), "2006-1-2 15:4:5.999999999" and "2006-1-2", fields in range.
+bool is_timestamp(const std::string& s) {
+  static const std::regex kForm(
+      "([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+      "(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\\.[0-9]+)?(?:Z|[-+]([0-9]{2}):([0-9]{2}))"
+      "| ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\\.[0-9]+)?)?");
+  std::smatch m;
+  if (!std::regex_match(s, m, kForm)) return false;
+  const auto num = [&](int i) { return m[i].matched ? std::stoi(m[i].str()) : 0; };
+  const int year = num(1), month = num(2), day = num(3);
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
+  const int hour = num(4) + num(9), minute = num(5) + num(10), second = num(6) + num(11);
+  return hour < 24 && minute < 60 && second < 60 && num(7) <= 24 && num(8) <= 60;
+}
+
+}  // namespace
+
 bool resolves_to_non_string(std::string_view s) {
   static const std::regex kSpecial(
       "~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|"
@@ -228,7 +251,7 @@ bool resolves_to_non_string(std::string_view s) {
   static const std::regex kBase60("[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?");
   const std::string str(s);
   return s.empty() || std::regex_match(str, kSpecial) || std::regex_match(str, kInt) ||
-         std::regex_match(str, kFloat) || std::regex_match(str, kBase60);
+         std::regex_match(str, kFloat) || std::regex_match(str, kBase60) || is_timestamp(str);
 }
 
 bool needs_escapes(std::string_view s) {

@@ -5,6 +5,7 @@
 
 #include "common/strings.h"
 #include "common/time_format.h"
+#include "config/encryption_algorithm.h"
 
 namespace kadm::config {
 
@@ -129,35 +130,17 @@ bool read(Ctx& ctx, const YAML::Node& v, int line, const std::string& path,
   return ok;
 }
 
-namespace {
-
-struct AlgorithmName {
-  EncryptionAlgorithm algorithm;
-  std::string_view name;
-};
-constexpr std::array<AlgorithmName, 5> kAlgorithms = {{
-    {EncryptionAlgorithm::RSA2048, "RSA-2048"},
-    {EncryptionAlgorithm::RSA3072, "RSA-3072"},
-    {EncryptionAlgorithm::RSA4096, "RSA-4096"},
-    {EncryptionAlgorithm::ECDSAP256, "ECDSA-P256"},
-    {EncryptionAlgorithm::ECDSAP384, "ECDSA-P384"},
-}};
-
-}  // namespace
-
 bool read(Ctx& ctx, const YAML::Node& v, int line, const std::string& path,
           EncryptionAlgorithm& out) {
   if (v.IsNull()) return true;
   std::string name;
   if (!read(ctx, v, line, path, name)) return false;
-  for (const auto& a : kAlgorithms) {
-    if (a.name == name) {
-      out = a.algorithm;
-      return true;
-    }
+  if (const auto* known = find_encryption_algorithm(std::string_view(name))) {
+    out = known->algorithm;
+    return true;
   }
   std::vector<std::string> names;
-  for (const auto& a : kAlgorithms) names.emplace_back(a.name);
+  for (const auto& a : kEncryptionAlgorithms) names.emplace_back(a.name);
   ctx.error(line, path, "unknown algorithm \"" + name + "\"; use one of " + str::join(names, ", "));
   return false;
 }
@@ -236,7 +219,7 @@ void emit(Y& m, const std::string& key, const std::map<std::string, bool>& v, Pr
   for (const auto& [name, on] : v) gates[name] = Y::raw(on ? "true" : "false");
 }
 void emit(Y& m, const std::string& key, EncryptionAlgorithm v, Print /*p*/) {
-  m[key] = Y::str(std::string(kAlgorithms[static_cast<size_t>(v)].name));
+  m[key] = Y::str(std::string(encryption_algorithm_name(v)));
 }
 
 }  // namespace kadm::config

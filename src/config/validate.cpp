@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 
 #include "common/net.h"
 #include "common/strings.h"
@@ -20,7 +19,6 @@ constexpr int kMaxServiceSubnetHostBits = 20;
 constexpr int kNodeCidrMaskV4 = 24;
 constexpr int kNodeCidrMaskV6 = 64;
 
-constexpr std::array<std::string_view, 2> kTokenUsages = {"signing", "authentication"};
 constexpr std::array<std::string_view, 3> kImagePullPolicies = {"Always", "IfNotPresent", "Never"};
 constexpr std::array<std::string_view, 3> kTaintEffects = {"NoSchedule", "PreferNoSchedule",
                                                            "NoExecute"};
@@ -43,7 +41,6 @@ std::string list_of(const std::array<std::string_view, N>& set) {
   return str::join(v, ", ");
 }
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -98,13 +95,11 @@ void check_port(const Problems& p, std::string_view field, int port) {
   if (port < 1 || port > 65535) p.add(field, "port " + std::to_string(port) + " is not in 1-65535");
 }
 
-bool is_valid_host(std::string_view host) {
-  return net::parse_ip(host).has_value() || net::is_dns1123_subdomain(host);
-}
-
 void check_san(const Problems& p, std::string_view field, const std::string& san) {
-  const std::string_view name = str::starts_with(san, "*.") ? std::string_view(san).substr(2) : san;
-  if (net::parse_ip(san) || net::is_dns1123_subdomain(name)) return;
+  if (net::parse_ip(san) || net::is_dns1123_subdomain(san) ||
+      net::is_wildcard_dns1123_subdomain(san)) {
+    return;
+  }
   p.add(field, in_quotes(san) + " is neither an IP address nor a valid lower-case DNS name");
 }
 
@@ -116,40 +111,11 @@ void check_sans(const Problems& p, std::string_view field, const std::vector<std
 // host[:port] as in controlPlaneEndpoint / apiServerEndpoint; IPv6 hosts need brackets with a port.
 void check_endpoint(const Problems& p, std::string_view field, const std::string& endpoint,
                     bool port_required) {
-  std::string host = endpoint;
-  std::string port;
-  if (str::starts_with(endpoint, "[")) {
-    const auto close = endpoint.find(']');
-    if (close == std::string::npos) {
-      p.add(field, in_quotes(endpoint) + ": missing ']' after the IPv6 address");
-      return;
-    }
-    host = endpoint.substr(1, close - 1);
-    const auto rest = endpoint.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest[0] != ':') {
-        p.add(field, in_quotes(endpoint) + ": expected ':<port>' after ']'");
-        return;
-      }
-      port = rest.substr(1);
-    }
-  } else if (std::ranges::count(endpoint, ':') == 1) {
-    const auto colon = endpoint.find(':');
-    host = endpoint.substr(0, colon);
-    port = endpoint.substr(colon + 1);
-  }
-  if (!is_valid_host(host)) {
-    p.add(field,
-          in_quotes(endpoint) + ": " + in_quotes(host) + " is not an IP address or DNS name");
-  }
-  if (port.empty()) {
-    if (port_required) p.add(field, in_quotes(endpoint) + ": a port is required (host:port)");
-    return;
-  }
-  int n = 0;
-  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
-  if (ec != std::errc() || ptr != port.data() + port.size() || n < 1 || n > 65535) {
-    p.add(field, in_quotes(endpoint) + ": invalid port " + in_quotes(port));
+  auto hp = net::parse_host_port(endpoint);
+  if (!hp) {
+    p.add(field, hp.error().message());
+  } else if (port_required && !hp->port) {
+    p.add(field, in_quotes(endpoint) + ": a port is required (host:port)");
   }
 }
 
@@ -218,7 +184,7 @@ void check_bootstrap_token(const Problems& p, const BootstrapToken& t) {
     p.add("token", "invalid bootstrap token: expected <6 chars>.<16 chars> of [a-z0-9]");
   }
   for (const auto& u : t.usages) {
-    if (!one_of(u, kTokenUsages)) {
+    if (!is_known_token_usage(u)) {
       p.add("usages",
             "invalid bootstrap token usage " + in_quotes(u) + "; use " + list_of(kTokenUsages));
     }
@@ -318,30 +284,6 @@ void check_cluster(const Problems& p, const ClusterConfiguration& c, const std::
 }
 
 }  // namespace
-
-bool is_valid_bootstrap_token(std::string_view token) {
-  if (token.size() != 23 || token[6] != '.') return false;
-  for (size_t i = 0; i < token.size(); ++i) {
-    if (i != 6 && !is_lower_alnum(token[i])) return false;
-  }
-  return true;
-}
-
-bool is_valid_bootstrap_group(std::string_view group) {
-  constexpr std::string_view kPrefix = "system:bootstrappers:";
-  if (!str::starts_with(group, kPrefix)) return false;
-  const auto rest = group.substr(kPrefix.size());
-  if (rest.empty() || rest.size() > 256 || !is_lower_alnum(rest.back())) return false;
-  return std::ranges::all_of(rest,
-                             [](char c) { return is_lower_alnum(c) || c == ':' || c == '-'; });
-}
-
-bool is_valid_ca_cert_hash(std::string_view hash) {
-  constexpr std::string_view kPrefix = "sha256:";
-  if (!str::starts_with(hash, kPrefix)) return false;
-  const auto hex = hash.substr(kPrefix.size());
-  return hex.size() == 64 && std::ranges::all_of(hex, is_hex);
-}
 
 std::vector<std::string> validate_cluster(const ClusterConfiguration& cfg) {
   std::vector<std::string> out;

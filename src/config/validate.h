@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "config/token_rules.h"  // the single-value checks, shared with flags and token
 #include "config/types.h"
 
 namespace kadm::config {
@@ -19,10 +20,5 @@ std::vector<std::string> validate_reset(const ResetConfiguration& cfg);
 
 /// {} if `problems` is empty, else one Validation error listing each problem on its own line.
 Status to_status(const std::vector<std::string>& problems);
-
-/// Single-value checks shared with flag parsing and other modules.
-bool is_valid_bootstrap_token(std::string_view token);  // "<6>.<16>" of [a-z0-9]
-bool is_valid_bootstrap_group(std::string_view group);  // system:bootstrappers:...
-bool is_valid_ca_cert_hash(std::string_view hash);      // sha256:<64 hex>
 
 }  // namespace kadm::config

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/fs.h"
 
 namespace kadm::host {
 
@@ -67,6 +68,9 @@ class Host {
   virtual Result<bool> dir_empty(const std::string& path) const = 0;
   /// Names of the entries of a directory, sorted; empty when missing.
   virtual std::vector<std::string> list_dir(const std::string& path) const = 0;
+  /// The owner of `path` (a final symlink is not followed); nullopt when it does not exist or
+  /// cannot be read.
+  virtual std::optional<fs::Owner> owner_of(const std::string& path) const = 0;
   /// Tries to bind TCP `address`:`port` ("" = all addresses); true when that fails with EADDRINUSE.
   virtual bool port_in_use(int port, const std::string& address) const = 0;
   /// Full path of `name` found on PATH, or nullopt.
@@ -77,6 +81,8 @@ class Host {
   virtual Result<std::vector<std::string>> resolve(const std::string& name) const = 0;
   /// An environment variable (proxies); nullopt when unset.
   virtual std::optional<std::string> env(const std::string& name) const = 0;
+  /// The whole environment as "NAME=value" entries (the proxy variables control-plane pods get).
+  virtual std::vector<std::string> environment() const = 0;
   virtual std::vector<InterfaceAddress> interface_addresses() const = 0;
   virtual Result<std::string> kernel_release() const = 0;
   virtual Result<CgroupControllers> cgroup_controllers() const = 0;

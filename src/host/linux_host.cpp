@@ -74,6 +74,11 @@ LinuxHost::LinuxHost(LinuxHostOptions options) : m_options(std::move(options)) {
   }
 }
 
+std::optional<fs::Owner> LinuxHost::owner_of(const std::string& path) const {
+  auto owner = fs::owner_of(real_path(path));
+  return owner ? *owner : std::nullopt;
+}
+
 std::string LinuxHost::real_path(const std::string& path) const {
   if (live()) return path;
   std::string rel = path;
@@ -241,6 +246,12 @@ Result<std::vector<std::string>> LinuxHost::resolve(const std::string& name) con
 
 std::optional<std::string> LinuxHost::env(const std::string& name) const {
   return m_options.getenv(name);
+}
+
+std::vector<std::string> LinuxHost::environment() const {
+  std::vector<std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) out.emplace_back(*e);
+  return out;
 }
 
 std::vector<InterfaceAddress> LinuxHost::interface_addresses() const {

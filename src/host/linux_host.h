@@ -36,12 +36,14 @@ class LinuxHost : public Host {
   Result<std::string> hostname() const override;
   Result<std::vector<std::string>> resolve(const std::string& name) const override;
   std::optional<std::string> env(const std::string& name) const override;
+  std::vector<std::string> environment() const override;
   std::vector<InterfaceAddress> interface_addresses() const override;
   Result<std::string> kernel_release() const override;
   Result<CgroupControllers> cgroup_controllers() const override;
   Status unix_socket_answers(const std::string& path) const override;
   Result<CommandOutput> query_command(const std::vector<std::string>& argv) const override;
   std::string real_path(const std::string& path) const override;
+  std::optional<fs::Owner> owner_of(const std::string& path) const override;
 
  private:
   bool live() const { return m_options.root == "/"; }

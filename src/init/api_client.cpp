@@ -25,6 +25,7 @@ Status ensure_cluster_admins(InitData& d, apiclient::Client& admin) {
     return std::unexpected(std::move(r).error());
   };
   std::unique_ptr<apiclient::Client> super_admin;
+  bool created_by_super_admin = false;
   apiclient::WaitOptions w;
   w.timeout = d.cfg.timeouts.kubernetes_api_call;
   w.what = "the ClusterRoleBinding \"kubeadm:cluster-admins\"";
@@ -39,9 +40,14 @@ Status ensure_cluster_admins(InitData& d, apiclient::Client& admin) {
           super_admin = KADM_TRY(d.connect.api(d.options.kubeconfig_dir / "super-admin.conf",
                                                d.cfg.timeouts.kubernetes_api_call));
         }
-        auto s = create(*super_admin);
-        if (!s) return std::unexpected(Error(std::move(s).error()));
-        return true;
+        if (!created_by_super_admin) {
+          auto s = create(*super_admin);
+          if (!s) return std::unexpected(Error(std::move(s).error()));
+          created_by_super_admin = true;
+        }
+        // Done only once admin.conf itself is allowed: RBAC's informers see a new binding a
+        // moment after it is stored, and the next API phase would meet that 403 instead.
+        return false;
       },
       w);
 }

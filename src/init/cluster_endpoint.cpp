@@ -1,6 +1,5 @@
 #include "init/cluster_endpoint.h"
 
-#include "common/fs.h"
 #include "kubeconfig/kubeconfig_file.h"
 #include "kubeconfig/phase.h"
 
@@ -13,25 +12,38 @@ std::string without_scheme(const std::string& server) {
   return pos == std::string::npos ? server : server.substr(pos + 3);
 }
 
+// What admin.conf would have said, for a run that only planned it.
+Result<AdminEndpoint> planned_endpoint(const InitData& d) {
+  AdminEndpoint ep;
+  ep.server = KADM_TRY(kubeconfig::control_plane_url(d.cfg));
+  const auto ca = (std::filesystem::path(d.cfg.cluster.certificates_dir) / "ca.crt").string();
+  if (d.host->exists(ca)) ep.ca_pem = KADM_TRY(d.host->read_file(ca));
+  return ep;
+}
+
+Result<AdminEndpoint> written_endpoint(const InitData& d, const std::string& text) {
+  const std::string path = d.admin_conf().string();
+  auto kc = kubeconfig::parse(text);
+  if (!kc) return fail_with(std::move(kc), "failed to load kubeconfig " + path);
+  AdminEndpoint ep;
+  ep.server = kc->server;
+  ep.ca_pem = kc->ca_pem;
+  if (ep.ca_pem.empty() && !kc->ca_file.empty())
+    ep.ca_pem = KADM_TRY(d.host->read_file(kc->ca_file));
+  if (ep.ca_pem.empty()) {
+    return fail(ErrorKind::Validation, path + " names no certificate authority for its cluster");
+  }
+  return ep;
+}
+
 }  // namespace
 
 Result<AdminEndpoint> admin_endpoint(const InitData& d) {
-  AdminEndpoint ep;
-  if (d.options.dry_run && !KADM_TRY(fs::exists(d.admin_conf()))) {
-    ep.server = KADM_TRY(kubeconfig::control_plane_url(d.cfg));
-    auto ca = std::filesystem::path(d.cfg.cluster.certificates_dir) / "ca.crt";
-    if (KADM_TRY(fs::exists(ca))) ep.ca_pem = KADM_TRY(fs::read_file(ca));
-  } else {
-    auto kc = KADM_TRY_CTX(kubeconfig::load(d.admin_conf()),
-                           "reading the cluster endpoint from " + d.admin_conf().string());
-    ep.server = kc.server;
-    ep.ca_pem = kc.ca_data;
-    if (ep.ca_pem.empty() && !kc.ca_file.empty()) ep.ca_pem = KADM_TRY(fs::read_file(kc.ca_file));
-    if (ep.ca_pem.empty()) {
-      return fail(ErrorKind::Validation,
-                  d.admin_conf().string() + " names no certificate authority for its cluster");
-    }
-  }
+  const std::string path = d.admin_conf().string();
+  const std::string context = "reading the cluster endpoint from " + path;
+  auto text = KADM_TRY_CTX(d.connect.read_written(*d.host, path), context);
+  AdminEndpoint ep =
+      text ? KADM_TRY_CTX(written_endpoint(d, *text), context) : KADM_TRY(planned_endpoint(d));
   ep.host_port = without_scheme(ep.server);
   return ep;
 }

@@ -15,8 +15,9 @@ struct AdminEndpoint {
   std::string ca_pem;     // empty only in a dry run without a CA on disk
 };
 
-// From admin.conf's current context. A dry run, which wrote no admin.conf, falls back to the
-// configuration's control-plane URL and <certificatesDir>/ca.crt when present.
+// From admin.conf's current context, read through the run environment. A dry run, which wrote
+// no admin.conf, finds none unless an earlier run left one: then it is what admin.conf would
+// say, the configuration's control-plane URL and <certificatesDir>/ca.crt when present.
 Result<AdminEndpoint> admin_endpoint(const InitData& data);
 
 }  // namespace kadm::init

@@ -22,7 +22,6 @@
 namespace kadm::init {
 
 struct InitOptions {
-  bool dry_run = false;
   bool upload_certs = false;
   bool skip_token_print = false;
   bool skip_certificate_key_print = false;

@@ -11,7 +11,7 @@ Status load_init_patches(InitData& d) {
   d.patches = KADM_TRY(patches::load_if_given(d.cfg.patches_directory));
   if (!d.patches) return {};
   const auto& set = *d.patches;
-  KADM_TRY(manifests::check_static_pod_patches(d.cfg, set));
+  KADM_TRY(manifests::check_static_pod_patches(d.cfg, set, *d.host));
   if (set.has(patches::kKubeletConfiguration)) {
     KADM_TRY(kubelet::patched_kubelet_config(KADM_TRY(kubelet_config_for(d)), &set, true));
   }

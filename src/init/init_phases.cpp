@@ -38,8 +38,7 @@ Phase preflight_phase() {
     o.fix = d.options.fix_preflight;
     o.out = d.out;
     o.target = d.version;
-    o.images = d.options.dry_run ? preflight::PreflightOptions::Images::DryRun
-                                 : preflight::PreflightOptions::Images::Pull;
+    o.pull_images = d.connect.pull_images;
     o.check_set.planned_kubelet_cgroup_driver = KADM_TRY(planned_cgroup_driver(d));
     return preflight::run_init_preflight(d.cfg, *d.host, *d.effects, o);
   };
@@ -95,20 +94,20 @@ Phase etcd_phase() {
   Phase p;
   p.name = "etcd";
   p.short_help = "Generate static Pod manifest file for local etcd";
-  p.children.push_back(leaf<InitData>(
-      "local",
-      "Generate the static Pod manifest file for a local, single-node local etcd "
-      "instance",
-      [](InitData& d) -> Status {
-        if (!d.cfg.cluster.etcd.local) {
-          spdlog::info(
-              "[etcd] External etcd mode: skipping the creation of a manifest for "
-              "local etcd");
-          return {};
-        }
-        return manifests::write_local_etcd_manifest(
-            d.cfg, d.manifests_dir(), *d.effects, d.patch_set(), manifests::real_host(), d.profile);
-      }));
+  p.children.push_back(
+      leaf<InitData>("local",
+                     "Generate the static Pod manifest file for a local, single-node local etcd "
+                     "instance",
+                     [](InitData& d) -> Status {
+                       if (!d.cfg.cluster.etcd.local) {
+                         spdlog::info(
+                             "[etcd] External etcd mode: skipping the creation of a manifest for "
+                             "local etcd");
+                         return {};
+                       }
+                       return manifests::write_local_etcd_manifest(
+                           d.cfg, d.manifests_dir(), *d.effects, d.patch_set(), *d.host, d.profile);
+                     }));
   return p;
 }
 
@@ -132,7 +131,7 @@ Phase control_plane_phase() {
       "Generate all static Pod manifest files",
       workflow::leaves_from<InitData>(kComponents, [](const Component& c, InitData& d) -> Status {
         return manifests::write_control_plane_manifests(
-            d.cfg, d.manifests_dir(), std::string(c.pod), *d.effects, d.patch_set());
+            d.cfg, d.manifests_dir(), std::string(c.pod), *d.effects, d.patch_set(), *d.host);
       }));
   p.run = [](InitData& d) -> Status {
     spdlog::info("[control-plane] Using manifest folder \"{}\"", d.manifests_dir().string());
@@ -161,7 +160,8 @@ Phase wait_control_plane_phase() {
         "[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods "
         "from directory \"{}\"",
         d.manifests_dir().string());
-    auto endpoints = KADM_TRY(staticpod::control_plane_health_endpoints(d.cfg, d.patch_set()));
+    auto endpoints =
+        KADM_TRY(staticpod::control_plane_health_endpoints(d.cfg, *d.host, d.patch_set()));
     staticpod::WaitOptions o;
     o.timeout = d.cfg.timeouts.control_plane_component_health_check;
     o.explain = staticpod::runtime_explainer(*d.host, d.cfg.node_registration.cri_socket,

@@ -13,19 +13,18 @@
 
 namespace kadm::init {
 
-std::string rotatable_kubelet_conf(const kubeconfig::KubeconfigFile& kc,
-                                   const std::string& pem_path) {
+std::string rotatable_kubelet_conf(const apiclient::Kubeconfig& kc, const std::string& pem_path) {
   nlohmann::json cluster = {{"server", kc.server}};
-  if (!kc.ca_data.empty()) cluster["certificate-authority-data"] = str::base64_encode(kc.ca_data);
+  if (!kc.ca_pem.empty()) cluster["certificate-authority-data"] = str::base64_encode(kc.ca_pem);
   if (!kc.ca_file.empty()) cluster["certificate-authority"] = kc.ca_file;
   nlohmann::json doc = {
       {"apiVersion", "v1"},
       {"kind", "Config"},
       {"clusters", nlohmann::json::array({{{"name", kc.cluster_name}, {"cluster", cluster}}})},
       {"contexts", nlohmann::json::array(
-                       {{{"name", kc.current_context},
+                       {{{"name", kc.context_name},
                          {"context", {{"cluster", kc.cluster_name}, {"user", kc.user_name}}}}})},
-      {"current-context", kc.current_context},
+      {"current-context", kc.context_name},
       {"preferences", nlohmann::json::object()},
       {"users", nlohmann::json::array(
                     {{{"name", kc.user_name},

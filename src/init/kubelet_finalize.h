@@ -13,7 +13,6 @@ inline constexpr std::string_view kKubeletClientCurrentPem =
 
 // The kubeconfig `kc` with its user's credentials replaced by client-certificate and
 // client-key = `pem_path` (one file holds both).
-std::string rotatable_kubelet_conf(const kubeconfig::KubeconfigFile& kc,
-                                   const std::string& pem_path);
+std::string rotatable_kubelet_conf(const apiclient::Kubeconfig& kc, const std::string& pem_path);
 
 }  // namespace kadm::init

@@ -40,9 +40,9 @@ Status run_kubelet_start(InitData& d) {
   if (profile.restrict_kubelet_unit_files) {
     KADM_TRY(kubelet::restrict_kubelet_unit_files(*d.effects));
   }
-  KADM_TRY(kubelet::start_kubelet(*d.host, *d.effects,
-                                  "start a kubelet that reads \"" + d.manifests_dir().string() +
-                                      "\" to run the control plane"));
+  KADM_TRY(d.connect.start_kubelet(*d.host, *d.effects,
+                                   "start a kubelet that reads \"" + d.manifests_dir().string() +
+                                       "\" to run the control plane"));
   return {};
 }
 

@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <utility>
 
 #include "apiclient/objects.h"
 #include "apiclient/wait.h"
@@ -26,9 +27,11 @@ Status run_mark_control_plane(InitData& d) {
   // The kubelet registers the Node on its own schedule; read-modify-patch until it sticks.
   output::WaitProgress progress("[mark-control-plane]");
   const auto start = std::chrono::steady_clock::now();
+  bool first = true;
   return apiclient::wait_for(
       [&]() -> Result<bool> {
-        if (!d.effects->dry_run()) {
+        // Only a wait that goes on has progress to show (a Node already there has none).
+        if (!std::exchange(first, false)) {
           progress.update(std::chrono::steady_clock::now() - start, "the Node \"" + node + "\"");
         }
         auto current = apiclient::get_node(*client, node);

@@ -2,20 +2,25 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
 
+#include "apiclient/json_access.h"
 #include "apiclient/objects.h"
 #include "apiclient/wait.h"
 #include "certs/phase.h"
 #include "clusterobjects/control_plane_node.h"
 #include "clusterobjects/upload_certs_objects.h"
 #include "common/net.h"
+#include "common/strings.h"
 #include "config/version.h"
 #include "join/bootstrap_client.h"
 #include "join/control_plane_config.h"
 #include "join/download_certs.h"
 #include "join/etcd_join.h"
 #include "kubeconfig/phase.h"
+#include "kubelet/kubelet_config.h"
+#include "manifests/etcd_identity.h"
 #include "manifests/pod.h"
 #include "manifests/pod_specs.h"
 #include "manifests/write.h"
@@ -49,37 +54,80 @@ bool learner_mode(const config::ClusterConfiguration& cluster) {
 
 Duration or_default(Duration d, Duration fallback) { return d.count() > 0 ? d : fallback; }
 
-Result<std::unique_ptr<etcd::EtcdMembers>> existing_etcd(JoinData& d,
-                                                         const config::InitConfiguration& cfg) {
-  const auto* cluster = KADM_TRY(d.cluster());
-  std::string url = KADM_TRY(existing_etcd_client_url(*d.host, cluster->server));
-  spdlog::debug("[etcd] Using the existing etcd member at {}", url);
-  return d.connect.etcd(url, cfg.cluster.certificates_dir, "apiserver-etcd-client");
-}
-
 Result<std::unique_ptr<apiclient::Client>> admin_client(const JoinData& d,
                                                         const config::InitConfiguration& cfg) {
   return d.connect.api(d.options.kubeconfig_dir / "admin.conf",
                        or_default(cfg.timeouts.kubernetes_api_call, Duration{60000}));
 }
 
+// The members' own client URLs (from their Pods), so that a join works behind a load balancer
+// that forwards only 6443 and after the first control plane is gone; the control-plane
+// endpoint's address when no Pod names one (a cluster made before the annotation, a dry run).
+Result<std::vector<std::string>> existing_etcd_urls(JoinData& d,
+                                                    const config::InitConfiguration& cfg) {
+  auto client = admin_client(d, cfg);
+  auto listed = client ? etcd_client_urls_from_pods(**client)
+                       : Result<std::vector<std::string>>(std::unexpected(client.error()));
+  if (listed && !listed->empty()) return std::move(*listed);
+  spdlog::debug("[etcd] No etcd Pod names its client URL ({}); using the control-plane endpoint",
+                listed ? "none has the annotation" : listed.error().text());
+  const auto* cluster = KADM_TRY(d.cluster());
+  return std::vector<std::string>{KADM_TRY(existing_etcd_client_url(*d.host, cluster->server))};
+}
+
+struct ExistingEtcd {
+  std::unique_ptr<etcd::EtcdMembers> client;
+  std::vector<etcd::EtcdMember> members;  // as the member that answered listed them
+};
+
+// The first existing member that answers a member list; the error names every URL tried.
+Result<ExistingEtcd> existing_etcd(JoinData& d, const config::InitConfiguration& cfg) {
+  std::vector<std::string> failures;
+  for (const auto& url : KADM_TRY(existing_etcd_urls(d, cfg))) {
+    auto client = d.connect.etcd(url, cfg.cluster.certificates_dir, "apiserver-etcd-client");
+    if (!client) {
+      failures.push_back(url + ": " + client.error().text());
+      continue;
+    }
+    auto members = (*client)->list();
+    if (!members) {
+      failures.push_back(url + ": " + members.error().text());
+      continue;
+    }
+    spdlog::debug("[etcd] Using the existing etcd member at {}", url);
+    return ExistingEtcd{std::move(*client), std::move(*members)};
+  }
+  return fail(ErrorKind::General, "no existing etcd member answered (" + str::join(failures, "; ") +
+                                      "); check that etcd runs on the other control-plane nodes");
+}
+
 }  // namespace
 
-Result<std::string> existing_etcd_client_url(const host::Host& host, const std::string& server) {
-  std::string_view rest = server;
-  if (rest.starts_with("https://")) rest.remove_prefix(8);
-  if (auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
-  std::string name;
-  if (rest.starts_with("[")) {
-    auto close = rest.find(']');
-    if (close == std::string_view::npos) {
-      return fail(ErrorKind::Validation, "invalid API server URL \"" + server + "\"");
+Result<std::vector<std::string>> etcd_client_urls_from_pods(apiclient::Client& client) {
+  auto pods = KADM_TRY(client.list(
+      "/api/v1/namespaces/kube-system/pods?labelSelector=component%3Detcd%2Ctier%3Dcontrol-plane"));
+  std::vector<std::string> urls;
+  for (const auto& pod : apiclient::member(pods, "items")) {
+    const auto url =
+        apiclient::text_member(apiclient::member(apiclient::member(pod, "metadata"), "annotations"),
+                               "kubeadm.kubernetes.io/etcd.advertise-client-urls");
+    if (url.empty()) continue;
+    for (const auto& one : str::split(url, ',')) {
+      if (!one.empty()) urls.push_back(one);
     }
-    name = std::string(rest.substr(1, close - 1));
-  } else {
-    name = std::string(rest.substr(0, rest.rfind(':')));
   }
-  if (name.empty()) return fail(ErrorKind::Validation, "invalid API server URL \"" + server + "\"");
+  std::ranges::sort(urls);
+  urls.erase(std::unique(urls.begin(), urls.end()), urls.end());
+  return urls;
+}
+
+Result<std::string> existing_etcd_client_url(const host::Host& host, const std::string& server) {
+  auto hp = net::parse_url_host_port(server);
+  if (!hp) {
+    return fail(ErrorKind::Validation,
+                "invalid API server URL \"" + server + "\": " + hp.error().message());
+  }
+  const std::string& name = hp->host;
   auto addresses = host.resolve(name);
   if (!addresses || addresses->empty()) {
     return fail(ErrorKind::Validation,
@@ -97,7 +145,7 @@ Result<config::InitConfiguration*> control_plane_config(JoinData& d) {
     auto cluster_cfg = KADM_TRY(read_cluster_configuration(*client));
     auto cfg = control_plane_init_configuration(cluster_cfg, d.cfg);
     // Every static Pod patch must apply before the first control-plane file is written.
-    if (d.patches) KADM_TRY(manifests::check_static_pod_patches(cfg, *d.patches));
+    if (d.patches) KADM_TRY(manifests::check_static_pod_patches(cfg, *d.patches, *d.host));
     d.control_plane_cfg = std::move(cfg);
   }
   return &*d.control_plane_cfg;
@@ -164,16 +212,15 @@ Status run_control_plane_kubeconfigs(JoinData& d) {
 Status run_control_plane_manifests(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
   return manifests::write_control_plane_manifests(*cfg, manifests_dir(d), "", *d.effects,
-                                                  d.patch_set());
+                                                  d.patch_set(), *d.host);
 }
 
 Status run_check_etcd(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
   if (!cfg->cluster.etcd.local) return {};
   spdlog::info("[check-etcd] Checking that the etcd cluster is healthy");
-  auto etcd = KADM_TRY(existing_etcd(d, *cfg));
-  auto members = KADM_TRY_CTX(etcd->list(), "the etcd cluster is not reachable");
-  return check_members_started(members);
+  const auto etcd = KADM_TRY(existing_etcd(d, *cfg));
+  return check_members_started(etcd.members);
 }
 
 Status run_etcd_join(JoinData& d) {
@@ -185,10 +232,12 @@ Status run_etcd_join(JoinData& d) {
   const bool learner = learner_mode(cfg->cluster);
   // Before the member is announced: nothing local may fail after that. 0700 (CIS 1.1.11).
   KADM_TRY(manifests::ensure_etcd_data_dir(cfg->cluster, *d.effects, d.profile));
+  const auto run_as = manifests::etcd_run_as(cfg->cluster, d.profile, *d.host);
+  if (run_as) KADM_TRY(manifests::write_etcd_tls(cfg->cluster, *run_as, *d.effects, *d.host));
   auto etcd = KADM_TRY(existing_etcd(d, *cfg));
-  auto announced = KADM_TRY(announce_member(*etcd, name, peer_url, learner));
+  auto announced = KADM_TRY(announce_member(*etcd.client, name, peer_url, learner));
   spdlog::info("[etcd] Announced new etcd member joining to the existing etcd cluster");
-  auto pod = KADM_TRY(manifests::etcd_pod(*cfg, announced.initial_cluster, manifests::real_host()));
+  auto pod = KADM_TRY(manifests::etcd_pod(*cfg, announced.initial_cluster, *d.host, run_as));
   spdlog::info("[etcd] Creating static Pod manifest for \"etcd\"");
   const std::string manifest = KADM_TRY(manifests::manifest_yaml(pod, d.patch_set()));
   KADM_TRY(d.effects->apply(plan::MakeDir{manifests_dir(d), kManifestsDirMode}));
@@ -199,12 +248,13 @@ Status run_etcd_join(JoinData& d) {
   spdlog::info("[etcd] Waiting for the new etcd member to join the cluster. This can take up to {}",
                format_duration(po.timeout));
   if (announced.learner) {
-    KADM_TRY(promote_when_ready(*etcd, announced.id, po));
+    KADM_TRY(promote_when_ready(*etcd.client, announced.id, po));
     spdlog::info("[etcd] The learner {} caught up and was promoted to a voting member", name);
   }
 
   spdlog::info("[wait-control-plane] Waiting for the local control plane components");
-  auto endpoints = KADM_TRY(staticpod::control_plane_health_endpoints(*cfg, d.patch_set()));
+  auto endpoints =
+      KADM_TRY(staticpod::control_plane_health_endpoints(*cfg, *d.host, d.patch_set()));
   staticpod::WaitOptions wo;
   wo.timeout = or_default(cfg->timeouts.control_plane_component_health_check, Duration{240000});
   wo.explain = staticpod::runtime_explainer(*d.host, cfg->node_registration.cri_socket,
@@ -237,6 +287,25 @@ Status run_join_mark_control_plane(JoinData& d) {
         return true;
       },
       w);
+}
+
+Status run_join_approve_serving_cert(JoinData& d) {
+  auto* cfg = KADM_TRY(control_plane_config(d));
+  auto written =
+      KADM_TRY(d.connect.read_written(*d.host, (d.options.kubelet_dir / "config.yaml").string()));
+  if (!written || !kubelet::server_tls_bootstrap(*written)) {
+    spdlog::debug(
+        "[kubelet-finalize] serverTLSBootstrap is off: no serving certificate to approve");
+    return {};
+  }
+  std::unique_ptr<apiclient::Client> client;
+  auto connect = [&]() -> Result<apiclient::Client*> {
+    if (!client) client = KADM_TRY(admin_client(d, *cfg));
+    return client.get();
+  };
+  return d.connect.approve_serving(connect, cfg->node_registration.name,
+                                   or_default(cfg->timeouts.kubernetes_api_call, Duration{60000}),
+                                   "[kubelet-finalize]");
 }
 
 std::string control_plane_joined_text() {

@@ -4,7 +4,9 @@
 // manifests, the etcd member, and the control-plane marks.
 
 #include <string>
+#include <vector>
 
+#include "apiclient/client.h"
 #include "common/error.h"
 #include "join/join_data.h"
 
@@ -28,9 +30,19 @@ Status run_check_etcd(JoinData& d);
 // control-plane-join
 Status run_etcd_join(JoinData& d);
 Status run_join_mark_control_plane(JoinData& d);
+// control-plane-join/approve-serving-cert: with serverTLSBootstrap on in the kubelet
+// configuration this join wrote, approves this node's serving CSR as init does for its own (the
+// node has admin.conf; a worker's waits for `kadm certs approve-kubelet-serving`).
+Status run_join_approve_serving_cert(JoinData& d);
 
-// "https://<address of host>:2379" for the cluster-info server "https://host:port".
+// "https://<address of host>:2379" for the cluster-info server "https://host:port": where the
+// existing etcd is when no etcd Pod names its client URL.
 Result<std::string> existing_etcd_client_url(const host::Host& host, const std::string& server);
+
+// The client URLs the cluster's etcd members advertise, as kubeadm finds them: the annotation
+// kubeadm.kubernetes.io/etcd.advertise-client-urls of the etcd static Pods in kube-system (label
+// component=etcd, tier=control-plane), sorted, without repeats; empty when no Pod has it.
+Result<std::vector<std::string>> etcd_client_urls_from_pods(apiclient::Client& client);
 
 // The text printed after a control-plane node joined (spec §7.4 step 8).
 std::string control_plane_joined_text();

@@ -3,7 +3,6 @@
 #include "apiclient/json_access.h"
 
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <optional>
@@ -28,31 +27,18 @@ std::string data_value(const nlohmann::json& configmap, std::string_view key) {
   return apiclient::text_member(apiclient::member(configmap, "data"), key);
 }
 
-// cluster-info holds one cluster and no context (spec §5.1), so it is read by hand rather than
-// through the current-context resolution of a regular kubeconfig.
-Result<DiscoveredCluster> cluster_from_kubeconfig(const std::string& text,
-                                                  std::string_view source) {
-  const std::string where(source);
-  try {
-    YAML::Node root = YAML::Load(text);
-    YAML::Node clusters = root["clusters"];
-    if (!clusters || !clusters.IsSequence() || clusters.size() != 1) {
-      return fail(ErrorKind::Validation, where + " must contain exactly one cluster");
-    }
-    YAML::Node cluster = clusters[0]["cluster"];
-    DiscoveredCluster out;
-    out.server = cluster["server"] ? cluster["server"].as<std::string>() : "";
-    std::string ca_b64 = cluster["certificate-authority-data"]
-                             ? cluster["certificate-authority-data"].as<std::string>()
-                             : "";
-    if (!ca_b64.empty() && !str::base64_decode(ca_b64, out.ca_pem)) {
-      return fail(ErrorKind::Validation, where + ": certificate-authority-data is not base64");
-    }
-    if (out.server.empty()) return fail(ErrorKind::Validation, where + " has no server");
-    return out;
-  } catch (const YAML::Exception& e) {
-    return fail(ErrorKind::Validation, "cannot parse " + where + ": " + e.what());
-  }
+// cluster-info holds one cluster and no context (spec §5.1); it comes from a server not trusted
+// yet, so it may not name local files.
+Result<DiscoveredCluster> cluster_from_kubeconfig(const std::string& text) {
+  apiclient::ReadOptions o;
+  o.source = "in the cluster-info ConfigMap";
+  o.references = apiclient::FileReferences::Refuse;
+  o.cluster = apiclient::ClusterChoice::SoleCluster;
+  auto kc = KADM_TRY(apiclient::read_kubeconfig(text, o));
+  DiscoveredCluster out;
+  out.server = std::move(kc.server);
+  out.ca_pem = std::move(kc.ca_pem);
+  return out;
 }
 
 Status check_pins(const std::string& ca_pem, const certs::PinSet& pins) {
@@ -147,7 +133,7 @@ Result<DiscoveredCluster> verify_cluster_info(const nlohmann::json& configmap,
   }
   // The pins come before the signature: a CA that matches no pin is refused at once, while an
   // unsigned token may still be signed within the grace.
-  auto cluster = KADM_TRY(cluster_from_kubeconfig(kubeconfig, "the cluster-info kubeconfig"));
+  auto cluster = KADM_TRY(cluster_from_kubeconfig(kubeconfig));
   if (cluster.ca_pem.empty()) {
     return fail(ErrorKind::Tls, "the cluster-info kubeconfig has no certificate-authority-data");
   }
@@ -271,8 +257,7 @@ DiscoveredCluster from_file(const DiscoveryFile& file) {
 
 DiscoveredCluster merge_cluster_info(const DiscoveryFile& file, const nlohmann::json& configmap) {
   DiscoveredCluster out = from_file(file);
-  auto fresh =
-      cluster_from_kubeconfig(data_value(configmap, kKubeconfigKey), "the cluster-info kubeconfig");
+  auto fresh = cluster_from_kubeconfig(data_value(configmap, kKubeconfigKey));
   if (!fresh) {
     // The TLS connection has already proven the server; the file stays the reference.
     spdlog::warn("[discovery] cluster-info is not usable ({}); using the discovery file as is",
@@ -303,13 +288,8 @@ Result<DiscoveredCluster> discover_with_file(const config::FileDiscovery& d,
 
   // Reading cluster-info proves the file's CA against the server before anything is written;
   // without credentials of its own the file's cluster is read anonymously.
-  apiclient::Kubeconfig reader;
+  apiclient::Kubeconfig reader = file;
   reader.source = "the discovery file " + file.source;
-  reader.server = file.server;
-  reader.ca_pem = file.ca_pem;
-  reader.client_cert_pem = file.client_cert_pem;
-  reader.client_key_pem = file.client_key_pem;
-  reader.token = file.token;
   auto client = KADM_TRY(apiclient::CurlClient::from_kubeconfig(reader, single_attempts(o)));
   spdlog::info("[discovery] Requesting cluster-info from \"{}\" trusting the discovery file's {}",
                file.server, file.ca_pem.empty() ? "system roots" : "CA");

@@ -14,6 +14,7 @@
 #include "common/duration.h"
 #include "common/error.h"
 #include "config/types.h"
+#include "join/discovery_file.h"
 #include "token/bootstrap_token.h"
 
 namespace kadm::join {
@@ -52,7 +53,6 @@ Result<DiscoveredCluster> verify_cluster_info(const nlohmann::json& configmap,
                                               const token::TokenString& token,
                                               const certs::PinSet& pins, bool skip_ca_verification);
 
-struct DiscoveryFile;
 // The discovery file refreshed by the cluster-info ConfigMap read through it: the CA comes from
 // cluster-info only when the file has none; another server only warns; an unusable
 // cluster-info leaves the file as it is.

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "apiclient/kubeconfig_reader.h"
 #include "common/error.h"
 #include "join/discovery_deadline.h"
 
@@ -15,20 +16,11 @@ namespace kadm::join {
 // discovery file): a ConfigMap holds at most 1 MiB, a kubeconfig far less.
 inline constexpr std::size_t kMaxDiscoveryBodyBytes = std::size_t{2} << 20;
 
-struct DiscoveryFile {
-  std::string source;  // path or URL, for messages
-  std::string server;
-  std::string ca_pem;  // empty: the system roots verify the server
-  std::string client_cert_pem;
-  std::string client_key_pem;  // secret
-  std::string token;           // secret
-  bool has_credentials() const { return !token.empty() || !client_cert_pem.empty(); }
-};
-
-// Needs at least one cluster; the current cluster is the unnamed one (as in cluster-info) or
-// else the one of current-context. Referenced CA/credential files are read now (relative paths
-// against `base_dir`), so the result is self-contained; a file from an https:// `source` may not
-// reference local files at all.
+// A discovery file is a kubeconfig read by kubeadm's rules: at least one cluster; the current
+// cluster is the unnamed one (as in cluster-info) or else the one of current-context. Referenced
+// CA/credential files are read now (relative paths against `base_dir`), so the result is
+// self-contained; a file from an https:// `source` may not reference local files at all.
+using DiscoveryFile = apiclient::Kubeconfig;
 Result<DiscoveryFile> parse_discovery_file(std::string_view yaml, std::string_view source,
                                            std::string_view base_dir = "");
 

@@ -27,7 +27,6 @@ enum class TlsBootstrapMode {
 };
 
 struct JoinOptions {
-  bool dry_run = false;
   std::vector<std::string> ignore_preflight_errors;
   // Repair what preflight finds before checking (as `kadm init --fix`).
   bool fix_preflight = false;

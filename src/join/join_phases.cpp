@@ -26,8 +26,7 @@ Phase preflight_phase() {
     o.ignore_errors = d.options.ignore_preflight_errors;
     o.fix = d.options.fix_preflight;
     o.out = d.out;
-    o.images = d.options.dry_run ? preflight::PreflightOptions::Images::DryRun
-                                 : preflight::PreflightOptions::Images::Pull;
+    o.pull_images = d.connect.pull_images;
     // The node's checks and a control plane's image pull ask one runtime, once.
     o.check_set.cri_probe = preflight::make_cri_probe(d.cfg.node_registration.cri_socket);
     // The kubelet's cgroupDriver is the cluster's; kubelet-start compares it once it is read.
@@ -89,7 +88,11 @@ Phase control_plane_join_phase() {
                           "Add a new local etcd member and wait for the local control plane",
                           run_etcd_join),
        control_plane_step("mark-control-plane", "Mark a node as a control-plane",
-                          run_join_mark_control_plane)});
+                          run_join_mark_control_plane),
+       control_plane_step("approve-serving-cert",
+                          "Approve this node's kubelet serving certificate request "
+                          "(serverTLSBootstrap) after checking its names",
+                          run_join_approve_serving_cert)});
 }
 
 Phase kubelet_start_phase() {

@@ -7,8 +7,9 @@
 #include "apiclient/wait.h"
 #include "certs/keys.h"
 #include "certs/x509.h"
+#include "common/constants.h"
 #include "common/strings.h"
-#include "join/node_csr.h"
+#include "kubelet/node_csr.h"
 
 namespace kadm::join {
 
@@ -16,6 +17,11 @@ namespace {
 
 using apiclient::member;
 using apiclient::text_member;
+using constants::kNodeUserPrefix;
+using kubelet::csr_common_name;
+using kubelet::csr_state;
+using kubelet::CsrState;
+using kubelet::kKubeletClientSigner;
 using nlohmann::json;
 
 constexpr std::string_view kCsrCollection =

@@ -2,21 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
 #include "apiclient/curl_client.h"
 #include "apiclient/json_access.h"
 #include "apiclient/objects.h"
-#include "apiclient/wait.h"
-#include "certs/keys.h"
 #include "certs/x509.h"
-#include "common/fs.h"
+#include "common/constants.h"
 #include "config/load.h"
 #include "config/profile.h"
 #include "join/bootstrap_client.h"
 #include "join/kubelet_bootstrap_wait.h"
-#include "join/node_csr.h"
 #include "join/node_files.h"
+#include "kubelet/client_credentials.h"
 #include "kubelet/kubelet_config.h"
 #include "kubelet/kubelet_service.h"
 #include "manifests/images.h"
@@ -27,6 +23,8 @@
 namespace kadm::join {
 
 namespace {
+
+using constants::kNodeUserPrefix;
 
 // Everything the node's files are made of, gathered before the first write.
 struct NodeFiles {
@@ -77,50 +75,6 @@ Status wait_for_kubelet(JoinData& d, apiclient::Client& client, const Discovered
   return {};
 }
 
-// Sends the node's CSR and watches it until it is signed or refused. The TLS-bootstrap timeout
-// bounds the whole of it, the create's retries included.
-Result<std::string> request_client_certificate(JoinData& d, apiclient::Client& client,
-                                               EVP_PKEY* key, const std::string& node) {
-  auto& clock = apiclient::real_clock();
-  const auto start = clock.now();
-  const Duration budget = tls_bootstrap_timeout(d);
-  std::string csr_pem = KADM_TRY(node_csr_pem(key, node));
-  std::string name = KADM_TRY(node_csr_name());
-  bool rsa = EVP_PKEY_base_id(key) == EVP_PKEY_RSA;
-  const std::string collection = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
-  spdlog::info("[kubelet-start] Requesting a client certificate for \"{}{}\" (CSR {})",
-               kNodeUserPrefix, node, name);
-  // The name is this request's alone, so sending it again after a timeout is harmless: a second
-  // arrival is refused as AlreadyExists, and that object is ours.
-  apiclient::Request create{
-      "POST",       collection,         node_csr_object(name, csr_pem, rsa), "application/json",
-      std::nullopt, /*idempotent=*/true};
-  if (auto r = client.send(create); !r && !r.error().is_already_exists()) {
-    return fail(r.error().is_transient() ? ErrorKind::Timeout : ErrorKind::Api,
-                "cannot create the CertificateSigningRequest: " + r.error().message());
-  }
-  apiclient::WatchWaitOptions wait;
-  wait.timeout =
-      std::max(budget - std::chrono::duration_cast<Duration>(clock.now() - start), Duration{1});
-  wait.what = "the CertificateSigningRequest " + name + " to be signed (TLS bootstrap timeout " +
-              format_duration(budget) + ")";
-  auto obj = apiclient::watch_for_object(
-      client, collection, name,
-      [](const auto& csr) { return csr_state(csr).phase != CsrState::Phase::Pending; }, wait);
-  if (!obj) {
-    return fail(obj.error().kind(),
-                obj.error().message() +
-                    "; check that kube-controller-manager runs with the csrapprover and "
-                    "csrsigning controllers and that init created the node auto-approval binding");
-  }
-  auto st = csr_state(*obj);
-  if (st.phase != CsrState::Phase::Issued) {
-    return fail(ErrorKind::Api,
-                "the CertificateSigningRequest " + name + " was refused (" + st.reason + ")");
-  }
-  return st.certificate_pem;
-}
-
 // The kubelet's cgroupDriver is the cluster's, known only now: compared with the runtime's as
 // preflight compares a planned one (a warning, like the CgroupDriver check).
 void warn_cgroup_driver_mismatch(const std::string& kubelet_yaml, const std::string& cri_socket,
@@ -136,19 +90,13 @@ void warn_cgroup_driver_mismatch(const std::string& kubelet_yaml, const std::str
 }  // namespace
 
 Status check_node_name_free(const nlohmann::json& node, std::string_view name) {
-  // The API may send `"status": null` or odd members: read them without exceptions.
-  const auto& conditions = apiclient::member(apiclient::member(node, "status"), "conditions");
-  if (!conditions.is_array()) return {};
-  for (const auto& c : conditions) {
-    if (apiclient::text_member(c, "type") == "Ready" &&
-        apiclient::text_member(c, "status") == "True") {
-      return fail(ErrorKind::Conflict,
-                  "a Node named \"" + std::string(name) +
-                      "\" is already Ready in the cluster: delete that Node first, or join this "
-                      "host under another name with --node-name");
-    }
-  }
-  return {};
+  // The API may send `"status": null` or odd members: condition_true reads them without
+  // exceptions.
+  if (!apiclient::condition_true(node, "Ready")) return {};
+  return fail(ErrorKind::Conflict,
+              "a Node named \"" + std::string(name) +
+                  "\" is already Ready in the cluster: delete that Node first, or join this "
+                  "host under another name with --node-name");
 }
 
 Status run_kubelet_start(JoinData& d) {
@@ -215,30 +163,10 @@ Status run_kubelet_start(JoinData& d) {
     files.credentials.push_back(
         plan::WriteFile{kdir / "bootstrap-kubelet.conf",
                         bootstrap_kubeconfig(cluster.server, cluster.ca_pem, creds), 0600, true});
-  } else if (d.effects->dry_run()) {
-    spdlog::info("[kubelet-start] Would request a client certificate for \"{}{}\"", kNodeUserPrefix,
-                 node);
-    auto pem = ldir / "pki" / "kubelet-client-current.pem";
-    files.credentials.push_back(plan::WriteFile{pem, "", 0600, true});
-    files.credentials.push_back(plan::WriteFile{
-        kdir / "kubelet.conf", kubelet_kubeconfig(cluster.server, cluster.ca_pem, pem.string()),
-        0600, true});
   } else {
-    auto key = KADM_TRY(certs::generate_key(config::EncryptionAlgorithm::ECDSAP256));
-    std::string cert_pem = KADM_TRY(request_client_certificate(d, *client, key.get(), node));
-    auto cert = KADM_TRY_CTX(certs::load_certificate(cert_pem), "the issued kubelet certificate");
-    if (!certs::key_matches_certificate(cert.get(), key.get())) {
-      return fail(ErrorKind::Tls, "the issued kubelet certificate does not match the node's key");
-    }
-    std::string key_pem = KADM_TRY(certs::private_key_pem(key.get()));
-    auto pki = ldir / "pki";
-    auto dated = pki / kubelet_client_file_name(std::chrono::system_clock::now());
-    auto current = pki / "kubelet-client-current.pem";
-    files.credentials.push_back(plan::WriteFile{dated, cert_pem + key_pem, 0600, true});
-    files.credentials.push_back(plan::Symlink{dated, current});
-    files.credentials.push_back(plan::WriteFile{
-        kdir / "kubelet.conf", kubelet_kubeconfig(cluster.server, cluster.ca_pem, current.string()),
-        0600, true});
+    const kubelet::ClientCredentialsRequest request{node, cluster.server, cluster.ca_pem,
+                                                    kdir, ldir,           tls_bootstrap_timeout(d)};
+    files.credentials = KADM_TRY(d.connect.client_credentials(*client, request));
   }
 
   kubelet::stop_kubelet(*d.host, *d.effects);
@@ -254,11 +182,11 @@ Status run_kubelet_start(JoinData& d) {
     spdlog::info("[kubelet-start] Wrote \"{}\" for \"{}{}\"", (kdir / "kubelet.conf").string(),
                  kNodeUserPrefix, node);
   }
-  bool started = KADM_TRY(kubelet::start_kubelet(
+  bool started = KADM_TRY(d.connect.start_kubelet(
       *d.host, *d.effects,
       "start a kubelet with --kubeconfig=" + (kdir / "kubelet.conf").string() +
           " --config=" + (ldir / "config.yaml").string()));
-  if (started && by_kubelet && !d.effects->dry_run()) return wait_for_kubelet(d, *client, cluster);
+  if (started && by_kubelet) return wait_for_kubelet(d, *client, cluster);
   return {};
 }
 

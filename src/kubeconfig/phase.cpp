@@ -98,7 +98,7 @@ Result<std::string> client_cert_kubeconfig(const config::InitConfiguration& cfg,
 Status check_existing(const stdfs::path& path, const std::string& expected_ca,
                       const std::string& expected_server) {
   auto existing = KADM_TRY(load(path));
-  std::string ca = existing.ca_data;
+  std::string ca = existing.ca_pem;
   if (ca.empty() && !existing.ca_file.empty()) ca = fs::read_file(existing.ca_file).value_or("");
   if (str::trim(ca) != str::trim(expected_ca)) {
     return fail(ErrorKind::Validation, "a kubeconfig file \"" + path.string() +

@@ -89,6 +89,17 @@ Result<SwapSettings> swap_settings(const std::string& kubelet_config_yaml) {
   }
 }
 
+bool server_tls_bootstrap(const std::string& kubelet_config_yaml) {
+  if (kubelet_config_yaml.empty()) return false;
+  try {
+    YAML::Node c = YAML::Load(kubelet_config_yaml);
+    return c.IsMap() && c["serverTLSBootstrap"] && c["serverTLSBootstrap"].IsScalar() &&
+           c["serverTLSBootstrap"].as<bool>();
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+}
+
 std::string kubeadm_flags_env(const config::NodeRegistration& node, const std::string& node_ip,
                               const std::string& pause_image, bool is_control_plane_init,
                               const config::KubeVersion& version, std::string_view hostname) {

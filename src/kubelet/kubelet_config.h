@@ -39,6 +39,10 @@ struct SwapSettings {
 };
 Result<SwapSettings> swap_settings(const std::string& kubelet_config_yaml);
 
+// Whether a KubeletConfiguration (YAML) asks the cluster for serving certificates
+// (serverTLSBootstrap), which the controller manager signs but never approves.
+bool server_tls_bootstrap(const std::string& kubelet_config_yaml);
+
 // KUBELET_KUBEADM_ARGS="..." for the node: node-specific flags only in current versions, plus
 // the runtime flags v1.20-era kubelets needed. A node name other than the host's `hostname`
 // becomes --hostname-override, so the kubelet registers under the name kadm used.

@@ -71,4 +71,10 @@ Result<bool> start_kubelet(const host::Host& host, plan::Effects& effects,
   return true;
 }
 
+Result<bool> start_no_kubelet(const host::Host& host, plan::Effects& effects,
+                              std::string_view no_service_hint) {
+  KADM_TRY(start_kubelet(host, effects, no_service_hint));
+  return false;
+}
+
 }  // namespace kadm::kubelet

@@ -5,6 +5,7 @@
 // and a warning saying what to start instead.
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,8 +38,17 @@ const std::vector<std::string>& kubelet_unit_files();
 Status restrict_kubelet_unit_files(plan::Effects& effects);
 
 // Restarts the kubelet service; without one, warns "no kubelet service on this host; <hint>".
-// True when the kubelet was (or, under --dry-run, would be) started.
+// True when a kubelet now runs, so what it does next (its TLS bootstrap) can be waited for.
 Result<bool> start_kubelet(const host::Host& host, plan::Effects& effects,
                            std::string_view no_service_hint);
+
+// A dry run's start_kubelet: the same lines and the same (dry-run) restart command, but no
+// kubelet runs afterwards, so it answers false and nobody waits for one.
+Result<bool> start_no_kubelet(const host::Host& host, plan::Effects& effects,
+                              std::string_view no_service_hint);
+
+// How a run starts the kubelet (runenv: start_kubelet, or start_no_kubelet for --dry-run).
+using KubeletStarter = std::function<Result<bool>(const host::Host&, plan::Effects&,
+                                                  std::string_view no_service_hint)>;
 
 }  // namespace kadm::kubelet

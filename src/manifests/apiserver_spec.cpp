@@ -14,7 +14,7 @@ namespace kadm::manifests {
 using config::Arg;
 using namespace detail;
 
-Result<Pod> apiserver_pod(const config::InitConfiguration& cfg, const HostFacts& host) {
+Result<Pod> apiserver_pod(const config::InitConfiguration& cfg, const host::Host& host) {
   const Context c = KADM_TRY(make_context(cfg));
   const auto& api = c.cluster.api_server;
   std::map<std::string, std::string> d = {

@@ -19,7 +19,7 @@ constexpr std::string_view kFlexVolumeDefaultDir =
     "/usr/libexec/kubernetes/kubelet-plugins/volume/exec";
 }  // namespace
 
-Result<Pod> controller_manager_pod(const config::InitConfiguration& cfg, const HostFacts& host) {
+Result<Pod> controller_manager_pod(const config::InitConfiguration& cfg, const host::Host& host) {
   const Context c = KADM_TRY(make_context(cfg));
   const auto& kcm = c.cluster.controller_manager;
   const std::string kubeconfig = kubernetes_file(constants::kControllerManagerConf);

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "common/constants.h"
+#include "common/net.h"
 #include "common/strings.h"
+#include "manifests/etcd_identity.h"
 #include "manifests/images.h"
 #include "manifests/pod_spec_common.h"
 
@@ -34,25 +36,9 @@ ProbeEndpoint etcd_probe_endpoint(const std::vector<Arg>& extra_args, bool ipv6)
   const auto sep = url.find("://");
   if (sep == std::string::npos) return ep;
   if (url.substr(0, sep) == "https") ep.scheme = "HTTPS";
-  std::string hostport = url.substr(sep + 3);
-  hostport = hostport.substr(0, hostport.find('/'));
-  std::string h;
-  std::string port;
-  if (hostport.starts_with('[')) {
-    const auto close = hostport.find(']');
-    if (close == std::string::npos) return ep;
-    h = hostport.substr(1, close - 1);
-    if (close + 1 < hostport.size() && hostport[close + 1] == ':')
-      port = hostport.substr(close + 2);
-  } else {
-    const auto colon = hostport.rfind(':');
-    h = hostport.substr(0, colon);
-    if (colon != std::string::npos) port = hostport.substr(colon + 1);
-  }
-  if (!h.empty()) ep.host = h;
-  if (!port.empty() && std::all_of(port.begin(), port.end(), ::isdigit) && port.size() < 6) {
-    const int p = std::stoi(port);
-    if (p > 0 && p < 65536) ep.port = p;
+  if (auto hp = net::parse_url_host_port(url)) {
+    ep.host = hp->host;
+    if (hp->port) ep.port = *hp->port;
   }
   return ep;
 }
@@ -60,8 +46,8 @@ ProbeEndpoint etcd_probe_endpoint(const std::vector<Arg>& extra_args, bool ipv6)
 }  // namespace
 
 Result<Pod> etcd_pod(const config::InitConfiguration& cfg,
-                     const std::vector<EtcdMember>& initial_cluster, const HostFacts& host) {
-  (void)host;  // etcd gets no proxy variables and no CA-trust mounts
+                     const std::vector<EtcdMember>& initial_cluster, const host::Host& host,
+                     std::optional<fs::Owner> run_as) {
   const Context c = KADM_TRY(make_context(cfg));
   if (!c.cluster.etcd.local) {
     return fail(ErrorKind::Validation,
@@ -74,27 +60,29 @@ Result<Pod> etcd_pod(const config::InitConfiguration& cfg,
       "https://" + join_host_port(c.advertise, constants::kEtcdClientPort);
   const std::string peer_url = "https://" + join_host_port(c.advertise, constants::kEtcdPeerPort);
   const std::string loopback = ipv6 ? "::1" : "127.0.0.1";
-  const std::string data_dir =
-      local.data_dir.empty() ? std::string(constants::kDefaultEtcdDataDir) : local.data_dir;
+  const std::string data_dir = etcd_data_dir(c.cluster);
+  (void)host;  // etcd gets no proxy variables and no CA-trust mounts
+  const std::string tls = etcd_tls_dir(c.cluster, run_as);
+  auto tls_file = [&](std::string_view name) { return tls + "/" + std::string(name); };
 
   std::map<std::string, std::string> d = {
       {"advertise-client-urls", client_url},
-      {"cert-file", pki_path(c, "etcd/server.crt")},
+      {"cert-file", tls_file("server.crt")},
       {"client-cert-auth", "true"},
       {"data-dir", data_dir},
       {"initial-advertise-peer-urls", peer_url},
-      {"key-file", pki_path(c, "etcd/server.key")},
+      {"key-file", tls_file("server.key")},
       {"listen-client-urls",
        "https://" + join_host_port(loopback, constants::kEtcdClientPort) + "," + client_url},
       {"listen-metrics-urls", "http://" + join_host_port(loopback, constants::kEtcdMetricsPort)},
       {"listen-peer-urls", peer_url},
       {"name", node},
-      {"peer-cert-file", pki_path(c, "etcd/peer.crt")},
+      {"peer-cert-file", tls_file("peer.crt")},
       {"peer-client-cert-auth", "true"},
-      {"peer-key-file", pki_path(c, "etcd/peer.key")},
-      {"peer-trusted-ca-file", pki_path(c, "etcd/ca.crt")},
+      {"peer-key-file", tls_file("peer.key")},
+      {"peer-trusted-ca-file", tls_file("ca.crt")},
       {"snapshot-count", "10000"},
-      {"trusted-ca-file", pki_path(c, "etcd/ca.crt")},
+      {"trusted-ca-file", tls_file("ca.crt")},
   };
   switch (c.row.etcd_flags) {
     case EtcdFlagStyle::None:
@@ -145,11 +133,12 @@ Result<Pod> etcd_pod(const config::InitConfiguration& cfg,
 
   Mounts m;
   m.add_same("etcd-data", data_dir, false, "DirectoryOrCreate");
-  m.add_same("etcd-certs", pki_path(c, "etcd"), false, "DirectoryOrCreate");
+  m.add_same("etcd-certs", tls, false, "DirectoryOrCreate");
 
   Pod pod = component_pod(c, std::move(k),
                           {{"kubeadm.kubernetes.io/etcd.advertise-client-urls", client_url}});
   m.apply(pod);
+  pod.run_as = run_as;
   return pod;
 }
 

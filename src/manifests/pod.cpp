@@ -65,8 +65,13 @@ nlohmann::json to_json(const Pod& pod) {
   if (pod.host_network) spec["hostNetwork"] = true;
   if (pod.priority) spec["priority"] = *pod.priority;
   if (!pod.priority_class_name.empty()) spec["priorityClassName"] = pod.priority_class_name;
+  if (pod.run_as) {
+    spec["securityContext"]["runAsGroup"] = pod.run_as->gid;
+    spec["securityContext"]["runAsNonRoot"] = true;
+    spec["securityContext"]["runAsUser"] = pod.run_as->uid;
+  }
   if (pod.seccomp_profile_type) {
-    spec["securityContext"] = {{"seccompProfile", {{"type", *pod.seccomp_profile_type}}}};
+    spec["securityContext"]["seccompProfile"] = {{"type", *pod.seccomp_profile_type}};
   }
   if (!pod.volumes.empty()) {
     json vols = json::array();

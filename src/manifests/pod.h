@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/fs.h"
 #include "config/types.h"
 
 namespace kadm::manifests {
@@ -68,6 +69,8 @@ struct Pod {
   std::optional<int> priority;
   std::string priority_class_name;
   std::optional<std::string> seccomp_profile_type;
+  // The pod's user and group (runAsNonRoot too); nullopt runs it as the image's user (root).
+  std::optional<fs::Owner> run_as{};
   std::vector<HostPathVolume> volumes;  // sorted by name
 };
 

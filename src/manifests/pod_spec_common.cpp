@@ -11,8 +11,6 @@
 #include "manifests/images.h"
 #include "manifests/version_table.h"
 
-extern char** environ;
-
 namespace kadm::manifests {
 
 using config::Arg;
@@ -116,9 +114,9 @@ void add_probe_port(const Context& c, Container& container, int port) {
   }
 }
 
-std::vector<config::EnvVar> proxy_env(const HostFacts& host) {
+std::vector<config::EnvVar> proxy_env(const host::Host& host) {
   std::vector<config::EnvVar> out;
-  for (const auto& entry : host.environment) {
+  for (const auto& entry : host.environment()) {
     const auto eq = entry.find('=');
     if (eq == std::string::npos) continue;
     std::string name = entry.substr(0, eq);
@@ -139,10 +137,10 @@ std::vector<config::EnvVar> merge_env(const std::vector<config::EnvVar>& base,
   return out;
 }
 
-void add_ca_trust_mounts(const Context& c, const HostFacts& host, Mounts& m) {
+void add_ca_trust_mounts(const Context& c, const host::Host& host, Mounts& m) {
   m.add_same("ca-certs", std::string(kCACertsDir), true, "DirectoryOrCreate");
   for (std::string_view dir : ca_trust_dirs(c.row)) {
-    if (!host.dir_exists || !host.dir_exists(dir)) continue;
+    if (!host.is_dir(std::string(dir))) continue;
     std::string name(dir.substr(1));
     std::replace(name.begin(), name.end(), '/', '-');
     m.add_same(name, std::string(dir), true, "DirectoryOrCreate");
@@ -205,14 +203,13 @@ std::vector<std::string> command(std::string_view binary,
   return args;
 }
 
-bool using_external_ca(const Context& c, const HostFacts& host) {
-  if (!host.file_exists) return false;
-  return host.file_exists(pki_path(c, "ca.crt")) && !host.file_exists(pki_path(c, "ca.key"));
+bool using_external_ca(const Context& c, const host::Host& host) {
+  return host.exists(pki_path(c, "ca.crt")) && !host.exists(pki_path(c, "ca.key"));
 }
 Container kubernetes_container(const Context& c, std::string name,
                                const std::map<std::string, std::string>& defaults,
                                const config::ControlPlaneComponent& component,
-                               const HostFacts& host) {
+                               const host::Host& host) {
   Container k;
   k.name = std::move(name);
   k.command = command(k.name, defaults, component.extra_args, c.row);
@@ -231,17 +228,6 @@ std::map<std::string, std::string> loopback_component_flags(const std::string& k
 }  // namespace detail
 
 using namespace detail;
-
-HostFacts real_host() {
-  HostFacts h;
-  h.dir_exists = [](std::string_view p) {
-    std::error_code ec;
-    return std::filesystem::exists(std::filesystem::path(p), ec);
-  };
-  h.file_exists = h.dir_exists;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) h.environment.emplace_back(*e);
-  return h;
-}
 
 std::vector<std::string> merge_args(std::vector<Arg> defaults, const std::vector<Arg>& user,
                                     bool user_order_kept) {

@@ -76,13 +76,13 @@ HttpProbe probe(const Context& c, ProbeKind kind, std::string host, std::string 
 void add_probe_port(const Context& c, Container& container, int port);
 
 // The host's non-empty *_proxy variables.
-std::vector<config::EnvVar> proxy_env(const HostFacts& host);
+std::vector<config::EnvVar> proxy_env(const host::Host& host);
 // Later lists win by name; the result is sorted by name.
 std::vector<config::EnvVar> merge_env(const std::vector<config::EnvVar>& base,
                                       const std::vector<config::EnvVar>& overrides);
 
 // /etc/ssl/certs plus the CA-trust directories the host has.
-void add_ca_trust_mounts(const Context& c, const HostFacts& host, Mounts& m);
+void add_ca_trust_mounts(const Context& c, const host::Host& host, Mounts& m);
 // Directories holding external etcd's CA/cert/key that no other volume already covers.
 void add_external_etcd_mounts(const Context& c, Mounts& m);
 
@@ -99,11 +99,11 @@ std::vector<std::string> command(std::string_view binary,
 Container kubernetes_container(const Context& c, std::string name,
                                const std::map<std::string, std::string>& defaults,
                                const config::ControlPlaneComponent& component,
-                               const HostFacts& host);
+                               const host::Host& host);
 // The flags kube-controller-manager and kube-scheduler share: one kubeconfig for the API,
 // authentication and authorization, and a loopback bind address.
 std::map<std::string, std::string> loopback_component_flags(const std::string& kubeconfig);
 // External-CA mode: ca.crt without ca.key.
-bool using_external_ca(const Context& c, const HostFacts& host);
+bool using_external_ca(const Context& c, const host::Host& host);
 
 }  // namespace kadm::manifests::detail

@@ -14,7 +14,7 @@ namespace kadm::manifests {
 using config::Arg;
 using namespace detail;
 
-Result<Pod> scheduler_pod(const config::InitConfiguration& cfg, const HostFacts& host) {
+Result<Pod> scheduler_pod(const config::InitConfiguration& cfg, const host::Host& host) {
   const Context c = KADM_TRY(make_context(cfg));
   const auto& sched = c.cluster.scheduler;
   const std::string kubeconfig = kubernetes_file(constants::kSchedulerConf);

@@ -7,6 +7,7 @@
 #include "common/constants.h"
 #include "common/yaml_emit.h"
 #include "config/profile.h"
+#include "manifests/etcd_identity.h"
 
 namespace kadm::manifests {
 namespace {
@@ -15,7 +16,7 @@ constexpr mode_t kManifestsDirMode = 0700;
 constexpr mode_t kManifestMode = 0600;     // CIS benchmark 1.1.x
 constexpr mode_t kEtcdDataDirMode = 0700;  // CIS benchmark 1.1.11
 
-using PodFn = Result<Pod> (*)(const config::InitConfiguration&, const HostFacts&);
+using PodFn = Result<Pod> (*)(const config::InitConfiguration&, const host::Host&);
 
 struct Component {
   std::string_view name;
@@ -51,7 +52,7 @@ Result<std::string> manifest_yaml(const Pod& pod, const patches::PatchSet* patch
 Status write_control_plane_manifests(const config::InitConfiguration& cfg,
                                      const std::filesystem::path& manifests_dir,
                                      std::string_view component, plan::Effects& effects,
-                                     const patches::PatchSet* patches, const HostFacts& host) {
+                                     const patches::PatchSet* patches, const host::Host& host) {
   bool known = component.empty();
   for (const auto& c : kControlPlane) known = known || c.name == component;
   if (!known) {
@@ -120,10 +121,14 @@ Status write_audit_files(const config::ClusterConfiguration& cluster, plan::Effe
 
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
                                  const std::filesystem::path& manifests_dir, plan::Effects& effects,
-                                 const patches::PatchSet* patches, const HostFacts& host,
+                                 const patches::PatchSet* patches, const host::Host& host,
                                  config::Profile profile) {
-  const Pod pod = KADM_TRY(etcd_pod(cfg, {}, host));
+  // Built and patched once before anything is written, so a bad config or patch writes nothing.
+  KADM_TRY(patched_pod(KADM_TRY(etcd_pod(cfg, {}, host)), patches, true));
   KADM_TRY(ensure_etcd_data_dir(cfg.cluster, effects, profile));
+  const auto run_as = etcd_run_as(cfg.cluster, profile, host);
+  if (run_as) KADM_TRY(write_etcd_tls(cfg.cluster, *run_as, effects, host));
+  const Pod pod = KADM_TRY(etcd_pod(cfg, {}, host, run_as));
   const std::string text = KADM_TRY(manifest_yaml(pod, patches));
   KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
   KADM_TRY(write_manifest(pod.name, text, manifests_dir, effects));
@@ -133,7 +138,7 @@ Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
 }
 
 Status check_static_pod_patches(const config::InitConfiguration& cfg,
-                                const patches::PatchSet& patches, const HostFacts& host) {
+                                const patches::PatchSet& patches, const host::Host& host) {
   std::vector<Pod> pods;
   if (cfg.cluster.etcd.local) pods.push_back(KADM_TRY(etcd_pod(cfg, {}, host)));
   for (const auto& c : kControlPlane) pods.push_back(KADM_TRY(c.build(cfg, host)));

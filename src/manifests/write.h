@@ -25,8 +25,7 @@ Result<std::string> manifest_yaml(const Pod& pod, const patches::PatchSet* patch
 Status write_control_plane_manifests(const config::InitConfiguration& cfg,
                                      const std::filesystem::path& manifests_dir,
                                      std::string_view component, plan::Effects& effects,
-                                     const patches::PatchSet* patches,
-                                     const HostFacts& host = real_host());
+                                     const patches::PatchSet* patches, const host::Host& host);
 
 // The local etcd's data directory (dataDir, /var/lib/etcd by default) at 0700, created before its
 // manifest so the kubelet does not make it 0755 (CIS 1.1.11); an existing one loses group and
@@ -42,14 +41,12 @@ Status write_audit_files(const config::ClusterConfiguration& cluster, plan::Effe
 // Also ensures the etcd data directory (ensure_etcd_data_dir).
 Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
                                  const std::filesystem::path& manifests_dir, plan::Effects& effects,
-                                 const patches::PatchSet* patches,
-                                 const HostFacts& host = real_host(),
+                                 const patches::PatchSet* patches, const host::Host& host,
                                  config::Profile profile = config::Profile::Default);
 
 // Applies, without writing or logging, the patches of every static Pod this configuration has
 // (etcd only when local), so that a patch that cannot apply stops a command before it writes.
 Status check_static_pod_patches(const config::InitConfiguration& cfg,
-                                const patches::PatchSet& patches,
-                                const HostFacts& host = real_host());
+                                const patches::PatchSet& patches, const host::Host& host);
 
 }  // namespace kadm::manifests

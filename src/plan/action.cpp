@@ -12,17 +12,22 @@ std::string octal(mode_t mode) {
   std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode));
   return buf;
 }
+std::string owned_by(const std::optional<fs::Owner>& owner) {
+  if (!owner) return "";
+  return ", owned by " + std::to_string(owner->uid) + ":" + std::to_string(owner->gid);
+}
 }  // namespace
 
 std::string describe(const Action& action) {
   struct Visitor {
     std::string operator()(const WriteFile& a) const {
       return "write " + a.path.string() + " (" + octal(a.mode) + ", " +
-             std::to_string(a.content.size()) + " bytes" + (a.sensitive ? ", secret" : "") + ")";
+             std::to_string(a.content.size()) + " bytes" + (a.sensitive ? ", secret" : "") +
+             owned_by(a.owner) + ")";
     }
     std::string operator()(const MakeDir& a) const {
       return "create directory " + a.path.string() + " (" + octal(a.mode) +
-             (a.restrict_existing ? ", or restrict it to that" : "") + ")";
+             (a.restrict_existing ? ", or restrict it to that" : "") + owned_by(a.owner) + ")";
     }
     std::string operator()(const RemoveFile& a) const { return "remove " + a.path.string(); }
     std::string operator()(const RemoveContents& a) const {

@@ -5,9 +5,12 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "common/fs.h"
 
 namespace kadm::plan {
 
@@ -17,6 +20,8 @@ struct WriteFile {
   mode_t mode = 0644;
   // Holds key material or credentials: dry-run shows the path and mode, never the bytes.
   bool sensitive = false;
+  // Another owner than the running user's, from the file's first byte (etcd's TLS copies).
+  std::optional<fs::Owner> owner{};
 };
 
 // Creates the directory (and missing parents, 0755) with `mode`. An existing directory is left
@@ -26,6 +31,7 @@ struct MakeDir {
   std::filesystem::path path;
   mode_t mode = 0755;
   bool restrict_existing = false;
+  std::optional<fs::Owner> owner{};  // given to it, new or existing
 };
 
 struct RemoveFile {

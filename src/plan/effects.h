@@ -15,6 +15,8 @@ class Effects {
  public:
   virtual ~Effects() = default;
   virtual Status apply(const Action& action) = 0;
+  // For wording only ("would" instead of "did"): whether anything is done is the run
+  // environment's choice of Effects and connectors (src/runenv/).
   virtual bool dry_run() const { return false; }
 
   // In order. An implementation may carry out a run of file writes as one batch with the same

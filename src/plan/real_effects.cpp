@@ -23,11 +23,12 @@ Status RealEffects::apply(const Action& action) {
   struct Visitor {
     Status operator()(const WriteFile& a) const {
       if (auto s = fs::make_dirs(a.path.parent_path(), 0755); !s) return s;
-      return fs::write_file_atomic(a.path, a.content, a.mode);
+      return fs::write_file_atomic(a.path, a.content, a.mode, a.owner);
     }
     Status operator()(const MakeDir& a) const {
       KADM_TRY(fs::make_dirs(a.path, a.mode));
-      if (a.restrict_existing) return fs::restrict_dir_mode(a.path, a.mode);
+      if (a.restrict_existing) KADM_TRY(fs::restrict_dir_mode(a.path, a.mode));
+      if (a.owner) return fs::chown_dir(a.path, *a.owner);
       return {};
     }
     Status operator()(const RemoveFile& a) const { return fs::remove_file(a.path); }
@@ -80,7 +81,7 @@ Status RealEffects::apply_all(const std::vector<Action>& actions) {
       const auto& w = std::get<WriteFile>(actions[j]);
       spdlog::debug("[effects] {}", describe(actions[j]));
       KADM_TRY(fs::make_dirs(w.path.parent_path(), 0755));
-      batch.push_back(fs::FileWrite{w.path, w.content, w.mode});
+      batch.push_back(fs::FileWrite{w.path, w.content, w.mode, w.owner});
     }
     KADM_TRY(fs::write_files_atomic(batch));
     i = end;

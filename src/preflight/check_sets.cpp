@@ -246,31 +246,15 @@ std::vector<Check> join_node_checks(const config::JoinConfiguration& cfg,
 bool is_known_check_name(std::string_view name) {
   // kubeadm checks kadm does not run (image pulls happen later; docker-era checks), still
   // accepted so scripts that ignore them keep working silently.
-  static const std::set<std::string> kFixed = {"isprivilegeduser",
-                                               "numcpu",
-                                               "mem",
-                                               "kubernetesversion",
-                                               "firewalld",
-                                               "httpproxy",
-                                               "httpproxycidr",
-                                               "externaletcdversion",
-                                               "externaletcdclientcertificates",
-                                               "cri",
-                                               "containerruntimeversion",
-                                               "swap",
-                                               "systemverification",
-                                               "hostname",
-                                               "kubeletversion",
-                                               "service-kubelet",
-                                               "service-docker",
-                                               "isdockersystemdcheck",
-                                               "imagepull",
-                                               "swapfstab",
-                                               "selinux",
-                                               "bridgenetfilter",
-                                               "networkoverlap",
-                                               "cgroupdriver",
-                                               "all"};
+  static const std::set<std::string> kFixed = {
+      "isprivilegeduser", "numcpu", "mem", "kubernetesversion", "firewalld", "httpproxy",
+      "httpproxycidr", "externaletcdversion", "externaletcdclientcertificates", "cri",
+      "containerruntimeversion", "swap", "systemverification", "hostname", "kubeletversion",
+      "service-kubelet", "service-docker", "isdockersystemdcheck", "imagepull", "swapfstab",
+      "selinux", "bridgenetfilter", "networkoverlap", "cgroupdriver",
+      // kadm upgrade apply
+      "corednsunsupportedplugins", "corednsmigration", "createjob", "controlplanenodesready",
+      "staticpodmanifest", "all"};
   static const std::string_view kPrefixes[] = {"port-",         "fileavailable-", "diravailable-",
                                                "fileexisting-", "filecontent-",   "sysctl-"};
   auto lower = str::lower(name);

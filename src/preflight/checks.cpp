@@ -247,13 +247,9 @@ std::string proxy_for(const host::Host& host, std::string_view scheme, std::stri
   };
   std::string proxy = get(scheme == "https" ? "HTTPS_PROXY" : "HTTP_PROXY");
   if (proxy.empty()) return "";
-  // Strip a port ("[::1]:6443", "10.0.0.1:6443") to compare hosts.
-  std::string h(target);
-  if (!h.empty() && h.front() == '[') {
-    h = h.substr(1, h.find(']') - 1);
-  } else if (std::count(h.begin(), h.end(), ':') == 1) {
-    h = h.substr(0, h.find(':'));
-  }
+  // Without its port ("[::1]:6443", "10.0.0.1:6443") to compare hosts.
+  const auto hp = net::split_host_port(target);
+  const std::string h = hp ? hp->host : std::string(target);
   auto ip = net::parse_ip(h);
   if (h == "localhost" ||
       (ip && ((!ip->v6 && ip->bytes[0] == 127) || (ip->v6 && ip->str() == "::1")))) {
@@ -429,26 +425,6 @@ Check system_verification() {
       std::nullopt, "enable the missing cgroup controllers on the kernel command line"};
 }
 
-std::string invalid_node_name_reason(std::string_view name) {
-  if (name.empty()) return "it is empty";
-  if (name.size() > 253) return "it is longer than 253 characters";
-  for (const auto& label : str::split(name, '.', false)) {
-    if (label.empty()) return "it has an empty label";
-    if (label.size() > 63) return "label \"" + label + "\" is longer than 63 characters";
-    for (char c : label) {
-      if (c >= 'A' && c <= 'Z')
-        return "it contains upper-case letters; use \"" + str::lower(name) + "\"";
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-        return std::string("it contains the character '") + c + "'";
-      }
-    }
-    if (label.front() == '-' || label.back() == '-') {
-      return "label \"" + label + "\" starts or ends with '-'";
-    }
-  }
-  return "";
-}
-
 Check hostname(std::string node_name, bool explicit_name) {
   Check c{"Hostname", Severity::Warning,
           [node_name, explicit_name](const host::Host& host) {
@@ -460,7 +436,7 @@ Check hostname(std::string node_name, bool explicit_name) {
                 return error("could not determine the host name: " + current.error().text());
               name = *current;
             }
-            if (auto why = invalid_node_name_reason(name); !why.empty()) {
+            if (auto why = net::dns1123_subdomain_problem(name); !why.empty()) {
               f.errors.push_back(
                   "hostname \"" + name +
                   "\" is not a valid node name (a lower-case RFC 1123 subdomain): " + why);
@@ -483,7 +459,7 @@ Check hostname(std::string node_name, bool explicit_name) {
             return f;
           },
           std::nullopt, "give the node a unique, resolvable, lower-case name"};
-  if (explicit_name && invalid_node_name_reason(node_name).empty()) {
+  if (explicit_name && net::is_dns1123_subdomain(node_name)) {
     c.fix = Fix{"set the host name to \"" + node_name + "\"", [node_name](const host::Host& host) {
                   std::vector<FixStep> steps;
                   auto current = host.hostname();

@@ -77,8 +77,6 @@ const std::vector<std::string>& known_cri_endpoints();
 Fix swap_fix();
 Fix sysctl_fix(const std::string& key);
 
-// Parses a DNS-1123 subdomain (node names); "" when valid, else the reason.
-std::string invalid_node_name_reason(std::string_view name);
 // The proxy URL a request to https://`host` would use given the environment, or "".
 std::string proxy_for(const host::Host& host, std::string_view scheme, std::string_view target);
 

@@ -15,24 +15,19 @@ constexpr std::string_view kSecondaryHeading =
     "[preflight] Running pre-flight checks before initializing the new control plane instance";
 
 // After the checks passed: bring the images into the container runtime (ImagePull).
-void pull_images(const std::vector<std::string>& images, const config::NodeRegistration& node,
-                 const host::Host& host, const IgnoreSet& ignore, std::ostream& out,
-                 const PreflightOptions& options, Report& report) {
-  if (options.images == PreflightOptions::Images::DryRun) {
-    out << "[preflight] Would pull the images this node needs (as 'kadm config images pull' "
-           "does)\n";
-    return;
-  }
-  out << "[preflight] Pulling images required for setting up a Kubernetes cluster\n"
-      << "[preflight] This can take a minute or two, depending on the speed of the connection "
-         "to the image registry\n"
-      << "[preflight] You can also pull them beforehand with 'kadm config images pull'\n";
+void pull_after_checks(const std::vector<std::string>& images, const config::NodeRegistration& node,
+                       const host::Host& host, const IgnoreSet& ignore, std::ostream& out,
+                       const PreflightOptions& options, Report& report) {
   auto probe = options.check_set.cri_probe
                    ? options.check_set.cri_probe
                    : make_cri_probe(node.cri_socket, options.check_set.cri_connector);
-  run_followup_checks({image_pull(images, node.image_pull_policy, node.image_pull_serial, probe,
-                                  ignore.ignores("CRI"))},
-                      host, ignore, out, report);
+  options.pull_images(ImagePullStep{
+      images, node, probe, host, ignore, out, report,
+      "[preflight] Pulling images required for setting up a Kubernetes cluster\n"
+      "[preflight] This can take a minute or two, depending on the speed of the connection to "
+      "the image registry\n"
+      "[preflight] You can also pull them beforehand with 'kadm config images pull'\n",
+      "[preflight] Would pull the images this node needs (as 'kadm config images pull' does)\n"});
 }
 
 // `heading` other than kHeading: a second run of the same command, whose ignore list was already
@@ -61,12 +56,13 @@ Outcome run(const std::vector<Check>& checks, const config::NodeRegistration& no
     outcome.fix = std::move(*fixed);
   }
   outcome.report = run_checks(checks, host, *ignore, out, heading);
-  if (!outcome.report.fatal && options.images != PreflightOptions::Images::Skip) {
+  if (!outcome.report.fatal && options.pull_images) {
     if (!images) {
       outcome.status = std::unexpected(images.error());
       return outcome;
     }
-    if (!images->empty()) pull_images(*images, node, host, *ignore, out, options, outcome.report);
+    if (!images->empty())
+      pull_after_checks(*images, node, host, *ignore, out, options, outcome.report);
   }
   outcome.status = to_status(outcome.report);
   return outcome;

@@ -14,6 +14,7 @@
 #include "plan/effects.h"
 #include "preflight/check_sets.h"
 #include "preflight/fix.h"
+#include "preflight/image_pull.h"
 #include "preflight/run_checks.h"
 
 namespace kadm::preflight {
@@ -25,10 +26,9 @@ struct PreflightOptions {
   std::ostream* out = nullptr;  // human output; nullptr = std::cout
   FixOptions fix_options;
   CheckSetOptions check_set;
-  // The image pulls that follow the checks of init and control-plane join (spec §8.1): skipped,
-  // done, or (dry run) only announced.
-  enum class Images { Skip, Pull, DryRun };
-  Images images = Images::Skip;
+  // The image pull that follows the checks of init and control-plane join (spec §8.1), as the
+  // run environment chooses it (pull_images, or announce_image_pull for --dry-run); empty: none.
+  ImagePull pull_images;
   // Target Kubernetes version; default: the config's kubernetesVersion (init) or the newest
   // supported version (join).
   std::optional<config::KubeVersion> target;

@@ -1,11 +1,10 @@
 #include "preflight/run_checks.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "common/strings.h"
+#include "common/yaml_emit.h"
 #include "preflight/check_sets.h"
 
 namespace kadm::preflight {
@@ -126,7 +125,9 @@ Status to_status(const Report& report) {
   return {};
 }
 
-std::string report_json(const Report& report) {
+namespace {
+
+nlohmann::ordered_json report_document(const Report& report) {
   auto checks = nlohmann::ordered_json::array();
   for (const auto& r : report.results) {
     checks.push_back({{"check", r.check},
@@ -135,24 +136,15 @@ std::string report_json(const Report& report) {
                       {"fix", r.fix},
                       {"ignored", r.ignored}});
   }
-  nlohmann::ordered_json doc = {
-      {"kind", "PreflightReport"}, {"fatal", report.fatal}, {"checks", checks}};
-  return doc.dump(2) + "\n";
+  return {{"kind", "PreflightReport"}, {"fatal", report.fatal}, {"checks", checks}};
 }
 
+}  // namespace
+
+std::string report_json(const Report& report) { return report_document(report).dump(2) + "\n"; }
+
 std::string report_yaml(const Report& report) {
-  YAML::Emitter e;
-  e << YAML::BeginMap << YAML::Key << "kind" << YAML::Value << "PreflightReport";
-  e << YAML::Key << "fatal" << YAML::Value << report.fatal;
-  e << YAML::Key << "checks" << YAML::Value << YAML::BeginSeq;
-  for (const auto& r : report.results) {
-    e << YAML::BeginMap << YAML::Key << "check" << YAML::Value << r.check << YAML::Key << "severity"
-      << YAML::Value << r.severity << YAML::Key << "message" << YAML::Value << YAML::DoubleQuoted
-      << r.message << YAML::Key << "fix" << YAML::Value << YAML::DoubleQuoted << r.fix << YAML::Key
-      << "ignored" << YAML::Value << r.ignored << YAML::EndMap;
-  }
-  e << YAML::EndSeq << YAML::EndMap;
-  return std::string(e.c_str()) + "\n";
+  return yaml::emit_ordered(report_document(report));
 }
 
 }  // namespace kadm::preflight

@@ -12,6 +12,7 @@
 #include "common/fs.h"
 #include "kubeconfig/kubeconfig_file.h"
 #include "kubeconfig/phase.h"
+#include "manifests/etcd_identity.h"
 
 namespace kadm::renewal {
 
@@ -59,10 +60,10 @@ Result<UniqueX509> load_renewable_cert(const Renewable& r) {
   auto text = KADM_TRY(fs::read_file(r.cert_file));
   if (r.base_name.empty()) {
     auto kc = KADM_TRY(kubeconfig::parse(text));
-    if (kc.client_cert_data.empty()) {
+    if (kc.client_cert_pem.empty()) {
       return fail(ErrorKind::Tls, r.cert_file.string() + " has no embedded client certificate");
     }
-    return load_certificate(kc.client_cert_data);
+    return load_certificate(kc.client_cert_pem);
   }
   return load_certificate(text);
 }
@@ -184,7 +185,8 @@ std::vector<std::string> renewable_names(const config::InitConfiguration& cfg) {
 Result<std::vector<std::string>> renew_certificates(std::string_view name_or_all,
                                                     const config::InitConfiguration& cfg,
                                                     const stdfs::path& kubeconfig_dir,
-                                                    plan::Effects& effects, TimePoint now) {
+                                                    plan::Effects& effects, const host::Host& host,
+                                                    TimePoint now) {
   auto items = renewables(cfg, kubeconfig_dir);
   bool all = name_or_all == "all";
   bool found = false;
@@ -206,12 +208,17 @@ Result<std::vector<std::string>> renew_certificates(std::string_view name_or_all
     return fail(ErrorKind::Validation,
                 "unknown certificate \"" + std::string(name_or_all) + "\"; use one of: " + list);
   }
+  if (std::ranges::any_of(
+          renewed, [](const std::string& n) { return n == "etcd-server" || n == "etcd-peer"; })) {
+    KADM_TRY(manifests::refresh_etcd_tls(cfg.cluster, effects, host));
+  }
   return renewed;
 }
 
 Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
-             const stdfs::path& kubeconfig_dir, plan::Effects& effects, TimePoint now) {
-  KADM_TRY(renew_certificates(name_or_all, cfg, kubeconfig_dir, effects, now));
+             const stdfs::path& kubeconfig_dir, plan::Effects& effects, const host::Host& host,
+             TimePoint now) {
+  KADM_TRY(renew_certificates(name_or_all, cfg, kubeconfig_dir, effects, host, now));
   spdlog::info(
       "\nDone renewing certificates. You must restart the kube-apiserver, "
       "kube-controller-manager, kube-scheduler and etcd, so that they can use the new "

@@ -11,6 +11,7 @@
 #include "common/duration.h"
 #include "common/error.h"
 #include "config/types.h"
+#include "host/host.h"
 #include "plan/effects.h"
 
 namespace kadm::renewal {
@@ -51,16 +52,17 @@ std::vector<std::string> renewable_names(const config::InitConfiguration& cfg);
 // Re-signs with the CA from disk keeping CN, O, SANs and EKU; new key, serial and validity.
 // Kubeconfig files keep everything but the embedded client certificate and key. Returns the
 // names renewed (a certificate whose CA key is not here is left alone and not listed; with
-// "all", files that do not exist are skipped).
+// "all", files that do not exist are skipped). A renewed etcd-server or etcd-peer certificate
+// also refreshes the copies an etcd that runs as a user reads (manifests::refresh_etcd_tls).
 Result<std::vector<std::string>> renew_certificates(std::string_view name_or_all,
                                                     const config::InitConfiguration& cfg,
                                                     const std::filesystem::path& kubeconfig_dir,
-                                                    plan::Effects& effects,
+                                                    plan::Effects& effects, const host::Host& host,
                                                     TimePoint now = Clock::now());
 
 // renew_certificates, then kubeadm's "You must restart ..." line.
 Status renew(std::string_view name_or_all, const config::InitConfiguration& cfg,
              const std::filesystem::path& kubeconfig_dir, plan::Effects& effects,
-             TimePoint now = Clock::now());
+             const host::Host& host, TimePoint now = Clock::now());
 
 }  // namespace kadm::renewal

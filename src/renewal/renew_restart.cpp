@@ -9,6 +9,7 @@
 #include "apiclient/kubeconfig_reader.h"
 #include "certs/x509.h"
 #include "common/fs.h"
+#include "common/net.h"
 #include "common/strings.h"
 #include "common/yaml_json.h"
 
@@ -61,29 +62,11 @@ Result<std::string> file_serial(const stdfs::path& path) {
 }
 
 // "https://10.0.0.1:6443/readyz" → {"10.0.0.1", 6443}; "[fd00::1]:2379" forms too.
-Result<std::pair<std::string, int>> host_port_of(std::string url) {
-  if (auto p = url.find("://"); p != std::string::npos) url = url.substr(p + 3);
-  if (auto p = url.find('/'); p != std::string::npos) url = url.substr(0, p);
-  std::string host;
-  std::string port;
-  if (!url.empty() && url[0] == '[') {
-    auto close = url.find(']');
-    if (close == std::string::npos) return fail(ErrorKind::Validation, "bad address " + url);
-    host = url.substr(1, close - 1);
-    if (close + 1 < url.size() && url[close + 1] == ':') port = url.substr(close + 2);
-  } else {
-    auto colon = url.rfind(':');
-    if (colon == std::string::npos) return fail(ErrorKind::Validation, "no port in " + url);
-    host = url.substr(0, colon);
-    port = url.substr(colon + 1);
-  }
-  int n = 0;
-  try {
-    n = std::stoi(port);
-  } catch (const std::exception&) {
-    return fail(ErrorKind::Validation, "bad port in " + url);
-  }
-  return std::pair{host, n};
+Result<std::pair<std::string, int>> host_port_of(const std::string& url) {
+  auto hp = net::parse_url_host_port(url);
+  if (!hp) return fail_with(std::move(hp), "reading the address of " + url);
+  if (!hp->port) return fail(ErrorKind::Validation, "no port in " + url);
+  return std::pair{hp->host, *hp->port};
 }
 
 // Where a component serves what is checked: kube-apiserver at its readiness probe's host and
@@ -181,10 +164,6 @@ Result<RestartReport> restart_components(const std::vector<std::string>& renewed
         c, options.manifest_dir.string());
   }
   if (todo.empty()) return report;
-  if (seams.effects.dry_run()) {
-    for (const auto& c : todo) spdlog::info("[dry-run] Would restart the {} static pod", c);
-    return report;
-  }
   if (auto k = seams.probe.health(options.kubelet_healthz_url); !k) {
     return fail(ErrorKind::General,
                 "the certificates were renewed, but the static pods that read them (" +

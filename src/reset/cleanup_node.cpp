@@ -3,9 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "common/constants.h"
 #include "common/strings.h"
+#include "config/profile.h"
+#include "manifests/etcd_identity.h"
 #include "reset/mounts.h"
 #include "reset/pod_sandboxes.h"
 
@@ -65,6 +68,27 @@ bool unmount_below(const host::Host& host, const std::string& dir,
   return all_unmounted;
 }
 
+// The CIS profile's audit policy is kadm's file, so it goes; a policy with other contents is the
+// user's and stays.
+std::optional<std::string> kadms_audit_policy(const host::Host& host, const ResetPaths& paths) {
+  auto path = (paths.kubernetes_dir / stdfs::path(config::kAuditPolicyPath).filename()).string();
+  if (kind_of(host, path) != PathKind::Other) return std::nullopt;
+  auto content = host.read_file(path);
+  if (content && *content == config::audit_policy_yaml()) return path;
+  spdlog::warn("[reset] {} is not the audit policy kadm writes; left as is", path);
+  return std::nullopt;
+}
+
+// An audit log is a record of what was done to the cluster, which a reset must not destroy.
+void note_kept_audit_log(const host::Host& host) {
+  auto dir = stdfs::path(config::kAuditLogPath).parent_path().string();
+  if (kind_of(host, dir) != PathKind::Directory || host.list_dir(dir).empty()) return;
+  spdlog::info(
+      "[reset] The API server's audit log in {} is kept; delete it when it is no longer "
+      "needed",
+      dir);
+}
+
 }  // namespace
 
 Result<bool> empty_well_known_dir(const host::Host& host, const std::string& dir,
@@ -114,6 +138,10 @@ Status cleanup_node(const host::Host& host, const ResetPaths& paths, const Clean
     spdlog::warn("[reset] The certificates dir {} is not the default {}; deleting its contents",
                  paths.cert_dir.string(), constants::kDefaultCertificatesDir);
   }
+  // The cis profile's etcd reads copies of its certificates there (manifests/etcd_identity.h).
+  if (const std::string etcd_tls(manifests::kEtcdTlsDir); host.exists(etcd_tls)) {
+    dirs.push_back(etcd_tls);
+  }
   if (options.cleanup_tmp_dir) dirs.push_back(paths.tmp_dir().string());
   spdlog::info("[reset] Deleting contents of directories: [{}]", str::join(dirs, " "));
   for (const auto& dir : dirs) {
@@ -134,8 +162,10 @@ Status cleanup_node(const host::Host& host, const ResetPaths& paths, const Clean
     }
     files.push_back(path);
   }
+  if (auto policy = kadms_audit_policy(host, paths)) files.push_back(*policy);
   spdlog::info("[reset] Deleting files: [{}]", str::join(files, " "));
   for (const auto& path : files) apply_or_warn(effects, plan::RemoveFile{host.real_path(path)});
+  note_kept_audit_log(host);
   return {};
 }
 

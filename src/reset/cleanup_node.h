@@ -1,7 +1,8 @@
 #pragma once
 // The cleanup-node phase: stop the kubelet, unmount what is mounted below the kubelet dir,
 // stop and remove every pod sandbox through the CRI (reset/pod_sandboxes.h), then delete the
-// contents of kadm's well-known directories and its kubeconfig files. Every file change is a
+// contents of kadm's well-known directories, its kubeconfig files and the CIS profile's audit
+// policy (the audit log is kept: it records what was done). Every file change is a
 // plan::Action given to the Effects and every runtime change a cri::Runtime call (so --dry-run,
 // with DryRunEffects and a DryRunRuntime, lists exactly this and changes nothing); every failure is
 // a warning, as a best-effort revert. Never follows a symbolic link out of a well-known path: a

@@ -4,8 +4,10 @@
 
 #include "apiclient/curl_client.h"
 #include "apiclient/dry_run_client.h"
+#include "apiclient/json_access.h"
 #include "apiclient/kubeconfig_reader.h"
 #include "apiclient/rbac_retry.h"
+#include "clusterobjects/serving_csr_approval.h"
 #include "cri/dry_run_runtime.h"
 #include "cri/grpc_runtime.h"
 #include "etcd/dry_run_members.h"
@@ -39,6 +41,19 @@ Connectors real_connectors() {
   };
   c.cri = cri::grpc_connector();
   c.wait_healthy = staticpod::wait_for_healthy;
+  c.start_kubelet = kubelet::start_kubelet;
+  c.client_credentials = kubelet::request_client_credentials;
+  c.approve_serving = [](const std::function<Result<apiclient::Client*>()>& client,
+                         const std::string& node, Duration timeout,
+                         std::string_view prefix) -> Status {
+    return clusterobjects::approve_own_serving_csr(*KADM_TRY(client()), node, timeout, prefix);
+  };
+  c.pull_images = preflight::pull_images;
+  c.read_written = [](const host::Host& host,
+                      const std::string& path) -> Result<std::optional<std::string>> {
+    return KADM_TRY(host.read_file(path));
+  };
+  c.run_job = apiclient::run_job_to_completion;
   return c;
 }
 
@@ -61,6 +76,34 @@ Connectors dry_run_connectors() {
       spdlog::info("[dryrun] Would wait for {} to answer at {}", e.component, e.url);
     }
     return {};
+  };
+  c.start_kubelet = kubelet::start_no_kubelet;
+  c.client_credentials = kubelet::plan_client_credentials;
+  c.approve_serving = [](const std::function<Result<apiclient::Client*>()>&,
+                         const std::string& node, Duration, std::string_view) -> Status {
+    spdlog::info(
+        "[dryrun] Would approve the kubelet serving certificate request of node \"{}\" once its "
+        "names match the Node's addresses",
+        node);
+    return {};
+  };
+  c.static_pods = staticpod::dry_run_rollouts();
+  c.pull_images = preflight::announce_image_pull;
+  // admin.conf and the like were only planned; one an earlier run left is read as it is.
+  c.read_written = [](const host::Host& host,
+                      const std::string& path) -> Result<std::optional<std::string>> {
+    if (!host.exists(path)) return std::nullopt;
+    return KADM_TRY(host.read_file(path));
+  };
+  // A Job would never run in a dry run: nothing is created, so nothing can complete.
+  c.run_job = [](apiclient::Client&, const apiclient::json& job,
+                 const apiclient::JobRunOptions& o) -> Result<std::string> {
+    spdlog::info(
+        "[{}] Would create the Job with the prefix \"{}\" in namespace \"{}\" and wait until it "
+        "completes",
+        o.log_tag, apiclient::job_name_prefix(job),
+        apiclient::text_member(apiclient::member(job, "metadata"), "namespace"));
+    return std::string();
   };
   return c;
 }

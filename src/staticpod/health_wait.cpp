@@ -65,8 +65,8 @@ Outcome poll(const HealthEndpoint& ep, const WaitOptions& options,
 }  // namespace
 
 Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
-    const config::InitConfiguration& cfg, const patches::PatchSet* patches) {
-  auto host = manifests::real_host();
+    const config::InitConfiguration& cfg, const host::Host& host,
+    const patches::PatchSet* patches) {
   std::vector<HealthEndpoint> out;
   // The API phases that follow need what the apiserver's /readyz covers and /livez does not:
   // every post-start hook done (rbac/bootstrap-roles creates the ClusterRoles admin.conf's

@@ -10,6 +10,7 @@
 #include "common/duration.h"
 #include "common/error.h"
 #include "config/types.h"
+#include "host/host.h"
 #include "patches/patches.h"
 #include "staticpod/component_diagnosis.h"
 
@@ -24,7 +25,8 @@ struct HealthEndpoint {
 // or port override (host, port or named port, path, scheme). kube-apiserver: its readiness probe,
 // /readyz (all post-start hooks, RBAC's roles among them); the others: their liveness probes.
 Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
-    const config::InitConfiguration& cfg, const patches::PatchSet* patches = nullptr);
+    const config::InitConfiguration& cfg, const host::Host& host,
+    const patches::PatchSet* patches = nullptr);
 
 struct WaitOptions {
   Duration timeout{std::chrono::minutes(4)};

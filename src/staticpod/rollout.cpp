@@ -105,7 +105,12 @@ class Rollout {
         m_pod_path(mirror_pod_path(r.component, r.node_name)) {}
 
   Result<RolloutReport> run();
+  Result<RolloutReport> plan();
   Status restore();
+  Status plan_restore() {
+    KADM_TRY(put_back_backup());
+    return {};
+  }
 
  private:
   const std::string& prefix() const { return m_r.log_prefix; }
@@ -199,7 +204,10 @@ class Rollout {
 
   bool replacing() const { return m_r.new_manifest.has_value(); }
 
-  Result<RolloutReport> dry_run();
+  // Reads the current manifest and the health URLs of the old and the new instance.
+  Status prepare();
+  // Writes the backup back over the manifest; the URL the restored instance answers at.
+  Result<std::string> put_back_backup();
   // Puts the backup back, waits for the old instance, and builds the error for `what`.
   std::unexpected<Error> roll_back(ErrorKind kind, const std::string& what);
   std::vector<std::string> explanation() {
@@ -214,12 +222,30 @@ class Rollout {
   std::string m_pod_path;
   std::string m_old_text;
   std::string m_old_url;
+  std::string m_new_url;
   MirrorPod m_before, m_after;
   bool m_before_known = false;
   std::string m_last;
 };
 
-Result<RolloutReport> Rollout::dry_run() {
+Status Rollout::prepare() {
+  if (m_r.component.empty() || m_r.backup_dir.empty()) {
+    return fail(ErrorKind::Validation, "static pod rollout needs a component and a backup dir");
+  }
+  auto old = fs::read_file(m_manifest);
+  if (!old) {
+    return fail(ErrorKind::NotFound, "there is no static pod manifest for " + m_r.component +
+                                         " at " + m_manifest.string() + " (" + old.error().text() +
+                                         ")");
+  }
+  m_old_text = std::move(*old);
+  m_old_url = KADM_TRY(health_url(m_old_text, m_r.component));
+  m_new_url = replacing() ? KADM_TRY(health_url(*m_r.new_manifest, m_r.component)) : m_old_url;
+  return {};
+}
+
+Result<RolloutReport> Rollout::plan() {
+  KADM_TRY(prepare());
   RolloutReport rep;
   rep.component = m_r.component;
   rep.restarted = !replacing();
@@ -265,20 +291,8 @@ std::unexpected<Error> Rollout::roll_back(ErrorKind kind, const std::string& wha
 
 Result<RolloutReport> Rollout::run() {
   const auto started = m_s.clock.now();
-  if (m_r.component.empty() || m_r.backup_dir.empty()) {
-    return fail(ErrorKind::Validation, "static pod rollout needs a component and a backup dir");
-  }
-  auto old = fs::read_file(m_manifest);
-  if (!old) {
-    return fail(ErrorKind::NotFound, "there is no static pod manifest for " + m_r.component +
-                                         " at " + m_manifest.string() + " (" + old.error().text() +
-                                         ")");
-  }
-  m_old_text = std::move(*old);
-  m_old_url = KADM_TRY(health_url(m_old_text, m_r.component));
-  const std::string new_url =
-      replacing() ? KADM_TRY(health_url(*m_r.new_manifest, m_r.component)) : m_old_url;
-  if (m_s.effects.dry_run()) return dry_run();
+  KADM_TRY(prepare());
+  const std::string& new_url = m_new_url;
 
   // 1. What runs now.
   if (poll(
@@ -380,17 +394,21 @@ Result<RolloutReport> Rollout::run() {
   return rep;
 }
 
-Status Rollout::restore() {
+Result<std::string> Rollout::put_back_backup() {
   auto text = fs::read_file(m_backup);
   if (!text) {
     return fail(ErrorKind::NotFound, "no backup of " + m_r.component + " at " + m_backup.string() +
                                          " (" + text.error().text() + ")");
   }
-  const auto url = KADM_TRY(health_url(*text, m_r.component));
+  auto url = KADM_TRY(health_url(*text, m_r.component));
   spdlog::info("{} Restoring the manifest of {} from \"{}\"", prefix(), m_r.component,
                m_backup.string());
   KADM_TRY(m_s.effects.apply(plan::WriteFile{m_manifest, *text, 0600}));
-  if (m_s.effects.dry_run()) return {};
+  return url;
+}
+
+Status Rollout::restore() {
+  const auto url = KADM_TRY(put_back_backup());
   if (!poll(
           [&]() -> Result<bool> {
             auto pod = KADM_TRY(read_pod());
@@ -414,5 +432,15 @@ Result<RolloutReport> roll_out(const RolloutRequest& request, const Seams& seams
 Status restore_from_backup(const RolloutRequest& request, const Seams& seams) {
   return Rollout(request, seams).restore();
 }
+
+Result<RolloutReport> plan_roll_out(const RolloutRequest& request, const Seams& seams) {
+  return Rollout(request, seams).plan();
+}
+
+Status plan_restore(const RolloutRequest& request, const Seams& seams) {
+  return Rollout(request, seams).plan_restore();
+}
+
+Rollouts dry_run_rollouts() { return Rollouts{plan_roll_out, plan_restore}; }
 
 }  // namespace kadm::staticpod

@@ -17,8 +17,9 @@
 //   // later, if a following component fails (kubeadm rolls back every component so far):
 //   staticpod::restore_from_backup(req, seams);
 //
-// What roll_out does, every write through plan::Effects (a DryRunEffects prints the plan, and
-// roll_out then neither reads nor waits), every read through the API client and the Probe:
+// What roll_out does, every write through plan::Effects, every read through the API client and
+// the Probe (plan_roll_out, a dry run's roll_out, makes the same writes and neither reads the
+// node nor waits):
 //  1. Reads the manifest `<manifest_dir>/<component>.yaml` (must exist) and the mirror pod
 //     `kube-system/<component>-<node_name>`: its `kubernetes.io/config.hash` annotation and its
 //     container's ID (polled until found, at most `initial_read_timeout`). Replace needs it; a
@@ -153,5 +154,18 @@ Result<RolloutReport> roll_out(const RolloutRequest& request, const Seams& seams
 // Writes `<backup_dir>/<component>.yaml` back into the manifest dir and waits until the component
 // is Ready and healthy (for callers that roll back components that had succeeded).
 Status restore_from_backup(const RolloutRequest& request, const Seams& seams);
+
+// A dry run's roll_out and restore_from_backup: the backup and the manifest change go through
+// Effects (which print them), the mirror pod is not read and nothing is waited for.
+Result<RolloutReport> plan_roll_out(const RolloutRequest& request, const Seams& seams);
+Status plan_restore(const RolloutRequest& request, const Seams& seams);
+
+// How a run replaces static pods, chosen by the run environment.
+struct Rollouts {
+  std::function<Result<RolloutReport>(const RolloutRequest&, const Seams&)> roll_out =
+      staticpod::roll_out;
+  std::function<Status(const RolloutRequest&, const Seams&)> restore = restore_from_backup;
+};
+Rollouts dry_run_rollouts();
 
 }  // namespace kadm::staticpod

@@ -6,19 +6,21 @@
 #include <vector>
 
 #include "common/error.h"
+#include "config/token_rules.h"
 
 namespace kadm::token {
 
-// The patterns as kubeadm prints them in error messages (Go regexp syntax).
-inline constexpr std::string_view kTokenPattern = R"(\A([a-z0-9]{6})\.([a-z0-9]{16})\z)";
-inline constexpr std::string_view kTokenIdPattern = R"(\A([a-z0-9]{6})\z)";
-inline constexpr std::string_view kGroupPattern =
-    R"(\Asystem:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]\z)";
+// The formats are the configuration's, which validates the same strings.
+using config::is_valid_bootstrap_token;
+using config::is_valid_bootstrap_token_id;
+using config::kGroupPattern;
+using config::kTokenIdPattern;
+using config::kTokenPattern;
+using config::kUsageAuthentication;
+using config::kUsageSigning;
 
 inline constexpr std::string_view kSecretNamePrefix = "bootstrap-token-";
 inline constexpr std::string_view kSecretType = "bootstrap.kubernetes.io/token";
-inline constexpr std::string_view kUsageSigning = "signing";
-inline constexpr std::string_view kUsageAuthentication = "authentication";
 
 struct TokenString {
   std::string id;
@@ -28,9 +30,6 @@ struct TokenString {
   std::string to_string() const { return id + "." + secret; }
   bool operator==(const TokenString&) const = default;
 };
-
-bool is_valid_token(std::string_view token);
-bool is_valid_token_id(std::string_view id);
 
 // Kind Validation on mismatch; the message names the expected pattern.
 Result<TokenString> parse_token(std::string_view token);

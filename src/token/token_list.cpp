@@ -1,12 +1,10 @@
 #include "token/token_list.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
-#include <map>
 
 #include "common/duration.h"
 #include "common/strings.h"
+#include "common/yaml_emit.h"
 
 namespace kadm::token {
 
@@ -28,13 +26,6 @@ std::string pad_right(std::string s, size_t width) {
 }
 
 std::string or_none(const std::string& s) { return s.empty() ? "<none>" : s; }
-
-std::string yaml_scalar(const std::string& value, bool force_quotes) {
-  YAML::Emitter y;
-  if (force_quotes) y << YAML::DoubleQuoted;
-  y << value;
-  return y.c_str();
-}
 
 }  // namespace
 
@@ -109,21 +100,10 @@ std::string format_token_json(const std::vector<config::BootstrapToken>& tokens)
 std::string format_token_yaml(const std::vector<config::BootstrapToken>& tokens) {
   std::string out;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    // Kubernetes' YAML printer goes through a map, so keys come out sorted, and it writes a
-    // list's items at the indentation of their key; yaml-cpp only decides the scalars' quoting.
-    const auto object = token_output_object(tokens[i]);
-    std::map<std::string, nlohmann::ordered_json> sorted;
-    for (const auto& [k, v] : object.items()) sorted[k] = v;
     if (i > 0) out += "---\n";
-    for (const auto& [k, v] : sorted) {
-      if (v.is_array()) {
-        out += k + ":\n";
-        for (const auto& item : v) out += "- " + yaml_scalar(item.get<std::string>(), false) + "\n";
-      } else {
-        // A timestamp stays a string.
-        out += k + ": " + yaml_scalar(v.get<std::string>(), k == "expires") + "\n";
-      }
-    }
+    // Kubernetes' YAML printer goes through a map, so keys come out sorted (nlohmann::json's
+    // order); the one YAML writer quotes the expiry, a timestamp, as go-yaml does.
+    out += yaml::emit(nlohmann::json(token_output_object(tokens[i])));
   }
   return out;
 }

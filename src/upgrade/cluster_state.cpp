@@ -98,14 +98,16 @@ Result<ClusterState> read_cluster_state(apiclient::Client& client) {
 
 Result<config::ClusterConfiguration> read_cluster_configuration(apiclient::Client& client,
                                                                 std::string_view prefix) {
-  spdlog::info(
-      "[{}] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace "
-      "\"kube-system\"...",
-      prefix);
-  spdlog::info(
-      "[{}] Use 'kadm init phase upload-config kubeadm --config your-config-file' to re-upload "
-      "it.",
-      prefix);
+  if (!prefix.empty()) {
+    spdlog::info(
+        "[{}] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace "
+        "\"kube-system\"...",
+        prefix);
+    spdlog::info(
+        "[{}] Use 'kadm init phase upload-config kubeadm --config your-config-file' to re-upload "
+        "it.",
+        prefix);
+  }
   auto cm =
       apiclient::get_configmap(client, apiclient::kKubeSystem, clusterobjects::kKubeadmConfigMap);
   if (!cm) {

@@ -18,7 +18,7 @@ namespace kadm::upgrade {
 Result<ClusterState> read_cluster_state(apiclient::Client& client);
 
 // The ClusterConfiguration in kube-system/kubeadm-config; `prefix` is the log tag
-// ("upgrade/config", "upgrade", "upgrade/diff").
+// ("upgrade/config", "upgrade", "upgrade/diff"; "" reads it without saying so, for a second read).
 Result<config::ClusterConfiguration> read_cluster_configuration(apiclient::Client& client,
                                                                 std::string_view prefix);
 

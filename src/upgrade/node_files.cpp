@@ -7,10 +7,10 @@
 
 #include "apiclient/kubeconfig_reader.h"
 #include "certs/x509.h"
-#include "common/fs.h"
 #include "common/strings.h"
 #include "common/yaml_json.h"
 #include "config/defaults.h"
+#include "manifests/etcd_identity.h"
 #include "manifests/write.h"
 #include "reset/pod_sandboxes.h"
 #include "upgrade/plan.h"
@@ -56,10 +56,15 @@ std::vector<int> numbers(std::string_view tag) {
 
 Result<std::vector<NewManifest>> new_manifests(const config::InitConfiguration& cfg,
                                                const patches::PatchSet* patches, bool with_etcd,
-                                               const manifests::HostFacts& host) {
+                                               const host::Host& host,
+                                               const std::filesystem::path& manifests_dir) {
   std::vector<NewManifest> out;
   if (with_etcd && cfg.cluster.etcd.local) {
-    auto pod = KADM_TRY(manifests::etcd_pod(cfg, {}, host));
+    std::optional<fs::Owner> run_as;
+    if (auto current = host.read_file((manifests_dir / "etcd.yaml").string())) {
+      if (auto pod = pod_json(*current)) run_as = manifests::pod_run_as(*pod);
+    }
+    auto pod = KADM_TRY(manifests::etcd_pod(cfg, {}, host, run_as));
     out.push_back({"etcd", KADM_TRY(manifests::manifest_yaml(pod, patches))});
   }
   out.push_back({"kube-apiserver", KADM_TRY(manifests::manifest_yaml(
@@ -120,7 +125,8 @@ Result<NodeIdentity> read_node_identity(const host::Host& host,
   }
   if (control_plane) {
     const auto path = kubernetes_dir / "manifests" / "kube-apiserver.yaml";
-    auto text = KADM_TRY_CTX(fs::read_file(path), "reading this node's API server manifest");
+    auto text =
+        KADM_TRY_CTX(host.read_file(path.string()), "reading this node's API server manifest");
     auto pod = pod_json(text);
     if (!pod) return fail(ErrorKind::Validation, path.string() + " is not a valid Pod manifest");
     id.advertise_address = command_flag(*pod, "advertise-address");

@@ -27,10 +27,12 @@ struct NewManifest {
 };
 
 // The manifests init would write for `cfg` (patched), in kubeadm's order; etcd only when
-// `with_etcd` and the etcd is local.
+// `with_etcd` and the etcd is local, run as the user its current manifest in `manifests_dir`
+// names (a cis profile's etcd stays non-root).
 Result<std::vector<NewManifest>> new_manifests(const config::InitConfiguration& cfg,
                                                const patches::PatchSet* patches, bool with_etcd,
-                                               const manifests::HostFacts& host);
+                                               const host::Host& host,
+                                               const std::filesystem::path& manifests_dir);
 
 // True when both manifests decode to the same Pod (formatting and key order do not count).
 bool same_pod(const std::string& a_yaml, const std::string& b_yaml);

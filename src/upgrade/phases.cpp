@@ -9,11 +9,11 @@
 
 #include "apiclient/json_access.h"
 #include "apiclient/objects.h"
+#include "apiclient/wait.h"
 #include "clusterobjects/bootstrap_objects.h"
 #include "clusterobjects/object_rules.h"
 #include "clusterobjects/upload_config.h"
 #include "common/duration.h"
-#include "common/fs.h"
 #include "common/strings.h"
 #include "config/defaults.h"
 #include "init/api_client.h"
@@ -24,12 +24,15 @@
 #include "manifests/version_table.h"
 #include "preflight/checks.h"
 #include "preflight/cri_checks.h"
+#include "preflight/image_pull.h"
 #include "preflight/run_checks.h"
 #include "renewal/expiration.h"
 #include "staticpod/component_diagnosis.h"
 #include "staticpod/rollout.h"
 #include "upgrade/cluster_state.h"
+#include "upgrade/coredns_upgrade.h"
 #include "upgrade/etcd_recovery.h"
+#include "upgrade/health_check.h"
 #include "upgrade/node_files.h"
 #include "upgrade/policy.h"
 
@@ -55,81 +58,43 @@ std::filesystem::path sibling_dir(const std::filesystem::path& manifests_backup,
 
 // --- preflight ----------------------------------------------------------------------------
 
-preflight::Check control_plane_nodes_ready(UpgradeData& d) {
-  return preflight::Check{
-      "ControlPlaneNodesReady", preflight::Severity::Error,
-      [&d](const host::Host&) -> preflight::Findings {
-        auto nodes =
-            d.reader->list("/api/v1/nodes?labelSelector=node-role.kubernetes.io%2Fcontrol-plane");
-        if (!nodes)
-          return preflight::error("cannot list the control-plane Nodes: " + nodes.error().text());
-        std::vector<std::string> not_ready;
-        for (const auto& n : member(*nodes, "items")) {
-          bool ready = false;
-          for (const auto& c : member(member(n, "status"), "conditions")) {
-            if (text_member(c, "type") == "Ready") ready = text_member(c, "status") == "True";
-          }
-          if (!ready) not_ready.push_back(text_member(member(n, "metadata"), "name"));
-        }
-        if (not_ready.empty()) return {};
-        return preflight::error("there are NotReady control-planes in the cluster: [" +
-                                str::join(not_ready, " ") + "]");
-      },
-      std::nullopt, "make every control-plane Node Ready before upgrading"};
-}
-
-preflight::Check static_pod_manifests(UpgradeData& d) {
-  return preflight::Check{
-      "StaticPodManifest", preflight::Severity::Error,
-      [&d](const host::Host&) -> preflight::Findings {
-        preflight::Findings f;
-        for (std::string_view c : {"kube-apiserver", "kube-controller-manager", "kube-scheduler"}) {
-          auto p = d.manifests_dir() / (std::string(c) + ".yaml");
-          if (!fs::exists(p).value_or(false)) {
-            f.errors.push_back("the static Pod manifest " + p.string() +
-                               " does not exist; upgrade runs on a control-plane node, not from a "
-                               "remote machine");
-          }
-        }
-        return f;
-      },
-      std::nullopt, "run kadm upgrade apply on a control-plane node made by kadm init or join"};
-}
-
 Status pull_images(UpgradeData& d, preflight::Report& report, const preflight::IgnoreSet& ignore) {
-  if (d.options.dry_run) {
-    *d.init.out << "[dryrun] Would pull the required images (like 'kadm config images pull')\n";
-    return {};
-  }
-  *d.init.out << "[upgrade/preflight] Pulling images required for setting up a Kubernetes cluster\n"
-              << "[upgrade/preflight] This might take a minute or two, depending on the speed of "
-                 "your internet connection\n"
-              << "[upgrade/preflight] You can also perform this action beforehand using 'kadm "
-                 "config images pull'\n";
   auto images = KADM_TRY(manifests::images(d.init.cfg));
   std::erase_if(images, [](const std::string& i) {
     return i.find("/kube-proxy:") != std::string::npos || i.find("coredns") != std::string::npos;
   });
   const auto& nr = d.init.cfg.node_registration;
-  std::vector<preflight::Check> pull = {
-      preflight::image_pull(images, nr.image_pull_policy, nr.image_pull_serial,
-                            preflight::make_cri_probe(nr.cri_socket), ignore.ignores("CRI"))};
-  preflight::run_followup_checks(pull, *d.init.host, ignore, *d.init.out, report);
+  d.init.connect.pull_images(preflight::ImagePullStep{
+      images, nr, preflight::make_cri_probe(nr.cri_socket), *d.init.host, ignore, *d.init.out,
+      report,
+      "[upgrade/preflight] Pulling images required for setting up a Kubernetes cluster\n"
+      "[upgrade/preflight] This might take a minute or two, depending on the speed of your "
+      "internet connection\n"
+      "[upgrade/preflight] You can also perform this action beforehand using 'kadm config images "
+      "pull'\n",
+      "[dryrun] Would pull the required images (like 'kadm config images pull')\n"});
   return {};
+}
+
+// The CoreDNS checks, then the cluster health checks (apply and plan, spec-upgrade §1, §2.3).
+Status run_cluster_checks(UpgradeData& d, const preflight::IgnoreSet& ignore,
+                          preflight::Report& report) {
+  preflight::run_followup_checks(coredns_checks(d), *d.init.host, ignore, *d.init.out, report);
+  KADM_TRY(preflight::to_status(report));
+  *d.init.out << "[upgrade] Running cluster health checks\n";
+  preflight::run_followup_checks(cluster_health_checks(d), *d.init.host, ignore, *d.init.out,
+                                 report);
+  return preflight::to_status(report);
 }
 
 Status run_preflight(UpgradeData& d) {
   auto ignore =
       KADM_TRY(preflight::parse_ignore_list(d.options.ignore_preflight_errors, *d.init.out));
-  std::vector<preflight::Check> checks = {preflight::is_privileged_user()};
-  if (d.options.apply) {
-    checks.push_back(control_plane_nodes_ready(d));
-    checks.push_back(static_pod_manifests(d));
-  }
-  auto report = preflight::run_checks(checks, *d.init.host, ignore, *d.init.out,
-                                      "[upgrade/preflight] Running preflight checks");
+  auto report = preflight::run_checks({preflight::is_privileged_user()}, *d.init.host, ignore,
+                                      *d.init.out, "[upgrade/preflight] Running preflight checks");
   KADM_TRY(preflight::to_status(report));
   if (d.options.apply) {
+    KADM_TRY(run_cluster_checks(d, ignore, report));
     *d.init.out << "[upgrade/preflight] You have chosen to upgrade the cluster version to \""
                 << d.target.str() << "\"\n"
                 << "[upgrade/versions] Cluster version: " << d.cluster.str() << "\n"
@@ -162,6 +127,7 @@ Status run_preflight(UpgradeData& d) {
           verdict.skippable.size());
       for (const auto& v : verdict.skippable) spdlog::warn("\t- {}", v.message);
     }
+    // A dry run changes nothing, so there is nothing to confirm (kubeadm does not ask either).
     if (!d.options.yes && !d.options.force && !d.options.dry_run) {
       KADM_TRY(confirm_upgrade(*d.in, *d.init.out));
     }
@@ -182,12 +148,12 @@ Status renew_for(UpgradeData& d, std::string_view component) {
   for (const auto& name :
        certificates_renewed_before(component, d.init.cfg.cluster.etcd.local.has_value())) {
     if (name == "super-admin.conf" &&
-        !fs::exists(d.options.kubernetes_dir / name).value_or(false)) {
+        !d.init.host->exists((d.options.kubernetes_dir / name).string())) {
       continue;
     }
     spdlog::info("[upgrade/staticpods] Renewing {} certificate", name);
     if (auto r = renewal::renew_certificates(name, d.init.cfg, d.options.kubernetes_dir,
-                                             *d.init.effects);
+                                             *d.init.effects, *d.init.host);
         !r) {
       return fail_with(std::move(r), "renewing the " + name + " certificate");
     }
@@ -217,10 +183,40 @@ std::string roll_back_replaced(UpgradeData& d, const staticpod::Seams& seams,
     if (*it == "etcd") continue;
     spdlog::info("[upgrade/staticpods] Rolling back {} to the manifest in \"{}\"", *it,
                  backup.string());
-    auto s = staticpod::restore_from_backup(request_for(d, *it, backup, std::nullopt), seams);
+    auto s = d.init.connect.static_pods.restore(request_for(d, *it, backup, std::nullopt), seams);
     if (!s) errors += "; rolling back " + *it + ": " + s.error().text();
   }
   d.replaced.clear();
+  return errors;
+}
+
+// After a rollback, the components the failed one took down with it: kube-controller-manager and
+// kube-scheduler exit when they lose the API server, and the kubelet's crash back-off can then
+// keep them down for minutes. One that does not answer within 20 s is restarted (a new static Pod
+// starts without the back-off), so apply leaves a working control plane, not only the old files.
+std::string restart_stalled_components(UpgradeData& d, const staticpod::Seams& seams,
+                                       const std::filesystem::path& backup) {
+  std::string errors;
+  for (std::string component : {"kube-controller-manager", "kube-scheduler"}) {
+    auto text = d.init.host->read_file((d.manifests_dir() / (component + ".yaml")).string());
+    if (!text) continue;
+    auto url = staticpod::health_url(*text, component);
+    if (!url) continue;
+    apiclient::WaitOptions w{std::chrono::milliseconds(1000), std::chrono::seconds(20),
+                             &seams.clock, component + " to answer at " + *url};
+    auto answered = apiclient::wait_for(
+        [&]() -> Result<bool> {
+          KADM_TRY(seams.probe.health(*url));
+          return true;
+        },
+        w);
+    if (answered) continue;
+    spdlog::info("[upgrade/staticpods] {} does not answer after the rollback ({}); restarting it",
+                 component, answered.error().text());
+    auto r =
+        d.init.connect.static_pods.roll_out(request_for(d, component, backup, std::nullopt), seams);
+    if (!r) errors += "; restarting " + component + ": " + r.error().text();
+  }
   return errors;
 }
 
@@ -254,7 +250,7 @@ Status run_control_plane(UpgradeData& d) {
   const bool local_etcd = d.init.cfg.cluster.etcd.local.has_value();
   auto manifests =
       KADM_TRY(new_manifests(d.init.cfg, d.init.patch_set(), d.options.etcd_upgrade && local_etcd,
-                             manifests::real_host()));
+                             *d.init.host, d.manifests_dir()));
   const auto backup =
       staticpod::backup_dir(d.options.kubernetes_dir, std::chrono::system_clock::now());
   staticpod::ComponentExplainer explain =
@@ -266,7 +262,7 @@ Status run_control_plane(UpgradeData& d) {
   for (const auto& m : manifests) {
     const auto path = d.manifests_dir() / (m.component + ".yaml");
     spdlog::info("[upgrade/staticpods] Preparing for \"{}\" upgrade", m.component);
-    auto current = fs::read_file(path);
+    auto current = d.init.host->read_file(path.string());
     if (!current) {
       return fail_with(
           std::move(current),
@@ -304,18 +300,22 @@ Status run_control_plane(UpgradeData& d) {
                   "earlier state. Errors faced: " +
                       renewed.error().text() + more);
     }
-    auto report = staticpod::roll_out(request_for(d, m.component, backup, m.yaml), seams);
+    auto report =
+        d.init.connect.static_pods.roll_out(request_for(d, m.component, backup, m.yaml), seams);
     if (!report && m.component == "etcd") {
       spdlog::info("[upgrade/etcd] Failed to upgrade etcd: {}", report.error().text());
       auto recovered = recover_failed_etcd(d, *current, etcd_backup / "etcd");
+      auto stalled = recovered ? restart_stalled_components(d, seams, backup) : std::string();
       return fail(report.error().kind(),
                   "couldn't upgrade control plane: etcd failed to upgrade: " +
                       report.error().text() + "; " +
                       (recovered ? recovered_text(*recovered)
-                                 : "etcd could not be recovered: " + recovered.error().text()));
+                                 : "etcd could not be recovered: " + recovered.error().text()) +
+                      stalled);
     }
     if (!report) {
       auto more = roll_back_replaced(d, seams, backup);
+      more += restart_stalled_components(d, seams, backup);
       return fail(report.error().kind(),
                   "couldn't upgrade control plane. kadm has tried to recover everything into the "
                   "earlier state. Errors faced: " +
@@ -341,8 +341,9 @@ Status run_control_plane(UpgradeData& d) {
 // --- kubelet-config -----------------------------------------------------------------------
 
 Result<std::string> cluster_kubelet_config(UpgradeData& d) {
-  // apply under --dry-run did not store the new ConfigMap: the one it would store.
-  if (d.options.apply && d.options.dry_run) return init::kubelet_config_for(d.init);
+  // apply's upload-config stores exactly this (a dry run's only says it would), so apply writes
+  // it without reading it back; upgrade node follows what apply stored.
+  if (d.options.apply) return init::kubelet_config_for(d.init);
   auto rules = clusterobjects::object_rules(d.target);
   std::string name = clusterobjects::kubelet_config_map_name(rules, d.target);
   auto cm = apiclient::get_configmap(*d.reader, apiclient::kKubeSystem, name);
@@ -366,7 +367,7 @@ Status run_kubelet_config(UpgradeData& d) {
       sibling_dir(staticpod::backup_dir(d.options.kubernetes_dir, std::chrono::system_clock::now()),
                   "kubeadm-kubelet-config");
   std::vector<plan::Action> actions;
-  if (auto old = fs::read_file(dir / "config.yaml")) {
+  if (auto old = d.init.host->read_file((dir / "config.yaml").string())) {
     spdlog::info("[upgrade] Backing up kubelet config file to {}/config.yaml", backup.string());
     actions.push_back(plan::MakeDir{d.tmp_dir(), 0700, true});
     actions.push_back(plan::MakeDir{backup, 0700, true});
@@ -375,8 +376,8 @@ Status run_kubelet_config(UpgradeData& d) {
   // kubeadm-flags.env as the target's kubelet wants it; the runtime endpoint moves into
   // instance-config.yaml where the release has one.
   const bool instance = kubelet::has_instance_config(d.target) &&
-                        !fs::exists(dir / "instance-config.yaml").value_or(false);
-  if (auto env = fs::read_file(dir / "kubeadm-flags.env")) {
+                        !d.init.host->exists((dir / "instance-config.yaml").string());
+  if (auto env = d.init.host->read_file((dir / "kubeadm-flags.env").string())) {
     std::string moved;
     std::string next = upgraded_flags_env(*env, instance, moved);
     if (next != *env) {
@@ -440,6 +441,8 @@ Result<bool> addons_may_move(UpgradeData& d, std::string_view addon) {
   for (const auto& [node, image] : image_of) {
     if (image != want) behind.push_back(node);
   }
+  // A dry run replaced no API server, so this node's mirror pod still runs the old image: its
+  // preview goes on to show the addons it would apply (through the run's dry-run client).
   if (!behind.empty() && !d.options.dry_run) {
     spdlog::info(
         "[upgrade/addon] Skipping upgrade of addons because control plane instances [{}] have not "
@@ -456,16 +459,7 @@ Status run_addon_coredns(UpgradeData& d) {
     return {};
   }
   if (!KADM_TRY(addons_may_move(d, "coredns"))) return {};
-  auto objects = KADM_TRY(init::coredns_addon_objects(d.init, false));
-  // A Corefile the cluster already has is the user's to keep (kubeadm migrates it only when the
-  // new CoreDNS needs that; kadm's CoreDNS releases read kadm's Corefile as it is).
-  if (apiclient::get_configmap(*d.reader, apiclient::kKubeSystem, "coredns")) {
-    std::erase_if(objects, [](const auto& o) { return o.value("kind", "") == "ConfigMap"; });
-  }
-  auto* client = KADM_TRY(init::api_client(d.init));
-  KADM_TRY(init::apply_objects(*client, objects));
-  spdlog::info("[addons] Applied essential addon: CoreDNS");
-  return {};
+  return upgrade_coredns_addon(d);
 }
 
 Status run_addon_kube_proxy(UpgradeData& d) {
@@ -530,6 +524,15 @@ std::vector<std::string> certificates_renewed_before(std::string_view component,
     }
   }
   return out;
+}
+
+Status run_plan_checks(UpgradeData& d) {
+  auto ignore =
+      KADM_TRY(preflight::parse_ignore_list(d.options.ignore_preflight_errors, *d.init.out));
+  auto report = preflight::run_checks({preflight::is_privileged_user()}, *d.init.host, ignore,
+                                      *d.init.out, "[preflight] Running pre-flight checks");
+  KADM_TRY(preflight::to_status(report));
+  return run_cluster_checks(d, ignore, report);
 }
 
 Status confirm_upgrade(std::istream& in, std::ostream& out) {

@@ -23,6 +23,10 @@ struct RenewalRow {
 const std::vector<RenewalRow>& renewal_table();
 std::vector<std::string> certificates_renewed_before(std::string_view component, bool local_etcd);
 
+// `upgrade plan`'s checks (spec-upgrade §1 steps 2 and 4): root, the CoreDNS checks and the
+// cluster health checks apply runs too, with d.target the planned release.
+Status run_plan_checks(UpgradeData& d);
+
 // kubeadm's question before apply changes anything; only y/yes (any case) continue.
 Status confirm_upgrade(std::istream& in, std::ostream& out);
 

@@ -48,8 +48,10 @@ for n in cp1 w1 w2; do
 done
 
 # kadm's addons run the configuration kadm wrote.
-kc -n kube-system rollout status deployment/coredns --timeout=180s >/dev/null
-kc -n kube-system rollout status daemonset/kube-proxy --timeout=180s >/dev/null
+kc -n kube-system rollout status deployment/coredns --timeout=180s >/dev/null ||
+  { kadm_diagnose_unscheduled cp1 >&2; fail "deployment/coredns did not roll out"; }
+kc -n kube-system rollout status daemonset/kube-proxy --timeout=180s >/dev/null ||
+  { kadm_diagnose_unscheduled cp1 >&2; fail "daemonset/kube-proxy did not roll out"; }
 proxy_nodes=$(kc -n kube-system get pods -l k8s-app=kube-proxy -o 'jsonpath={.items[*].spec.nodeName}' | tr ' ' '\n' | sort | tr '\n' ' ')
 [[ $proxy_nodes == "cp1 w1 w2 " ]] || fail "kube-proxy does not run on every node: $proxy_nodes"
 cm_cidr=$(kc -n kube-system get cm kube-proxy -o 'jsonpath={.data.config\.conf}' | awk '$1 == "clusterCIDR:" { print $2 }')
@@ -113,7 +115,8 @@ fi
 echo "without kube-proxy: the new Service web-late does not answer (as it must not)"
 kc -n kube-system patch daemonset kube-proxy --type json \
   -p '[{"op":"remove","path":"/spec/template/spec/nodeSelector/kadm.test~1no-node"}]' >/dev/null
-kc -n kube-system rollout status daemonset/kube-proxy --timeout=180s >/dev/null
+kc -n kube-system rollout status daemonset/kube-proxy --timeout=180s >/dev/null ||
+  { kadm_diagnose_unscheduled cp1 >&2; fail "daemonset/kube-proxy did not roll out"; }
 late() { got=$(workload_dial cp1 probe web-late.demo 80 10 2>/dev/null) && [[ -n $got ]]; }
 retry 60 late || fail "web-late does not answer after kube-proxy is back"
 echo "with kube-proxy back: web-late answers"

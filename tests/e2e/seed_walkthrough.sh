@@ -190,7 +190,7 @@ all_running() {
   st=$(k get pods -A -o 'jsonpath={range .items[*]}{.status.phase}{"\n"}{end}') || return 1
   [[ -n $st ]] && ! grep -qv '^Running$' <<<"$st"
 }
-retry 120 all_running || { k get pods -A -o wide >&2; fail "not every pod is Running after the pod network"; }
+retry 120 all_running || { kadm_diagnose_unscheduled cp1 >&2; fail "not every pod is Running after the pod network"; }
 step "verify" "kubectl get pods -A"
 k get pods -A -o wide | sed 's/^/   | /'
 echo "   every pod Running, CoreDNS included"
@@ -220,7 +220,7 @@ harness_exec w3 "$KADM" join "${jargs[@]:2}" "${KADM_PREFLIGHT_ARGS[@]}" >"$work
 for w in w1 w2 w3; do kadm_wait_node_ready cp1 "$w" 120; done
 step "verify the cluster" "kubectl get nodes"
 k get nodes -o wide | sed 's/^/   | /'
-retry 120 all_running || { k get pods -A -o wide >&2; fail "not every pod is Running after the joins"; }
+retry 120 all_running || { kadm_diagnose_unscheduled cp1 >&2; fail "not every pod is Running after the joins"; }
 echo "   four nodes Ready by their own kubelets; every pod Running"
 
 # ---- 6. dashboard -----------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 // Bootstrap tokens and CA pins as they arrive on the command line, in a config or from the API:
-// the token parser and the config validator agree on what a token and a group are; a parsed
-// token prints back to its input; a rejected token's secret never appears in the error; a hash
-// the config validator accepts is one discovery can pin; certificate keys, RFC 3339 expirations
-// and bootstrap token Secrets from the API fail cleanly.
+// the one rule for a token, a group and a CA pin (config/token_rules) agrees with kubeadm's
+// regular expressions; a parsed token prints back to its input; a rejected token's secret never
+// appears in the error; a hash the config validator accepts is one discovery can pin;
+// certificate keys, RFC 3339 expirations and bootstrap token Secrets from the API fail cleanly.
 //
 // The first byte picks the parser, the rest is its input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <regex>
 #include <string>
 #include <string_view>
 
@@ -26,14 +27,22 @@ using namespace kadm;
 
 bool is_token_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
+// kubeadm's patterns (token::kTokenPattern, kGroupPattern; the pin parser), as ECMAScript:
+// regex_match anchors both ends like \A...\z.
+bool matches(std::string_view text, const char* pattern, bool icase = false) {
+  const std::regex re(pattern,
+                      icase ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript);
+  return std::regex_match(text.begin(), text.end(), re);
+}
+
 void token_string(std::string_view text) {
-  const bool valid = token::is_valid_token(text);
-  if (valid != config::is_valid_bootstrap_token(text)) std::abort();
+  const bool valid = config::is_valid_bootstrap_token(text);
+  if (valid != matches(text, R"([a-z0-9]{6}\.[a-z0-9]{16})")) std::abort();
   auto parsed = token::parse_token(text);
   if (parsed.has_value() != valid) std::abort();
   if (parsed) {
     if (parsed->to_string() != text) std::abort();
-    if (!token::is_valid_token_id(parsed->id)) std::abort();
+    if (!config::is_valid_bootstrap_token_id(parsed->id)) std::abort();
     auto again = token::token_from_id_and_secret(parsed->id, parsed->secret);
     if (!again || *again != *parsed) std::abort();
   } else if (auto dot = text.find('.'); dot != std::string_view::npos) {
@@ -46,19 +55,20 @@ void token_string(std::string_view text) {
     if (secret_like && parsed.error().text().find(secret) != std::string::npos) std::abort();
   }
   auto id = token::parse_token_id_or_token(text);
-  if (id && !token::is_valid_token_id(*id)) std::abort();
+  if (id && !config::is_valid_bootstrap_token_id(*id)) std::abort();
 }
 
 void group(std::string_view text) {
   const bool valid = token::validate_group(text).has_value();
-  if (valid != config::is_valid_bootstrap_group(text)) std::abort();
+  if (valid != matches(text, "system:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]")) std::abort();
   (void)token::validate_usages({std::string(text)});
 }
 
 void pin(std::string_view text) {
   certs::PinSet pins;
   const bool allowed = pins.allow(std::string(text)).has_value();
-  if (config::is_valid_ca_cert_hash(text) && !allowed) std::abort();
+  if (config::is_valid_ca_cert_hash(text) != allowed) std::abort();
+  if (allowed != matches(text, "sha256:[0-9a-f]{64}", /*icase=*/true)) std::abort();
   if (allowed == pins.empty()) std::abort();
 }
 
@@ -87,7 +97,7 @@ void secret(std::string_view text) {
   (void)token::decode_secret_data(doc);
   auto tok = token::token_from_secret(doc);
   if (!tok) return;
-  if (!token::is_valid_token(tok->token)) std::abort();
+  if (!config::is_valid_bootstrap_token(tok->token)) std::abort();
   if (auto data = token::decode_secret_data(doc)) {
     (void)token::token_secret_data_expired(*data, std::chrono::system_clock::time_point{});
   }

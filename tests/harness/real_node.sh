@@ -133,7 +133,12 @@ harness_node_up() {
   mkdir -p "$dir/kubelet-bin"
   _harness_node_install_kubelet "$name" "${HARNESS_KUBELET_VERSION:-}" || return
   echo "$dir/services/bin:$dir/kubelet-bin:$tools" >"$dir/path"
-  echo "KUBELET_EXTRA_ARGS=\"--cgroup-root=/$cg\"" >"$dir/services/kubelet.env"
+  # The nodes share this VM's one disk with builds and caches, which often has less free than
+  # the kubelet's default hard eviction thresholds (imagefs 15%, nodefs 10%): the node would be
+  # tainted disk-pressure, and every pod that does not tolerate it (CoreDNS, Jobs, workloads)
+  # would stay Pending while static pods and DaemonSets run. A node evicts below 1 GiB free.
+  echo "KUBELET_EXTRA_ARGS=\"--cgroup-root=/$cg --eviction-hard=memory.available<100Mi,nodefs.available<1Gi,imagefs.available<1Gi,nodefs.inodesFree<5%\"" \
+    >"$dir/services/kubelet.env"
 
   local repo pause
   repo=$(harness_image_repository)

@@ -1,7 +1,8 @@
 #pragma once
 // An in-memory API server behind the Client seam, for unit tests: objects by path,
-// resourceVersion preconditions (409 Conflict), JSON merge patches. `before_write` runs before
-// each PUT or PATCH is applied, so a test can play a concurrent writer or refuse the write.
+// resourceVersion preconditions (409 Conflict), JSON merge patches, names from generateName.
+// `before_write` runs before each PUT or PATCH is applied, so a test can play a concurrent writer
+// or refuse the write.
 
 #include <functional>
 #include <map>
@@ -29,9 +30,16 @@ class FakeApiServer final : public apiclient::Client {
       return it->second;
     }
     if (r.method == "POST") {
-      std::string path = r.path + "/" + r.body->value("/metadata/name"_json_pointer, "");
+      json object = *r.body;
+      std::string name = object.value("/metadata/name"_json_pointer, "");
+      std::string generate = object.value("/metadata/generateName"_json_pointer, "");
+      if (name.empty() && !generate.empty()) {
+        name = generate + "g" + std::to_string(++m_generated);
+        object["metadata"]["name"] = name;
+      }
+      std::string path = r.path + "/" + name;
       if (objects.contains(path)) return refuse(r, 409, "AlreadyExists");
-      return store(path, *r.body);
+      return store(path, std::move(object));
     }
     if (r.method == "PUT" || r.method == "PATCH") {
       auto it = objects.find(r.path);
@@ -78,6 +86,7 @@ class FakeApiServer final : public apiclient::Client {
     return std::unexpected(apiclient::error_from_response(r.method, r.path, status, body.dump()));
   }
   int m_version = 0;
+  int m_generated = 0;  // names made from metadata.generateName
 };
 
 }  // namespace kadm::test

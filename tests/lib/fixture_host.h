@@ -65,6 +65,11 @@ class FixtureHost final : public host::LinuxHost {
     if (it == env_vars.end()) return std::nullopt;
     return it->second;
   }
+  std::vector<std::string> environment() const override {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : env_vars) out.push_back(name + "=" + value);
+    return out;
+  }
   Result<std::string> kernel_release() const override { return kernel; }
 
   FakeRunner& runner() { return *m_runner; }

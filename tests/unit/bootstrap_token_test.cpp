@@ -36,7 +36,7 @@ constexpr std::array kTokenCases = {
 
 TEST(BootstrapToken, ValidityTable) {
   for (const auto& c : kTokenCases) {
-    EXPECT_EQ(is_valid_token(c.input), c.valid) << c.input;
+    EXPECT_EQ(is_valid_bootstrap_token(c.input), c.valid) << c.input;
     auto parsed = parse_token(c.input);
     EXPECT_EQ(parsed.has_value(), c.valid) << c.input;
     if (parsed) {
@@ -49,16 +49,16 @@ TEST(BootstrapToken, ValidityTable) {
 }
 
 TEST(BootstrapToken, TrailingNewlineIsInvalid) {
-  EXPECT_FALSE(is_valid_token("abcdef.1234567890123456\n"));
-  EXPECT_FALSE(is_valid_token_id("abcdef\n"));
+  EXPECT_FALSE(is_valid_bootstrap_token("abcdef.1234567890123456\n"));
+  EXPECT_FALSE(is_valid_bootstrap_token_id("abcdef\n"));
 }
 
 TEST(BootstrapToken, IdTable) {
   for (const char* bad : {"", "1234567890123456789012", "12345", "Abcdef", "ABCDEF", "abcdef."}) {
-    EXPECT_FALSE(is_valid_token_id(bad)) << bad;
+    EXPECT_FALSE(is_valid_bootstrap_token_id(bad)) << bad;
   }
-  EXPECT_TRUE(is_valid_token_id("abcdef"));
-  EXPECT_TRUE(is_valid_token_id("123456"));
+  EXPECT_TRUE(is_valid_bootstrap_token_id("abcdef"));
+  EXPECT_TRUE(is_valid_bootstrap_token_id("123456"));
 }
 
 TEST(BootstrapToken, FromIdAndSecretTable) {
@@ -114,7 +114,7 @@ TEST(BootstrapToken, GeneratedTokensAreValidAndDiffer) {
   for (int i = 0; i < 2000; ++i) {
     auto t = generate_token();
     ASSERT_TRUE(t);
-    ASSERT_TRUE(is_valid_token(t->to_string())) << t->to_string();
+    ASSERT_TRUE(is_valid_bootstrap_token(t->to_string())) << t->to_string();
     seen.insert(t->to_string());
     for (char c : t->id + t->secret) {
       counts[static_cast<size_t>(c <= '9' ? c - '0' : c - 'a' + 10)]++;

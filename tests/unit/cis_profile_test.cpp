@@ -6,6 +6,7 @@
 
 #include "certs/keys.h"
 #include "clusterobjects/kubelet_serving_csr.h"
+#include "clusterobjects/serving_csr_approval.h"
 #include "common/strings.h"
 #include "config/defaults.h"
 #include "config/init_flags.h"
@@ -13,7 +14,9 @@
 #include "config/profile.h"
 #include "init/serving_csr_approval.h"
 #include "kubelet/kubelet_config.h"
+#include "lib/control_plane_config.h"
 #include "lib/fake_clock.h"
+#include "lib/paths_host.h"
 #include "manifests/pod_specs.h"
 #include "manifests/write.h"
 #include "plan/effects.h"
@@ -23,27 +26,9 @@ namespace {
 
 using config::Profile;
 
-config::InitConfiguration base_config() {
-  config::InitConfiguration cfg;
-  cfg.local_api_endpoint = {"192.168.0.10", 6443};
-  cfg.node_registration.name = "cp-1";
-  auto& c = cfg.cluster;
-  c.kubernetes_version = "v1.37.2";
-  c.image_repository = "mirror.example.test/k8s";
-  c.certificates_dir = "/etc/kubernetes/pki";
-  c.cluster_name = "kubernetes";
-  c.networking = {"10.96.0.0/12", "", "cluster.local"};
-  c.etcd.local = config::LocalEtcd{};
-  c.etcd.local->data_dir = "/var/lib/etcd";
-  return cfg;
-}
+config::InitConfiguration base_config() { return test::control_plane_config(); }
 
-manifests::HostFacts no_host() {
-  manifests::HostFacts h;
-  h.dir_exists = [](std::string_view) { return false; };
-  h.file_exists = [](std::string_view) { return false; };
-  return h;
-}
+test::PathsHost no_host() { return {}; }
 
 bool has_arg(const std::vector<std::string>& command, const std::string& arg) {
   return std::ranges::find(command, arg) != command.end();
@@ -151,7 +136,7 @@ TEST(CisProfile, AuditLogVolumeFollowsTheUsersLogPath) {
 TEST(CisProfile, KubeletConfigurationGetsServingCertificatesUnderTheUsersDocument) {
   auto cfg = base_config();
   ASSERT_TRUE(config::apply_profile(cfg, Profile::Cis));
-  EXPECT_TRUE(init::server_tls_bootstrap(cfg.kubelet_config_yaml));
+  EXPECT_TRUE(kubelet::server_tls_bootstrap(cfg.kubelet_config_yaml));
   auto in = kubelet::init_kubelet_inputs(cfg);
   ASSERT_TRUE(in);
   in->static_pod_path = "/etc/kubernetes/manifests";
@@ -166,11 +151,11 @@ TEST(CisProfile, KubeletConfigurationGetsServingCertificatesUnderTheUsersDocumen
       "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
       "serverTLSBootstrap: false\ncgroupDriver: cgroupfs\n";
   ASSERT_TRUE(config::apply_profile(user, Profile::Cis));
-  EXPECT_FALSE(init::server_tls_bootstrap(user.kubelet_config_yaml));
+  EXPECT_FALSE(kubelet::server_tls_bootstrap(user.kubelet_config_yaml));
   EXPECT_NE(user.kubelet_config_yaml.find("cgroupDriver: cgroupfs"), std::string::npos);
   EXPECT_NE(user.kubelet_config_yaml.find("readOnlyPort: 0"), std::string::npos);
 
-  EXPECT_FALSE(init::server_tls_bootstrap(base_config().kubelet_config_yaml));
+  EXPECT_FALSE(kubelet::server_tls_bootstrap(base_config().kubelet_config_yaml));
 }
 
 TEST(CisProfile, FileFacts) {
@@ -401,7 +386,7 @@ TEST(KubeletServingCsr, ApprovalPassApprovesOnlyGoodRequests) {
   auto client = csr(csr_pem("system:node:w1", {"system:nodes"}, "DNS:w1"));
   client["spec"]["signerName"] = "kubernetes.io/kube-apiserver-client-kubelet";
   api.csrs = {good, bad, client};
-  auto pass = init::approve_kubelet_serving_csrs(api, "");
+  auto pass = clusterobjects::approve_kubelet_serving_csrs(api, "");
   ASSERT_TRUE(pass);
   EXPECT_EQ(api.approvals, std::vector<std::string>{
                                "/apis/certificates.k8s.io/v1/certificatesigningrequests/csr-good/"
@@ -412,7 +397,7 @@ TEST(KubeletServingCsr, ApprovalPassApprovesOnlyGoodRequests) {
   CsrApi other;
   other.nodes["w1"] = node_w1();
   other.csrs = {good};
-  auto none = init::approve_kubelet_serving_csrs(other, "w2");
+  auto none = clusterobjects::approve_kubelet_serving_csrs(other, "w2");
   ASSERT_TRUE(none);
   EXPECT_TRUE(other.approvals.empty());
 }
@@ -422,14 +407,14 @@ TEST(KubeletServingCsr, InitWaitsForItsOwnRequestAndOnlyWarnsWithoutOne) {
   api.nodes["w1"] = node_w1();
   test::FakeClock clock;
   // No request at all: the wait ends after the timeout without failing init.
-  ASSERT_TRUE(init::approve_own_serving_csr(api, "w1", Duration(10000), "[t]", &clock));
+  ASSERT_TRUE(clusterobjects::approve_own_serving_csr(api, "w1", Duration(10000), "[t]", &clock));
   EXPECT_TRUE(api.approvals.empty());
   EXPECT_GE(clock.sleeps().size(), 5u);
   // The node's request is there: approved on the first pass.
   auto good = csr(csr_pem("system:node:w1", {"system:nodes"}, "DNS:w1"));
   api.csrs = {good};
   test::FakeClock clock2;
-  ASSERT_TRUE(init::approve_own_serving_csr(api, "w1", Duration(10000), "[t]", &clock2));
+  ASSERT_TRUE(clusterobjects::approve_own_serving_csr(api, "w1", Duration(10000), "[t]", &clock2));
   EXPECT_EQ(api.approvals.size(), 1u);
 }
 

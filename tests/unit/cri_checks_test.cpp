@@ -308,7 +308,7 @@ TEST(PreflightImagePull, InitPullsAfterTheChecksAndHonoursIgnores) {
   PreflightOptions o;
   std::ostringstream out;
   o.out = &out;
-  o.images = PreflightOptions::Images::Pull;
+  o.pull_images = pull_images;
   o.check_set.cri_connector = connector(f.state);
   f.state->unpullable = {"127.0.0.1:5000/k8s/pause:3.10.2"};
   o.ignore_errors = {"all"};
@@ -352,7 +352,7 @@ TEST(PreflightImagePull, SkippedWhenChecksFailAndOnlyAnnouncedInDryRun) {
   PreflightOptions o;
   std::ostringstream out;
   o.out = &out;
-  o.images = PreflightOptions::Images::Pull;
+  o.pull_images = pull_images;
   o.check_set.cri_connector = connector(f.state);
   auto cfg = init_config();
   EXPECT_FALSE(preflight_init(cfg, f.host, effects, o).status);  // fixture host fails checks
@@ -360,7 +360,7 @@ TEST(PreflightImagePull, SkippedWhenChecksFailAndOnlyAnnouncedInDryRun) {
   EXPECT_TRUE(f.state->pulls.empty());
 
   o.ignore_errors = {"all"};
-  o.images = PreflightOptions::Images::DryRun;
+  o.pull_images = announce_image_pull;
   EXPECT_TRUE(preflight_init(cfg, f.host, effects, o).status);
   EXPECT_NE(out.str().find("[preflight] Would pull the images"), std::string::npos);
   EXPECT_TRUE(f.state->pulls.empty());
@@ -372,7 +372,7 @@ TEST(PreflightImagePull, IgnoredCriMeansNoSecondFailure) {
   PreflightOptions o;
   std::ostringstream out;
   o.out = &out;
-  o.images = PreflightOptions::Images::Pull;
+  o.pull_images = pull_images;
   o.check_set.cri_connector = unreachable();
   o.ignore_errors = {"all"};
   auto cfg = init_config();
@@ -389,7 +389,7 @@ TEST(PreflightImagePull, OnlyControlPlaneJoinsPull) {
   PreflightOptions o;
   std::ostringstream out;
   o.out = &out;
-  o.images = PreflightOptions::Images::Pull;
+  o.pull_images = pull_images;
   o.check_set.cri_connector = connector(f.state);
   o.ignore_errors = {"all"};
   config::JoinConfiguration worker;

@@ -10,6 +10,7 @@
 #include "lib/fake_runtime.h"
 #include "lib/fixture_host.h"
 #include "lib/http_test_server.h"
+#include "lib/paths_host.h"
 #include "lib/temp_dir.h"
 #include "staticpod/component_diagnosis.h"
 #include "staticpod/health_wait.h"
@@ -270,7 +271,7 @@ TEST(ControlPlaneHealthEndpoints, ApiserverReadyzOthersTheirLivenessProbes) {
   cfg.local_api_endpoint.advertise_address = "10.213.0.5";
   cfg.local_api_endpoint.bind_port = 6443;
   cfg.node_registration.name = "cp1";
-  auto endpoints = control_plane_health_endpoints(cfg);
+  auto endpoints = control_plane_health_endpoints(cfg, test::PathsHost{});
   ASSERT_TRUE(endpoints) << endpoints.error().text();
   ASSERT_EQ(endpoints->size(), 3u);
   EXPECT_EQ((*endpoints)[0].component, "kube-apiserver");

@@ -31,7 +31,6 @@ struct DryRunFixture {
     d.cfg.node_registration.name = "cp1";
     d.cfg.bootstrap_tokens[0].token = "abcdef.0123456789abcdef";
     d.version = config::parse_kube_version("v1.37.2").value();
-    d.options.dry_run = true;
     d.options.upload_certs = true;
     d.options.kubeconfig_dir = tmp.path();
     d.options.kubelet_dir = tmp.path() / "kubelet";

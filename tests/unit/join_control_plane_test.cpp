@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "clusterobjects/upload_certs_objects.h"
@@ -11,6 +12,7 @@
 #include "join/download_certs.h"
 #include "join/etcd_join.h"
 #include "join/join_phases.h"
+#include "lib/fake_api_server.h"
 #include "lib/fake_clock.h"
 #include "plan/action.h"
 #include "runenv/environment.h"
@@ -281,9 +283,9 @@ class LoggingMembers final : public etcd::EtcdMembers {
 
 // CIS 1.1.11 at control-plane join too: the etcd data directory is 0700 before the member is
 // announced and its manifest written; none for external etcd.
-TEST(JoinEtcd, DataDirIs0700BeforeTheMemberIsAnnounced) {
-  OrderLog log;
-  JoinData d;
+// cp2 (10.213.0.42) joining the control plane whose endpoint is cp1's 10.213.0.41, with local
+// etcd; the connectors are a dry run's (the health wait answers at once, no API object exists).
+void set_etcd_join_data(JoinData& d) {
   config::InitConfiguration cfg;
   config::set_init_defaults(cfg);
   cfg.cluster.kubernetes_version = "v1.37.2";
@@ -295,7 +297,13 @@ TEST(JoinEtcd, DataDirIs0700BeforeTheMemberIsAnnounced) {
   d.discovered.emplace();
   d.discovered->server = "https://10.213.0.41:6443";
   d.host = std::make_unique<host::LinuxHost>();
-  d.connect = runenv::dry_run_connectors();  // the health wait answers at once
+  d.connect = runenv::dry_run_connectors();
+}
+
+TEST(JoinEtcd, DataDirIs0700BeforeTheMemberIsAnnounced) {
+  OrderLog log;
+  JoinData d;
+  set_etcd_join_data(d);
   std::vector<std::string> etcd_urls;
   d.connect.etcd = [&](const std::string& url, const std::string&,
                        const std::string&) -> Result<std::unique_ptr<etcd::EtcdMembers>> {
@@ -328,10 +336,123 @@ TEST(JoinEtcd, DataDirIs0700BeforeTheMemberIsAnnounced) {
   EXPECT_TRUE(log.events.empty());
 }
 
+constexpr std::string_view kEtcdPodsPath =
+    "/api/v1/namespaces/kube-system/pods?labelSelector=component%3Detcd%2Ctier%3Dcontrol-plane";
+
+apiclient::json etcd_pod_list(const std::vector<std::string>& urls) {
+  apiclient::json items = apiclient::json::array();
+  for (const auto& url : urls) {
+    apiclient::json pod = {{"metadata", {{"name", "etcd-x"}}}};
+    if (!url.empty()) {
+      pod["metadata"]["annotations"]["kubeadm.kubernetes.io/etcd.advertise-client-urls"] = url;
+    }
+    items.push_back(pod);
+  }
+  return {{"kind", "PodList"}, {"items", items}};
+}
+
+TEST(JoinEtcd, MemberUrlsComeFromTheEtcdPodsAnnotations) {
+  test::FakeApiServer api;
+  api.put(std::string(kEtcdPodsPath),
+          etcd_pod_list({"https://10.213.0.43:2379", "",
+                         "https://10.213.0.41:2379,https://[fd00::41]:2379",
+                         "https://10.213.0.43:2379"}));
+  EXPECT_EQ(*etcd_client_urls_from_pods(api),
+            (std::vector<std::string>{"https://10.213.0.41:2379", "https://10.213.0.43:2379",
+                                      "https://[fd00::41]:2379"}));
+  test::FakeApiServer none;
+  EXPECT_FALSE(etcd_client_urls_from_pods(none));  // 404: the caller falls back
+}
+
+// Behind a load balancer that forwards only 6443, or with the first control plane gone, the
+// endpoint's :2379 is not etcd: the join asks the members the etcd Pods name, in turn, and uses
+// the first that answers.
+TEST(JoinEtcd, TheExistingEtcdIsTheFirstMemberThatAnswers) {
+  OrderLog log;
+  JoinData d;
+  set_etcd_join_data(d);
+  d.discovered->server = "https://lb.example.test:6443";
+  d.connect.api = [](const std::filesystem::path&,
+                     Duration) -> Result<std::unique_ptr<apiclient::Client>> {
+    auto api = std::make_unique<test::FakeApiServer>();
+    api->put(std::string(kEtcdPodsPath),
+             etcd_pod_list({"https://10.213.0.41:2379", "https://10.213.0.43:2379"}));
+    return api;
+  };
+  std::vector<std::string> tried;
+  d.connect.etcd = [&](const std::string& url, const std::string&,
+                       const std::string&) -> Result<std::unique_ptr<etcd::EtcdMembers>> {
+    tried.push_back(url);
+    if (url == "https://10.213.0.41:2379")
+      return fail("dial tcp 10.213.0.41:2379: no route to host");
+    return std::make_unique<LoggingMembers>(log);
+  };
+  d.effects = std::make_unique<LoggingEffects>(log);
+  auto s = run_etcd_join(d);
+  ASSERT_TRUE(s) << s.error().text();
+  EXPECT_EQ(tried,
+            (std::vector<std::string>{"https://10.213.0.41:2379", "https://10.213.0.43:2379"}));
+  EXPECT_NE(std::find(log.events.begin(), log.events.end(), "add https://10.213.0.42:2380 learner"),
+            log.events.end());
+
+  // None answers: the error names each URL and why.
+  d.connect.etcd = [](const std::string& url, const std::string&,
+                      const std::string&) -> Result<std::unique_ptr<etcd::EtcdMembers>> {
+    return fail("dial " + url + ": refused");
+  };
+  auto none = run_etcd_join(d);
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().text().find("no existing etcd member answered"), std::string::npos);
+  EXPECT_NE(
+      none.error().text().find("https://10.213.0.43:2379: dial https://10.213.0.43:2379: refused"),
+      std::string::npos);
+}
+
+// A joining control plane approves its own kubelet's serving request, as init does, only when
+// the kubelet configuration this join wrote asks for one (serverTLSBootstrap).
+TEST(JoinApproveServingCert, ApprovesThisNodeOnlyWhenTheWrittenConfigAsksForIt) {
+  JoinData d;
+  config::InitConfiguration cfg;
+  config::set_init_defaults(cfg);
+  cfg.node_registration.name = "cp2";
+  d.control_plane_cfg = cfg;
+  d.host = std::make_unique<host::LinuxHost>();
+  d.options.kubelet_dir = "/kubelet-dir";
+  d.connect = runenv::dry_run_connectors();
+  std::optional<std::string> written;
+  std::vector<std::string> read_paths;
+  d.connect.read_written = [&](const host::Host&,
+                               const std::string& path) -> Result<std::optional<std::string>> {
+    read_paths.push_back(path);
+    return written;
+  };
+  std::vector<std::string> approved;
+  d.connect.approve_serving = [&](const std::function<Result<apiclient::Client*>()>&,
+                                  const std::string& node, Duration timeout,
+                                  std::string_view prefix) -> Status {
+    approved.push_back(node + " " + std::to_string(timeout.count()) + " " + std::string(prefix));
+    return {};
+  };
+  ASSERT_TRUE(run_join_approve_serving_cert(d));  // no config written (a dry run): nothing
+  written = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n";
+  ASSERT_TRUE(run_join_approve_serving_cert(d));
+  EXPECT_TRUE(approved.empty());
+  written = *written + "serverTLSBootstrap: true\n";
+  ASSERT_TRUE(run_join_approve_serving_cert(d));
+  EXPECT_EQ(approved, (std::vector<std::string>{"cp2 60000 [kubelet-finalize]"}));
+  EXPECT_EQ(read_paths.back(), "/kubelet-dir/config.yaml");
+}
+
 TEST(JoinControlPlanePhases, KubeadmOrderWithControlPlaneSteps) {
   std::vector<std::string> names;
   for (const auto& p : join_phases()) {
     names.push_back(p.name);
+    if (p.name == "control-plane-join") {
+      std::vector<std::string> kids;
+      for (const auto& c : p.children) kids.push_back(c.name);
+      EXPECT_EQ(kids, (std::vector<std::string>{"all", "etcd", "mark-control-plane",
+                                                "approve-serving-cert"}));
+    }
     if (p.name == "control-plane-prepare") {
       std::vector<std::string> kids;
       for (const auto& c : p.children) kids.push_back(c.name);

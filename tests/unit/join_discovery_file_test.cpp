@@ -135,11 +135,11 @@ TEST(JoinDiscoveryFile, RefusesFilesWithoutAResolvableCluster) {
   const std::string named = "clusters:\n- name: k\n  cluster: {server: \"https://h:6443\"}\n";
   expect_error_has(parse_discovery_file(named, "a.yaml"), "no current cluster");
   expect_error_has(parse_discovery_file(named + "current-context: nope\n", "a.yaml"),
-                   "current-context \"nope\" is not listed");
+                   "context \"nope\" not found");
   expect_error_has(parse_discovery_file(named + "contexts:\n- name: c\n  context: {cluster: x}\n"
                                                 "current-context: c\n",
                                         "a.yaml"),
-                   "cluster \"x\" of current-context \"c\" is not listed");
+                   "cluster \"x\" of context \"c\" not found");
   expect_error_has(
       parse_discovery_file(named + "contexts:\n- name: c\n  context: {cluster: k, user: "
                                    "ghost}\ncurrent-context: c\n",

@@ -9,14 +9,16 @@
 #include "certs/x509.h"
 #include "join/discovery.h"
 #include "join/kubelet_start.h"
-#include "join/node_csr.h"
 #include "join/node_files.h"
 #include "kubeconfig/kubeconfig_file.h"
+#include "kubelet/client_credentials.h"
+#include "kubelet/node_csr.h"
 #include "token/jws.h"
 
 namespace kadm::join {
 namespace {
 
+using namespace kadm::kubelet;
 using nlohmann::json;
 
 struct Fixture {

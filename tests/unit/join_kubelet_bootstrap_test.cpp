@@ -11,15 +11,17 @@
 #include "common/fs.h"
 #include "common/strings.h"
 #include "join/kubelet_bootstrap_wait.h"
-#include "join/node_csr.h"
 #include "join/node_files.h"
 #include "kubeconfig/kubeconfig_file.h"
+#include "kubelet/client_credentials.h"
+#include "kubelet/node_csr.h"
 #include "lib/fake_clock.h"
 #include "lib/temp_dir.h"
 
 namespace kadm::join {
 namespace {
 
+using namespace kadm::kubelet;
 using nlohmann::json;
 
 struct Pki {
@@ -282,14 +284,14 @@ TEST(BootstrapKubeconfig, TokenOrClientCertificate) {
       bootstrap_kubeconfig("https://10.0.0.1:6443", "CA", {"abcdef.0123456789abcdef", "", ""}));
   ASSERT_TRUE(by_token) << by_token.error().text();
   EXPECT_EQ(by_token->token, "abcdef.0123456789abcdef");
-  EXPECT_TRUE(by_token->client_cert_data.empty());
+  EXPECT_TRUE(by_token->client_cert_pem.empty());
 
   auto by_cert = kubeconfig::parse(
       bootstrap_kubeconfig("https://10.0.0.1:6443", "CA", {"", "CERT PEM", "KEY PEM"}));
   ASSERT_TRUE(by_cert) << by_cert.error().text();
   EXPECT_TRUE(by_cert->token.empty());
-  EXPECT_EQ(by_cert->client_cert_data, "CERT PEM");
-  EXPECT_EQ(by_cert->client_key_data, "KEY PEM");
+  EXPECT_EQ(by_cert->client_cert_pem, "CERT PEM");
+  EXPECT_EQ(by_cert->client_key_pem, "KEY PEM");
   EXPECT_EQ(by_cert->server, "https://10.0.0.1:6443");
 }
 

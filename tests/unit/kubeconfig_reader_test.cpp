@@ -45,7 +45,7 @@ std::string data_config() {
 }
 
 TEST(KubeconfigReader, DataFields) {
-  auto kc = parse_kubeconfig(data_config(), "admin.conf").value();
+  auto kc = read_kubeconfig(data_config(), {.source = "admin.conf"}).value();
   EXPECT_EQ(kc.server, "https://10.0.0.1:6443");
   EXPECT_EQ(kc.host_port(), "10.0.0.1:6443");
   EXPECT_EQ(kc.cluster_name, "kubernetes");
@@ -110,7 +110,7 @@ TEST(KubeconfigReader, MissingPiecesNameFileAndPiece) {
       {"- a list\n", "not a kubeconfig"},
   };
   for (const auto& c : cases) {
-    auto r = parse_kubeconfig(c.yaml, "/etc/x.conf");
+    auto r = read_kubeconfig(c.yaml, {.source = "/etc/x.conf"});
     ASSERT_FALSE(r) << c.yaml;
     EXPECT_NE(r.error().text().find(c.expected), std::string::npos) << r.error().text();
     EXPECT_NE(r.error().text().find("/etc/x.conf"), std::string::npos) << r.error().text();
@@ -121,6 +121,121 @@ TEST(KubeconfigReader, MissingFile) {
   auto r = load_kubeconfig("/nonexistent/admin.conf");
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().text().find("/nonexistent/admin.conf"), std::string::npos);
+}
+
+// One kubeconfig for the option tests: an unnamed cluster (as in cluster-info) next to the
+// cluster of current-context, whose user names its CA and token by relative paths.
+std::string two_clusters() {
+  return "current-context: c\n"
+         "clusters:\n"
+         "- name: \"\"\n"
+         "  cluster: {server: 'https://unnamed:6443'}\n"
+         "- name: k\n"
+         "  cluster: {server: 'https://named:6443', certificate-authority: pki/ca.crt}\n"
+         "contexts: [{name: c, context: {cluster: k, user: u}}]\n"
+         "users: [{name: u, user: {tokenFile: tok}}]\n";
+}
+
+Result<Kubeconfig> read_with(const std::string& yaml, FileReferences references,
+                             ClusterChoice cluster, const std::string& base_dir = "/nonexistent") {
+  return read_kubeconfig(
+      yaml,
+      {.source = "opts.conf", .base_dir = base_dir, .references = references, .cluster = cluster});
+}
+
+void expect_error(const Result<Kubeconfig>& r, const std::string& part) {
+  ASSERT_FALSE(r) << "expected an error containing: " << part;
+  EXPECT_NE(r.error().text().find(part), std::string::npos) << r.error().text();
+  EXPECT_NE(r.error().text().find("opts.conf"), std::string::npos) << r.error().text();
+}
+
+TEST(KubeconfigReaderOptions, ReferencesAreReadKeptOrRefused) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "pki");
+  write(dir.path() / "pki/ca.crt", "CA FROM FILE");
+  write(dir.path() / "tok", "zzzzzz.localsecret000000\n");
+  const auto cc = ClusterChoice::CurrentContext;
+
+  auto read = read_with(two_clusters(), FileReferences::Read, cc, dir.path().string()).value();
+  EXPECT_EQ(read.ca_pem, "CA FROM FILE");
+  EXPECT_EQ(read.token, "zzzzzz.localsecret000000");
+  EXPECT_EQ(read.token_file, (dir.path() / "tok").string());
+  expect_error(read_with(two_clusters(), FileReferences::Read, cc), "/nonexistent/pki/ca.crt");
+
+  // Kept: absolute paths, nothing read, so a missing file is no error.
+  for (const auto& base : {dir.path().string(), std::string("/nonexistent")}) {
+    auto kept = read_with(two_clusters(), FileReferences::Keep, cc, base);
+    ASSERT_TRUE(kept) << kept.error().text();
+    EXPECT_TRUE(kept->ca_pem.empty());
+    EXPECT_TRUE(kept->token.empty());
+    EXPECT_EQ(kept->ca_file, base + "/pki/ca.crt");
+    EXPECT_EQ(kept->token_file, base + "/tok");
+  }
+
+  auto refused = read_with(two_clusters(), FileReferences::Refuse, cc, dir.path().string());
+  expect_error(refused, "\"certificate-authority\"");
+  EXPECT_EQ(refused.error().text().find("CA FROM FILE"), std::string::npos);
+  const std::string token_only =
+      "current-context: c\nclusters: [{name: k, cluster: {server: 'https://h:6443'}}]\n"
+      "contexts: [{name: c, context: {cluster: k, user: u}}]\n"
+      "users: [{name: u, user: {tokenFile: tok}}]\n";
+  refused = read_with(token_only, FileReferences::Refuse, cc, dir.path().string());
+  expect_error(refused, "\"tokenFile\"");
+  EXPECT_EQ(refused.error().text().find("localsecret"), std::string::npos);
+}
+
+TEST(KubeconfigReaderOptions, ClusterChoice) {
+  const auto keep = FileReferences::Keep;
+  auto current = read_with(two_clusters(), keep, ClusterChoice::CurrentContext).value();
+  EXPECT_EQ(current.server, "https://named:6443");
+  EXPECT_EQ(current.cluster_name, "k");
+  EXPECT_EQ(current.user_name, "u");
+
+  // kubeadm's discovery rule: the unnamed cluster wins, the current context still names the user.
+  auto unnamed = read_with(two_clusters(), keep, ClusterChoice::UnnamedOrCurrentContext).value();
+  EXPECT_EQ(unnamed.server, "https://unnamed:6443");
+  EXPECT_EQ(unnamed.cluster_name, "");
+  EXPECT_EQ(unnamed.user_name, "u");
+  EXPECT_EQ(unnamed.token_file, "/nonexistent/tok");
+
+  expect_error(read_with(two_clusters(), keep, ClusterChoice::SoleCluster),
+               "must contain exactly one cluster, it has 2");
+
+  // cluster-info: one cluster, no context, no users; its name does not matter.
+  const std::string cluster_info =
+      "clusters: [{name: x, cluster: {server: 'https://ci:6443'}}]\n"
+      "contexts: null\ncurrent-context: \"\"\nusers: null\n";
+  auto sole = read_with(cluster_info, keep, ClusterChoice::SoleCluster).value();
+  EXPECT_EQ(sole.server, "https://ci:6443");
+  EXPECT_TRUE(sole.user_name.empty());
+  expect_error(read_with(cluster_info, keep, ClusterChoice::CurrentContext),
+               "current-context is not set");
+  expect_error(read_with(cluster_info, keep, ClusterChoice::UnnamedOrCurrentContext),
+               "no cluster is named \"\"");
+  for (auto choice : {ClusterChoice::UnnamedOrCurrentContext, ClusterChoice::SoleCluster}) {
+    expect_error(read_with("clusters: []\n", keep, choice), "defines no cluster");
+  }
+}
+
+TEST(KubeconfigReaderOptions, RequireUser) {
+  const std::string head =
+      "current-context: c\nclusters: [{name: k, cluster: {server: 'https://h:6443'}}]\n";
+  const std::string anonymous = head + "contexts: [{name: c, context: {cluster: k}}]\n";
+  const std::string bare_user = head +
+                                "contexts: [{name: c, context: {cluster: k, user: u}}]\n"
+                                "users: [{name: u, user: {}}]\n";
+  const std::string cert_files = head +
+                                 "contexts: [{name: c, context: {cluster: k, user: u}}]\n"
+                                 "users: [{name: u, user: {client-certificate: c.crt, "
+                                 "client-key: c.key}}]\n";
+  ReadOptions o{.source = "opts.conf", .references = FileReferences::Keep};
+  EXPECT_TRUE(read_kubeconfig(anonymous, o));
+  EXPECT_TRUE(read_kubeconfig(bare_user, o));
+  o.require_user = true;
+  expect_error(read_kubeconfig(anonymous, o), "names no user");
+  expect_error(read_kubeconfig(bare_user, o), "user \"u\" has no credentials");
+  // With references kept, a named certificate file is a credential.
+  EXPECT_TRUE(read_kubeconfig(cert_files, o));
 }
 
 TEST(KubeconfigReader, PathResolution) {

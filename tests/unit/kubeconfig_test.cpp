@@ -8,6 +8,7 @@
 #include "kubeconfig/kubeconfig_file.h"
 #include "kubeconfig/phase.h"
 #include "lib/log_capture.h"
+#include "lib/paths_host.h"
 #include "lib/temp_dir.h"
 #include "renewal/expiration.h"
 
@@ -67,18 +68,18 @@ TEST(Kubeconfig, AllFilesHaveTheSpecifiedIdentityAndServer) {
     EXPECT_EQ(*fs::file_mode(path), 0600u);
     auto kc = kubeconfig::load(path);
     ASSERT_TRUE(kc) << kc.error().text();
-    EXPECT_EQ(kc->current_context, row.user + "@kubernetes");
+    EXPECT_EQ(kc->context_name, row.user + "@kubernetes");
     EXPECT_EQ(kc->user_name, row.user);
     EXPECT_EQ(kc->server, row.server);
-    EXPECT_EQ(kc->ca_data, *fs::read_file(dir.path() / "pki" / "ca.crt"));
-    auto cert = certs::load_certificate(kc->client_cert_data);
+    EXPECT_EQ(kc->ca_pem, *fs::read_file(dir.path() / "pki" / "ca.crt"));
+    auto cert = certs::load_certificate(kc->client_cert_pem);
     ASSERT_TRUE(cert);
     auto info = certs::inspect(cert->get());
     EXPECT_EQ(info.common_name, row.user);
     EXPECT_EQ(info.organizations, row.orgs);
     EXPECT_EQ(info.usages, std::vector<certs::ExtKeyUsage>{certs::ExtKeyUsage::ClientAuth});
     EXPECT_TRUE(certs::verify_signed_by(cert->get(), ca->get()));
-    EXPECT_NE(kc->client_key_data.find("BEGIN EC PRIVATE KEY"), std::string::npos);
+    EXPECT_NE(kc->client_key_pem.find("BEGIN EC PRIVATE KEY"), std::string::npos);
   }
   EXPECT_NE(log.str().find("[kubeconfig] Writing \"super-admin.conf\" kubeconfig file"),
             std::string::npos);
@@ -111,7 +112,7 @@ TEST(Kubeconfig, LegacyVersionHasNoSuperAdminAndMastersAdmin) {
   EXPECT_TRUE(admin.sensitive);
   auto kc = kubeconfig::parse(admin.content);
   ASSERT_TRUE(kc);
-  auto info = certs::inspect(certs::load_certificate(kc->client_cert_data)->get());
+  auto info = certs::inspect(certs::load_certificate(kc->client_cert_pem)->get());
   EXPECT_EQ(info.organizations, std::vector<std::string>{"system:masters"});
   auto kubelet = kubeconfig::parse(std::get<plan::WriteFile>(rec.actions[1]).content);
   EXPECT_EQ(kubelet->server, "https://10.20.30.40:6443");
@@ -193,7 +194,7 @@ TEST(UserKubeconfig, ClientNameAndOrgs) {
   ASSERT_TRUE(text) << text.error().text();
   auto kc = kubeconfig::parse(*text);
   ASSERT_TRUE(kc);
-  auto info = certs::inspect(certs::load_certificate(kc->client_cert_data)->get());
+  auto info = certs::inspect(certs::load_certificate(kc->client_cert_pem)->get());
   EXPECT_EQ(info.common_name, "alice");
   EXPECT_EQ(info.organizations, (std::vector<std::string>{"devs", "ops"}));
   auto hours = std::chrono::duration_cast<std::chrono::hours>(info.not_after - certs::Clock::now());
@@ -275,7 +276,8 @@ TEST(Expiration, ListsAndRenews) {
   auto old_key = *fs::read_file(dir.path() / "pki" / "apiserver.key");
   auto old_admin = *kubeconfig::load(dir.path() / "admin.conf");
   test::LogCapture log;
-  ASSERT_TRUE(renewal::renew("apiserver", cfg, dir.path(), effects));
+  const test::PathsHost host;  // no etcd TLS copies here
+  ASSERT_TRUE(renewal::renew("apiserver", cfg, dir.path(), effects, host));
   auto new_cert = *fs::read_file(dir.path() / "pki" / "apiserver.crt");
   EXPECT_NE(new_cert, old_cert);
   EXPECT_NE(*fs::read_file(dir.path() / "pki" / "apiserver.key"), old_key);
@@ -286,23 +288,22 @@ TEST(Expiration, ListsAndRenews) {
   EXPECT_EQ(a.usages, b.usages);
   EXPECT_NE(a.serial, b.serial);
 
-  ASSERT_TRUE(renewal::renew("admin.conf", cfg, dir.path(), effects));
+  ASSERT_TRUE(renewal::renew("admin.conf", cfg, dir.path(), effects, host));
   auto new_admin = *kubeconfig::load(dir.path() / "admin.conf");
   EXPECT_EQ(new_admin.server, old_admin.server);
-  EXPECT_EQ(new_admin.ca_data, old_admin.ca_data);
-  EXPECT_NE(new_admin.client_cert_data, old_admin.client_cert_data);
-  EXPECT_NE(new_admin.client_key_data, old_admin.client_key_data);
+  EXPECT_EQ(new_admin.ca_pem, old_admin.ca_pem);
+  EXPECT_NE(new_admin.client_cert_pem, old_admin.client_cert_pem);
+  EXPECT_NE(new_admin.client_key_pem, old_admin.client_key_pem);
   EXPECT_EQ(*fs::file_mode(dir.path() / "admin.conf"), 0600u);
-  EXPECT_EQ(
-      certs::inspect(certs::load_certificate(new_admin.client_cert_data)->get()).organizations,
-      std::vector<std::string>{"kubeadm:cluster-admins"});
+  EXPECT_EQ(certs::inspect(certs::load_certificate(new_admin.client_cert_pem)->get()).organizations,
+            std::vector<std::string>{"kubeadm:cluster-admins"});
   EXPECT_NE(log.str().find("Done renewing certificates."), std::string::npos);
 
-  auto bad = renewal::renew("ca", cfg, dir.path(), effects);
+  auto bad = renewal::renew("ca", cfg, dir.path(), effects, host);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().text().find("unknown certificate \"ca\""), std::string::npos);
 
   plan::RecordingEffects rec;
-  ASSERT_TRUE(renewal::renew("all", cfg, dir.path(), rec));
+  ASSERT_TRUE(renewal::renew("all", cfg, dir.path(), rec, host));
   EXPECT_EQ(rec.actions.size(), 2u * 7 + 4);
 }

@@ -8,6 +8,7 @@
 
 #include "common/yaml_emit.h"
 #include "config/defaults.h"
+#include "lib/paths_host.h"
 #include "manifests/images.h"
 #include "manifests/pod_specs.h"
 #include "manifests/version_table.h"
@@ -35,13 +36,10 @@ config::InitConfiguration test_config(const std::string& version) {
 }
 
 // An Ubuntu-like host (the spec's v1.20.7 capture): no /etc/pki, no proxy variables.
-HostFacts test_host() {
-  HostFacts h;
-  h.dir_exists = [](std::string_view p) {
-    return p == "/etc/ca-certificates" || p == "/usr/share/ca-certificates" ||
-           p == "/usr/local/share/ca-certificates";
-  };
-  h.file_exists = [](std::string_view) { return false; };
+test::PathsHost test_host() {
+  test::PathsHost h;
+  h.dirs = {"/etc/ca-certificates", "/usr/share/ca-certificates",
+            "/usr/local/share/ca-certificates"};
   return h;
 }
 
@@ -275,7 +273,7 @@ TEST(ManifestsEnv, ProxyVariablesAndExtraEnvs) {
   auto cfg = test_config("v1.37.2");
   cfg.cluster.api_server.extra_envs = {{"NO_PROXY", "10.0.0.0/8"}, {"FOO", "bar"}};
   auto host = test_host();
-  host.environment = {"HTTPS_PROXY=http://proxy.example.test:3128", "NO_PROXY=localhost",
+  host.env_entries = {"HTTPS_PROXY=http://proxy.example.test:3128", "NO_PROXY=localhost",
                       "PATH=/usr/bin", "http_proxy=", "no_proxy=127.0.0.1"};
   const auto pod = apiserver_pod(cfg, host);
   ASSERT_TRUE(pod);

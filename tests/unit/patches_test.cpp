@@ -8,7 +8,9 @@
 #include "init/api_phases.h"
 #include "init/init_patches.h"
 #include "kubelet/kubelet_config.h"
+#include "lib/control_plane_config.h"
 #include "lib/log_capture.h"
+#include "lib/paths_host.h"
 #include "lib/temp_dir.h"
 #include "manifests/pod_specs.h"
 #include "manifests/write.h"
@@ -398,27 +400,9 @@ TEST(StrategicMerge, DeploymentPodTemplateContainersByName) {
 
 // ---- Where kadm writes: static Pod manifests, their health checks, the kubelet's config.yaml
 
-config::InitConfiguration test_config() {
-  config::InitConfiguration cfg;
-  cfg.local_api_endpoint = {"192.168.0.10", 6443};
-  cfg.node_registration.name = "cp-1";
-  auto& c = cfg.cluster;
-  c.kubernetes_version = "v1.37.2";
-  c.image_repository = "mirror.example.test/k8s";
-  c.certificates_dir = "/etc/kubernetes/pki";
-  c.cluster_name = "kubernetes";
-  c.networking = {"10.96.0.0/12", "", "cluster.local"};
-  c.etcd.local = config::LocalEtcd{};
-  c.etcd.local->data_dir = "/var/lib/etcd";
-  return cfg;
-}
+config::InitConfiguration test_config() { return test::control_plane_config(); }
 
-manifests::HostFacts test_host() {
-  manifests::HostFacts h;
-  h.dir_exists = [](std::string_view) { return false; };
-  h.file_exists = [](std::string_view) { return false; };
-  return h;
-}
+test::PathsHost test_host() { return {}; }
 
 std::string written(const plan::RecordingEffects& effects, const std::string& file) {
   for (const auto& a : effects.actions) {
@@ -478,11 +462,11 @@ TEST(PatchedManifests, HealthCheckFollowsAPatchedProbe) {
                             "path": "/spec/containers/0/readinessProbe/httpGet/port", "value": 7443},
                             {"op": "replace", "path": "/spec/containers/0/readinessProbe/httpGet/host",
                              "value": "127.0.0.1"}])")}}});
-  auto endpoints = staticpod::control_plane_health_endpoints(test_config(), &set);
+  auto endpoints = staticpod::control_plane_health_endpoints(test_config(), test_host(), &set);
   ASSERT_TRUE(endpoints.has_value()) << endpoints.error().text();
   EXPECT_EQ((*endpoints)[0].component, "kube-apiserver");
   EXPECT_EQ((*endpoints)[0].url, "https://127.0.0.1:7443/readyz");
-  auto plain = staticpod::control_plane_health_endpoints(test_config());
+  auto plain = staticpod::control_plane_health_endpoints(test_config(), test_host());
   ASSERT_TRUE(plain.has_value());
   EXPECT_EQ((*plain)[0].url, "https://192.168.0.10:6443/readyz");
   EXPECT_EQ((*plain)[1].url, (*endpoints)[1].url);
@@ -523,7 +507,6 @@ struct InitFixture {
     d.cfg.local_api_endpoint.advertise_address = "10.213.0.5";
     d.cfg.node_registration.name = "cp1";
     d.version = config::parse_kube_version("v1.37.2").value();
-    d.options.dry_run = true;
     d.options.kubeconfig_dir = tmp.path();
     d.effects = std::make_unique<plan::DryRunEffects>();
     d.host = std::make_unique<host::LinuxHost>();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/net.h"
 #include "config/defaults.h"
 #include "lib/fixture_host.h"
 #include "lib/temp_dir.h"
@@ -224,8 +225,8 @@ TEST(Checks, Hostname) {
       has(unknown.warnings, "the node name \"node-2\" differs from the host name \"node-1\""));
   EXPECT_TRUE(hostname("node-2", true).fix.has_value());
   EXPECT_FALSE(hostname("", false).fix.has_value());
-  EXPECT_EQ(invalid_node_name_reason("a.b-c"), "");
-  EXPECT_NE(invalid_node_name_reason("-a"), "");
+  EXPECT_EQ(net::dns1123_subdomain_problem("a.b-c"), "");
+  EXPECT_NE(net::dns1123_subdomain_problem("-a"), "");
 }
 
 TEST(Checks, KubeletVersionSkew) {

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/yaml_json.h"
 #include "lib/fixture_host.h"
 #include "lib/temp_dir.h"
 #include "preflight/run_checks.h"
@@ -119,4 +121,8 @@ TEST(RunChecks, MachineReadableReport) {
   auto yaml = report_yaml(report);
   EXPECT_NE(yaml.find("check: Swap"), std::string::npos);
   EXPECT_NE(yaml.find("severity: warning"), std::string::npos);
+  // The YAML report is the JSON one.
+  EXPECT_EQ(yaml_to_json(YAML::Load(yaml)), doc) << yaml;
+  EXPECT_EQ(yaml_to_json(YAML::Load(report_yaml(Report{}))),
+            nlohmann::json::parse(report_json(Report{})));
 }

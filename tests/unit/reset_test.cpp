@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/fs.h"
+#include "config/profile.h"
 #include "etcd/dry_run_members.h"
 #include "lib/fake_runtime.h"
 #include "lib/fixture_host.h"
@@ -215,6 +216,30 @@ TEST(ResetCleanup, RemovesExactlyKadmsPaths) {
                            "unix:///var/run/containerd/containerd.sock"),
             std::string::npos);
   EXPECT_NE(log.str().find("kube-apiserver.yaml"), std::string::npos);  // what is deleted is listed
+}
+
+TEST(ResetCleanup, RemovesKadmsAuditPolicyOnlyAndKeepsTheAuditLog) {
+  for (bool kadms : {true, false}) {
+    test::TempDir tmp;
+    test::FixtureHost h(tmp.path());
+    kadm_node(h);
+    h.write("/etc/kubernetes/audit-policy.yaml",
+            kadms ? config::audit_policy_yaml() : std::string("rules: [{level: None}]\n"));
+    h.write("/var/log/kubernetes/audit/audit.log", "{}\n");
+    plan::RecordingEffects effects;
+    test::LogCapture log;
+    ASSERT_TRUE(cleanup_node(h, ResetPaths{}, CleanupOptions{}, effects));
+    auto all = described(effects.actions);
+    auto removes = [&](const std::string& p) {
+      return std::find(all.begin(), all.end(), "remove " + root_of(h, p)) != all.end();
+    };
+    EXPECT_EQ(removes("/etc/kubernetes/audit-policy.yaml"), kadms);
+    for (const auto& line : all) EXPECT_EQ(line.find("/var/log/kubernetes"), std::string::npos);
+    EXPECT_NE(log.str().find("audit log in /var/log/kubernetes/audit is kept"), std::string::npos);
+    if (!kadms) {
+      EXPECT_NE(log.str().find("not the audit policy kadm writes"), std::string::npos);
+    }
+  }
 }
 
 TEST(ResetCleanup, TmpDirOnlyOnRequestAndSandboxesRemovedThroughCri) {

@@ -241,7 +241,7 @@ class DryRunRecording final : public plan::Effects {
 
 TEST_F(Rollout, DryRunListsBackupAndRestartWithoutTouchingTheNode) {
   DryRunRecording dry;
-  auto r = roll_out(request, Seams{dry, *node, *node, *clock});
+  auto r = plan_roll_out(request, Seams{dry, *node, *node, *clock});
   ASSERT_TRUE(r) << r.error().text();
   EXPECT_TRUE(r->dry_run);
   ASSERT_EQ(dry.actions.size(), 5u);

@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 
 TEST(TokenCreate, DefaultsLikeKubeadm) {
   auto t = token_from_flags({}).value();
-  EXPECT_TRUE(is_valid_token(t.token));
+  EXPECT_TRUE(is_valid_bootstrap_token(t.token));
   EXPECT_EQ(t.ttl, Duration(24h));
   EXPECT_EQ(t.usages, (std::vector<std::string>{"signing", "authentication"}));
   EXPECT_EQ(t.groups,

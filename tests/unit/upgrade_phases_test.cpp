@@ -1,7 +1,17 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
+#include "config/defaults.h"
+#include "host/linux_host.h"
+#include "lib/fake_api_server.h"
+#include "lib/fake_clock.h"
+#include "lib/temp_dir.h"
+#include "manifests/pod_specs.h"
+#include "manifests/write.h"
+#include "plan/effects.h"
+#include "runenv/environment.h"
 #include "upgrade/phases.h"
 
 namespace kadm::upgrade {
@@ -43,6 +53,91 @@ TEST(UpgradePhases, ConfirmationTakesOnlyYes) {
   EXPECT_FALSE(confirm_upgrade(none, out).has_value());
   EXPECT_NE(out.str().find("[upgrade] Are you sure you want to proceed? [y/N]: "),
             std::string::npos);
+}
+
+// --- the control-plane phase's rollback ---------------------------------------------------------
+
+// Healthy except for the URLs listed in `down`.
+class SomeDownProbe final : public staticpod::Probe {
+ public:
+  Status health(const std::string& url) override {
+    asked.push_back(url);
+    for (const auto& d : down) {
+      if (url.find(d) != std::string::npos) return fail(ErrorKind::Timeout, "connection refused");
+    }
+    return {};
+  }
+  Result<std::string> served_serial(const std::string&, int, const std::string&, const std::string&,
+                                    const std::string&) override {
+    return std::string("1");
+  }
+  std::vector<std::string> down;
+  std::vector<std::string> asked;
+};
+
+void write_text(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
+
+// A failed kube-apiserver: kube-controller-manager and kube-scheduler are left as they were, but
+// one that does not answer (the kubelet's crash back-off after it lost the API server) is
+// restarted, so apply leaves a control plane that works.
+TEST(UpgradeControlPlane, AfterARollbackAComponentThatDoesNotAnswerIsRestarted) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "manifests");
+  UpgradeData d;
+  d.options.kubernetes_dir = dir.path();
+  d.options.etcd_upgrade = false;
+  d.options.certificate_renewal = false;
+  config::set_init_defaults(d.init.cfg);
+  d.init.cfg.cluster.kubernetes_version = "v1.37.2";
+  d.init.cfg.local_api_endpoint.advertise_address = "10.213.0.81";
+  d.init.host = std::make_unique<host::LinuxHost>();
+  d.init.effects = std::make_unique<plan::RecordingEffects>();
+  d.init.connect = runenv::dry_run_connectors();
+  test::FakeClock clock;
+  d.init.connect.clock = &clock;
+  std::vector<std::string> rollouts;
+  d.init.connect.static_pods.roll_out =
+      [&](const staticpod::RolloutRequest& r,
+          const staticpod::Seams&) -> Result<staticpod::RolloutReport> {
+    rollouts.push_back(r.component + (r.new_manifest ? " replace" : " restart"));
+    if (r.component == "kube-apiserver") return fail(ErrorKind::Timeout, "not healthy");
+    return staticpod::RolloutReport{};
+  };
+  d.reader = std::make_unique<test::FakeApiServer>();
+  auto probe = std::make_unique<SomeDownProbe>();
+  auto& health = *probe;
+  d.probe = std::move(probe);
+  d.node.name = "cp1";
+  // The other components already run the target's manifests; only the API server changes.
+  auto cm = manifests::manifest_yaml(*manifests::controller_manager_pod(d.init.cfg, *d.init.host),
+                                     nullptr);
+  auto sched =
+      manifests::manifest_yaml(*manifests::scheduler_pod(d.init.cfg, *d.init.host), nullptr);
+  ASSERT_TRUE(cm && sched);
+  write_text(dir.path() / "manifests/kube-controller-manager.yaml", *cm);
+  write_text(dir.path() / "manifests/kube-scheduler.yaml", *sched);
+  write_text(dir.path() / "manifests/kube-apiserver.yaml", "apiVersion: v1\nkind: Pod\n");
+  const auto phases = apply_phases();
+  const auto& control_plane = phases.at(1);
+  ASSERT_EQ(control_plane.name, "control-plane");
+
+  health.down = {":10257/"};  // kube-controller-manager's health port
+  auto s = control_plane.run(d);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().text().find("couldn't upgrade control plane"), std::string::npos);
+  EXPECT_EQ(rollouts, (std::vector<std::string>{"kube-apiserver replace",
+                                                "kube-controller-manager restart"}));
+  EXPECT_GE(clock.now() - apiclient::Clock::TimePoint{}, std::chrono::seconds(20));
+
+  // Both answer: nothing is restarted.
+  rollouts.clear();
+  health.down.clear();
+  health.asked.clear();
+  ASSERT_FALSE(control_plane.run(d));
+  EXPECT_EQ(rollouts, (std::vector<std::string>{"kube-apiserver replace"}));
+  EXPECT_EQ(health.asked.size(), 2u);
 }
 
 }  // namespace

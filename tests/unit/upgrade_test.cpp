@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/fs.h"
 #include "config/defaults.h"
 #include "lib/fake_api_server.h"
+#include "lib/paths_host.h"
+#include "lib/temp_dir.h"
 #include "upgrade/cluster_state.h"
 #include "upgrade/diff.h"
 #include "upgrade/node_files.h"
@@ -303,14 +306,18 @@ TEST(UpgradeNodeFiles, FlagsEnvDropsTheSandboxImageAndMovesTheEndpoint) {
   EXPECT_EQ(moved, "");
 }
 
-TEST(UpgradeNodeFiles, ManifestsComeInKubeadmsOrderFromInitsBuilders) {
+config::InitConfiguration cp1_with_local_etcd() {
   config::ClusterConfiguration c;
   c.etcd.local = config::LocalEtcd{};
   NodeIdentity id{"cp1", "10.0.0.1", 6443, "unix:///run/containerd/containerd.sock"};
-  auto cfg = node_configuration(c, v("v1.37.2"), id, "", "");
-  manifests::HostFacts host{
-      [](std::string_view) { return false; }, [](std::string_view) { return false; }, {}};
-  auto with_etcd = new_manifests(cfg, nullptr, true, host).value();
+  return node_configuration(c, v("v1.37.2"), id, "", "");
+}
+
+TEST(UpgradeNodeFiles, ManifestsComeInKubeadmsOrderFromInitsBuilders) {
+  const auto cfg = cp1_with_local_etcd();
+  test::PathsHost host;
+  test::TempDir none;
+  auto with_etcd = new_manifests(cfg, nullptr, true, host, none.path()).value();
   std::vector<std::string> order;
   for (const auto& m : with_etcd) order.push_back(m.component);
   EXPECT_EQ(order, (std::vector<std::string>{"etcd", "kube-apiserver", "kube-controller-manager",
@@ -318,7 +325,25 @@ TEST(UpgradeNodeFiles, ManifestsComeInKubeadmsOrderFromInitsBuilders) {
   EXPECT_EQ(manifest_image_tag(with_etcd[1].yaml), "v1.37.2");
   EXPECT_EQ(manifest_image_tag(with_etcd[0].yaml), "3.7.0-0");
   EXPECT_NE(with_etcd[1].yaml.find("--advertise-address=10.0.0.1"), std::string::npos);
-  EXPECT_EQ(new_manifests(cfg, nullptr, false, host).value().size(), 3u);
+  EXPECT_EQ(new_manifests(cfg, nullptr, false, host, none.path()).value().size(), 3u);
+  EXPECT_EQ(with_etcd[0].yaml.find("runAsUser"), std::string::npos);
+}
+
+// A cis profile's etcd runs as the etcd user; the upgraded manifest keeps it so.
+TEST(UpgradeNodeFiles, EtcdKeepsTheUserItsCurrentManifestRunsItAs) {
+  const auto cfg = cp1_with_local_etcd();
+  test::PathsHost host;
+  test::TempDir dir;
+  ASSERT_TRUE(fs::write_file_atomic(dir.path() / "etcd.yaml",
+                                    "apiVersion: v1\nkind: Pod\nspec:\n  securityContext:\n"
+                                    "    runAsGroup: 106\n    runAsNonRoot: true\n"
+                                    "    runAsUser: 103\n",
+                                    0600));
+  auto out = new_manifests(cfg, nullptr, true, host, dir.path()).value();
+  ASSERT_EQ(out[0].component, "etcd");
+  EXPECT_NE(out[0].yaml.find("runAsUser: 103"), std::string::npos);
+  EXPECT_NE(out[0].yaml.find("runAsGroup: 106"), std::string::npos);
+  EXPECT_NE(out[0].yaml.find("--cert-file=/etc/kubernetes/etcd-tls/server.crt"), std::string::npos);
 }
 
 }  // namespace

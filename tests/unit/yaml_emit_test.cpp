@@ -170,5 +170,21 @@ TEST(YamlEmit, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(yaml::scalar("caf\xc3\xa9"), "caf\xc3\xa9");
 }
 
+// go-yaml reads these, written plain, as timestamps, so it quotes them (kubeadm's token list
+// -o yaml shows "expires" so); what Go's time.Parse refuses stays plain.
+TEST(YamlEmit, QuotesTimestampsAsGoYamlDoes) {
+  EXPECT_EQ(yaml::scalar("2024-04-01T11:54:17Z"), "\"2024-04-01T11:54:17Z\"");
+  EXPECT_EQ(yaml::scalar("2024-4-1"), "\"2024-4-1\"");
+  EXPECT_EQ(yaml::scalar("2024-04-01 11:54:17.5"), "\"2024-04-01 11:54:17.5\"");
+  EXPECT_EQ(yaml::scalar("2024-02-29t01:02:03.25+02:00"), "\"2024-02-29t01:02:03.25+02:00\"");
+  EXPECT_EQ(yaml::scalar("2024-04-01T11:54:17"), "2024-04-01T11:54:17");  // no zone
+  EXPECT_EQ(yaml::scalar("2023-02-29"), "2023-02-29");                    // no such day
+  EXPECT_EQ(yaml::scalar("2024-13-01"), "2024-13-01");
+  EXPECT_EQ(yaml::scalar("2024-04-01T24:00:00Z"), "2024-04-01T24:00:00Z");
+  EXPECT_EQ(yaml::scalar("v2024-04-01"), "v2024-04-01");
+  const json value = {{"expires", "2024-04-01T11:54:17Z"}, {"day", "2024-4-1"}};
+  EXPECT_EQ(read_back(yaml::emit(value)), value);
+}
+
 }  // namespace
 }  // namespace kadm

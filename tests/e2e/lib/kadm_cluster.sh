@@ -73,6 +73,32 @@ kadm_wait_node_ready() {
   retry "$secs" ready || { harness_node_diagnose "$name" >&2; fail "node $name not Ready after ${secs}s (Ready=$st)"; }
 }
 
+# kadm_diagnose_unscheduled CP: why pods are not Running, from host CP: each such pod's events,
+# the Nodes' taints and conditions, who holds the scheduler and controller-manager leases, and
+# the tail of those two components' logs (read from the kubelet's log files, which do not need
+# the API server).
+kadm_diagnose_unscheduled() {
+  local cp=$1 ns pod
+  echo "---- pods not Running"
+  kadm_kubectl "$cp" get pods -A -o wide --field-selector=status.phase!=Running 2>&1
+  while read -r ns pod; do
+    [[ -n $pod ]] || continue
+    echo "---- $ns/$pod: events and conditions"
+    kadm_kubectl "$cp" -n "$ns" describe pod "$pod" 2>&1 | sed -n '/^Conditions:/,/^Volumes:/p;/^Events:/,$p'
+  done < <(kadm_kubectl "$cp" get pods -A --field-selector=status.phase!=Running \
+    -o 'jsonpath={range .items[*]}{.metadata.namespace} {.metadata.name}{"\n"}{end}' 2>/dev/null | head -n 5)
+  echo "---- nodes: taints, Ready"
+  kadm_kubectl "$cp" get nodes -o 'jsonpath={range .items[*]}{.metadata.name} taints={.spec.taints} ready={.status.conditions[?(@.type=="Ready")].status} since={.status.conditions[?(@.type=="Ready")].lastTransitionTime}{"\n"}{end}' 2>&1
+  echo "---- leases"
+  kadm_kubectl "$cp" -n kube-system get lease kube-scheduler kube-controller-manager \
+    -o 'jsonpath={range .items[*]}{.metadata.name} holder={.spec.holderIdentity} renewed={.spec.renewTime} transitions={.spec.leaseTransitions}{"\n"}{end}' 2>&1
+  local c
+  for c in kube-scheduler kube-controller-manager; do
+    echo "---- $c on $cp: last 40 log lines"
+    harness_exec "$cp" sh -c "tail -q -n 40 /var/log/pods/kube-system_$c-*/$c/*.log" 2>&1 | cut -c1-400
+  done
+}
+
 # assert_control_plane_serves NAME: every readyz check passes, the scheduler and the
 # controller-manager hold their leases, admin.conf authenticates as kadm's admin user.
 assert_control_plane_serves() {

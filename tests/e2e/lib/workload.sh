@@ -51,9 +51,13 @@ spec:
         args: [netexec, --http-port=8080]
         ports:
         - containerPort: 8080
+        # The test nodes share this VM's cores and disk with each other and with builds, so a
+        # starved kubelet's 1 s default probe timeout would take every replica out of the Service
+        # at once (seen during an upgrade's image pulls): an unready replica means a hung server.
         readinessProbe:
           httpGet: {path: /readyz, port: 8080}
           periodSeconds: 2
+          timeoutSeconds: 5
 ---
 apiVersion: v1
 kind: Service

@@ -1,20 +1,21 @@
-#include "join/node_csr.h"
+#include "kubelet/node_csr.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
 #include "apiclient/json_access.h"
+#include "common/constants.h"
 #include "common/strings.h"
 
-namespace kadm::join {
+namespace kadm::kubelet {
 
 Result<std::string> node_csr_pem(EVP_PKEY* key, std::string_view node_name) {
   certs::UniqueX509Req req(X509_REQ_new());
   if (!req) return fail(certs::openssl_error("X509_REQ_new"));
   X509_NAME* name = X509_REQ_get_subject_name(req.get());
-  std::string cn = std::string(kNodeUserPrefix) + std::string(node_name);
-  std::string org(kNodesGroup);
+  std::string cn = std::string(constants::kNodeUserPrefix) + std::string(node_name);
+  std::string org(constants::kNodesGroup);
   auto add = [&](const char* field, const std::string& value) {
     return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
                                       reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
@@ -87,4 +88,4 @@ CsrState csr_state(const nlohmann::json& csr) {
   return st;
 }
 
-}  // namespace kadm::join
+}  // namespace kadm::kubelet

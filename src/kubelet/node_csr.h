@@ -10,12 +10,10 @@
 #include "certs/openssl_ptr.h"
 #include "common/error.h"
 
-namespace kadm::join {
+namespace kadm::kubelet {
 
 inline constexpr std::string_view kKubeletClientSigner =
     "kubernetes.io/kube-apiserver-client-kubelet";
-inline constexpr std::string_view kNodeUserPrefix = "system:node:";
-inline constexpr std::string_view kNodesGroup = "system:nodes";
 
 // PEM "CERTIFICATE REQUEST" with CN system:node:<node>, O system:nodes, signed by `key`.
 Result<std::string> node_csr_pem(EVP_PKEY* key, std::string_view node_name);
@@ -38,4 +36,4 @@ struct CsrState {
 };
 CsrState csr_state(const nlohmann::json& csr);
 
-}  // namespace kadm::join
+}  // namespace kadm::kubelet

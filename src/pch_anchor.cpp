@@ -1,0 +1,1 @@
+// The translation unit that carries the precompiled third-party headers every layer reuses.
