@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "certs/rsa_key_check.h"
 #include "certs/rsa_nettle.h"
 #include "config/encryption_algorithm.h"
 
@@ -25,22 +26,24 @@ Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm, RsaGen
   const auto* info = config::find_encryption_algorithm(algorithm);
   if (!info) return fail(ErrorKind::Validation, "cannot generate a key for an unknown algorithm");
   const std::string what = "generate " + std::string(info->name) + " key";
+  const bool from_nettle = info->rsa_bits > 0 && rsa == RsaGenerator::Nettle;
   UniqueEvpPkey key;
-  if (info->rsa_bits > 0 && rsa == RsaGenerator::Nettle) {
+  if (from_nettle) {
     key = KADM_TRY(generate_rsa_with_nettle(static_cast<unsigned>(info->rsa_bits)));
   } else {
     key.reset(info->rsa_bits > 0 ? EVP_RSA_gen(static_cast<unsigned>(info->rsa_bits))
                                  : EVP_EC_gen(std::string(info->curve).c_str()));
     if (!key) return fail(openssl_error(what));
   }
-  // Whoever made it, OpenSSL checks the pair before it is used: the private key matches the
-  // public one and the parameters are consistent.
+  // Whoever made it, OpenSSL checks the pair before it is used. A Nettle key's primes come with
+  // Nettle's proof, so it gets the consistency check that does not prove them again.
   std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
       EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr), &EVP_PKEY_CTX_free);
-  if (!ctx || EVP_PKEY_pairwise_check(ctx.get()) != 1 || EVP_PKEY_private_check(ctx.get()) != 1 ||
-      EVP_PKEY_public_check(ctx.get()) != 1) {
+  if (!ctx || EVP_PKEY_private_check(ctx.get()) != 1 || EVP_PKEY_public_check(ctx.get()) != 1 ||
+      (!from_nettle && EVP_PKEY_pairwise_check(ctx.get()) != 1)) {
     return fail(openssl_error(what + ": the new key fails OpenSSL's key check"));
   }
+  if (from_nettle) KADM_TRY(check_rsa_key_consistency(key.get()));
   return key;
 }
 

@@ -12,8 +12,10 @@
 namespace kadm::certs {
 
 // Which library makes RSA keys. Nettle is the default (much faster here); OpenSSL stays for
-// comparison. Either key is checked by OpenSSL (pairwise and full key check) before it is
-// returned. ECDSA keys always come from OpenSSL.
+// comparison. Every key passes OpenSSL's private and public key checks before it is returned,
+// then OpenSSL's pairwise check, or for a Nettle key check_rsa_key_consistency (the same
+// relations and a signature, without proving Nettle's proven primes again). ECDSA keys always
+// come from OpenSSL.
 enum class RsaGenerator { Nettle, OpenSSL };
 
 Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm,

@@ -1,0 +1,20 @@
+#pragma once
+// The check every new Nettle RSA key passes before use, done with OpenSSL: the key's numbers
+// agree with each other, and the key signs what its public half verifies (FIPS 140's pairwise
+// consistency test). It stands in for EVP_PKEY_pairwise_check, which also re-runs 64
+// Miller-Rabin rounds on p and q: about 40% of a key's CPU on this machine, spent again on primes
+// that nettle_random_prime has already proven prime (Pocklington). A composite p or q still
+// fails here, because its signature does not verify.
+
+#include <openssl/evp.h>
+
+#include "common/error.h"
+
+namespace kadm::certs {
+
+// Refuses, naming the first relation that fails: p or q even, equal, or not bits/2 long;
+// n ≠ p·q; d·e ≢ 1 mod lcm(p−1, q−1); d mod (p−1), d mod (q−1) or q⁻¹ mod p not the stored CRT
+// values; a SHA-256 signature that does not verify.
+Status check_rsa_key_consistency(EVP_PKEY* key);
+
+}  // namespace kadm::certs
