@@ -37,8 +37,7 @@ Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm, RsaGen
   }
   // Whoever made it, OpenSSL checks the pair before it is used. A Nettle key's primes come with
   // Nettle's proof, so it gets the consistency check that does not prove them again.
-  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
-      EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr), &EVP_PKEY_CTX_free);
+  UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
   if (!ctx || EVP_PKEY_private_check(ctx.get()) != 1 || EVP_PKEY_public_check(ctx.get()) != 1 ||
       (!from_nettle && EVP_PKEY_pairwise_check(ctx.get()) != 1)) {
     return fail(openssl_error(what + ": the new key fails OpenSSL's key check"));

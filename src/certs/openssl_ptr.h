@@ -51,6 +51,13 @@ struct Asn1TimeDeleter {
 struct Asn1StringDeleter {
   void operator()(ASN1_STRING* p) const noexcept { ASN1_STRING_free(p); }
 };
+// Private key numbers: zeroed before they are freed.
+struct SecretBignumDeleter {
+  void operator()(BIGNUM* p) const noexcept { BN_clear_free(p); }
+};
+struct BnCtxDeleter {
+  void operator()(BN_CTX* p) const noexcept { BN_CTX_free(p); }
+};
 // Buffers OpenSSL allocates for the caller (i2d output, BN_bn2dec text).
 struct OpenSslBytesDeleter {
   void operator()(void* p) const noexcept { OPENSSL_free(p); }
@@ -66,6 +73,8 @@ using UniqueX509Store = std::unique_ptr<X509_STORE, OpenSslDeleter>;
 using UniqueX509StoreCtx = std::unique_ptr<X509_STORE_CTX, OpenSslDeleter>;
 using UniqueBio = std::unique_ptr<BIO, OpenSslDeleter>;
 using UniqueBignum = std::unique_ptr<BIGNUM, OpenSslDeleter>;
+using UniqueSecretBignum = std::unique_ptr<BIGNUM, SecretBignumDeleter>;
+using UniqueBnCtx = std::unique_ptr<BN_CTX, BnCtxDeleter>;
 using UniqueAsn1Integer = std::unique_ptr<ASN1_INTEGER, Asn1IntegerDeleter>;
 using UniqueAsn1Time = std::unique_ptr<ASN1_TIME, Asn1TimeDeleter>;
 using UniqueGeneralNames = std::unique_ptr<GENERAL_NAMES, OpenSslDeleter>;

@@ -12,16 +12,7 @@
 namespace kadm::certs {
 namespace {
 
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_clear_free(b); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
-struct BnCtxFree {
-  void operator()(BN_CTX* c) const { BN_CTX_free(c); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
+using Bn = UniqueSecretBignum;
 
 Status refused(const std::string& why) {
   return fail(ErrorKind::Tls, "the new RSA key fails its consistency check: " + why);
@@ -61,7 +52,7 @@ Result<RsaNumbers> read_numbers(EVP_PKEY* key) {
 }
 
 Status check_numbers(const RsaNumbers& r) {
-  std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_secure_new());
+  UniqueBnCtx ctx(BN_CTX_secure_new());
   Bn t = new_bn(), pm1 = new_bn(), qm1 = new_bn(), g = new_bn(), lambda = new_bn();
   if (!ctx || !t || !pm1 || !qm1 || !g || !lambda) return fail(openssl_error("check the RSA key"));
   BN_CTX* c = ctx.get();
@@ -101,7 +92,7 @@ Status check_numbers(const RsaNumbers& r) {
 Status check_signature(EVP_PKEY* key) {
   static constexpr std::string_view kMessage = "kadm pairwise consistency test";
   const auto* data = reinterpret_cast<const unsigned char*>(kMessage.data());
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> sign(EVP_MD_CTX_new()), verify(EVP_MD_CTX_new());
+  UniqueEvpMdCtx sign(EVP_MD_CTX_new()), verify(EVP_MD_CTX_new());
   std::string sig(static_cast<size_t>(EVP_PKEY_get_size(key)), '\0');
   size_t len = sig.size();
   auto* out = reinterpret_cast<unsigned char*>(sig.data());

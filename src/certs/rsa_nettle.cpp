@@ -43,16 +43,11 @@ struct NettleKey {
   NettleKey& operator=(const NettleKey&) = delete;
 };
 
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_clear_free(b); }
-};
-using UniqueBn = std::unique_ptr<BIGNUM, BnFree>;
-
-UniqueBn to_bignum(const mpz_t value) {
+UniqueSecretBignum to_bignum(const mpz_t value) {
   std::vector<unsigned char> bytes((mpz_sizeinbase(value, 2) + 7) / 8);
   size_t written = 0;
   mpz_export(bytes.data(), &written, 1, 1, 1, 0, value);
-  UniqueBn bn(BN_bin2bn(bytes.data(), static_cast<int>(written), nullptr));
+  UniqueSecretBignum bn(BN_bin2bn(bytes.data(), static_cast<int>(written), nullptr));
   OPENSSL_cleanse(bytes.data(), bytes.size());
   return bn;
 }
@@ -62,9 +57,6 @@ struct ParamBldFree {
 };
 struct ParamFree {
   void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
 };
 
 }  // namespace
@@ -79,9 +71,9 @@ Result<UniqueEvpPkey> generate_rsa_with_nettle(unsigned bits) {
                                     (random.failed ? "no random bytes" : "Nettle failed"));
   }
   // OpenSSL's names: d, p, q, d mod (p-1), d mod (q-1), q^-1 mod p = Nettle's d, p, q, a, b, c.
-  UniqueBn n = to_bignum(k.pub.n), e = to_bignum(k.pub.e), d = to_bignum(k.key.d),
-           p = to_bignum(k.key.p), q = to_bignum(k.key.q), dp = to_bignum(k.key.a),
-           dq = to_bignum(k.key.b), qinv = to_bignum(k.key.c);
+  UniqueSecretBignum n = to_bignum(k.pub.n), e = to_bignum(k.pub.e), d = to_bignum(k.key.d),
+                     p = to_bignum(k.key.p), q = to_bignum(k.key.q), dp = to_bignum(k.key.a),
+                     dq = to_bignum(k.key.b), qinv = to_bignum(k.key.c);
   for (const BIGNUM* b :
        {n.get(), e.get(), d.get(), p.get(), q.get(), dp.get(), dq.get(), qinv.get()}) {
     if (!b) return fail(openssl_error("convert the RSA key"));
@@ -98,8 +90,7 @@ Result<UniqueEvpPkey> generate_rsa_with_nettle(unsigned bits) {
     return fail(openssl_error("convert the RSA key"));
   }
   std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld.get()));
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
-      EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
   EVP_PKEY* raw = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1) {
