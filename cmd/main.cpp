@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
     kadm::cli::Context ctx;
+    ctx.whole_tree = kadm::cli::wants_whole_tree(argc, argv);
     app.add_option("-v,--v", ctx.globals.verbosity, "number for the log level verbosity")
         ->default_val(0);
     kadm::cli::setup_all(app, ctx);

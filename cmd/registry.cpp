@@ -1,6 +1,7 @@
 #include "registry.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace kadm::cli {
 
@@ -12,6 +13,14 @@ std::vector<std::pair<int, SetupFn>>& table() {
 }  // namespace
 
 Registrar::Registrar(int order, SetupFn setup) { table().emplace_back(order, std::move(setup)); }
+
+bool wants_whole_tree(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "completion") return true;
+  }
+  return false;
+}
 
 void setup_all(CLI::App& root, Context& ctx) {
   auto& t = table();

@@ -26,7 +26,13 @@ struct Context {
   Action action;
   // Output mode decided by the command (e.g. --output json) before logging is set up.
   bool human_to_stderr = false;
+  // Every subcommand with all its flags, now (for completion); otherwise a phase
+  // subcommand's flags are added when the command line reaches it.
+  bool whole_tree = false;
 };
+
+// Whether argv asks for something that walks the whole command tree.
+bool wants_whole_tree(int argc, char** argv);
 
 using SetupFn = std::function<void(CLI::App& root, Context& ctx)>;
 

@@ -243,7 +243,7 @@ CurlClient::Attempt CurlClient::perform_once(const Request& request, const std::
   CurlEasy curl = take_handle();
   if (!curl) {
     a.code = CURLE_FAILED_INIT;
-    a.curl_error = "cannot create a curl handle";
+    a.curl_error = http::no_handle_message();
     return a;
   }
   CURL* h = curl.get();
@@ -413,7 +413,7 @@ ApiResult<bool> CurlClient::watch(const Request& request, const WatchHandler& on
   Attempt a;
   // A handle of its own: a stream is not put back into the pool half read.
   CurlEasy curl(curl_easy_init());
-  if (!curl) return fail_with(ErrorKind::Api, "cannot create a curl handle");
+  if (!curl) return fail_with(ErrorKind::Api, http::no_handle_message());
   CURL* h = curl.get();
   std::array<char, CURL_ERROR_SIZE> errbuf{};
   std::string url;

@@ -36,10 +36,12 @@ Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm, RsaGen
     if (!key) return fail(openssl_error(what));
   }
   // Whoever made it, OpenSSL checks the pair before it is used. A Nettle key's primes come with
-  // Nettle's proof, so it gets the consistency check that does not prove them again.
+  // Nettle's proof, so it gets the consistency check, which neither proves them again nor runs
+  // the public check's primality test on n (src/certs/rsa_key_check.h).
   UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-  if (!ctx || EVP_PKEY_private_check(ctx.get()) != 1 || EVP_PKEY_public_check(ctx.get()) != 1 ||
-      (!from_nettle && EVP_PKEY_pairwise_check(ctx.get()) != 1)) {
+  if (!ctx || EVP_PKEY_private_check(ctx.get()) != 1 ||
+      (!from_nettle &&
+       (EVP_PKEY_public_check(ctx.get()) != 1 || EVP_PKEY_pairwise_check(ctx.get()) != 1))) {
     return fail(openssl_error(what + ": the new key fails OpenSSL's key check"));
   }
   if (from_nettle) KADM_TRY(check_rsa_key_consistency(key.get()));

@@ -57,6 +57,7 @@ Status check_numbers(const RsaNumbers& r) {
   if (!ctx || !t || !pm1 || !qm1 || !g || !lambda) return fail(openssl_error("check the RSA key"));
   BN_CTX* c = ctx.get();
 
+  if (!BN_is_word(r.e.get(), 65537)) return refused("e is not 65537");
   const int half = BN_num_bits(r.n.get()) / 2;
   if (!BN_is_odd(r.p.get()) || !BN_is_odd(r.q.get())) return refused("p or q is even");
   if (BN_cmp(r.p.get(), r.q.get()) == 0) return refused("p equals q");

@@ -179,7 +179,7 @@ Result<CallResult> UnixTransport::call_once(std::string_view method, std::string
   if (!S_ISSOCK(st.st_mode)) return fail(ErrorKind::General, m_socket + " is not a socket");
 
   http::CurlEasy curl(curl_easy_init());
-  if (!curl) return fail(ErrorKind::General, "cannot create a curl handle");
+  if (!curl) return fail(ErrorKind::General, http::no_handle_message());
   CURL* h = curl.get();
   http::CurlSlist headers;
   bool ok = http::slist_append(headers, "Content-Type: application/grpc") &&

@@ -14,6 +14,11 @@ void curl_global_init_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+std::string no_handle_message() {
+  const std::string& why = curl_unavailable();
+  return why.empty() ? "cannot create a curl handle" : "cannot create a curl handle: " + why;
+}
+
 size_t collect_header(char* data, size_t size, size_t count, void* headers) {
   std::string_view line(data, size * count);
   auto colon = line.find(':');

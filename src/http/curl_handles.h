@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <memory>
+#include <string>
 
 namespace kadm::http {
 
@@ -24,6 +25,12 @@ inline bool slist_append(CurlSlist& list, const char* line) {
   list.reset(grown);
   return true;
 }
+
+// Why libcurl cannot be used (it is opened on first use, src/http/curl_library.cpp), with what to
+// do; empty when it can.
+const std::string& curl_unavailable();
+// "cannot create a curl handle", with curl_unavailable() when that is why.
+std::string no_handle_message();
 
 // libcurl's process-wide setup, done once before the first handle (it is not thread-safe).
 void curl_global_init_once();

@@ -5,6 +5,7 @@
 # reference": add the file here.
 set(KADM_FUZZ_CORE_SOURCES
   apiclient/backoff.cpp apiclient/client.cpp apiclient/clock.cpp apiclient/curl_client.cpp http/curl_handles.cpp
+  http/curl_library.cpp
   apiclient/kubeconfig_reader.cpp apiclient/objects.cpp
   certs/openssl_ptr.cpp certs/pin.cpp certs/x509.cpp
   clusterobjects/corefile.cpp clusterobjects/corefile_migration.cpp clusterobjects/corefile_rules.cpp

@@ -36,4 +36,8 @@ for f in ./usr/bin/kadm ./usr/share/bash-completion/completions/kadm ./usr/share
   grep -q " $f\$" <<<"$contents" || fail ".deb lacks $f: $contents"
 done
 dpkg-deb -f "$deb" Package | grep -qx kadm || fail ".deb is not named kadm"
+# libcurl is opened on first use (no DT_NEEDED entry for dpkg-shlibdeps to find): the package
+# must still depend on it, and the binary must still find it.
+depends=$(dpkg-deb -f "$deb" Depends)
+grep -q 'libcurl4' <<<"$depends" || fail ".deb does not depend on libcurl4: $depends"
 echo "install and package: ok ($(basename "$deb"))"

@@ -103,6 +103,7 @@ TEST(RsaKeyCheck, EachWrongNumberIsNamed) {
       {"q + 2", [](Numbers& r) { BN_add_word(r.q.get(), 2); }, "n is not p·q"},
       {"q = p", [](Numbers& r) { r.q.reset(BN_dup(r.p.get())); }, "p equals q"},
       {"p even", [](Numbers& r) { BN_add_word(r.p.get(), 1); }, "even"},
+      {"e = 3", [](Numbers& r) { BN_set_word(r.e.get(), 3); }, "e is not 65537"},
   };
   for (const auto& c : cases) {
     Numbers r = good_numbers();
