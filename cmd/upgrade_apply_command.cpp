@@ -54,7 +54,8 @@ Result<ApplyConfig> load_apply_config(const std::optional<std::string>& path) {
 namespace upgrade_cli {
 
 Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFlags& f, bool apply,
-                                                                bool planning) {
+                                                                bool planning,
+                                                                ClusterReads* reads) {
   auto d = std::make_unique<upgrade::UpgradeData>();
   auto& o = d->options;
   o.apply = apply;
@@ -83,12 +84,18 @@ Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFla
   auto extra = KADM_TRY(load_apply_config(f.config_path));
   if (extra.upgrade_manifests.count() > 0) o.timeout = extra.upgrade_manifests;
 
-  d->reader = KADM_TRY(cluster_client(f, d->control_plane));
-  auto cluster_cfg =
-      KADM_TRY(upgrade::read_cluster_configuration(*d->reader, planning ? "" : "upgrade"));
+  config::ClusterConfiguration cluster_cfg;
+  if (reads) {
+    d->reader = std::move(reads->reader);
+    cluster_cfg = reads->cluster_cfg;
+  } else {
+    d->reader = KADM_TRY(cluster_client(f, d->control_plane));
+    cluster_cfg =
+        KADM_TRY(upgrade::read_cluster_configuration(*d->reader, planning ? "" : "upgrade"));
+  }
   if (extra.cluster) cluster_cfg = *extra.cluster;
   if (d->control_plane) {
-    d->state = KADM_TRY(upgrade::read_cluster_state(*d->reader));
+    d->state = reads ? std::move(reads->state) : KADM_TRY(upgrade::read_cluster_state(*d->reader));
     d->cluster = KADM_TRY(upgrade::cluster_version(d->state));
   } else {
     d->cluster = KADM_TRY(config::parse_kube_version(cluster_cfg.kubernetes_version));

@@ -98,7 +98,8 @@ Status run_plan(const UpgradeFlags& f) {
     UpgradeFlags checked = f;
     checked.version = plan.target.str();
     checked.print_config = false;
-    KADM_TRY(upgrade::run_plan_checks(*KADM_TRY(make_upgrade_data(checked, true, true))));
+    ClusterReads reads{std::move(client), cluster_cfg, in.state};
+    KADM_TRY(upgrade::run_plan_checks(*KADM_TRY(make_upgrade_data(checked, true, true, &reads))));
   }
   spdlog::info("[upgrade/versions] Cluster version: {}", plan.cluster.str().substr(1));
   spdlog::info("[upgrade/versions] kadm version: {} (newest Kubernetes {})", KADM_VERSION,

@@ -59,10 +59,20 @@ Result<std::unique_ptr<apiclient::Client>> cluster_client(const UpgradeFlags& f,
 // "stable", "latest", ... mean kadm's newest release; anything else must be a release.
 Result<config::KubeVersion> parse_target(const std::string& text);
 
+// What `upgrade plan` has read from the cluster already: its checks use it instead of reading
+// the stored configuration and every component's version a second time.
+struct ClusterReads {
+  std::unique_ptr<apiclient::Client> reader;
+  config::ClusterConfiguration cluster_cfg;
+  upgrade::ClusterState state;
+};
+
 // The run data of apply (`apply`) or node from the flags and the cluster. `planning`: plan's
-// checks with apply's data (f.version the planned release), human text on stderr for -o json|yaml.
+// checks with apply's data (f.version the planned release), human text on stderr for -o json|yaml;
+// `reads` (taken over): what the plan read.
 Result<std::unique_ptr<upgrade::UpgradeData>> make_upgrade_data(const UpgradeFlags& f, bool apply,
-                                                                bool planning);
+                                                                bool planning,
+                                                                ClusterReads* reads = nullptr);
 
 // --kubeconfig; --allow-*-upgrades; --print-config (apply and plan, as in kubeadm).
 void add_common(CLI::App* app, UpgradeFlags& f);

@@ -7,9 +7,9 @@
 #include "certs/cert_table.h"
 #include "certs/keys.h"
 #include "certs/version_rules.h"
-#include "common/constants.h"
 #include "common/fs.h"
 #include "common/strings.h"
+#include "config/defaults.h"
 
 namespace kadm::certs {
 namespace {
@@ -22,8 +22,7 @@ constexpr Duration kDefaultValidity = std::chrono::hours(8760);
 constexpr Duration kDefaultCaValidity = std::chrono::hours(87600);
 
 stdfs::path cert_dir_of(const config::InitConfiguration& cfg) {
-  return cfg.cluster.certificates_dir.empty() ? stdfs::path(constants::kDefaultCertificatesDir)
-                                              : stdfs::path(cfg.cluster.certificates_dir);
+  return config::certificates_dir_or_default(cfg.cluster);
 }
 
 stdfs::path file_of(const stdfs::path& dir, std::string_view base, std::string_view ext) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cis/benchmark.h"
+#include "common/constants.h"
 #include "common/fs.h"
 #include "common/strings.h"
 
@@ -426,7 +427,7 @@ Result<Report> evaluate(const NodeView& node, const Options& opt) {
       break;
   }
   ctx.pki = opt.kubernetes_dir + "/pki";
-  ctx.etcd_data_dir = "/var/lib/etcd";
+  ctx.etcd_data_dir = std::string(constants::kDefaultEtcdDataDir);
   if (report.control_plane) {
     if (auto api = manifest_flags(node, ctx.manifests + "/kube-apiserver.yaml")) {
       if (auto ca = api->find("--client-ca-file"); ca != api->end()) {

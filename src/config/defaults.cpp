@@ -113,6 +113,17 @@ Status default_advertise_address(APIEndpoint& e, const AddressDetector& detect) 
 
 }  // namespace
 
+std::string certificates_dir_or_default(const ClusterConfiguration& cluster) {
+  return cluster.certificates_dir.empty() ? std::string(constants::kDefaultCertificatesDir)
+                                          : cluster.certificates_dir;
+}
+
+std::string etcd_data_dir_or_default(const ClusterConfiguration& cluster) {
+  return cluster.etcd.local && !cluster.etcd.local->data_dir.empty()
+             ? cluster.etcd.local->data_dir
+             : std::string(constants::kDefaultEtcdDataDir);
+}
+
 std::string_view default_image_repository() { return kDefaultImageRepository; }
 std::string_view default_kubernetes_version() { return kDefaultKubernetesVersion; }
 

@@ -23,6 +23,11 @@ bool is_version_label(std::string_view version);
 /// Returns the address to advertise, or an error if the host has none usable.
 using AddressDetector = std::function<Result<std::string>()>;
 
+/// The certificates directory, kubeadm's default when the configuration leaves it empty.
+std::string certificates_dir_or_default(const ClusterConfiguration& cluster);
+/// The local etcd's data directory, kubeadm's default when it is empty or there is no local etcd.
+std::string etcd_data_dir_or_default(const ClusterConfiguration& cluster);
+
 /// Fills every empty field of an InitConfiguration (and its ClusterConfiguration) with the
 /// v1beta4 default. Fields already set are kept.
 void set_init_defaults(InitConfiguration& cfg);

@@ -1,5 +1,6 @@
 #include "config/profile.h"
 #include "common/yaml_json.h"
+#include "config/defaults.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -7,8 +8,6 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-
-#include "common/constants.h"
 
 namespace kadm::config {
 
@@ -122,9 +121,7 @@ bool uses_kadm_audit_policy(const ClusterConfiguration& cluster) {
 Status apply_profile(InitConfiguration& cfg, Profile profile) {
   if (profile == Profile::Default) return {};
   auto& cluster = cfg.cluster;
-  const std::string pki = cluster.certificates_dir.empty()
-                              ? std::string(constants::kDefaultCertificatesDir)
-                              : cluster.certificates_dir;
+  const std::string pki = certificates_dir_or_default(cluster);
   std::map<Component, std::vector<Arg>> added;
   for (const auto& a : profile_args(profile)) {
     if (last_arg(component(cluster, a.component).extra_args, a.name)) continue;  // user wins

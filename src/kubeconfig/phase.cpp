@@ -9,6 +9,7 @@
 #include "common/fs.h"
 #include "common/net.h"
 #include "common/strings.h"
+#include "config/defaults.h"
 #include "kubeconfig/kubeconfig_file.h"
 
 namespace kadm::kubeconfig {
@@ -44,8 +45,7 @@ int bind_port(const config::InitConfiguration& cfg) {
 }
 
 std::string cert_dir_of(const config::InitConfiguration& cfg) {
-  return cfg.cluster.certificates_dir.empty() ? std::string(constants::kDefaultCertificatesDir)
-                                              : cfg.cluster.certificates_dir;
+  return config::certificates_dir_or_default(cfg.cluster);
 }
 
 std::string cluster_name_of(const config::InitConfiguration& cfg) {

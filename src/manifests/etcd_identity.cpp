@@ -2,15 +2,13 @@
 
 #include <cstdint>
 
-#include "common/constants.h"
+#include "config/defaults.h"
 
 namespace kadm::manifests {
 
 namespace {
 std::string pki_etcd_dir(const config::ClusterConfiguration& cluster) {
-  return (cluster.certificates_dir.empty() ? std::string(constants::kDefaultCertificatesDir)
-                                           : cluster.certificates_dir) +
-         "/etcd";
+  return config::certificates_dir_or_default(cluster) + "/etcd";
 }
 }  // namespace
 
@@ -22,8 +20,7 @@ const std::vector<std::string_view>& etcd_tls_files() {
 
 std::string etcd_data_dir(const config::ClusterConfiguration& cluster) {
   if (!cluster.etcd.local) return "";
-  return cluster.etcd.local->data_dir.empty() ? std::string(constants::kDefaultEtcdDataDir)
-                                              : cluster.etcd.local->data_dir;
+  return config::etcd_data_dir_or_default(cluster);
 }
 
 std::optional<fs::Owner> etcd_run_as(const config::ClusterConfiguration& cluster,

@@ -8,6 +8,7 @@
 
 #include "common/constants.h"
 #include "common/strings.h"
+#include "config/defaults.h"
 #include "manifests/images.h"
 #include "manifests/version_table.h"
 
@@ -60,8 +61,7 @@ Result<Context> make_context(const config::InitConfiguration& cfg) {
       .cfg = cfg,
       .cluster = cfg.cluster,
       .row = row,
-      .pki = cfg.cluster.certificates_dir.empty() ? std::string(constants::kDefaultCertificatesDir)
-                                                  : cfg.cluster.certificates_dir,
+      .pki = config::certificates_dir_or_default(cfg.cluster),
       .advertise = cfg.local_api_endpoint.advertise_address,
       .bind_port = cfg.local_api_endpoint.bind_port > 0 ? cfg.local_api_endpoint.bind_port
                                                         : constants::kAPIServerPort,

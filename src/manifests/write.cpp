@@ -4,8 +4,8 @@
 
 #include <array>
 
-#include "common/constants.h"
 #include "common/yaml_emit.h"
+#include "config/defaults.h"
 #include "config/profile.h"
 #include "manifests/etcd_identity.h"
 
@@ -85,9 +85,7 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
 Status ensure_etcd_data_dir(const config::ClusterConfiguration& cluster, plan::Effects& effects,
                             config::Profile profile) {
   if (!cluster.etcd.local) return {};
-  const std::string dir = cluster.etcd.local->data_dir.empty()
-                              ? std::string(constants::kDefaultEtcdDataDir)
-                              : cluster.etcd.local->data_dir;
+  const std::string dir = config::etcd_data_dir_or_default(cluster);
   auto made = effects.apply(plan::MakeDir{dir, kEtcdDataDirMode, true});
   if (!made) return fail_with(made, "failed to create the etcd data directory " + dir);
   if (const std::string owner = config::profile_files(profile).etcd_data_dir_owner;

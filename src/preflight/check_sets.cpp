@@ -159,10 +159,7 @@ void add_etcd_checks(std::vector<Check>& checks, const config::InitConfiguration
   std::string address = etcd_address(cfg);
   checks.push_back(port_open(constants::kEtcdClientPort, address));
   checks.push_back(port_open(constants::kEtcdPeerPort, address));
-  std::string dir = cluster.etcd.local && !cluster.etcd.local->data_dir.empty()
-                        ? cluster.etcd.local->data_dir
-                        : std::string(constants::kDefaultEtcdDataDir);
-  checks.push_back(dir_available(dir));
+  checks.push_back(dir_available(config::etcd_data_dir_or_default(cluster)));
 }
 
 }  // namespace

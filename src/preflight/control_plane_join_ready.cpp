@@ -1,7 +1,7 @@
 #include "preflight/control_plane_join_ready.h"
 
-#include "common/constants.h"
 #include "common/strings.h"
+#include "config/defaults.h"
 
 namespace kadm::preflight {
 
@@ -27,9 +27,7 @@ constexpr SharedFile kShared[] = {
 
 std::vector<std::string> missing_shared_certificates(const config::ClusterConfiguration& cluster,
                                                      const host::Host& host) {
-  std::string dir = cluster.certificates_dir.empty()
-                        ? std::string(constants::kDefaultCertificatesDir)
-                        : cluster.certificates_dir;
+  const std::string dir = config::certificates_dir_or_default(cluster);
   std::vector<std::string> missing;
   for (const auto& f : kShared) {
     if (f.local_etcd_only && cluster.etcd.external) continue;

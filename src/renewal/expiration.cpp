@@ -10,6 +10,7 @@
 #include "certs/pki_state.h"
 #include "common/constants.h"
 #include "common/fs.h"
+#include "config/defaults.h"
 #include "kubeconfig/kubeconfig_file.h"
 #include "kubeconfig/phase.h"
 #include "manifests/etcd_identity.h"
@@ -22,8 +23,7 @@ namespace {
 namespace stdfs = std::filesystem;
 
 stdfs::path cert_dir_of(const config::InitConfiguration& cfg) {
-  return cfg.cluster.certificates_dir.empty() ? stdfs::path(constants::kDefaultCertificatesDir)
-                                              : stdfs::path(cfg.cluster.certificates_dir);
+  return config::certificates_dir_or_default(cfg.cluster);
 }
 
 bool ca_key_present(const stdfs::path& dir, std::string_view ca_name) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/constants.h"
 #include "common/duration.h"
 #include "common/error.h"
 #include "staticpod/rollout.h"
@@ -38,7 +39,7 @@ std::string kubelet_node_name(const std::filesystem::path& kubelet_conf, std::st
 struct RestartOptions {
   std::filesystem::path manifest_dir = "/etc/kubernetes/manifests";
   std::filesystem::path backup_dir;  // staticpod::backup_dir(...)
-  std::filesystem::path cert_dir = "/etc/kubernetes/pki";
+  std::filesystem::path cert_dir = constants::kDefaultCertificatesDir;
   std::string node_name;
   std::string kubelet_healthz_url = "http://127.0.0.1:10248/healthz";
   Duration timeout = staticpod::kDefaultRolloutTimeout;

@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "common/constants.h"
+
 namespace kadm::reset {
 
 // Where the well-known paths live; tests point these at a fixture tree.
 struct ResetPaths {
   std::filesystem::path kubernetes_dir = "/etc/kubernetes";
   std::filesystem::path kubelet_dir = "/var/lib/kubelet";
-  std::filesystem::path cert_dir = "/etc/kubernetes/pki";
+  std::filesystem::path cert_dir = constants::kDefaultCertificatesDir;
 
   std::filesystem::path manifests_dir() const { return kubernetes_dir / "manifests"; }
   std::filesystem::path tmp_dir() const { return kubernetes_dir / "tmp"; }

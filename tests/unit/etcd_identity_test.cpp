@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "certs/phase.h"
+#include "certs/pki_state.h"
 #include "common/fs.h"
 #include "config/profile.h"
 #include "lib/control_plane_config.h"
+#include "lib/log_capture.h"
 #include "lib/paths_host.h"
 #include "lib/temp_dir.h"
 #include "manifests/etcd_identity.h"
@@ -17,6 +20,7 @@
 #include "manifests/pod_specs.h"
 #include "manifests/write.h"
 #include "plan/effects.h"
+#include "renewal/expiration.h"
 
 namespace kadm {
 namespace {
@@ -181,6 +185,39 @@ TEST(EtcdIdentity, RenewalRefreshesTheCopiesOnlyWhereThereAreCopies) {
     }
   }
   EXPECT_EQ(copies, 5);
+}
+
+// `certs renew` refreshes etcd's copies after it renewed etcd-server or etcd-peer, and only then.
+TEST(EtcdIdentity, RenewingEtcdsOwnCertificatesRefreshesItsCopies) {
+  test::TempDir dir;
+  auto cfg = etcd_config((dir.path() / "pki").string());
+  {
+    certs::PkiState state;
+    plan::RealEffects real;
+    test::LogCapture quiet;
+    ASSERT_TRUE(certs::run_all_certs(cfg, state, real));
+  }
+  test::PathsHost host;
+  host.owners[std::string(kEtcdTlsDir) + "/server.crt"] = kEtcdUser;
+  auto copies_after_renewing = [&](const std::string& name) {
+    plan::RecordingEffects effects;
+    test::LogCapture quiet;
+    auto renewed = renewal::renew_certificates(name, cfg, dir.path(), effects, host);
+    EXPECT_TRUE(renewed) << name << ": " << renewed.error().text();
+    int copies = 0;
+    for (const auto& a : effects.actions) {
+      const auto* w = std::get_if<plan::WriteFile>(&a);
+      if (w && w->path.string().starts_with(kEtcdTlsDir)) {
+        EXPECT_EQ(w->owner, kEtcdUser) << w->path;
+        ++copies;
+      }
+    }
+    return copies;
+  };
+  EXPECT_EQ(copies_after_renewing("etcd-server"), 5);
+  EXPECT_EQ(copies_after_renewing("etcd-peer"), 5);
+  EXPECT_EQ(copies_after_renewing("apiserver"), 0);
+  EXPECT_EQ(copies_after_renewing("etcd-healthcheck-client"), 0);
 }
 
 TEST(EtcdIdentity, WrittenFilesHaveTheirOwnerFromTheStart) {

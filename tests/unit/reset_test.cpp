@@ -242,6 +242,26 @@ TEST(ResetCleanup, RemovesKadmsAuditPolicyOnlyAndKeepsTheAuditLog) {
   }
 }
 
+// The cis profile's etcd reads copies of its certificates from /etc/kubernetes/etcd-tls: reset
+// empties that directory when it exists, and mentions it nowhere when it does not.
+TEST(ResetCleanup, EmptiesEtcdsOwnTlsCopiesOnlyWhenPresent) {
+  for (bool cis : {true, false}) {
+    test::TempDir tmp;
+    test::FixtureHost h(tmp.path());
+    kadm_node(h);
+    if (cis) h.write("/etc/kubernetes/etcd-tls/server.key", "key");
+    plan::RecordingEffects effects;
+    test::LogCapture log;
+    ASSERT_TRUE(cleanup_node(h, ResetPaths{}, CleanupOptions{}, effects));
+    auto all = described(effects.actions);
+    const std::string emptied = "delete the contents of " + root_of(h, "/etc/kubernetes/etcd-tls");
+    EXPECT_EQ(std::find(all.begin(), all.end(), emptied) != all.end(), cis) << "cis: " << cis;
+    if (!cis) {
+      for (const auto& line : all) EXPECT_EQ(line.find("etcd-tls"), std::string::npos) << line;
+    }
+  }
+}
+
 TEST(ResetCleanup, TmpDirOnlyOnRequestAndSandboxesRemovedThroughCri) {
   test::TempDir tmp;
   test::FixtureHost h(tmp.path());

@@ -78,15 +78,16 @@ kadm_wait_node_ready() {
 # the tail of those two components' logs (read from the kubelet's log files, which do not need
 # the API server).
 kadm_diagnose_unscheduled() {
-  local cp=$1 ns pod
+  local cp=$1 ns pod listing
   echo "---- pods not Running"
-  kadm_kubectl "$cp" get pods -A -o wide --field-selector=status.phase!=Running 2>&1
-  while read -r ns pod; do
+  listing=$(kadm_kubectl "$cp" get pods -A -o wide --field-selector=status.phase!=Running 2>&1)
+  echo "$listing"
+  # The same listing names the pods to describe (NAMESPACE and NAME, after the header line).
+  while read -r ns pod _; do
     [[ -n $pod ]] || continue
     echo "---- $ns/$pod: events and conditions"
     kadm_kubectl "$cp" -n "$ns" describe pod "$pod" 2>&1 | sed -n '/^Conditions:/,/^Volumes:/p;/^Events:/,$p'
-  done < <(kadm_kubectl "$cp" get pods -A --field-selector=status.phase!=Running \
-    -o 'jsonpath={range .items[*]}{.metadata.namespace} {.metadata.name}{"\n"}{end}' 2>/dev/null | head -n 5)
+  done < <(grep -E '^[a-z0-9-]+ +[a-z0-9.-]+ +[0-9]+/[0-9]+ ' <<<"$listing" | head -n 5)
   echo "---- nodes: taints, Ready"
   kadm_kubectl "$cp" get nodes -o 'jsonpath={range .items[*]}{.metadata.name} taints={.spec.taints} ready={.status.conditions[?(@.type=="Ready")].status} since={.status.conditions[?(@.type=="Ready")].lastTransitionTime}{"\n"}{end}' 2>&1
   echo "---- leases"
