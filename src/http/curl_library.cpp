@@ -114,6 +114,14 @@ CURLcode curl_easy_perform(CURL* handle) {
   return lib.easy_perform && handle ? lib.easy_perform(handle) : CURLE_FAILED_INIT;
 }
 
+// curl.h puts an enum before the "..." of these two, and libcurl's own definitions name it in
+// va_start as these do. clang warns that this is undefined (an enum is not its promoted type,
+// int), but every ABI kadm builds for passes an enum argument exactly as an int.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
+
 // The parentheses keep curl.h's type-checking macro of the same name from expanding here. The one
 // argument is read by the option's type, as libcurl reads it (CURLOPTTYPE_* ranges).
 CURLcode(curl_easy_setopt)(CURL* handle, CURLoption option, ...) {
@@ -148,6 +156,10 @@ CURLcode(curl_easy_getinfo)(CURL* handle, CURLINFO info, ...) {
   va_end(args);
   return result;
 }
+
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 const char* curl_easy_strerror(CURLcode code) {
   const auto& lib = library();
