@@ -1,8 +1,8 @@
 // libcurl is opened on first use instead of at process start. Linked normally, libcurl pulls 25
 // shared libraries into every run (Kerberos, LDAP, GnuTLS, SSH, RTMP, ...): about 4 ms of loading
-// and symbol binding, a third of a `kadm version` and most of what separates kadm's PKI phases
-// from kubeadm's, in runs that never speak HTTP. kadm calls ten libcurl functions; this file
-// defines them and forwards each call to the library, opened once.
+// and symbol binding, a third of a `kadm version`, also in the runs that never speak HTTP (the
+// PKI phases, config, version). kadm calls ten libcurl functions; this file defines them and
+// forwards each call to the library, opened once.
 //
 // The definitions carry libcurl's own names so the callers stay plain libcurl code. The
 // executable does not export them (no -rdynamic), so libcurl's internal calls never come back
