@@ -11,6 +11,7 @@ Status wait_for(const std::function<Result<bool>()>& check, const WaitOptions& o
   Clock& clock = options.clock ? *options.clock : real_clock();
   const auto deadline = clock.now() + options.timeout;
   std::string last_error;
+  Duration interval = options.interval;
   for (;;) {
     auto r = check();
     if (r && *r) return {};
@@ -18,7 +19,8 @@ Status wait_for(const std::function<Result<bool>()>& check, const WaitOptions& o
     auto now = clock.now();
     if (now >= deadline) break;
     auto left = std::chrono::duration_cast<Duration>(deadline - now);
-    clock.sleep_for(std::min(options.interval, left));
+    clock.sleep_for(std::min(interval, left));
+    if (options.max_interval > interval) interval = std::min(interval * 2, options.max_interval);
   }
   std::string msg = "timed out after " + format_duration(options.timeout) + " waiting for " +
                     (options.what.empty() ? std::string("the condition") : options.what);

@@ -14,6 +14,9 @@ struct WaitOptions {
   Duration timeout{60000};
   Clock* clock = nullptr;  // null: the real clock
   std::string what;        // "the cluster-info ConfigMap to be signed", for the timeout message
+  // Above `interval`: the pause doubles after each "not yet" up to this, so a condition that
+  // usually holds within milliseconds is seen at once without polling that fast for minutes.
+  Duration max_interval{};
 };
 
 // Calls `check` until it returns true. An error or false means "not yet"; the last error is kept

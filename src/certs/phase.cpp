@@ -21,10 +21,6 @@ constexpr auto kBackdate = 5min;
 constexpr Duration kDefaultValidity = std::chrono::hours(8760);
 constexpr Duration kDefaultCaValidity = std::chrono::hours(87600);
 
-stdfs::path cert_dir_of(const config::InitConfiguration& cfg) {
-  return config::certificates_dir_or_default(cfg.cluster);
-}
-
 stdfs::path file_of(const stdfs::path& dir, std::string_view base, std::string_view ext) {
   return dir / (std::string(base) + std::string(ext));
 }
@@ -64,7 +60,7 @@ Error unusable_key(const stdfs::path& path, const Error& why) {
 
 Status run_ca(const CertDef& def, const config::InitConfiguration& cfg, PkiState& state,
               plan::Effects& effects) {
-  auto dir = cert_dir_of(cfg);
+  const stdfs::path dir = config::certificates_dir_or_default(cfg.cluster);
   auto crt = file_of(dir, def.base_name, ".crt");
   auto key_path = file_of(dir, def.base_name, ".key");
   if (!file_exists(crt) && KADM_TRY(fs::exists(key_path))) {
@@ -139,7 +135,7 @@ Status validate_existing_leaf(const CertDef& def, const CertRequest& request, co
 
 Status run_leaf(const CertDef& def, const config::InitConfiguration& cfg, PkiState& state,
                 plan::Effects& effects) {
-  auto dir = cert_dir_of(cfg);
+  const stdfs::path dir = config::certificates_dir_or_default(cfg.cluster);
   const CaPair* ca = KADM_TRY(state.resolve_ca(def.ca_name, dir));
   auto rules = rules_for(cfg.cluster);
   auto request = KADM_TRY(request_for(def, cfg, rules));
@@ -177,7 +173,7 @@ Status run_leaf(const CertDef& def, const config::InitConfiguration& cfg, PkiSta
 
 Status run_service_account_key(const CertDef& def, const config::InitConfiguration& cfg,
                                PkiState& state, plan::Effects& effects) {
-  auto dir = cert_dir_of(cfg);
+  const stdfs::path dir = config::certificates_dir_or_default(cfg.cluster);
   auto key_path = file_of(dir, def.base_name, ".key");
   if (KADM_TRY(fs::exists(key_path))) {
     // As kubeadm: an existing key is trusted as long as it loads, and never replaced when it
@@ -289,7 +285,7 @@ Status run_cert_phase(std::string_view phase_name, const config::InitConfigurati
 }
 
 Status begin_certs(const config::InitConfiguration& cfg, PkiState& state) {
-  auto dir = cert_dir_of(cfg);
+  const stdfs::path dir = config::certificates_dir_or_default(cfg.cluster);
   spdlog::info("[certs] Using certificateDir folder \"{}\"", dir.string());
   // RSA key generation dominates this phase: start every missing key now, in parallel.
   state.pregenerate(keys_needed(active_certs(cfg), dir), cfg.cluster.encryption_algorithm);
@@ -300,14 +296,14 @@ void prepare_cert_key(std::string_view phase_name, const config::InitConfigurati
                       PkiState& state) {
   const auto* def = find_cert(phase_name);
   if (!def || (def->local_etcd_only && uses_external_etcd(cfg))) return;
-  if (needs_key(*def, cert_dir_of(cfg))) {
+  if (needs_key(*def, config::certificates_dir_or_default(cfg.cluster))) {
     state.pregenerate({std::string(def->base_name)}, cfg.cluster.encryption_algorithm);
   }
 }
 
 void end_certs(const config::InitConfiguration& cfg) {
   spdlog::info("[certs] Valid certificates and keys now exist in \"{}\"",
-               cert_dir_of(cfg).string());
+               config::certificates_dir_or_default(cfg.cluster));
 }
 
 Status run_all_certs(const config::InitConfiguration& cfg, PkiState& state,

@@ -28,9 +28,11 @@ Status ensure_cluster_admins(InitData& d, apiclient::Client& admin) {
   bool created_by_super_admin = false;
   apiclient::WaitOptions w;
   w.timeout = d.cfg.timeouts.kubernetes_api_call;
-  // RBAC's cache sees a new binding within milliseconds: the default half-second poll was all
-  // of this wait (a fresh control plane's upload-config took 0.6 s instead of 0.1 s).
-  w.interval = Duration{50};
+  // RBAC's cache sees a new binding within milliseconds: a fixed half-second poll was all of this
+  // wait (a fresh control plane's upload-config took 0.6 s instead of 0.1 s). Quick first looks,
+  // then back to half a second if RBAC is slow.
+  w.interval = Duration{25};
+  w.max_interval = Duration{500};
   w.what = "the ClusterRoleBinding \"kubeadm:cluster-admins\"";
   return apiclient::wait_for(
       [&]() -> Result<bool> {

@@ -44,10 +44,6 @@ int bind_port(const config::InitConfiguration& cfg) {
                                               : constants::kAPIServerPort;
 }
 
-std::string cert_dir_of(const config::InitConfiguration& cfg) {
-  return config::certificates_dir_or_default(cfg.cluster);
-}
-
 std::string cluster_name_of(const config::InitConfiguration& cfg) {
   return cfg.cluster.cluster_name.empty() ? std::string(constants::kDefaultClusterName)
                                           : cfg.cluster.cluster_name;
@@ -176,7 +172,8 @@ Status run_kubeconfig_phase(std::string_view name, const config::InitConfigurati
     return {};
   }
   auto ctx = "kubeconfig file \"" + std::string(def->file_name) + "\"";
-  const certs::CaPair* ca = KADM_TRY_CTX(state.resolve_ca("ca", cert_dir_of(cfg)), ctx);
+  const certs::CaPair* ca =
+      KADM_TRY_CTX(state.resolve_ca("ca", config::certificates_dir_or_default(cfg.cluster)), ctx);
   auto server = KADM_TRY_CTX(server_for(*def, cfg), ctx);
   auto path = kubeconfig_dir / def->file_name;
   if (fs::exists(path).value_or(false)) {
@@ -199,7 +196,7 @@ void prepare_kubeconfig_key(std::string_view name, const config::InitConfigurati
   if (!def || !def->applies(certs::rules_for(cfg.cluster))) return;
   if (fs::exists(kubeconfig_dir / def->file_name).value_or(false)) return;
   // An external CA (certificate without its key) signs nothing here: no key is needed.
-  const stdfs::path ca_dir = cert_dir_of(cfg);
+  const stdfs::path ca_dir = config::certificates_dir_or_default(cfg.cluster);
   if (fs::exists(ca_dir / "ca.crt").value_or(false) &&
       !fs::exists(ca_dir / "ca.key").value_or(true)) {
     return;

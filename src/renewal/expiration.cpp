@@ -22,10 +22,6 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-stdfs::path cert_dir_of(const config::InitConfiguration& cfg) {
-  return config::certificates_dir_or_default(cfg.cluster);
-}
-
 bool ca_key_present(const stdfs::path& dir, std::string_view ca_name) {
   const auto* def = find_cert(ca_name);
   return def && fs::exists(dir / (std::string(def->base_name) + ".key")).value_or(false);
@@ -42,7 +38,7 @@ struct Renewable {
 std::vector<Renewable> renewables(const config::InitConfiguration& cfg,
                                   const stdfs::path& kubeconfig_dir) {
   std::vector<Renewable> out;
-  auto dir = cert_dir_of(cfg);
+  const stdfs::path dir = config::certificates_dir_or_default(cfg.cluster);
   for (const auto* def : active_certs(cfg)) {
     if (def->kind != CertKind::Leaf) continue;
     out.push_back({std::string(def->name), std::string(def->ca_name),
@@ -71,7 +67,7 @@ Result<UniqueX509> load_renewable_cert(const Renewable& r) {
 // true: renewed; false: left alone (its CA's key is not here).
 Result<bool> renew_one(const Renewable& r, const config::InitConfiguration& cfg,
                        plan::Effects& effects, TimePoint now) {
-  auto dir = cert_dir_of(cfg);
+  const stdfs::path dir = config::certificates_dir_or_default(cfg.cluster);
   const auto* ca_def = find_cert(r.ca_name);
   auto ca = KADM_TRY(load_ca_files(dir, ca_def->base_name));
   if (!ca.key) {
@@ -105,7 +101,7 @@ Result<bool> renew_one(const Renewable& r, const config::InitConfiguration& cfg,
 std::vector<CertExpiry> check_expiration(const config::InitConfiguration& cfg,
                                          const stdfs::path& kubeconfig_dir, TimePoint now) {
   std::vector<CertExpiry> out;
-  auto dir = cert_dir_of(cfg);
+  const stdfs::path dir = config::certificates_dir_or_default(cfg.cluster);
   for (const auto& r : renewables(cfg, kubeconfig_dir)) {
     if (!fs::exists(r.cert_file).value_or(false)) continue;
     CertExpiry e{r.name, false, false, {}, {}, r.ca_name, !ca_key_present(dir, r.ca_name)};

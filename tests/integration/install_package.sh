@@ -37,7 +37,7 @@ for f in ./usr/bin/kadm ./usr/share/bash-completion/completions/kadm ./usr/share
 done
 dpkg-deb -f "$deb" Package | grep -qx kadm || fail ".deb is not named kadm"
 # libcurl is opened on first use (no DT_NEEDED entry for dpkg-shlibdeps to find): the package
-# must still depend on it, and the binary must still find it.
+# must still depend on it (tests/integration/curl_opened_on_use.sh checks the binary finds it).
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q 'libcurl4' <<<"$depends" || fail ".deb does not depend on libcurl4: $depends"
 echo "install and package: ok ($(basename "$deb"))"

@@ -548,6 +548,14 @@ TEST(Wait, PollsUntilTrueOrTimesOutWithLastError) {
   EXPECT_NE(r.error().text().find("boom"), std::string::npos);
 }
 
+TEST(Wait, PausesDoubleUpToMaxInterval) {
+  test::FakeClock clock;
+  int calls = 0;
+  WaitOptions o{10ms, 1s, &clock, "the thing", 80ms};
+  EXPECT_TRUE(wait_for([&]() -> Result<bool> { return ++calls == 7; }, o));
+  EXPECT_EQ(clock.sleeps(), (std::vector<Duration>{10ms, 20ms, 40ms, 80ms, 80ms, 80ms}));
+}
+
 TEST(Wait, ForObjectAgainstServer) {
   std::atomic<int> count{0};
   HttpTestServer server([&](const HttpRequest&) {
