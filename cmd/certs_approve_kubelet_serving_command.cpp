@@ -44,7 +44,7 @@ Status run_approve(const ApproveFlags& f) {
   return {};
 }
 
-const Registrar reg(323, [](CLI::App& root, Context& ctx) {
+const Registrar reg(323, "certs", [](CLI::App& root, Context& ctx) {
   auto* certs =
       parent_command(root, "certs", "Commands related to handling Kubernetes certificates");
   auto flags = std::make_shared<ApproveFlags>();

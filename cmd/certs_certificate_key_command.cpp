@@ -13,7 +13,7 @@ Status run_certificate_key() {
   return {};
 }
 
-const Registrar reg(320, [](CLI::App& root, Context& ctx) {
+const Registrar reg(320, "certs", [](CLI::App& root, Context& ctx) {
   auto* certs =
       parent_command(root, "certs", "Commands related to handling Kubernetes certificates");
   auto* cmd = certs->add_subcommand(

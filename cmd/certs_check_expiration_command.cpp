@@ -118,7 +118,7 @@ Status run_check(const CheckOptions& o) {
   return {};
 }
 
-const Registrar reg(322, [](CLI::App& root, Context& ctx) {
+const Registrar reg(322, "certs", [](CLI::App& root, Context& ctx) {
   auto opts = std::make_shared<CheckOptions>();
   auto* certs =
       parent_command(root, "certs", "Commands related to handling Kubernetes certificates");

@@ -100,7 +100,7 @@ Status run_renew(const RenewOptions& o) {
   return restart_after_renewal(o, cfg, renewed);
 }
 
-const Registrar reg(321, [](CLI::App& root, Context& ctx) {
+const Registrar reg(321, "certs", [](CLI::App& root, Context& ctx) {
   auto opts = std::make_shared<RenewOptions>();
   auto* certs =
       parent_command(root, "certs", "Commands related to handling Kubernetes certificates");

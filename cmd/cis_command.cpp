@@ -74,7 +74,7 @@ Status run_cis_check(const CisFlags& f) {
   return {};
 }
 
-const Registrar reg(760, [](CLI::App& root, Context& ctx) {
+const Registrar reg(760, "cis", [](CLI::App& root, Context& ctx) {
   auto* cis = root.add_subcommand("cis", "CIS Kubernetes Benchmark checks of this node");
   cis->require_subcommand(1);
   auto flags = std::make_shared<CisFlags>();

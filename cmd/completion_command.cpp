@@ -19,7 +19,7 @@ Status run_completion(const CLI::App& root, const std::string& shell) {
   return {};
 }
 
-const Registrar reg(950, [](CLI::App& root, Context& ctx) {
+const Registrar reg(950, "completion", [](CLI::App& root, Context& ctx) {
   auto shell = std::make_shared<std::string>();
   auto* cmd = root.add_subcommand(
       "completion", "Output shell completion code for the specified shell (bash or zsh)");

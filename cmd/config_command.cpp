@@ -92,7 +92,7 @@ Status run_migrate(const MigrateOptions& o) {
   return fs::write_file_atomic(o.new_config, text, 0600);
 }
 
-const Registrar reg(500, [](CLI::App& root, Context& ctx) {
+const Registrar reg(500, "config", [](CLI::App& root, Context& ctx) {
   auto* parent = parent_command(root, "config", "Manage configuration for a kadm cluster");
 
   auto* print = parent->add_subcommand("print", "Print configuration");

@@ -83,7 +83,7 @@ void add_common(CLI::App* cmd, ImagesOptions& o) {
             "Choose a container registry to pull control plane images from");
 }
 
-const Registrar reg(600, [](CLI::App& root, Context& ctx) {
+const Registrar reg(600, "config", [](CLI::App& root, Context& ctx) {
   auto* config = parent_command(root, "config", "Manage configuration for a kadm cluster");
   auto* images = config->add_subcommand("images", "Interact with container images used by kadm");
   images->require_subcommand(1);

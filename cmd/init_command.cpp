@@ -82,7 +82,7 @@ void add_command_flags(CLI::App* app, InitCommandState& st) {
   add_output_flag(app, st.output);
 }
 
-const Registrar reg(10, [](CLI::App& root, Context& ctx) {
+const Registrar reg(10, "init", [](CLI::App& root, Context& ctx) {
   auto st = std::make_shared<InitCommandState>();
   add_workflow_command<init::InitData>(
       root, ctx, "init", "Run this command in order to set up the Kubernetes control plane",

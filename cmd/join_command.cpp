@@ -99,7 +99,7 @@ void add_command_flags(CLI::App* app, JoinCommandState& st) {
   add_output_flag(app, st.output);
 }
 
-const Registrar reg(20, [](CLI::App& root, Context& ctx) {
+const Registrar reg(20, "join", [](CLI::App& root, Context& ctx) {
   auto st = std::make_shared<JoinCommandState>();
   add_workflow_command<join::JoinData>(
       root, ctx, "join", "Run this on any machine you wish to join an existing cluster",

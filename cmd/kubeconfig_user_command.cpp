@@ -36,7 +36,7 @@ Status run_user(const UserOptions& o) {
   return {};
 }
 
-const Registrar reg(330, [](CLI::App& root, Context& ctx) {
+const Registrar reg(330, "kubeconfig", [](CLI::App& root, Context& ctx) {
   auto opts = std::make_shared<UserOptions>();
   auto* parent = parent_command(root, "kubeconfig", "Kubeconfig file utilities");
   auto* cmd = parent->add_subcommand("user", "Print a kubeconfig file for an additional user");

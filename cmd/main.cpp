@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     ctx.whole_tree = kadm::cli::wants_whole_tree(argc, argv);
     app.add_option("-v,--v", ctx.globals.verbosity, "number for the log level verbosity")
         ->default_val(0);
-    kadm::cli::setup_all(app, ctx);
+    kadm::cli::setup_all(app, ctx, kadm::cli::command_word(argc, argv));
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -73,7 +73,7 @@ Status run_preflight(const PreflightFlags& f) {
   return outcome.status;
 }
 
-const Registrar reg(150, [](CLI::App& root, Context& ctx) {
+const Registrar reg(150, "preflight", [](CLI::App& root, Context& ctx) {
   auto flags = std::make_shared<PreflightFlags>();
   auto* cmd = root.add_subcommand(
       "preflight",

@@ -6,13 +6,20 @@
 namespace kadm::cli {
 
 namespace {
-std::vector<std::pair<int, SetupFn>>& table() {
-  static std::vector<std::pair<int, SetupFn>> t;
+struct Registration {
+  int order;
+  std::string command;
+  SetupFn setup;
+};
+std::vector<Registration>& table() {
+  static std::vector<Registration> t;
   return t;
 }
 }  // namespace
 
-Registrar::Registrar(int order, SetupFn setup) { table().emplace_back(order, std::move(setup)); }
+Registrar::Registrar(int order, std::string command, SetupFn setup) {
+  table().push_back({order, std::move(command), std::move(setup)});
+}
 
 bool wants_whole_tree(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -22,11 +29,27 @@ bool wants_whole_tree(int argc, char** argv) {
   return false;
 }
 
-void setup_all(CLI::App& root, Context& ctx) {
+std::string command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "-v" || arg == "--v") {
+      ++i;  // its value
+      continue;
+    }
+    if (arg.starts_with("-")) continue;
+    return std::string(arg);
+  }
+  return {};
+}
+
+void setup_all(CLI::App& root, Context& ctx, std::string_view command) {
   auto& t = table();
   std::stable_sort(t.begin(), t.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [order, fn] : t) fn(root, ctx);
+                   [](const auto& a, const auto& b) { return a.order < b.order; });
+  bool known = std::ranges::any_of(t, [&](const auto& r) { return r.command == command; });
+  for (auto& r : t) {
+    if (ctx.whole_tree || !known || r.command == command) r.setup(root, ctx);
+  }
 }
 
 }  // namespace kadm::cli

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -34,13 +35,23 @@ struct Context {
 // Whether argv asks for something that walks the whole command tree.
 bool wants_whole_tree(int argc, char** argv);
 
+// The command argv names: its first argument that is neither an option nor the value of -v/--v
+// ("" when there is none).
+std::string command_word(int argc, char** argv);
+
 using SetupFn = std::function<void(CLI::App& root, Context& ctx)>;
 
+// `command` is the top-level command the setup function adds to (several files may add to one,
+// such as "certs").
 struct Registrar {
-  Registrar(int order, SetupFn setup);
+  Registrar(int order, std::string command, SetupFn setup);
 };
 
-void setup_all(CLI::App& root, Context& ctx);
+// Sets up only the registrations of `command` when there are some and the whole tree is not
+// wanted: a run of one command does not build the others' flags, which cost most of a short
+// run's CPU. Otherwise (root help, an unknown or misspelt word, completion) every command, so
+// help and errors are what the whole tree gives.
+void setup_all(CLI::App& root, Context& ctx, std::string_view command = {});
 
 // Sets the action of the parsed (sub)command. CLI11 runs the callbacks of the deepest parsed
 // subcommand first, so the first action set wins ("init phase certs" beats "init").

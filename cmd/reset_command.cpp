@@ -107,7 +107,7 @@ void add_command_flags(CLI::App* app, ResetFlags& f) {
   bind_text(app, "--cri-socket", f.cri_socket, "Path to the CRI socket to connect to");
 }
 
-const Registrar reg(30, [](CLI::App& root, Context& ctx) {
+const Registrar reg(30, "reset", [](CLI::App& root, Context& ctx) {
   auto flags = std::make_shared<ResetFlags>();
   add_workflow_command<reset::ResetData>(
       root, ctx, "reset",

@@ -265,7 +265,7 @@ Status run_generate() {
   return {};
 }
 
-const Registrar reg(500, [](CLI::App& root, Context& ctx) {
+const Registrar reg(500, "token", [](CLI::App& root, Context& ctx) {
   auto g = std::make_shared<TokenGlobals>();
   auto* parent = parent_command(root, "token", "Manage bootstrap tokens");
   bind_text(parent, "--kubeconfig", g->kubeconfig,

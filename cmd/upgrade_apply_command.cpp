@@ -192,7 +192,7 @@ void add_apply_node_flags(CLI::App* app, UpgradeFlags& f, bool apply) {
   }
 }
 
-const Registrar reg(41, [](CLI::App& root, Context& ctx) {
+const Registrar reg(41, "upgrade", [](CLI::App& root, Context& ctx) {
   auto* upgrade = parent_command(
       root, "upgrade", "Upgrade your cluster smoothly to a newer version with this command");
 

@@ -160,7 +160,7 @@ Status run_diff(const UpgradeFlags& f) {
   return {};
 }
 
-const Registrar reg(40, [](CLI::App& root, Context& ctx) {
+const Registrar reg(40, "upgrade", [](CLI::App& root, Context& ctx) {
   auto* upgrade = parent_command(
       root, "upgrade", "Upgrade your cluster smoothly to a newer version with this command");
 

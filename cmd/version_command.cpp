@@ -73,7 +73,7 @@ Status run_version(const VersionOptions& o) {
   return {};
 }
 
-const Registrar reg(900, [](CLI::App& root, Context& ctx) {
+const Registrar reg(900, "version", [](CLI::App& root, Context& ctx) {
   auto opts = std::make_shared<VersionOptions>();
   auto* cmd = root.add_subcommand("version", "Print the version of kadm");
   cmd->add_option("-o,--output", opts->output,

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "certs/ec_key.h"
 #include "certs/rsa_key_check.h"
 #include "certs/rsa_nettle.h"
 #include "config/encryption_algorithm.h"
@@ -30,9 +31,10 @@ Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm, RsaGen
   UniqueEvpPkey key;
   if (from_nettle) {
     key = KADM_TRY(generate_rsa_with_nettle(static_cast<unsigned>(info->rsa_bits)));
+  } else if (info->rsa_bits == 0) {
+    key = KADM_TRY(generate_ec_key(info->curve));
   } else {
-    key.reset(info->rsa_bits > 0 ? EVP_RSA_gen(static_cast<unsigned>(info->rsa_bits))
-                                 : EVP_EC_gen(std::string(info->curve).c_str()));
+    key.reset(EVP_RSA_gen(static_cast<unsigned>(info->rsa_bits)));
     if (!key) return fail(openssl_error(what));
   }
   // Whoever made it, OpenSSL checks the pair before it is used. A Nettle key's primes come with

@@ -15,7 +15,7 @@ namespace kadm::certs {
 // comparison. Every key passes OpenSSL's private and public key checks before it is returned,
 // then OpenSSL's pairwise check, or for a Nettle key check_rsa_key_consistency (the same
 // relations and a signature, without proving Nettle's proven primes again). ECDSA keys always
-// come from OpenSSL.
+// come from OpenSSL (src/certs/ec_key.h).
 enum class RsaGenerator { Nettle, OpenSSL };
 
 Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm,

@@ -55,7 +55,11 @@ Phase certs_phase() {
           certs::cert_table(), [](const certs::CertDef& def, InitData& d) -> Status {
             return certs::run_cert_phase(def.name, d.cfg, d.pki, *d.effects);
           }));
-  p.run = [](InitData& d) -> Status { return certs::begin_certs(d.cfg, d.pki); };
+  p.run = [](InitData& d) -> Status {
+    d.effects->hold_writes();
+    return certs::begin_certs(d.cfg, d.pki);
+  };
+  p.finish = [](InitData& d) { return d.effects->commit_writes(); };
   // Start early: every selected row's key is queued before preflight, in table order.
   for (auto& child : p.children) {
     if (child.run_all_siblings) continue;
@@ -79,8 +83,10 @@ Phase kubeconfig_phase() {
                                                     d.pki, *d.effects);
           }));
   p.run = [](InitData& d) -> Status {
+    d.effects->hold_writes();
     return kubeconfig::begin_kubeconfigs(d.cfg, d.options.kubeconfig_dir, d.pki);
   };
+  p.finish = [](InitData& d) { return d.effects->commit_writes(); };
   for (auto& child : p.children) {
     if (child.run_all_siblings) continue;
     child.prepare = [name = child.name](InitData& d) {

@@ -27,6 +27,14 @@ class Effects {
     }
     return {};
   }
+
+  // A phase group (every certificate, every kubeconfig file) holds its file writes and commits
+  // them together, so the whole group costs one sync per directory and its files' syncs overlap,
+  // instead of a wait per pair. A run that fails before the commit writes none of them: the
+  // group leaves nothing half-written. While holding, a caller must not read back what it wrote.
+  // Any other action commits what is held first, so the order of effects is kept.
+  virtual void hold_writes() {}
+  virtual Status commit_writes() { return {}; }
 };
 
 class RealEffects final : public Effects {
@@ -35,6 +43,16 @@ class RealEffects final : public Effects {
   // Consecutive WriteFiles are written as one batch: each file synced, all renamed, then one
   // sync per directory (instead of one per file).
   Status apply_all(const std::vector<Action>& actions) override;
+  void hold_writes() override { m_holding = true; }
+  Status commit_writes() override;
+
+ private:
+  Status apply_now(const Action& action);
+  Status apply_all_now(const std::vector<Action>& actions);
+  Status write_held();
+
+  bool m_holding = false;
+  std::vector<Action> m_held;  // WriteFiles only, each path once
 };
 
 class DryRunEffects final : public Effects {

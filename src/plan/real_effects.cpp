@@ -1,6 +1,8 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <utility>
 
 #include "common/fs.h"
 #include "common/process.h"
@@ -19,6 +21,34 @@ Result<std::string> run_command(const std::vector<std::string>& argv) {
 }
 
 Status RealEffects::apply(const Action& action) {
+  if (!m_holding) return apply_now(action);
+  const auto* write = std::get_if<WriteFile>(&action);
+  bool repeat = write && std::ranges::any_of(m_held, [&](const Action& held) {
+                  return std::get<WriteFile>(held).path == write->path;
+                });
+  if (!write || repeat) KADM_TRY(write_held());
+  if (!write) return apply_now(action);
+  m_held.push_back(action);
+  return {};
+}
+
+Status RealEffects::apply_all(const std::vector<Action>& actions) {
+  if (!m_holding) return apply_all_now(actions);
+  for (const auto& a : actions) KADM_TRY(apply(a));
+  return {};
+}
+
+Status RealEffects::commit_writes() {
+  m_holding = false;
+  return write_held();
+}
+
+Status RealEffects::write_held() {
+  auto held = std::exchange(m_held, {});
+  return apply_all_now(held);
+}
+
+Status RealEffects::apply_now(const Action& action) {
   spdlog::debug("[effects] {}", describe(action));
   struct Visitor {
     Status operator()(const WriteFile& a) const {
@@ -56,7 +86,7 @@ Status RealEffects::apply(const Action& action) {
   return std::visit(Visitor{}, action);
 }
 
-Status RealEffects::apply_all(const std::vector<Action>& actions) {
+Status RealEffects::apply_all_now(const std::vector<Action>& actions) {
   for (size_t i = 0; i < actions.size();) {
     size_t end = i;
     // A run of writes, ended early by a second write of a path already in it.
@@ -72,7 +102,7 @@ Status RealEffects::apply_all(const std::vector<Action>& actions) {
       ++end;
     }
     if (end - i < 2) {
-      KADM_TRY(apply(actions[i]));
+      KADM_TRY(apply_now(actions[i]));
       ++i;
       continue;
     }

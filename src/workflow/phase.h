@@ -27,6 +27,10 @@ struct Phase {
   // before it. It may only start background work: it changes nothing on the host and cannot
   // fail (the phase itself reports errors, and works without it).
   std::function<void(Data&)> prepare;
+  // A group's closing step: when the group's own `run` ran, this runs after the last phase of
+  // its subtree (selected or not), before any phase outside it. A failure is the group's. It
+  // does not run when a phase before it failed.
+  std::function<Status(Data&)> finish;
 };
 
 // The "all" entry of a phase group ("certs all"): selecting it selects its parent's subtree.

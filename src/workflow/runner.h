@@ -41,7 +41,18 @@ class Workflow {
              const PhaseObserver& observer = {}) const {
     std::vector<bool> selected = KADM_TRY(select(options));
     Data* data = nullptr;
+    std::vector<size_t> open;  // groups whose `finish` is due, innermost last
+    auto close_before = [&](size_t next) -> Status {
+      while (!open.empty() && m_subtree_end[open.back()] <= next) {
+        size_t g = open.back();
+        open.pop_back();
+        if (auto s = m_ptrs[g]->finish(*data); !s)
+          return wrap(m_flat[g].full_name, s.error(), observer);
+      }
+      return {};
+    };
     for (size_t i = 0; i < m_flat.size(); ++i) {
+      KADM_TRY(close_before(i));
       if (!selected[i]) continue;
       const Phase<Data>& phase = *m_ptrs[i];
       if (!phase.run) continue;
@@ -62,8 +73,9 @@ class Workflow {
         observer.finished(name, std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::steady_clock::now() - start));
       }
+      if (phase.finish) open.push_back(i);
     }
-    return {};
+    return close_before(m_flat.size());
   }
 
   // The phase tree as kubeadm prints it under "The "init" command executes the following phases".
@@ -107,9 +119,11 @@ class Workflow {
           f.run_all_siblings = p.run_all_siblings;
           m_flat.push_back(f);
           m_ptrs.push_back(&p);
+          m_subtree_end.push_back(0);
           int me = static_cast<int>(m_flat.size()) - 1;
           for (const auto& c : p.children)
             visit(c, m_flat[static_cast<size_t>(me)].full_name, depth + 1, me);
+          m_subtree_end[static_cast<size_t>(me)] = m_flat.size();
         };
     for (const auto& p : m_phases) visit(p, "", 0, -1);
   }
@@ -117,6 +131,7 @@ class Workflow {
   std::vector<Phase<Data>> m_phases;
   std::vector<FlatPhase> m_flat;
   std::vector<const Phase<Data>*> m_ptrs;
+  std::vector<size_t> m_subtree_end;  // one past the last flat index of each phase's subtree
 };
 
 }  // namespace kadm::workflow

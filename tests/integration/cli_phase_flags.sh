@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A phase subcommand's flags are added only when the command line reaches it (cmd/phase_commands.h):
-# help, completion and runs must still see every one of them, on every workflow.
+# A phase subcommand's flags are added only when the command line reaches it (cmd/phase_commands.h),
+# and a run builds only the top-level command it names (cmd/registry.h): help, completion and runs
+# must still see every command and every flag, on every workflow.
 set -euo pipefail
 [[ -x ${KADM:-} ]] || { echo "KADM must point at the kadm binary" >&2; exit 1; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -37,4 +38,29 @@ rc=$?
 set -e
 ((rc == 3)) || fail "an unknown phase flag exited $rc, want 3"
 grep -q -- --no-such-flag "$work/err" || fail "the error does not name the flag: $(cat "$work/err")"
+
+# Every command the root help lists is there when named alone (also after -v N), with its own
+# subcommands: each registration names the command it adds to.
+"$KADM" --help >"$work/root" 2>&1 || fail "kadm --help failed"
+commands=$(awk '/^Subcommands:/{f=1; next} f && /^  [a-z]/{print $1}' "$work/root")
+(($(wc -w <<<"$commands") >= 12)) || fail "kadm --help lists only: $commands"
+for c in $commands; do
+  "$KADM" -v 2 "$c" --help >"$work/one" 2>&1 || fail "'kadm -v 2 $c --help' failed: $(cat "$work/one")"
+  grep -q "kadm $c" "$work/one" || fail "'kadm $c --help' is not the help of $c: $(head -3 "$work/one")"
+done
+has_flag check-expiration certs
+has_flag renew certs
+has_flag certificate-key certs
+has_flag approve-kubelet-serving certs
+has_flag images config
+has_flag migrate config
+"$KADM" version -o short | grep -q . || fail "kadm version -o short printed nothing"
+# A misspelt command is refused as a usage error (exit 3), as before.
+set +e
+"$KADM" initt >"$work/err" 2>&1
+rc=$?
+set -e
+((rc == 3)) || fail "a misspelt command exited $rc, want 3"
+grep -q "subcommand is required" "$work/err" || fail "a misspelt command said: $(cat "$work/err")"
+
 echo "cli_phase_flags: ok"

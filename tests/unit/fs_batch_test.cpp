@@ -225,3 +225,60 @@ TEST(BatchWrite, RealEffectsBatchesRunsOfWrites) {
   EXPECT_EQ(*fs::file_mode(dir.path() / "d"), 0700u);
   EXPECT_EQ(*fs::read_file(dir.path() / "d" / "c"), "c");
 }
+
+// A phase group holds its writes (RealEffects::hold_writes) and commits them as one batch: files
+// appear only at the commit, with one sync per directory for the whole group; an action that is
+// not a write, or a second write of a held path, commits what is held first, so the order of
+// effects is kept.
+TEST(BatchWrite, HeldWritesAppearTogetherAtTheCommit) {
+  test::TempDir dir;
+  const auto etcd = dir.path() / "etcd";
+  plan::RealEffects effects;
+  Recording rec;
+  effects.hold_writes();
+  for (const char* name : {"ca", "apiserver", "front-proxy-ca"}) {
+    ASSERT_TRUE(effects.apply_all({
+        plan::WriteFile{dir.path() / (std::string(name) + ".key"), "k", 0600, true},
+        plan::WriteFile{dir.path() / (std::string(name) + ".crt"), "c", 0644, false},
+    }));
+  }
+  ASSERT_TRUE(effects.apply(plan::WriteFile{etcd / "ca.key", "e", 0600, true}));
+  EXPECT_EQ(entries(dir.path()), 0u) << "nothing is written before the commit";
+  EXPECT_TRUE(rec.events().empty());
+  auto s = effects.commit_writes();
+  ASSERT_TRUE(s) << s.error().text();
+  auto events = rec.events();
+  EXPECT_EQ(count(events, SyscallEvent::FsyncFile), 7u);
+  EXPECT_EQ(count(events, SyscallEvent::FsyncDir), 2u) << "one per directory for the group";
+  EXPECT_EQ(count(events, SyscallEvent::Rename), 7u);
+  EXPECT_EQ(*fs::read_file(etcd / "ca.key"), "e");
+  EXPECT_EQ(*fs::file_mode(dir.path() / "apiserver.key"), 0600u);
+  EXPECT_EQ(*fs::file_mode(dir.path() / "apiserver.crt"), 0644u);
+  // After the commit, writes happen at once again.
+  ASSERT_TRUE(effects.apply(plan::WriteFile{dir.path() / "late", "l", 0644, false}));
+  EXPECT_EQ(*fs::read_file(dir.path() / "late"), "l");
+}
+
+TEST(BatchWrite, OtherActionsAndRepeatedPathsCommitWhatIsHeldFirst) {
+  test::TempDir dir;
+  plan::RealEffects effects;
+  effects.hold_writes();
+  ASSERT_TRUE(effects.apply(plan::WriteFile{dir.path() / "a", "1", 0644, false}));
+  ASSERT_TRUE(effects.apply(plan::MakeDir{dir.path() / "d", 0700}));
+  EXPECT_EQ(*fs::read_file(dir.path() / "a"), "1") << "written before the directory was made";
+  ASSERT_TRUE(effects.apply(plan::WriteFile{dir.path() / "b", "1", 0644, false}));
+  ASSERT_TRUE(effects.apply(plan::WriteFile{dir.path() / "b", "2", 0644, false}));
+  EXPECT_EQ(*fs::read_file(dir.path() / "b"), "1") << "the first write, committed by the second";
+  ASSERT_TRUE(effects.commit_writes());
+  EXPECT_EQ(*fs::read_file(dir.path() / "b"), "2");
+}
+
+TEST(BatchWrite, HeldWritesWithoutACommitAreNeverWritten) {
+  test::TempDir dir;
+  {
+    plan::RealEffects effects;
+    effects.hold_writes();
+    ASSERT_TRUE(effects.apply(plan::WriteFile{dir.path() / "ca.key", "k", 0600, true}));
+  }  // the run failed before its group's commit
+  EXPECT_EQ(entries(dir.path()), 0u);
+}

@@ -164,3 +164,58 @@ TEST(Workflow, PrepareRunsForSelectedPhasesBeforeTheFirstPhase) {
                                                "apiserver", "sa"}));
   }
 }
+
+// A group's `finish` runs after the last phase of its subtree and before the next phase outside
+// it, only when the group's own `run` ran; its failure is the group's and stops the run.
+TEST(Workflow, FinishClosesAGroupAfterItsSubtree) {
+  auto phases = tree();
+  for (size_t g : {1u, 2u}) {
+    phases[g].run = [name = phases[g].name](Data& d) -> Status {
+      d.ran.push_back("begin " + name);
+      return {};
+    };
+    phases[g].finish = [name = phases[g].name](Data& d) -> Status {
+      d.ran.push_back("finish " + name);
+      return {};
+    };
+  }
+  {
+    Workflow<Data> wf(phases);
+    Data d;
+    ASSERT_TRUE(wf.run({{}, {"certs/sa"}}, [&]() -> Result<Data*> { return &d; }));
+    EXPECT_EQ(d.ran,
+              (std::vector<std::string>{"preflight", "begin certs", "ca", "apiserver",
+                                        "finish certs", "begin kubeconfig", "admin", "kubelet",
+                                        "finish kubeconfig", "show-join-command"}));
+  }
+  {
+    // One phase of the group alone: the group did not begin, so it does not finish.
+    Workflow<Data> wf(phases);
+    Data d;
+    ASSERT_TRUE(
+        wf.run({{"certs/apiserver", "kubeconfig"}, {}}, [&]() -> Result<Data*> { return &d; }));
+    EXPECT_EQ(d.ran, (std::vector<std::string>{"apiserver", "begin kubeconfig", "admin", "kubelet",
+                                               "finish kubeconfig"}));
+  }
+  {
+    phases[1].finish = [](Data&) -> Status { return fail("disk full"); };
+    Workflow<Data> wf(phases);
+    Data d;
+    auto s = wf.run({}, [&]() -> Result<Data*> { return &d; });
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().text(), "error execution phase certs: disk full");
+    EXPECT_EQ(d.ran.back(), "sa");
+  }
+  {
+    // A failure inside the group: the group never finishes.
+    phases[1].children[2].run = [](Data&) -> Status { return fail("boom"); };
+    phases[1].finish = [](Data& d) -> Status {
+      d.ran.push_back("finish certs");
+      return {};
+    };
+    Workflow<Data> wf(phases);
+    Data d;
+    ASSERT_FALSE(wf.run({}, [&]() -> Result<Data*> { return &d; }));
+    EXPECT_EQ(d.ran, (std::vector<std::string>{"preflight", "begin certs", "ca"}));
+  }
+}
