@@ -14,6 +14,7 @@
 #include "common/constants.h"
 #include "common/fs.h"
 #include "common/strings.h"
+#include "staticpod/manifest_flags.h"
 
 namespace kadm::cis {
 
@@ -109,39 +110,13 @@ class HostView final : public NodeView {
   std::map<unsigned, std::string> m_groups;
 };
 
-// A component's flags: "--name=value" entries of the container's command and args; a bare
-// "--name" is "true"; the last occurrence wins.
-using Flags = std::map<std::string, std::string>;
-
-void add_flag(Flags& flags, std::string_view arg) {
-  if (!arg.starts_with("--")) return;
-  const auto eq = arg.find('=');
-  if (eq == std::string_view::npos) {
-    flags[std::string(arg)] = "true";
-  } else {
-    flags[std::string(arg.substr(0, eq))] = std::string(arg.substr(eq + 1));
-  }
-}
+using Flags = staticpod::ManifestFlags;
+using staticpod::add_flag;
 
 Result<Flags> manifest_flags(const NodeView& node, const std::string& path) {
   auto text = node.read(path);
   if (!text) return fail_with(text, "read " + path);
-  Flags flags;
-  try {
-    YAML::Node pod = YAML::Load(*text);
-    YAML::Node containers = pod["spec"]["containers"];
-    if (!containers || !containers.IsSequence() || containers.size() == 0) {
-      return fail(ErrorKind::Validation, path + ": no containers in the pod spec");
-    }
-    for (const char* key : {"command", "args"}) {
-      YAML::Node list = containers[0][key];
-      if (!list || !list.IsSequence()) continue;
-      for (const auto& item : list) add_flag(flags, item.as<std::string>());
-    }
-  } catch (const YAML::Exception& e) {
-    return fail(ErrorKind::Validation, path + ": not a valid pod manifest: " + e.what());
-  }
-  return flags;
+  return staticpod::manifest_flags(*text, path);
 }
 
 // KUBELET_KUBEADM_ARGS="..." / KUBELET_EXTRA_ARGS=...: every --flag in the values.

@@ -28,6 +28,8 @@
 #include "preflight/run_checks.h"
 #include "renewal/expiration.h"
 #include "staticpod/component_diagnosis.h"
+#include "staticpod/leader_lease.h"
+#include "staticpod/manifest_flags.h"
 #include "staticpod/rollout.h"
 #include "upgrade/cluster_state.h"
 #include "upgrade/coredns_upgrade.h"
@@ -191,31 +193,54 @@ std::string roll_back_replaced(UpgradeData& d, const staticpod::Seams& seams,
 }
 
 // After a rollback, the components the failed one took down with it: kube-controller-manager and
-// kube-scheduler exit when they lose the API server, and the kubelet's crash back-off can then
-// keep them down for minutes. One that does not answer within 20 s is restarted (a new static Pod
-// starts without the back-off), so apply leaves a working control plane, not only the old files.
+// kube-scheduler exit when they lose the API server for longer than their renew deadline, and the
+// kubelet's crash back-off can then keep them down for minutes. Each must answer its health URL
+// within 20 s and, unless it runs without leader election, its lease must be renewed within 20 s
+// (staticpod/leader_lease.h: a process that answers but leads nothing schedules nothing). One
+// that does neither is restarted once (a new static Pod starts without the back-off) and gets
+// 45 s more for its lease, so apply leaves a working control plane, not only the old files.
 std::string restart_stalled_components(UpgradeData& d, const staticpod::Seams& seams,
                                        const std::filesystem::path& backup) {
+  using std::chrono::seconds;
   std::string errors;
   for (std::string component : {"kube-controller-manager", "kube-scheduler"}) {
-    auto text = d.init.host->read_file((d.manifests_dir() / (component + ".yaml")).string());
+    const auto path = (d.manifests_dir() / (component + ".yaml")).string();
+    auto text = d.init.host->read_file(path);
     if (!text) continue;
-    auto url = staticpod::health_url(*text, component);
-    if (!url) continue;
-    apiclient::WaitOptions w{std::chrono::milliseconds(1000), std::chrono::seconds(20),
-                             &seams.clock, component + " to answer at " + *url};
-    auto answered = apiclient::wait_for(
-        [&]() -> Result<bool> {
-          KADM_TRY(seams.probe.health(*url));
-          return true;
-        },
-        w);
-    if (answered) continue;
-    spdlog::info("[upgrade/staticpods] {} does not answer after the rollback ({}); restarting it",
-                 component, answered.error().text());
-    auto r =
-        d.init.connect.static_pods.roll_out(request_for(d, component, backup, std::nullopt), seams);
-    if (!r) errors += "; restarting " + component + ": " + r.error().text();
+    bool restarted = false;
+    auto restart = [&](const std::string& why) {
+      spdlog::info("[upgrade/staticpods] {} {} after the rollback; restarting it", component, why);
+      restarted = true;
+      auto r = d.init.connect.static_pods.roll_out(request_for(d, component, backup, std::nullopt),
+                                                   seams);
+      if (!r) errors += "; restarting " + component + ": " + r.error().text();
+      return r.has_value();
+    };
+    if (auto url = staticpod::health_url(*text, component)) {
+      apiclient::WaitOptions w{std::chrono::milliseconds(1000), seconds(20), &seams.clock,
+                               component + " to answer at " + *url};
+      auto answered = apiclient::wait_for(
+          [&]() -> Result<bool> {
+            KADM_TRY(seams.probe.health(*url));
+            return true;
+          },
+          w);
+      if (!answered && !restart("does not answer (" + answered.error().text() + ")")) continue;
+    }
+    auto flags = staticpod::manifest_flags(*text, path);
+    auto lease = flags ? staticpod::leader_lease(*flags, component) : std::nullopt;
+    if (!lease) continue;
+    auto renewed = staticpod::wait_for_lease_renewal(seams.client, *lease, seams.clock,
+                                                     restarted ? seconds(45) : seconds(20));
+    if (renewed) continue;
+    if (!restarted) {
+      if (!restart("has not renewed its leader-election lease " + lease->text())) continue;
+      renewed = staticpod::wait_for_lease_renewal(seams.client, *lease, seams.clock, seconds(45));
+      if (renewed) continue;
+    }
+    errors += "; " + component + " has not renewed its leader-election lease " + lease->text() +
+              " since the rollback (" + renewed.error().text() + "): until a " + component +
+              " leads, it acts on nothing";
   }
   return errors;
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "config/defaults.h"
@@ -75,14 +76,37 @@ class SomeDownProbe final : public staticpod::Probe {
   std::vector<std::string> asked;
 };
 
+// The cluster's leader-election leases: a leading component's lease is renewed between any two
+// reads; a stalled one's is not. Everything else goes to a FakeApiServer.
+class LeaseCluster final : public apiclient::Client {
+ public:
+  struct Lease {
+    bool renewing = true;
+    int renewals = 0;
+  };
+  apiclient::ApiResult<apiclient::json> send(const apiclient::Request& r) override {
+    for (auto& [name, lease] : leases) {
+      if (r.method == "GET" && r.path.ends_with("/namespaces/kube-system/leases/" + name)) {
+        if (lease.renewing) ++lease.renewals;
+        return apiclient::json{{"spec", {{"renewTime", std::to_string(lease.renewals)}}}};
+      }
+    }
+    return api.send(r);
+  }
+  std::map<std::string, Lease> leases{{"kube-controller-manager", {}}, {"kube-scheduler", {}}};
+  test::FakeApiServer api;
+};
+
 void write_text(const std::filesystem::path& p, const std::string& text) {
   std::ofstream(p) << text;
 }
 
 // A failed kube-apiserver: kube-controller-manager and kube-scheduler are left as they were, but
-// one that does not answer (the kubelet's crash back-off after it lost the API server) is
-// restarted, so apply leaves a control plane that works.
-TEST(UpgradeControlPlane, AfterARollbackAComponentThatDoesNotAnswerIsRestarted) {
+// one that does not answer (the kubelet's crash back-off after it lost the API server), or
+// answers without renewing its leader-election lease (it leads nothing, so nothing is scheduled),
+// is restarted, so apply leaves a control plane that works; one that still does not lead is
+// named in apply's error.
+TEST(UpgradeControlPlane, AfterARollbackAComponentThatDoesNotAnswerOrLeadIsRestarted) {
   test::TempDir dir;
   std::filesystem::create_directories(dir.path() / "manifests");
   UpgradeData d;
@@ -98,14 +122,18 @@ TEST(UpgradeControlPlane, AfterARollbackAComponentThatDoesNotAnswerIsRestarted) 
   test::FakeClock clock;
   d.init.connect.clock = &clock;
   std::vector<std::string> rollouts;
+  bool restart_makes_it_lead = true;
+  auto cluster = std::make_unique<LeaseCluster>();
+  auto& leases = cluster->leases;
   d.init.connect.static_pods.roll_out =
       [&](const staticpod::RolloutRequest& r,
           const staticpod::Seams&) -> Result<staticpod::RolloutReport> {
     rollouts.push_back(r.component + (r.new_manifest ? " replace" : " restart"));
     if (r.component == "kube-apiserver") return fail(ErrorKind::Timeout, "not healthy");
+    if (restart_makes_it_lead) leases[r.component].renewing = true;
     return staticpod::RolloutReport{};
   };
-  d.reader = std::make_unique<test::FakeApiServer>();
+  d.reader = std::move(cluster);
   auto probe = std::make_unique<SomeDownProbe>();
   auto& health = *probe;
   d.probe = std::move(probe);
@@ -131,13 +159,45 @@ TEST(UpgradeControlPlane, AfterARollbackAComponentThatDoesNotAnswerIsRestarted) 
                                                 "kube-controller-manager restart"}));
   EXPECT_GE(clock.now() - apiclient::Clock::TimePoint{}, std::chrono::seconds(20));
 
-  // Both answer: nothing is restarted.
+  // Both answer and lead: nothing is restarted.
   rollouts.clear();
   health.down.clear();
   health.asked.clear();
   ASSERT_FALSE(control_plane.run(d));
   EXPECT_EQ(rollouts, (std::vector<std::string>{"kube-apiserver replace"}));
   EXPECT_EQ(health.asked.size(), 2u);
+
+  // kube-scheduler answers but its lease is not renewed: restarted, then it leads.
+  rollouts.clear();
+  leases["kube-scheduler"].renewing = false;
+  s = control_plane.run(d);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(rollouts,
+            (std::vector<std::string>{"kube-apiserver replace", "kube-scheduler restart"}));
+  EXPECT_EQ(s.error().text().find("leader-election lease"), std::string::npos) << s.error().text();
+
+  // ... and when even the restarted one does not lead, apply's error says so.
+  rollouts.clear();
+  leases["kube-scheduler"].renewing = false;
+  restart_makes_it_lead = false;
+  s = control_plane.run(d);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(rollouts,
+            (std::vector<std::string>{"kube-apiserver replace", "kube-scheduler restart"}));
+  EXPECT_NE(s.error().text().find("kube-scheduler has not renewed its leader-election lease "
+                                  "kube-system/kube-scheduler since the rollback"),
+            std::string::npos)
+      << s.error().text();
+
+  // Without leader election there is no lease to wait for.
+  rollouts.clear();
+  auto text = *d.init.host->read_file((dir.path() / "manifests/kube-scheduler.yaml").string());
+  auto at = text.find("--leader-elect=true");
+  ASSERT_NE(at, std::string::npos);
+  write_text(dir.path() / "manifests/kube-scheduler.yaml",
+             text.replace(at, std::string("--leader-elect=true").size(), "--leader-elect=false"));
+  ASSERT_FALSE(control_plane.run(d));
+  EXPECT_EQ(rollouts, (std::vector<std::string>{"kube-apiserver replace"}));
 }
 
 }  // namespace
