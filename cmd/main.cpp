@@ -24,6 +24,13 @@ int main(int argc, char** argv) {
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+      // A misspelt command: CLI11 would only say that a subcommand is required.
+      if (auto unknown = kadm::cli::unknown_command(app, argc, argv);
+          unknown && e.get_exit_code()) {
+        std::fprintf(stderr, "Error: %s\n", unknown->c_str());
+        parse_exit_code = kadm::cli::exit_code_for_parse(e.get_exit_code());
+        return {};
+      }
       parse_exit_code = kadm::cli::exit_code_for_parse(app.exit(e));
       return {};
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "common/strings.h"
+
 namespace kadm::cli {
 
 namespace {
@@ -40,6 +42,21 @@ std::string command_word(int argc, char** argv) {
     return std::string(arg);
   }
   return {};
+}
+
+std::optional<std::string> unknown_command(CLI::App& root, int argc, char** argv) {
+  const std::string word = command_word(argc, argv);
+  if (word.empty()) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto* sub : root.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->get_name() == word) return std::nullopt;
+    names.push_back(sub->get_name());
+  }
+  std::string msg = "unknown command \"" + word + "\" for \"" + root.get_name() + "\"";
+  if (auto close = str::suggest(word, names); !close.empty()) {
+    msg += "\n\nDid you mean this?\n\t" + close;
+  }
+  return msg + "\nRun '" + root.get_name() + " --help' for usage.";
 }
 
 void setup_all(CLI::App& root, Context& ctx, std::string_view command) {

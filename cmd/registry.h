@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,10 @@ bool wants_whole_tree(int argc, char** argv);
 // The command argv names: its first argument that is neither an option nor the value of -v/--v
 // ("" when there is none).
 std::string command_word(int argc, char** argv);
+
+// kubeadm's message for a command word that names no command ("unknown command \"initt\" for
+// \"kadm\"", the closest command, and where to look); nullopt when argv names a command or none.
+std::optional<std::string> unknown_command(CLI::App& root, int argc, char** argv);
 
 using SetupFn = std::function<void(CLI::App& root, Context& ctx)>;
 

@@ -68,6 +68,8 @@ std::string suggest(std::string_view word, const std::vector<std::string>& candi
     size_t d = edit_distance(word, c);
     // A candidate that ends with the word ("apiserver" for "control-plane/apiserver") counts too.
     if (c.size() > word.size() && c.ends_with("/" + std::string(word))) d = 1;
+    // Replacing every letter is no resemblance ("cis" for "zzz").
+    if (d >= word.size()) continue;
     if (d < best_d) {
       best_d = d;
       best = c;

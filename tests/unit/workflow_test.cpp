@@ -92,6 +92,10 @@ TEST(Workflow, UnknownPhaseSuggests) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().kind(), ErrorKind::Validation);
   EXPECT_NE(r.error().text().find("did you mean \"certs\""), std::string::npos) << r.error().text();
+  // A word that shares nothing with any phase gets no suggestion ("sa" is 3 edits from "zzz").
+  auto none = wf.select({{}, {"zzz"}});
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().text().find("did you mean"), std::string::npos) << none.error().text();
   auto r2 = wf.select({{"certs/apiservr"}, {}});
   ASSERT_FALSE(r2.has_value());
   EXPECT_NE(r2.error().text().find("certs/apiserver"), std::string::npos);
