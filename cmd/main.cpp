@@ -20,13 +20,13 @@ int main(int argc, char** argv) {
     ctx.whole_tree = kadm::cli::wants_whole_tree(argc, argv);
     app.add_option("-v,--v", ctx.globals.verbosity, "number for the log level verbosity")
         ->default_val(0);
-    kadm::cli::setup_all(app, ctx, kadm::cli::command_word(argc, argv));
+    const std::string command = kadm::cli::command_word(argc, argv);
+    kadm::cli::setup_all(app, ctx, command);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
       // A misspelt command: CLI11 would only say that a subcommand is required.
-      if (auto unknown = kadm::cli::unknown_command(app, argc, argv);
-          unknown && e.get_exit_code()) {
+      if (auto unknown = kadm::cli::unknown_command(app, command); unknown && e.get_exit_code()) {
         std::fprintf(stderr, "Error: %s\n", unknown->c_str());
         parse_exit_code = kadm::cli::exit_code_for_parse(e.get_exit_code());
         return {};

@@ -44,8 +44,7 @@ std::string command_word(int argc, char** argv) {
   return {};
 }
 
-std::optional<std::string> unknown_command(CLI::App& root, int argc, char** argv) {
-  const std::string word = command_word(argc, argv);
+std::optional<std::string> unknown_command(CLI::App& root, const std::string& word) {
   if (word.empty()) return std::nullopt;
   std::vector<std::string> names;
   for (const auto* sub : root.get_subcommands([](CLI::App*) { return true; })) {

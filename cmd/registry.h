@@ -40,9 +40,9 @@ bool wants_whole_tree(int argc, char** argv);
 // ("" when there is none).
 std::string command_word(int argc, char** argv);
 
-// kubeadm's message for a command word that names no command ("unknown command \"initt\" for
-// \"kadm\"", the closest command, and where to look); nullopt when argv names a command or none.
-std::optional<std::string> unknown_command(CLI::App& root, int argc, char** argv);
+// kubeadm's message for a command word (command_word) that names no command ("unknown command
+// \"initt\" for \"kadm\"", the closest command, and where to look); nullopt for a command or "".
+std::optional<std::string> unknown_command(CLI::App& root, const std::string& word);
 
 using SetupFn = std::function<void(CLI::App& root, Context& ctx)>;
 

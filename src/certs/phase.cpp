@@ -308,11 +308,12 @@ void end_certs(const config::InitConfiguration& cfg) {
 
 Status run_all_certs(const config::InitConfiguration& cfg, PkiState& state,
                      plan::Effects& effects) {
-  effects.hold_writes();
-  KADM_TRY(begin_certs(cfg, state));
-  for (const auto* def : active_certs(cfg))
-    KADM_TRY(run_cert_phase(def->name, cfg, state, effects));
-  KADM_TRY(effects.commit_writes());
+  KADM_TRY(plan::with_held_writes(effects, [&]() -> Status {
+    KADM_TRY(begin_certs(cfg, state));
+    for (const auto* def : active_certs(cfg))
+      KADM_TRY(run_cert_phase(def->name, cfg, state, effects));
+    return {};
+  }));
   end_certs(cfg);
   return {};
 }

@@ -191,25 +191,25 @@ void start_control_plane_keys(JoinData& d) {
 Status run_control_plane_certs(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
   start_control_plane_keys(d);
-  d.effects->hold_writes();
-  KADM_TRY(certs::begin_certs(*cfg, d.pki));
-  for (auto name : kHostCerts) {
-    KADM_TRY(certs::run_cert_phase(name, *cfg, d.pki, *d.effects));
-  }
-  KADM_TRY(d.effects->commit_writes());
+  KADM_TRY(plan::with_held_writes(*d.effects, [&]() -> Status {
+    KADM_TRY(certs::begin_certs(*cfg, d.pki));
+    for (auto name : kHostCerts) KADM_TRY(certs::run_cert_phase(name, *cfg, d.pki, *d.effects));
+    return {};
+  }));
   certs::end_certs(*cfg);
   return {};
 }
 
 Status run_control_plane_kubeconfigs(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
-  d.effects->hold_writes();
-  KADM_TRY(kubeconfig::begin_kubeconfigs(*cfg, d.options.kubeconfig_dir, d.pki));
-  for (auto name : kHostKubeconfigs) {
-    KADM_TRY(
-        kubeconfig::run_kubeconfig_phase(name, *cfg, d.options.kubeconfig_dir, d.pki, *d.effects));
-  }
-  return d.effects->commit_writes();
+  return plan::with_held_writes(*d.effects, [&]() -> Status {
+    KADM_TRY(kubeconfig::begin_kubeconfigs(*cfg, d.options.kubeconfig_dir, d.pki));
+    for (auto name : kHostKubeconfigs) {
+      KADM_TRY(kubeconfig::run_kubeconfig_phase(name, *cfg, d.options.kubeconfig_dir, d.pki,
+                                                *d.effects));
+    }
+    return {};
+  });
 }
 
 Status run_control_plane_manifests(JoinData& d) {

@@ -214,12 +214,13 @@ Status begin_kubeconfigs(const config::InitConfiguration& cfg, const stdfs::path
 
 Status run_all_kubeconfigs(const config::InitConfiguration& cfg, const stdfs::path& kubeconfig_dir,
                            certs::PkiState& state, plan::Effects& effects) {
-  effects.hold_writes();
-  KADM_TRY(begin_kubeconfigs(cfg, kubeconfig_dir, state));
-  for (const auto& def : kubeconfig_table()) {
-    KADM_TRY(run_kubeconfig_phase(def.name, cfg, kubeconfig_dir, state, effects));
-  }
-  return effects.commit_writes();
+  return plan::with_held_writes(effects, [&]() -> Status {
+    KADM_TRY(begin_kubeconfigs(cfg, kubeconfig_dir, state));
+    for (const auto& def : kubeconfig_table()) {
+      KADM_TRY(run_kubeconfig_phase(def.name, cfg, kubeconfig_dir, state, effects));
+    }
+    return {};
+  });
 }
 
 Result<std::string> user_kubeconfig(const config::InitConfiguration& cfg, const certs::CaPair& ca,

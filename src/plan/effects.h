@@ -3,6 +3,7 @@
 // commands; DryRunEffects prints what would happen and touches nothing; RecordingEffects keeps
 // the actions for tests.
 
+#include <functional>
 #include <iosfwd>
 #include <vector>
 
@@ -35,7 +36,19 @@ class Effects {
   // Any other action commits what is held first, so the order of effects is kept.
   virtual void hold_writes() {}
   virtual Status commit_writes() { return {}; }
+  // Drops what is held and stops holding: the group failed.
+  virtual void discard_held_writes() {}
 };
+
+// Runs `body` with the writes held: committed when it succeeds, discarded when it fails.
+inline Status with_held_writes(Effects& effects, const std::function<Status()>& body) {
+  effects.hold_writes();
+  if (auto s = body(); !s) {
+    effects.discard_held_writes();
+    return s;
+  }
+  return effects.commit_writes();
+}
 
 class RealEffects final : public Effects {
  public:
@@ -45,6 +58,10 @@ class RealEffects final : public Effects {
   Status apply_all(const std::vector<Action>& actions) override;
   void hold_writes() override { m_holding = true; }
   Status commit_writes() override;
+  void discard_held_writes() override {
+    m_holding = false;
+    m_held.clear();
+  }
 
  private:
   Status apply_now(const Action& action);

@@ -230,14 +230,15 @@ std::string restart_stalled_components(UpgradeData& d, const staticpod::Seams& s
     auto flags = staticpod::manifest_flags(*text, path);
     auto lease = flags ? staticpod::leader_lease(*flags, component) : std::nullopt;
     if (!lease) continue;
-    auto renewed = staticpod::wait_for_lease_renewal(seams.client, *lease, seams.clock,
-                                                     restarted ? seconds(45) : seconds(20));
-    if (renewed) continue;
-    if (!restarted) {
+    auto leads = [&](seconds within) {
+      return staticpod::wait_for_lease_renewal(seams.client, *lease, seams.clock, within);
+    };
+    auto renewed = leads(restarted ? seconds(45) : seconds(20));
+    if (!renewed && !restarted) {
       if (!restart("has not renewed its leader-election lease " + lease->text())) continue;
-      renewed = staticpod::wait_for_lease_renewal(seams.client, *lease, seams.clock, seconds(45));
-      if (renewed) continue;
+      renewed = leads(seconds(45));
     }
+    if (renewed) continue;
     errors += "; " + component + " has not renewed its leader-election lease " + lease->text() +
               " since the rollback (" + renewed.error().text() + "): until a " + component +
               " leads, it acts on nothing";

@@ -282,3 +282,22 @@ TEST(BatchWrite, HeldWritesWithoutACommitAreNeverWritten) {
   }  // the run failed before its group's commit
   EXPECT_EQ(entries(dir.path()), 0u);
 }
+
+// with_held_writes: a body that fails leaves nothing written and nothing held, so the writes
+// after it happen at once; one that succeeds is committed.
+TEST(BatchWrite, AFailedGroupDiscardsItsWritesAndHoldsNoMore) {
+  test::TempDir dir;
+  plan::RealEffects effects;
+  auto failed = plan::with_held_writes(effects, [&]() -> Status {
+    KADM_TRY(effects.apply(plan::WriteFile{dir.path() / "ca.key", "k", 0600, true}));
+    return fail("the next certificate could not be made");
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(entries(dir.path()), 0u);
+  ASSERT_TRUE(effects.apply(plan::WriteFile{dir.path() / "after", "a", 0644, false}));
+  EXPECT_EQ(*fs::read_file(dir.path() / "after"), "a") << "written at once, not held";
+  ASSERT_TRUE(plan::with_held_writes(effects, [&]() -> Status {
+    return effects.apply(plan::WriteFile{dir.path() / "ca.crt", "c", 0644, false});
+  }));
+  EXPECT_EQ(*fs::read_file(dir.path() / "ca.crt"), "c");
+}
