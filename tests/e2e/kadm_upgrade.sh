@@ -222,6 +222,22 @@ all_at_target() {
 retry 60 all_at_target || fail "kubectl get nodes never answered"
 [[ $versions == "$TO $TO $TO " ]] || fail "kubectl get nodes: kubelets at $versions"
 retry 60 kc version || fail "kubectl version never answered after the kubelet upgrades"
+# ... and the checks below and the next apply must meet the API server that stays: once it
+# restarted after them, and the apply got a bare 403 while its RBAC informers synced. So the API
+# server's container must stay the same for 10 s first.
+apiserver_settled=0 apiserver_last=""
+for ((i = 0; i < 120 && apiserver_settled < 10; i++)); do
+  cur=$(kc --request-timeout=5s -n kube-system get pod kube-apiserver-cp1 \
+    -o 'jsonpath={.status.containerStatuses[0].containerID}' 2>/dev/null || true)
+  if [[ -n $cur && $cur == "$apiserver_last" ]]; then
+    apiserver_settled=$((apiserver_settled + 1))
+  else
+    apiserver_settled=0
+  fi
+  apiserver_last=$cur
+  sleep 1
+done
+((apiserver_settled >= 10)) || fail "kube-apiserver on cp1 kept restarting after the kubelet upgrade"
 # admin.conf (renewed by apply) still authenticates as the admin group, and the new API server
 # passes every readyz check.
 assert_control_plane_serves cp1
