@@ -48,6 +48,9 @@ measure() {
   local tool=$1 alg=$2 dir t0 ms
   dir=$(mktemp -d -p "$work")
   config "$alg" "$dir" >"$dir/c.yaml"
+  # Each run starts with nothing dirty: kubeadm does not sync what it writes, and on ext4 the
+  # next fsync (kadm syncs its files) would otherwise wait for the previous run's writeback.
+  sync
   t0=$(date +%s%N)
   /usr/bin/time -o "$dir/rss1" -f '%M' "$tool" init phase certs all --config "$dir/c.yaml" >"$dir/log" 2>&1 ||
     { cat "$dir/log" >&2; return 1; }

@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git clang-format ccache
   libcli11-dev libyaml-cpp-dev libyaml-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
-  libcurl4-openssl-dev libgtest-dev nettle-dev libgmp-dev
+  libcurl4-openssl-dev libgtest-dev libgmp-dev
   clang-16 libclang-rt-16-dev
   openssl etcd-server etcd-client iproute2 util-linux procps psmisc curl python3 python3-yaml
   containerd docker-registry

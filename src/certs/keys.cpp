@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "certs/ec_key.h"
+#include "certs/rsa_fips186.h"
 #include "certs/rsa_key_check.h"
-#include "certs/rsa_nettle.h"
 #include "config/encryption_algorithm.h"
 
 namespace kadm::certs {
@@ -27,26 +27,26 @@ Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm, RsaGen
   const auto* info = config::find_encryption_algorithm(algorithm);
   if (!info) return fail(ErrorKind::Validation, "cannot generate a key for an unknown algorithm");
   const std::string what = "generate " + std::string(info->name) + " key";
-  const bool from_nettle = info->rsa_bits > 0 && rsa == RsaGenerator::Nettle;
+  const bool from_fips186 = info->rsa_bits > 0 && rsa == RsaGenerator::Fips186;
   UniqueEvpPkey key;
-  if (from_nettle) {
-    key = KADM_TRY(generate_rsa_with_nettle(static_cast<unsigned>(info->rsa_bits)));
+  if (from_fips186) {
+    key = KADM_TRY(generate_rsa_fips186(static_cast<unsigned>(info->rsa_bits)));
   } else if (info->rsa_bits == 0) {
     key = KADM_TRY(generate_ec_key(info->curve));
   } else {
     key.reset(EVP_RSA_gen(static_cast<unsigned>(info->rsa_bits)));
     if (!key) return fail(openssl_error(what));
   }
-  // Whoever made it, OpenSSL checks the pair before it is used. A Nettle key's primes come with
-  // Nettle's proof, so it gets the consistency check, which neither proves them again nor runs
-  // the public check's primality test on n (src/certs/rsa_key_check.h).
+  // Whoever made it, OpenSSL checks the pair before it is used. A FIPS 186 key's primes have
+  // passed the rounds the standard asks for, so it gets the consistency check, which neither
+  // tests them again nor runs the public check's primality test on n (src/certs/rsa_key_check.h).
   UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
   if (!ctx || EVP_PKEY_private_check(ctx.get()) != 1 ||
-      (!from_nettle &&
+      (!from_fips186 &&
        (EVP_PKEY_public_check(ctx.get()) != 1 || EVP_PKEY_pairwise_check(ctx.get()) != 1))) {
     return fail(openssl_error(what + ": the new key fails OpenSSL's key check"));
   }
-  if (from_nettle) KADM_TRY(check_rsa_key_consistency(key.get()));
+  if (from_fips186) KADM_TRY(check_rsa_key_consistency(key.get()));
   return key;
 }
 

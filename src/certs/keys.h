@@ -11,15 +11,16 @@
 
 namespace kadm::certs {
 
-// Which library makes RSA keys. Nettle is the default (much faster here); OpenSSL stays for
-// comparison. Every key passes OpenSSL's private and public key checks before it is returned,
-// then OpenSSL's pairwise check, or for a Nettle key check_rsa_key_consistency (the same
-// relations and a signature, without proving Nettle's proven primes again). ECDSA keys always
-// come from OpenSSL (src/certs/ec_key.h).
-enum class RsaGenerator { Nettle, OpenSSL };
+// Who makes RSA keys: kadm's FIPS 186-5 generator over GMP (src/certs/rsa_fips186.h, the
+// default, several times faster here) or OpenSSL's, kept for comparison. Every key passes
+// OpenSSL's private key check before it is returned, then OpenSSL's public and pairwise checks,
+// or for a FIPS 186 key check_rsa_key_consistency (the same relations and a signature, without
+// the 64 further Miller-Rabin rounds on each prime). ECDSA keys always come from OpenSSL
+// (src/certs/ec_key.h).
+enum class RsaGenerator { Fips186, OpenSSL };
 
 Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm,
-                                   RsaGenerator rsa = RsaGenerator::Nettle);
+                                   RsaGenerator rsa = RsaGenerator::Fips186);
 
 Result<std::string> private_key_pem(EVP_PKEY* key);
 Result<std::string> public_key_pem(EVP_PKEY* key);

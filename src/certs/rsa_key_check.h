@@ -1,10 +1,10 @@
 #pragma once
-// The check every new Nettle RSA key passes before use, done with OpenSSL: the key's numbers
+// The check every new FIPS 186 RSA key passes before use, done with OpenSSL: the key's numbers
 // agree with each other, and the key signs what its public half verifies (FIPS 140's pairwise
 // consistency test). It stands in for EVP_PKEY_pairwise_check, which also re-runs 64
-// Miller-Rabin rounds on p and q: about 40% of a key's CPU on this machine, spent again on primes
-// that nettle_random_prime has already proven prime (Pocklington). A composite p or q still
-// fails here, because its signature does not verify. It also stands in for
+// Miller-Rabin rounds on p and q: more CPU than making the key, spent on primes that have
+// already passed the rounds FIPS 186-5 Table B.1 asks for (src/certs/rsa_primes.h). A composite p
+// or q still fails here, because its signature does not verify. It also stands in for
 // EVP_PKEY_public_check, whose cost (a Miller-Rabin round on the 2048-bit n, 3–6 ms a key here)
 // shows only that n is composite with no small factor: n = p·q with p ≠ q, both prime and half
 // as long as n, says more.

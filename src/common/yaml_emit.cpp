@@ -3,8 +3,9 @@
 #include <yaml.h>
 
 #include <cstdint>
-#include <regex>
 #include <stdexcept>
+
+#include "common/yaml_scalar_forms.h"
 
 namespace kadm::yaml {
 
@@ -223,35 +224,22 @@ namespace {
 
 // go-yaml's parseTimestamp: Go's time.Parse with the layouts "2006-1-2T15:4:5.999999999Z07:00"
 // (also with "t"), "2006-1-2 15:4:5.999999999" and "2006-1-2", fields in range.
-bool is_timestamp(const std::string& s) {
-  static const std::regex kForm(
-      "([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
-      "(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\\.[0-9]+)?(?:Z|[-+]([0-9]{2}):([0-9]{2}))"
-      "| ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\\.[0-9]+)?)?");
-  std::smatch m;
-  if (!std::regex_match(s, m, kForm)) return false;
-  const auto num = [&](int i) { return m[i].matched ? std::stoi(m[i].str()) : 0; };
-  const int year = num(1), month = num(2), day = num(3);
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+bool is_timestamp(std::string_view s) {
+  const auto t = timestamp_fields(s);
+  if (!t) return false;
+  const bool leap = (t->year % 4 == 0 && t->year % 100 != 0) || t->year % 400 == 0;
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return false;
-  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
-  const int hour = num(4) + num(9), minute = num(5) + num(10), second = num(6) + num(11);
-  return hour < 24 && minute < 60 && second < 60 && num(7) <= 24 && num(8) <= 60;
+  if (t->month < 1 || t->month > 12 || t->day < 1) return false;
+  if (t->day > kDays[t->month - 1] + (t->month == 2 && leap ? 1 : 0)) return false;
+  return t->hour < 24 && t->minute < 60 && t->second < 60 && t->zone_hours <= 24 &&
+         t->zone_minutes <= 60;
 }
 
 }  // namespace
 
 bool resolves_to_non_string(std::string_view s) {
-  static const std::regex kSpecial(
-      "~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|"
-      "off|Off|OFF|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|<<");
-  static const std::regex kInt("[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*)");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
-  static const std::regex kBase60("[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?");
-  const std::string str(s);
-  return s.empty() || std::regex_match(str, kSpecial) || std::regex_match(str, kInt) ||
-         std::regex_match(str, kFloat) || std::regex_match(str, kBase60) || is_timestamp(str);
+  return s.empty() || is_yaml11_special(s) || is_yaml11_int(s) || is_yaml11_float(s) ||
+         is_yaml11_base60(s) || is_timestamp(s);
 }
 
 bool needs_escapes(std::string_view s) {

@@ -4,11 +4,12 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <string_view>
 
 #include <yaml-cpp/eventhandler.h>
+
+#include "common/yaml_scalar_forms.h"
 
 namespace kadm {
 
@@ -19,18 +20,16 @@ namespace {
 // "1.5E+10"). nullopt: not a number, or a float beyond double's range (go-yaml keeps that a
 // string). Never throws.
 std::optional<nlohmann::json> plain_number(const std::string& v) {
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
   std::string_view digits = v;
   if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);  // from_chars: no '+'
   const char* first = digits.data();
   const char* last = digits.data() + digits.size();
-  if (std::regex_match(v, kInt)) {
+  if (yaml::is_decimal_int(v)) {
     std::int64_t i = 0;
     if (auto [p, ec] = std::from_chars(first, last, i); ec == std::errc() && p == last) return i;
     std::uint64_t u = 0;
     if (auto [p, ec] = std::from_chars(first, last, u); ec == std::errc() && p == last) return u;
-  } else if (!std::regex_match(v, kFloat)) {
+  } else if (!yaml::is_decimal_float(v)) {
     return std::nullopt;
   }
   double d = 0;

@@ -11,7 +11,7 @@ set(KADM_FUZZ_CORE_SOURCES
   clusterobjects/corefile.cpp clusterobjects/corefile_migration.cpp clusterobjects/corefile_rules.cpp
   clusterobjects/kube_proxy.cpp clusterobjects/rbac.cpp clusterobjects/upload_config.cpp
   common/duration.cpp common/error.cpp common/fs.cpp common/net.cpp common/strings.cpp
-  common/time_format.cpp common/yaml_emit.cpp common/yaml_json.cpp
+  common/time_format.cpp common/yaml_emit.cpp common/yaml_json.cpp common/yaml_scalar_forms.cpp
   config/binding.cpp config/convert.cpp config/defaults.cpp config/load.cpp config/print.cpp config/profile.cpp
   config/schema_cluster.cpp config/schema_init.cpp config/schema_join.cpp config/schema_kadm.cpp
   config/schema_reset.cpp config/schema_shared.cpp config/token_rules.cpp config/validate.cpp

@@ -1,4 +1,4 @@
-// check_rsa_key_consistency, the check a Nettle RSA key passes before use: a good key passes, and
+// check_rsa_key_consistency, the check a FIPS 186 RSA key passes before use: a good key passes, and
 // a key with any one number wrong is refused, naming what is wrong. A key built on a composite
 // "prime" whose numbers agree with each other is refused by its signature.
 #include <gtest/gtest.h>
@@ -74,7 +74,7 @@ std::string refusal(const Numbers& r) {
   return checked ? "" : checked.error().text();
 }
 
-TEST(RsaKeyCheck, ANettleKeyPasses) {
+TEST(RsaKeyCheck, AFips186KeyPasses) {
   auto key = generate_key(config::EncryptionAlgorithm::RSA2048);
   ASSERT_TRUE(key) << key.error().text();
   auto checked = check_rsa_key_consistency(key->get());
