@@ -3,11 +3,13 @@
 #include <cstdio>
 #include <iostream>
 
+#include "certs/random_source.h"
 #include "common/log.h"
 #include "exit_code.h"
 #include "registry.h"
 
 int main(int argc, char** argv) {
+  kadm::certs::use_hash_drbg();
   int parse_exit_code = 0;
   // Everything runs guarded: an exception no module caught ends the process with a message and
   // an exit code (cmd/exit_code.cpp) instead of std::terminate.

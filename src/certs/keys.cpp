@@ -37,9 +37,16 @@ Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm, RsaGen
     key.reset(EVP_RSA_gen(static_cast<unsigned>(info->rsa_bits)));
     if (!key) return fail(openssl_error(what));
   }
-  // Whoever made it, OpenSSL checks the pair before it is used. A FIPS 186 key's primes have
-  // passed the rounds the standard asks for, so it gets the consistency check, which neither
-  // tests them again nor runs the public check's primality test on n (src/certs/rsa_key_check.h).
+  // Whoever made it, OpenSSL's arithmetic checks the pair before it is used. An ECDSA key gets
+  // the pairwise test without the order check that a cofactor-1 curve makes redundant
+  // (src/certs/ec_key.h). An RSA key gets OpenSSL's private key check, then, from the FIPS 186
+  // generator, whose primes have passed the rounds the standard asks for, the consistency check,
+  // which neither tests them again nor runs the public check's primality test on n
+  // (src/certs/rsa_key_check.h), else OpenSSL's public and pairwise checks.
+  if (info->rsa_bits == 0) {
+    KADM_TRY(check_ec_key_consistency(key.get()));
+    return key;
+  }
   UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
   if (!ctx || EVP_PKEY_private_check(ctx.get()) != 1 ||
       (!from_fips186 &&
@@ -69,8 +76,11 @@ Result<std::string> public_key_pem(EVP_PKEY* key) {
 }
 
 Result<UniqueEvpPkey> load_private_key(std::string_view pem) {
-  auto bio = memory_bio(pem);
-  UniqueEvpPkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  UniqueEvpPkey key = KADM_TRY(load_sec1_ec_key(pem));
+  if (!key) {
+    auto bio = memory_bio(pem);
+    key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  }
   if (!key) return fail(openssl_error("no private key found in PEM data"));
   KADM_TRY(check_supported_type(key.get()));
   return key;

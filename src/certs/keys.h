@@ -12,11 +12,11 @@
 namespace kadm::certs {
 
 // Who makes RSA keys: kadm's FIPS 186-5 generator over GMP (src/certs/rsa_fips186.h, the
-// default, several times faster here) or OpenSSL's, kept for comparison. Every key passes
+// default, several times faster here) or OpenSSL's, kept for comparison. Every RSA key passes
 // OpenSSL's private key check before it is returned, then OpenSSL's public and pairwise checks,
 // or for a FIPS 186 key check_rsa_key_consistency (the same relations and a signature, without
-// the 64 further Miller-Rabin rounds on each prime). ECDSA keys always come from OpenSSL
-// (src/certs/ec_key.h).
+// the 64 further Miller-Rabin rounds on each prime). ECDSA keys always come from OpenSSL and pass
+// check_ec_key_consistency (src/certs/ec_key.h).
 enum class RsaGenerator { Fips186, OpenSSL };
 
 Result<UniqueEvpPkey> generate_key(config::EncryptionAlgorithm algorithm,
