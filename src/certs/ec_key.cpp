@@ -77,7 +77,8 @@ Status check_ec_key_consistency(EVP_PKEY* key) {
   const EC_POINT* public_point = EC_KEY_get0_public_key(ec);
   const BIGNUM* d = EC_KEY_get0_private_key(ec);
   if (!group || !public_point || !d) return refuse("a part of the key is missing");
-  if (!BN_is_one(EC_GROUP_get0_cofactor(group))) return refuse("the curve's cofactor is not 1");
+  const BIGNUM* cofactor = EC_GROUP_get0_cofactor(group);
+  if (!cofactor || !BN_is_one(cofactor)) return refuse("the curve's cofactor is not 1");
   std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> bn(BN_CTX_new(), BN_CTX_free);
   std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> product(EC_POINT_new(group), EC_POINT_free);
   if (!bn || !product) return fail(openssl_error("check ECDSA key"));
