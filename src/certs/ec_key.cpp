@@ -79,7 +79,7 @@ Status check_ec_key_consistency(EVP_PKEY* key) {
   if (!group || !public_point || !d) return refuse("a part of the key is missing");
   const BIGNUM* cofactor = EC_GROUP_get0_cofactor(group);
   if (!cofactor || !BN_is_one(cofactor)) return refuse("the curve's cofactor is not 1");
-  std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> bn(BN_CTX_new(), BN_CTX_free);
+  UniqueBnCtx bn(BN_CTX_new());
   std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> product(EC_POINT_new(group), EC_POINT_free);
   if (!bn || !product) return fail(openssl_error("check ECDSA key"));
   if (EC_POINT_is_at_infinity(group, public_point) == 1) {

@@ -6,6 +6,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -37,6 +38,9 @@ struct OpenSslDeleter {
   void operator()(STACK_OF(X509) * p) const noexcept { sk_X509_pop_free(p, X509_free); }
   void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
   void operator()(EVP_CIPHER_CTX* p) const noexcept { EVP_CIPHER_CTX_free(p); }
+  void operator()(BN_MONT_CTX* p) const noexcept { BN_MONT_CTX_free(p); }
+  void operator()(OSSL_PARAM_BLD* p) const noexcept { OSSL_PARAM_BLD_free(p); }
+  void operator()(OSSL_PARAM* p) const noexcept { OSSL_PARAM_free(p); }
 };
 
 // ASN1_INTEGER and ASN1_TIME are the same C type (ASN1_STRING), so they get deleters of their own.
@@ -86,6 +90,9 @@ using UniqueOpenSslBytes = std::unique_ptr<unsigned char, OpenSslBytesDeleter>;
 using UniqueOpenSslText = std::unique_ptr<char, OpenSslBytesDeleter>;
 using UniqueEvpMdCtx = std::unique_ptr<EVP_MD_CTX, OpenSslDeleter>;
 using UniqueEvpCipherCtx = std::unique_ptr<EVP_CIPHER_CTX, OpenSslDeleter>;
+using UniqueBnMontCtx = std::unique_ptr<BN_MONT_CTX, OpenSslDeleter>;
+using UniqueParamBld = std::unique_ptr<OSSL_PARAM_BLD, OpenSslDeleter>;
+using UniqueParams = std::unique_ptr<OSSL_PARAM, OpenSslDeleter>;
 
 // An extra owner of a reference-counted object.
 inline UniqueX509 up_ref(X509* x) {

@@ -5,7 +5,6 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,13 +14,6 @@ namespace kadm::certs {
 namespace {
 
 constexpr unsigned long kPublicExponent = 65537;
-
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* b) const { OSSL_PARAM_BLD_free(b); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
 
 }  // namespace
 
@@ -53,7 +45,7 @@ Result<UniqueEvpPkey> generate_rsa_fips186(unsigned bits) {
                           bn_dq.get(), bn_qinv.get()}) {
     if (!b) return fail(openssl_error("convert the RSA key"));
   }
-  std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
+  UniqueParamBld bld(OSSL_PARAM_BLD_new());
   if (!bld || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_D, bn_d.get()) ||
@@ -64,7 +56,7 @@ Result<UniqueEvpPkey> generate_rsa_fips186(unsigned bits) {
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, bn_qinv.get())) {
     return fail(openssl_error("convert the RSA key"));
   }
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld.get()));
+  UniqueParams params(OSSL_PARAM_BLD_to_param(bld.get()));
   UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
   EVP_PKEY* raw = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||

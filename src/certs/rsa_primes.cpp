@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -222,8 +221,7 @@ Result<bool> probably_prime(mpz_srcptr candidate, unsigned rounds) {
   UniqueBnCtx ctx(BN_CTX_new());
   UniqueSecretBignum w = to_bignum(candidate), w_minus_1(BN_new()), m(BN_new()), range(BN_new()),
                      base(BN_new()), z(BN_new());
-  std::unique_ptr<BN_MONT_CTX, decltype(&BN_MONT_CTX_free)> mont(BN_MONT_CTX_new(),
-                                                                 &BN_MONT_CTX_free);
+  UniqueBnMontCtx mont(BN_MONT_CTX_new());
   if (!ctx || !w || !w_minus_1 || !m || !range || !base || !z || !mont ||
       !BN_sub(w_minus_1.get(), w.get(), BN_value_one()) || !BN_copy(range.get(), w.get()) ||
       !BN_sub_word(range.get(), 3) || !BN_MONT_CTX_set(mont.get(), w.get(), ctx.get())) {
@@ -263,6 +261,7 @@ Result<Search> first_probable_prime(mpz_ptr out, mpz_srcptr start, mpz_srcptr st
   const uint64_t limit = 5ull * max_bits;
   constexpr uint64_t kWindow = 4096;
   std::vector<bool> divisible(kWindow);
+  Int below;
   for (uint64_t base = 0; base < limit; base += kWindow) {
     const uint64_t end = std::min(limit, base + kWindow);
     std::fill(divisible.begin(), divisible.end(), false);
@@ -275,7 +274,6 @@ Result<Search> first_probable_prime(mpz_ptr out, mpz_srcptr start, mpz_srcptr st
       mpz_add(out, out, start);
       if (mpz_sizeinbase(out, 2) > max_bits) return Search::TooLong;
       if (e > 1) {
-        Int below;
         mpz_sub_ui(below.get(), out, 1);
         if (mpz_gcd_ui(nullptr, below.get(), e) != 1) continue;
       }
