@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,6 +34,24 @@ constexpr std::array kRules{
 // The sieve's primes: 3 to 65521, in groups whose product fits 64 bits, so that a candidate's
 // residues cost one bignum division per group instead of one per prime.
 constexpr uint32_t kSieveLimit = 1u << 16;
+
+// Vectors derived from a secret start (its residues, where its multiples fall) are wiped before
+// their memory goes back, as GMP's blocks are.
+template <class T>
+struct WipingAllocator {
+  using value_type = T;
+  WipingAllocator() = default;
+  template <class U>
+  WipingAllocator(const WipingAllocator<U>&) noexcept {}  // NOLINT: rebinding is implicit
+  T* allocate(size_t n) { return std::allocator<T>{}.allocate(n); }
+  void deallocate(T* p, size_t n) noexcept {
+    OPENSSL_cleanse(p, n * sizeof(T));
+    std::allocator<T>{}.deallocate(p, n);
+  }
+  friend bool operator==(const WipingAllocator&, const WipingAllocator&) { return true; }
+};
+template <class T>
+using SecretVector = std::vector<T, WipingAllocator<T>>;
 
 struct SmallPrimes {
   std::vector<uint32_t> primes;
@@ -67,8 +86,8 @@ const SmallPrimes& small_primes() {
   return table;
 }
 
-std::vector<uint32_t> residues(mpz_srcptr value, const SmallPrimes& t) {
-  std::vector<uint32_t> out(t.primes.size());
+SecretVector<uint32_t> residues(mpz_srcptr value, const SmallPrimes& t) {
+  SecretVector<uint32_t> out(t.primes.size());
   size_t i = 0;
   for (size_t g = 0; g < t.group_products.size(); ++g) {
     const uint64_t r = mpz_fdiv_ui(value, t.group_products[g]);
@@ -93,9 +112,9 @@ constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
 // For each sieve prime s, the first k at which start + k·step is divisible by s (kNever when
 // no k is); later ones follow every s steps. Empty when s divides every candidate.
-std::vector<uint64_t> first_multiples(mpz_srcptr start, mpz_srcptr step, const SmallPrimes& t) {
-  const std::vector<uint32_t> y = residues(start, t), d = residues(step, t);
-  std::vector<uint64_t> first(t.primes.size());
+SecretVector<uint64_t> first_multiples(mpz_srcptr start, mpz_srcptr step, const SmallPrimes& t) {
+  const SecretVector<uint32_t> y = residues(start, t), d = residues(step, t);
+  SecretVector<uint64_t> first(t.primes.size());
   for (size_t i = 0; i < t.primes.size(); ++i) {
     const uint64_t s = t.primes[i];
     if (d[i] == 0) {
@@ -186,7 +205,9 @@ UniqueSecretBignum to_bignum(mpz_srcptr value) {
   std::vector<unsigned char> bytes((mpz_sizeinbase(value, 2) + 7) / 8);
   size_t written = 0;
   mpz_export(bytes.data(), &written, 1, 1, 1, 0, value);
-  UniqueSecretBignum bn(BN_bin2bn(bytes.data(), static_cast<int>(written), nullptr));
+  // Secure: the parameter builder then copies it into the block OSSL_PARAM_free wipes.
+  UniqueSecretBignum bn(BN_secure_new());
+  if (bn && !BN_bin2bn(bytes.data(), static_cast<int>(written), bn.get())) bn.reset();
   OPENSSL_cleanse(bytes.data(), bytes.size());
   return bn;
 }
@@ -256,11 +277,11 @@ Result<Search> first_probable_prime(mpz_ptr out, mpz_srcptr start, mpz_srcptr st
                 "step even");
   }
   const SmallPrimes& table = small_primes();
-  std::vector<uint64_t> next = first_multiples(start, step, table);
+  SecretVector<uint64_t> next = first_multiples(start, step, table);
   if (next.empty()) return Search::NoneWithin;
   const uint64_t limit = 5ull * max_bits;
   constexpr uint64_t kWindow = 4096;
-  std::vector<bool> divisible(kWindow);
+  SecretVector<bool> divisible(kWindow);
   Int below;
   for (uint64_t base = 0; base < limit; base += kWindow) {
     const uint64_t end = std::min(limit, base + kWindow);

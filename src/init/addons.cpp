@@ -4,6 +4,7 @@
 #include "common/net.h"
 #include "init/api_client.h"
 #include "init/api_phases.h"
+#include "init/image_waits.h"
 #include "kubeconfig/phase.h"
 #include "manifests/images.h"
 #include "manifests/version_table.h"
@@ -55,6 +56,7 @@ Result<std::vector<nlohmann::json>> kube_proxy_addon_objects(const InitData& d, 
 }
 
 Status run_addon_coredns(InitData& d) {
+  KADM_TRY(await_images(d, ImageWait::Addons));
   if (d.cfg.cluster.dns.disabled) {
     spdlog::info("[addons] CoreDNS is disabled in the configuration (dns.disabled); skipping it");
     return {};
@@ -67,6 +69,7 @@ Status run_addon_coredns(InitData& d) {
 }
 
 Status run_addon_kube_proxy(InitData& d) {
+  KADM_TRY(await_images(d, ImageWait::Addons));
   if (d.cfg.cluster.proxy.disabled) {
     spdlog::info(
         "[addons] kube-proxy is disabled in the configuration (proxy.disabled); skipping it");

@@ -17,6 +17,7 @@
 #include "host/host.h"
 #include "patches/patches.h"
 #include "plan/effects.h"
+#include "preflight/deferred_pull.h"
 #include "runenv/environment.h"
 
 namespace kadm::init {
@@ -51,6 +52,13 @@ struct InitData {
   std::string certificate_key;
   // --patches / patches.directory, read (and checked against every target) before any phase.
   std::optional<patches::PatchSet> patches;
+
+  // Images later phases of this run need, by ImageWait (init/image_waits.h), filled by those
+  // phases' prepare hooks: preflight pulls them in the background, into deferred_pull, and each
+  // phase awaits its group.
+  std::vector<std::vector<std::string>> deferred_images;
+  // Last member: its destructor waits for the pull, which uses `host`.
+  std::shared_ptr<preflight::DeferredPull> deferred_pull;
 
   const patches::PatchSet* patch_set() const { return patches ? &*patches : nullptr; }
 

@@ -5,6 +5,7 @@
 #include "certs/cert_table.h"
 #include "certs/phase.h"
 #include "init/api_phases.h"
+#include "init/image_waits.h"
 #include "init/kubelet_start.h"
 #include "init/serving_csr_approval.h"
 #include "kubeconfig/phase.h"
@@ -40,7 +41,10 @@ Phase preflight_phase() {
     o.target = d.version;
     o.pull_images = d.connect.pull_images;
     o.check_set.planned_kubelet_cgroup_driver = KADM_TRY(planned_cgroup_driver(d));
-    return preflight::run_init_preflight(d.cfg, *d.host, *d.effects, o);
+    o.deferred_images = d.deferred_images;
+    auto outcome = preflight::preflight_init(d.cfg, *d.host, *d.effects, o);
+    d.deferred_pull = std::move(outcome.deferred);
+    return outcome.status;
   };
   return p;
 }
@@ -161,7 +165,9 @@ Phase wait_control_plane_phase() {
   Phase p;
   p.name = "wait-control-plane";
   p.short_help = "Wait for the control plane to start";
+  p.prepare = defer_controller_images;
   p.run = [](InitData& d) -> Status {
+    KADM_TRY(await_images(d, ImageWait::ControlPlane));
     spdlog::info(
         "[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods "
         "from directory \"{}\"",
@@ -201,12 +207,14 @@ Phase kubelet_finalize_phase() {
 }
 
 Phase addon_phase() {
-  return group<InitData>(
-      "addon", "Install the essential addons (CoreDNS, kube-proxy)",
-      "Install every essential addon",
-      {leaf<InitData>("coredns", "Install CoreDNS and the kube-dns Service", run_addon_coredns),
-       leaf<InitData>("kube-proxy", "Install the kube-proxy DaemonSet and its configuration",
-                      run_addon_kube_proxy)});
+  Phase coredns =
+      leaf<InitData>("coredns", "Install CoreDNS and the kube-dns Service", run_addon_coredns);
+  coredns.prepare = defer_coredns_image;
+  Phase kube_proxy = leaf<InitData>(
+      "kube-proxy", "Install the kube-proxy DaemonSet and its configuration", run_addon_kube_proxy);
+  kube_proxy.prepare = defer_kube_proxy_image;
+  return group<InitData>("addon", "Install the essential addons (CoreDNS, kube-proxy)",
+                         "Install every essential addon", {coredns, kube_proxy});
 }
 
 }  // namespace

@@ -1,7 +1,12 @@
 #include "preflight/preflight.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <iostream>
 #include <sstream>
+
+#include "common/strings.h"
 
 #include "manifests/images.h"
 #include "preflight/cri_checks.h"
@@ -14,20 +19,43 @@ constexpr std::string_view kHeading = "[preflight] Running pre-flight checks";
 constexpr std::string_view kSecondaryHeading =
     "[preflight] Running pre-flight checks before initializing the new control plane instance";
 
-// After the checks passed: bring the images into the container runtime (ImagePull).
+// After the checks passed: bring the images into the container runtime (ImagePull). Those in
+// options.deferred_images come last, pulled in the background into `deferred` (same seam, so a
+// dry run only announces them, once).
 void pull_after_checks(const std::vector<std::string>& images, const config::NodeRegistration& node,
                        const host::Host& host, const IgnoreSet& ignore, std::ostream& out,
-                       const PreflightOptions& options, Report& report) {
+                       const PreflightOptions& options, Report& report,
+                       std::shared_ptr<DeferredPull>& deferred) {
   auto probe = options.check_set.cri_probe
                    ? options.check_set.cri_probe
                    : make_cri_probe(node.cri_socket, options.check_set.cri_connector);
+  std::vector<std::string> now;
+  std::vector<std::vector<std::string>> later(options.deferred_images.size());
+  for (const auto& image : images) {
+    auto group = std::ranges::find_if(options.deferred_images, [&](const auto& g) {
+      return std::ranges::find(g, image) != g.end();
+    });
+    (group == options.deferred_images.end()
+         ? now
+         : later[static_cast<size_t>(group - options.deferred_images.begin())])
+        .push_back(image);
+  }
   options.pull_images(ImagePullStep{
-      images, node, probe, host, ignore, out, report,
+      now, node, probe, host, ignore, out, report,
       "[preflight] Pulling images required for setting up a Kubernetes cluster\n"
       "[preflight] This can take a minute or two, depending on the speed of the connection to "
       "the image registry\n"
       "[preflight] You can also pull them beforehand with 'kadm config images pull'\n",
       "[preflight] Would pull the images this node needs (as 'kadm config images pull' does)\n"});
+  if (report.fatal || std::ranges::all_of(later, [](const auto& g) { return g.empty(); })) return;
+  deferred = std::make_shared<DeferredPull>(
+      std::move(later),
+      [node, probe, &host, ignore, pull = options.pull_images](
+          const std::vector<std::string>& group, std::ostream& lines, Report& findings) {
+        spdlog::debug("[preflight] pulling {} while the control plane starts",
+                      str::join(group, ", "));
+        pull(ImagePullStep{group, node, probe, host, ignore, lines, findings, "", ""});
+      });
 }
 
 // `heading` other than kHeading: a second run of the same command, whose ignore list was already
@@ -62,7 +90,8 @@ Outcome run(const std::vector<Check>& checks, const config::NodeRegistration& no
       return outcome;
     }
     if (!images->empty())
-      pull_after_checks(*images, node, host, *ignore, out, options, outcome.report);
+      pull_after_checks(*images, node, host, *ignore, out, options, outcome.report,
+                        outcome.deferred);
   }
   outcome.status = to_status(outcome.report);
   return outcome;

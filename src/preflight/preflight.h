@@ -4,6 +4,7 @@
 // preflight` and `kadm join phase preflight` all come here.
 
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "host/host.h"
 #include "plan/effects.h"
 #include "preflight/check_sets.h"
+#include "preflight/deferred_pull.h"
 #include "preflight/fix.h"
 #include "preflight/image_pull.h"
 #include "preflight/run_checks.h"
@@ -29,6 +31,10 @@ struct PreflightOptions {
   // The image pull that follows the checks of init and control-plane join (spec §8.1), as the
   // run environment chooses it (pull_images, or announce_image_pull for --dry-run); empty: none.
   ImagePull pull_images;
+  // Groups of images later phases of this run wait for (Outcome::deferred) instead of preflight:
+  // pulled in the background, group after group, once the others are in. Images not in the
+  // image list are left out of their group.
+  std::vector<std::vector<std::string>> deferred_images;
   // Target Kubernetes version; default: the config's kubernetesVersion (init) or the newest
   // supported version (join).
   std::optional<config::KubeVersion> target;
@@ -38,6 +44,9 @@ struct Outcome {
   Report report;  // the final check run (after fixing, if asked)
   FixReport fix;  // empty unless options.fix
   Status status;  // Preflight error when fatal; Validation for a bad ignore list
+  // The pull of options.deferred_images, running (same group indexes); null when nothing was
+  // deferred. The Host preflight ran with must outlive it.
+  std::shared_ptr<DeferredPull> deferred;
 };
 
 Outcome preflight_init(const config::InitConfiguration& cfg, const host::Host& host,

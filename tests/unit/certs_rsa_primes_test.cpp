@@ -170,5 +170,19 @@ TEST(RsaPrimes, RefusesLengthsAndExponentsTheStandardHasNoRowFor) {
   EXPECT_FALSE(generate(2048, 65536));
 }
 
+// The key's numbers go to OpenSSL as secure BIGNUMs: the parameter builder then puts them in the
+// block OSSL_PARAM_free wipes, not in one freed as it is.
+TEST(RsaPrimes, NumbersHandedToOpenSslAreSecureBignums) {
+  const Int p = from_string("340282366920938463463374607431768211507");
+  UniqueSecretBignum bn = to_bignum(p.get());
+  ASSERT_TRUE(bn);
+  EXPECT_NE(BN_get_flags(bn.get(), BN_FLG_SECURE), 0);
+  std::unique_ptr<char, decltype(&free)> digits(mpz_get_str(nullptr, 16, p.get()), &free);
+  BIGNUM* expected = nullptr;
+  ASSERT_GT(BN_hex2bn(&expected, digits.get()), 0);
+  EXPECT_EQ(BN_cmp(bn.get(), expected), 0);
+  BN_free(expected);
+}
+
 }  // namespace
 }  // namespace kadm::certs::rsa_primes

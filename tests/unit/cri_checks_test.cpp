@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -32,6 +34,11 @@ struct FakeState {
   std::string sandbox;  // the sandbox image a verbose status reports
   std::set<std::string> present;
   std::set<std::string> unpullable;
+  // Pulls of these wait until `released` (at most 20 s, so a test that went wrong fails, not
+  // hangs).
+  std::set<std::string> held;
+  bool released = false;
+  std::condition_variable released_cv;
   std::mutex mu;
   std::vector<std::string> pulls;
   std::vector<std::string> connects;
@@ -60,7 +67,10 @@ class FakeRuntime final : public test::RuntimeBase {
     return cri::ImageInfo{"sha256:" + image, {image}, {}, 1};
   }
   Result<std::string> pull_image(const std::string& image) const override {
-    std::lock_guard lock(m_s->mu);
+    std::unique_lock lock(m_s->mu);
+    if (m_s->held.contains(image)) {
+      m_s->released_cv.wait_for(lock, std::chrono::seconds(20), [&] { return m_s->released; });
+    }
     m_s->pulls.push_back(image);
     if (m_s->unpullable.contains(image)) {
       return fail("PullImage: the runtime answered NOT_FOUND: " + image + ": not found");
@@ -300,19 +310,36 @@ config::InitConfiguration init_config() {
   return cfg;
 }
 
+// An ignore list naming every check but ImagePull that failed in `report`.
+std::string all_but_image_pull(const Report& report) {
+  std::set<std::string> failing;
+  for (const auto& r : report.results) {
+    if (r.severity == "error" && r.check != "ImagePull") failing.insert(r.check);
+  }
+  return str::join({failing.begin(), failing.end()}, ",");
+}
+
+// An init preflight that pulls through the real seam from the fake runtime.
+struct PullFixture {
+  Fixture f;
+  plan::RecordingEffects effects;
+  std::ostringstream out;
+  PreflightOptions o;
+  config::InitConfiguration cfg = init_config();
+  PullFixture() {
+    o.out = &out;
+    o.pull_images = pull_images;
+    o.check_set.cri_connector = connector(f.state);
+  }
+};
+
 }  // namespace
 
 TEST(PreflightImagePull, InitPullsAfterTheChecksAndHonoursIgnores) {
-  Fixture f;
-  plan::RecordingEffects effects;
-  PreflightOptions o;
-  std::ostringstream out;
-  o.out = &out;
-  o.pull_images = pull_images;
-  o.check_set.cri_connector = connector(f.state);
+  PullFixture p;
+  [[maybe_unused]] auto& [f, effects, out, o, cfg] = p;
   f.state->unpullable = {"127.0.0.1:5000/k8s/pause:3.10.2"};
   o.ignore_errors = {"all"};
-  auto cfg = init_config();
   auto outcome = preflight_init(cfg, f.host, effects, o);
   ASSERT_TRUE(outcome.status) << out.str();
   auto text = out.str();
@@ -328,11 +355,7 @@ TEST(PreflightImagePull, InitPullsAfterTheChecksAndHonoursIgnores) {
   EXPECT_EQ(f.state->connects.size(), 1u);
 
   // Every other failing check ignored by name: ImagePull alone makes preflight fatal.
-  std::set<std::string> failing;
-  for (const auto& r : outcome.report.results) {
-    if (r.severity == "error" && r.check != "ImagePull") failing.insert(r.check);
-  }
-  o.ignore_errors = {str::join({failing.begin(), failing.end()}, ",")};
+  o.ignore_errors = {all_but_image_pull(outcome.report)};
   std::ostringstream out2;
   o.out = &out2;
   auto fatal = preflight_init(cfg, f.host, effects, o);
@@ -347,14 +370,8 @@ TEST(PreflightImagePull, InitPullsAfterTheChecksAndHonoursIgnores) {
 }
 
 TEST(PreflightImagePull, SkippedWhenChecksFailAndOnlyAnnouncedInDryRun) {
-  Fixture f;
-  plan::RecordingEffects effects;
-  PreflightOptions o;
-  std::ostringstream out;
-  o.out = &out;
-  o.pull_images = pull_images;
-  o.check_set.cri_connector = connector(f.state);
-  auto cfg = init_config();
+  PullFixture p;
+  [[maybe_unused]] auto& [f, effects, out, o, cfg] = p;
   EXPECT_FALSE(preflight_init(cfg, f.host, effects, o).status);  // fixture host fails checks
   EXPECT_EQ(out.str().find("Pulling images"), std::string::npos);
   EXPECT_TRUE(f.state->pulls.empty());
@@ -384,13 +401,8 @@ TEST(PreflightImagePull, IgnoredCriMeansNoSecondFailure) {
 }
 
 TEST(PreflightImagePull, OnlyControlPlaneJoinsPull) {
-  Fixture f;
-  plan::RecordingEffects effects;
-  PreflightOptions o;
-  std::ostringstream out;
-  o.out = &out;
-  o.pull_images = pull_images;
-  o.check_set.cri_connector = connector(f.state);
+  PullFixture p;
+  [[maybe_unused]] auto& [f, effects, out, o, cfg] = p;
   o.ignore_errors = {"all"};
   config::JoinConfiguration worker;
   worker.node_registration.cri_socket = "unix:///run/fake.sock";
@@ -441,4 +453,95 @@ TEST(ImagePullCheck, WarnsWhenTheSandboxImageDiffers) {
       << w[0];
   f.state->sandbox = "r/pause:3.10.1";
   EXPECT_TRUE(image_pull(kImages, "", true, f.probe(), false).run(f.host).ok());
+}
+
+// init's later images: pulled after the others, in the background, group after group, and
+// judged when their group is awaited.
+TEST(PreflightImagePull, DeferredImagesArePulledAfterPreflightReturns) {
+  PullFixture p;
+  [[maybe_unused]] auto& [f, effects, out, o, cfg] = p;
+  {
+    PreflightOptions all = o;
+    all.ignore_errors = {"all"};
+    std::ostringstream discard;
+    all.out = &discard;
+    o.ignore_errors = {all_but_image_pull(preflight_init(cfg, f.host, effects, all).report)};
+    f.state->pulls.clear();
+    f.state->present.clear();
+  }
+  const std::string manager = "127.0.0.1:5000/k8s/kube-controller-manager:v1.37.2";
+  const std::string scheduler = "127.0.0.1:5000/k8s/kube-scheduler:v1.37.2";
+  const std::string proxy = "127.0.0.1:5000/k8s/kube-proxy:v1.37.2";
+  const std::string coredns = "127.0.0.1:5000/k8s/coredns:v1.14.6";
+  o.deferred_images = {{scheduler, manager},
+                       {coredns, proxy, "127.0.0.1:5000/k8s/not-in-the-list:v1"}};
+  f.state->held = {manager};
+  auto outcome = preflight_init(cfg, f.host, effects, o);
+  ASSERT_TRUE(outcome.status) << out.str();
+  ASSERT_TRUE(outcome.deferred);
+  {
+    std::lock_guard lock(f.state->mu);
+    // Preflight returned with pause, etcd and kube-apiserver in, the held pull waiting.
+    EXPECT_EQ(f.state->pulls.size(), 3u);
+    for (const auto& later : {manager, scheduler, proxy, coredns}) {
+      EXPECT_EQ(std::ranges::count(f.state->pulls, later), 0) << later;
+    }
+    f.state->released = true;
+  }
+  f.state->released_cv.notify_all();
+  std::ostringstream later;
+  ASSERT_TRUE(outcome.deferred->wait(1, later)) << later.str();
+  ASSERT_TRUE(outcome.deferred->wait(0, later)) << later.str();
+  ASSERT_EQ(f.state->pulls.size(), 7u);
+  // One at a time, group after group, in `kadm config images list` order, as imagePullSerial
+  // asks.
+  EXPECT_EQ(std::vector(f.state->pulls.begin() + 3, f.state->pulls.end()),
+            (std::vector{manager, scheduler, proxy, coredns}));
+  EXPECT_EQ(outcome.deferred->images(1), (std::vector{proxy, coredns}));
+  EXPECT_EQ(out.str().find("coredns"), std::string::npos) << out.str();
+
+  // A failed pull fails the phase that awaits its group, as ImagePull would have; ignored, it
+  // warns.
+  f.state->present.clear();
+  f.state->pulls.clear();
+  f.state->unpullable = {coredns};
+  std::ostringstream out2, later2;
+  o.out = &out2;
+  auto failed = preflight_init(cfg, f.host, effects, o);
+  ASSERT_TRUE(failed.status) << out2.str();
+  EXPECT_TRUE(failed.deferred->wait(0, later2));
+  auto verdict = failed.deferred->wait(1, later2);
+  ASSERT_FALSE(verdict);
+  EXPECT_EQ(verdict.error().kind(), ErrorKind::Preflight);
+  EXPECT_NE(verdict.error().text().find(coredns), std::string::npos) << verdict.error().text();
+  EXPECT_NE(later2.str().find("\t[ERROR ImagePull]: failed to pull image " + coredns),
+            std::string::npos)
+      << later2.str();
+  std::ostringstream again;
+  EXPECT_FALSE(failed.deferred->wait(1, again));  // the same verdict, printed once
+  EXPECT_EQ(again.str(), "");
+
+  o.ignore_errors.push_back("ImagePull");
+  std::ostringstream out3, later3;
+  o.out = &out3;
+  auto ignored = preflight_init(cfg, f.host, effects, o);
+  ASSERT_TRUE(ignored.status) << out3.str();
+  EXPECT_TRUE(ignored.deferred->wait(1, later3));
+  EXPECT_NE(later3.str().find("[WARNING ImagePull]: failed to pull image " + coredns),
+            std::string::npos)
+      << later3.str();
+
+  // A dry run announces the pull once and its deferred groups print nothing.
+  o.pull_images = announce_image_pull;
+  std::ostringstream out4, later4;
+  o.out = &out4;
+  f.state->pulls.clear();
+  auto dry = preflight_init(cfg, f.host, effects, o);
+  ASSERT_TRUE(dry.status);
+  if (dry.deferred) {
+    EXPECT_TRUE(dry.deferred->wait(0, later4));
+    EXPECT_TRUE(dry.deferred->wait(1, later4));
+  }
+  EXPECT_EQ(later4.str(), "");
+  EXPECT_TRUE(f.state->pulls.empty());
 }

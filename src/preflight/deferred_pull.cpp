@@ -1,0 +1,59 @@
+#include "preflight/deferred_pull.h"
+
+#include <exception>
+#include <ostream>
+
+#include "common/strings.h"
+
+namespace kadm::preflight {
+
+DeferredPull::DeferredPull(std::vector<std::vector<std::string>> groups, Pull pull) {
+  for (auto& images : groups) {
+    auto g = std::make_unique<Group>();
+    g->images = std::move(images);
+    g->done = g->pulled.get_future();
+    m_groups.push_back(std::move(g));
+  }
+  m_thread = std::thread([this, pull = std::move(pull)] {
+    for (auto& g : m_groups) {
+      try {
+        g->stopped = m_stop && !g->images.empty();
+        if (!g->stopped && !g->images.empty()) pull(g->images, g->lines, g->report);
+        g->pulled.set_value();
+      } catch (...) {
+        g->pulled.set_exception(std::current_exception());
+      }
+    }
+  });
+}
+
+DeferredPull::~DeferredPull() {
+  stop();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+const std::vector<std::string>& DeferredPull::images(size_t group) const {
+  return m_groups.at(group)->images;
+}
+
+Status DeferredPull::wait(size_t group, std::ostream& out) {
+  Group& g = *m_groups.at(group);
+  if (g.verdict) return *g.verdict;
+  g.done.get();
+  out << g.lines.str();
+  if (g.stopped) {
+    g.verdict = fail(ErrorKind::General,
+                     "pulling " + str::join(g.images, ", ") + ": stopped before it began");
+    return *g.verdict;
+  }
+  g.verdict = g.report.fatal
+                  ? fail(ErrorKind::Preflight,
+                         "pulling " + str::join(g.images, ", ") +
+                             " while the control plane started: preflight checks failed (the "
+                             "control plane is up: once the images can be pulled, run the same "
+                             "command again with --skip-phases=preflight)")
+                  : Status{};
+  return *g.verdict;
+}
+
+}  // namespace kadm::preflight

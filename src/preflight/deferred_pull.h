@@ -1,0 +1,61 @@
+#pragma once
+// The part of preflight's image pull that later phases of the same run wait for (init's
+// kube-controller-manager and kube-scheduler images, awaited by wait-control-plane; its addon
+// images, awaited by the addon phases). The groups are pulled on a thread of its own, one image
+// after another as imagePullSerial asks, while the kubelet starts the control plane, and each
+// phase reports the findings of its group as preflight would have (issue 13).
+
+#include <atomic>
+#include <functional>
+#include <future>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/error.h"
+#include "preflight/run_checks.h"
+
+namespace kadm::preflight {
+
+class DeferredPull {
+ public:
+  // Pulls one group, writing kubeadm-style lines to `out` and findings to `report`.
+  using Pull = std::function<void(const std::vector<std::string>& images, std::ostream& out,
+                                  Report& report)>;
+  // Starts pulling `groups` in order; an empty group is done at once.
+  DeferredPull(std::vector<std::vector<std::string>> groups, Pull pull);
+  // stop(), then waits for the group being pulled: a run that ends early (a failed phase) does
+  // not wait for pulls it no longer needs.
+  ~DeferredPull();
+  DeferredPull(const DeferredPull&) = delete;
+  DeferredPull& operator=(const DeferredPull&) = delete;
+
+  const std::vector<std::string>& images(size_t group) const;
+
+  // Waits for `group`. The first call prints its lines to `out`; every call returns the same
+  // verdict: a Preflight error naming the images when a failure was not ignored.
+  Status wait(size_t group, std::ostream& out);
+
+  // Starts no further group; those left are failed as not pulled.
+  void stop() { m_stop = true; }
+
+ private:
+  struct Group {
+    std::vector<std::string> images;
+    std::ostringstream lines;
+    Report report;
+    std::promise<void> pulled;
+    std::future<void> done;
+    bool stopped = false;
+    std::optional<Status> verdict;
+  };
+  std::vector<std::unique_ptr<Group>> m_groups;
+  std::atomic<bool> m_stop{false};
+  std::thread m_thread;
+};
+
+}  // namespace kadm::preflight
