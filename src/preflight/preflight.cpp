@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "common/strings.h"
-
 #include "manifests/images.h"
 #include "preflight/cri_checks.h"
 
@@ -165,17 +164,6 @@ Outcome preflight_control_plane_join(const config::InitConfiguration& node, bool
   // repository), so those are what it pulls.
   return run(secondary_control_plane_checks(node, target, download_certs), node.node_registration,
              host, effects, o, manifests::images(node), kSecondaryHeading);
-}
-
-Status run_init_preflight(const config::InitConfiguration& cfg, const host::Host& host,
-                          plan::Effects& effects, const PreflightOptions& options) {
-  return preflight_init(cfg, host, effects, options).status;
-}
-
-Status run_join_preflight(const config::JoinConfiguration& cfg, const host::Host& host,
-                          plan::Effects& effects, const PreflightOptions& options,
-                          const config::ClusterConfiguration* cluster) {
-  return preflight_join(cfg, host, effects, options, cluster).status;
 }
 
 }  // namespace kadm::preflight

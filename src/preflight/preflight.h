@@ -67,11 +67,4 @@ Outcome preflight_control_plane_join(const config::InitConfiguration& node, bool
                                      const host::Host& host, plan::Effects& effects,
                                      const PreflightOptions& options);
 
-/// Phase entry points: the Outcome's status.
-Status run_init_preflight(const config::InitConfiguration& cfg, const host::Host& host,
-                          plan::Effects& effects, const PreflightOptions& options);
-Status run_join_preflight(const config::JoinConfiguration& cfg, const host::Host& host,
-                          plan::Effects& effects, const PreflightOptions& options,
-                          const config::ClusterConfiguration* cluster = nullptr);
-
 }  // namespace kadm::preflight

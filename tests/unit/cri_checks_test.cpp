@@ -538,10 +538,9 @@ TEST(PreflightImagePull, DeferredImagesArePulledAfterPreflightReturns) {
   f.state->pulls.clear();
   auto dry = preflight_init(cfg, f.host, effects, o);
   ASSERT_TRUE(dry.status);
-  if (dry.deferred) {
-    EXPECT_TRUE(dry.deferred->wait(0, later4));
-    EXPECT_TRUE(dry.deferred->wait(1, later4));
-  }
+  ASSERT_TRUE(dry.deferred);
+  EXPECT_TRUE(dry.deferred->wait(0, later4));
+  EXPECT_TRUE(dry.deferred->wait(1, later4));
   EXPECT_EQ(later4.str(), "");
   EXPECT_TRUE(f.state->pulls.empty());
 }
