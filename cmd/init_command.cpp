@@ -11,6 +11,7 @@
 #include "init/init_patches.h"
 #include "init/init_phases.h"
 #include "init/init_result.h"
+#include "init/skipped_addons.h"
 #include "init_flags_cli.h"
 #include "output_mode.h"
 #include "phase_commands.h"
@@ -55,6 +56,8 @@ Status run_init_workflow(const InitCommandState& st, const std::string& filter,
       [&](std::vector<std::string>& config_skip) -> Result<std::unique_ptr<init::InitData>> {
         auto d = KADM_TRY(make_init_data(st));
         config_skip = d->cfg.skip_phases;
+        KADM_TRY(init::disable_skipped_addons(
+            init_workflow(), st.flags.skip_phases.value_or(config_skip), d->cfg.cluster));
         if (filter.empty()) spdlog::info("[init] Using Kubernetes version: {}", d->version.str());
         KADM_TRY(init::load_init_patches(*d));
         return d;

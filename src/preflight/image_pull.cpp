@@ -11,6 +11,15 @@ void pull_images(const ImagePullStep& s) {
                       s.host, s.ignore, s.out, s.report);
 }
 
-void announce_image_pull(const ImagePullStep& s) { s.out << s.would_pull; }
+void announce_image_pull(const ImagePullStep& s) {
+  s.out << s.would_pull;
+  // Each image, so a dry run shows what the registry must serve (and what a skipped phase spared).
+  const bool never = s.node.image_pull_policy == "Never";
+  for (const auto& image : s.images) {
+    s.out << (never ? "[dryrun] Would check that the container runtime has "
+                    : "[dryrun] Would pull ")
+          << image << "\n";
+  }
+}
 
 }  // namespace kadm::preflight

@@ -112,8 +112,10 @@ Result<UpgradePlan> compute_plan(const PlanInputs& in) {
   }
   for (const auto& r : kControlPlaneRows)
     add_rows(plan.automatic, r.name, in.state.*r.nodes, target);
-  plan.automatic.push_back({"kube-proxy", "", without_v(plan.cluster), target});
   const auto& c = in.cluster_config;
+  if (!c.proxy.disabled) {
+    plan.automatic.push_back({"kube-proxy", "", without_v(plan.cluster), target});
+  }
   std::string coredns = c.dns.image_tag.empty() ? std::string(row.coredns_tag) : c.dns.image_tag;
   if (!c.dns.disabled) plan.automatic.push_back({"CoreDNS", "", in.state.coredns, coredns});
   if (!c.etcd.external) {

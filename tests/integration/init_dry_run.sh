@@ -27,4 +27,14 @@ grep -q "Would write $work/k8s/manifests/kube-apiserver.yaml (0600" <<<"$out" ||
 grep -q -- '--secure-port=6443' <<<"$out" || fail "manifest contents not shown"
 grep -q 'Would wait for kube-apiserver' <<<"$out" || fail "waits not announced"
 if grep -qE 'PRIVATE KEY|client-key-data: [A-Za-z0-9]' <<<"$out"; then fail "key material in dry-run output"; fi
+
+# kubeadm's rule: a skipped addon phase disables that addon, so preflight pulls no image for it
+# (and the uploaded ClusterConfiguration says proxy.disabled, which upgrade apply honours).
+out=$("$KADM" init --dry-run --config "$work/config.yaml" --ignore-preflight-errors=all \
+  --skip-phases addon/kube-proxy --kubeconfig-dir "$work/k8s" 2>&1) || fail "dry run without kube-proxy failed: $out"
+pulls=$(grep '^\[dryrun\] Would pull ' <<<"$out") || fail "no image announced: $out"
+for image in pause etcd kube-apiserver kube-controller-manager kube-scheduler coredns; do
+  grep -q "/$image:" <<<"$pulls" || fail "$image not announced: $pulls"
+done
+if grep -q 'kube-proxy' <<<"$out"; then fail "kube-proxy named although its phase is skipped: $(grep kube-proxy <<<"$out")"; fi
 echo PASS

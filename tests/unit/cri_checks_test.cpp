@@ -531,16 +531,25 @@ TEST(PreflightImagePull, DeferredImagesArePulledAfterPreflightReturns) {
             std::string::npos)
       << later3.str();
 
-  // A dry run announces the pull once and its deferred groups print nothing.
+  // A dry run pulls nothing: preflight names the images it would pull, and each deferred group
+  // names its own when awaited.
   o.pull_images = announce_image_pull;
-  std::ostringstream out4, later4;
+  std::ostringstream out4, later4, latest4;
   o.out = &out4;
   f.state->pulls.clear();
   auto dry = preflight_init(cfg, f.host, effects, o);
   ASSERT_TRUE(dry.status);
   ASSERT_TRUE(dry.deferred);
+  EXPECT_NE(out4.str().find("[dryrun] Would pull 127.0.0.1:5000/k8s/kube-apiserver:v1.37.2\n"),
+            std::string::npos)
+      << out4.str();
+  EXPECT_EQ(out4.str().find(coredns), std::string::npos) << out4.str();
   EXPECT_TRUE(dry.deferred->wait(0, later4));
-  EXPECT_TRUE(dry.deferred->wait(1, later4));
-  EXPECT_EQ(later4.str(), "");
+  EXPECT_TRUE(dry.deferred->wait(1, latest4));
+  EXPECT_NE(later4.str().find("[dryrun] Would pull " + scheduler + "\n"), std::string::npos)
+      << later4.str();
+  EXPECT_EQ(later4.str().find(coredns), std::string::npos) << later4.str();
+  EXPECT_NE(latest4.str().find("[dryrun] Would pull " + coredns + "\n"), std::string::npos)
+      << latest4.str();
   EXPECT_TRUE(f.state->pulls.empty());
 }

@@ -125,11 +125,12 @@ TEST(RunEnvironmentSeams, ADryRunOnlyAnnouncesTheImagePull) {
   const preflight::ImagePullStep step{images, node,   probe,    host,          ignore,
                                       out,    report, "PULL\n", "WOULD PULL\n"};
   runenv::dry_run_connectors().pull_images(step);
-  EXPECT_EQ(out.str(), "WOULD PULL\n");
+  EXPECT_EQ(out.str(), "WOULD PULL\n[dryrun] Would pull mirror.example.test/k8s/pause:3.10\n");
   EXPECT_FALSE(connected);
   EXPECT_TRUE(report.results.empty());
+  const std::string announced = out.str();
   runenv::real_connectors().pull_images(step);
   EXPECT_TRUE(connected);
-  EXPECT_EQ(out.str().rfind("WOULD PULL\nPULL\n", 0), 0u);
+  EXPECT_EQ(out.str().rfind(announced + "PULL\n", 0), 0u);
   EXPECT_FALSE(report.results.empty());
 }

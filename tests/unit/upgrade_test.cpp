@@ -204,15 +204,17 @@ TEST(UpgradePlan, NextMinorListsWhatChangesWithTheVersionTablesTargets) {
   EXPECT_EQ(j["availableUpgrades"][0]["components"].size(), 8u);
 }
 
-TEST(UpgradePlan, PinnedEtcdAndDisabledDnsFollowTheStoredConfiguration) {
+TEST(UpgradePlan, PinnedEtcdAndDisabledAddonsFollowTheStoredConfiguration) {
   test::FakeApiServer api;
   put_cluster(api, "v1.36.3", {{"cp1", "v1.37.2"}});
   auto in = inputs(api);
   in.cluster_config.etcd.local->image_tag = "3.6.8-0";
   in.cluster_config.dns.disabled = true;
+  in.cluster_config.proxy.disabled = true;  // apply skips both: the plan lists neither
   auto plan = compute_plan(in).value();
   EXPECT_TRUE(plan.kubelets.empty());
   EXPECT_TRUE(std::ranges::none_of(plan.automatic, [](auto& c) { return c.name == "CoreDNS"; }));
+  EXPECT_TRUE(std::ranges::none_of(plan.automatic, [](auto& c) { return c.name == "kube-proxy"; }));
   auto etcd = std::ranges::find_if(plan.automatic, [](auto& c) { return c.name == "etcd"; });
   ASSERT_NE(etcd, plan.automatic.end());
   EXPECT_EQ(etcd->target, "3.6.8-0");
