@@ -12,7 +12,8 @@ namespace {
 void defer(InitData& d, ImageWait group, std::string image) {
   const auto i = static_cast<size_t>(group);
   if (d.deferred_images.size() <= i) d.deferred_images.resize(i + 1);
-  d.deferred_images[i].push_back(std::move(image));
+  d.deferred_images[i].images.push_back(std::move(image));
+  d.deferred_images[i].on_release = group == ImageWait::Addons;
 }
 
 }  // namespace
@@ -35,6 +36,11 @@ void defer_kube_proxy_image(InitData& d) {
   if (!d.cfg.cluster.proxy.disabled) {
     defer(d, ImageWait::Addons, manifests::kubernetes_image(d.cfg.cluster, "kube-proxy"));
   }
+}
+
+void release_images(InitData& d, ImageWait group) {
+  const auto i = static_cast<size_t>(group);
+  if (d.deferred_pull && i < d.deferred_images.size()) d.deferred_pull->release(i);
 }
 
 Status await_images(InitData& d, ImageWait group) {

@@ -56,7 +56,7 @@ struct InitData {
   // Images later phases of this run need, by ImageWait (init/image_waits.h), filled by those
   // phases' prepare hooks: preflight pulls them in the background, into deferred_pull, and each
   // phase awaits its group.
-  std::vector<std::vector<std::string>> deferred_images;
+  std::vector<preflight::DeferredGroup> deferred_images;
   // Last member: its destructor waits for the pull, which uses `host`.
   std::shared_ptr<preflight::DeferredPull> deferred_pull;
 

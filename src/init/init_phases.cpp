@@ -178,6 +178,9 @@ Phase wait_control_plane_phase() {
     o.timeout = d.cfg.timeouts.control_plane_component_health_check;
     o.explain = staticpod::runtime_explainer(*d.host, d.cfg.node_registration.cri_socket,
                                              d.cfg.node_registration.name);
+    o.answered = [&d](const std::string& component) {
+      if (component == "kube-apiserver") release_images(d, ImageWait::Addons);
+    };
     return d.connect.wait_healthy(endpoints, o);
   };
   return p;

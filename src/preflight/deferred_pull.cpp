@@ -7,17 +7,22 @@
 
 namespace kadm::preflight {
 
-DeferredPull::DeferredPull(std::vector<std::vector<std::string>> groups, Pull pull) {
-  for (auto& images : groups) {
+DeferredPull::DeferredPull(std::vector<DeferredGroup> groups, Pull pull) {
+  for (auto& group : groups) {
     auto g = std::make_unique<Group>();
-    g->images = std::move(images);
+    g->images = std::move(group.images);
+    g->held = group.on_release && !g->images.empty();
     g->done = g->pulled.get_future();
     m_groups.push_back(std::move(g));
   }
   m_thread = std::thread([this, pull = std::move(pull)] {
     for (auto& g : m_groups) {
       try {
-        g->stopped = m_stop && !g->images.empty();
+        {
+          std::unique_lock lock(m_mu);
+          m_cv.wait(lock, [&] { return !g->held || m_stop; });
+          g->stopped = m_stop && !g->images.empty();
+        }
         if (!g->stopped && !g->images.empty()) pull(g->images, g->lines, g->report);
         g->pulled.set_value();
       } catch (...) {
@@ -25,6 +30,22 @@ DeferredPull::DeferredPull(std::vector<std::vector<std::string>> groups, Pull pu
       }
     }
   });
+}
+
+void DeferredPull::release(size_t group) {
+  {
+    std::lock_guard lock(m_mu);
+    m_groups.at(group)->held = false;
+  }
+  m_cv.notify_all();
+}
+
+void DeferredPull::stop() {
+  {
+    std::lock_guard lock(m_mu);
+    m_stop = true;
+  }
+  m_cv.notify_all();
 }
 
 DeferredPull::~DeferredPull() {
@@ -39,6 +60,7 @@ const std::vector<std::string>& DeferredPull::images(size_t group) const {
 Status DeferredPull::wait(size_t group, std::ostream& out) {
   Group& g = *m_groups.at(group);
   if (g.verdict) return *g.verdict;
+  release(group);
   g.done.get();
   out << g.lines.str();
   if (g.stopped) {

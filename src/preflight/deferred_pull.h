@@ -5,11 +5,12 @@
 // after another as imagePullSerial asks, while the kubelet starts the control plane, and each
 // phase reports the findings of its group as preflight would have (issue 13).
 
-#include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <future>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -21,13 +22,21 @@
 
 namespace kadm::preflight {
 
+struct DeferredGroup {
+  std::vector<std::string> images;
+  // Not begun before release() or wait() asks for it: a pull that would take the CPU from what
+  // the run is waiting for meanwhile (on 2 cores, unpacking the addons' images slows the API
+  // server's start by a second).
+  bool on_release = false;
+};
+
 class DeferredPull {
  public:
   // Pulls one group, writing kubeadm-style lines to `out` and findings to `report`.
   using Pull = std::function<void(const std::vector<std::string>& images, std::ostream& out,
                                   Report& report)>;
   // Starts pulling `groups` in order; an empty group is done at once.
-  DeferredPull(std::vector<std::vector<std::string>> groups, Pull pull);
+  DeferredPull(std::vector<DeferredGroup> groups, Pull pull);
   // stop(), then waits for the group being pulled: a run that ends early (a failed phase) does
   // not wait for pulls it no longer needs.
   ~DeferredPull();
@@ -36,16 +45,20 @@ class DeferredPull {
 
   const std::vector<std::string>& images(size_t group) const;
 
-  // Waits for `group`. The first call prints its lines to `out`; every call returns the same
-  // verdict: a Preflight error naming the images when a failure was not ignored.
+  // Lets an on_release group begin once the groups before it are done. Any thread.
+  void release(size_t group);
+
+  // Waits for `group` (releasing it). The first call prints its lines to `out`; every call
+  // returns the same verdict: a Preflight error naming the images when a failure was not ignored.
   Status wait(size_t group, std::ostream& out);
 
   // Starts no further group; those left are failed as not pulled.
-  void stop() { m_stop = true; }
+  void stop();
 
  private:
   struct Group {
     std::vector<std::string> images;
+    bool held = false;  // guarded by m_mu
     std::ostringstream lines;
     Report report;
     std::promise<void> pulled;
@@ -54,7 +67,9 @@ class DeferredPull {
     std::optional<Status> verdict;
   };
   std::vector<std::unique_ptr<Group>> m_groups;
-  std::atomic<bool> m_stop{false};
+  std::mutex m_mu;
+  std::condition_variable m_cv;
+  bool m_stop = false;  // guarded by m_mu
   std::thread m_thread;
 };
 

@@ -29,14 +29,15 @@ void pull_after_checks(const std::vector<std::string>& images, const config::Nod
                    ? options.check_set.cri_probe
                    : make_cri_probe(node.cri_socket, options.check_set.cri_connector);
   std::vector<std::string> now;
-  std::vector<std::vector<std::string>> later(options.deferred_images.size());
+  std::vector<DeferredGroup> later;
+  for (const auto& g : options.deferred_images) later.push_back({{}, g.on_release});
   for (const auto& image : images) {
     auto group = std::ranges::find_if(options.deferred_images, [&](const auto& g) {
-      return std::ranges::find(g, image) != g.end();
+      return std::ranges::find(g.images, image) != g.images.end();
     });
     (group == options.deferred_images.end()
          ? now
-         : later[static_cast<size_t>(group - options.deferred_images.begin())])
+         : later[static_cast<size_t>(group - options.deferred_images.begin())].images)
         .push_back(image);
   }
   options.pull_images(ImagePullStep{
@@ -46,7 +47,8 @@ void pull_after_checks(const std::vector<std::string>& images, const config::Nod
       "the image registry\n"
       "[preflight] You can also pull them beforehand with 'kadm config images pull'\n",
       "[preflight] Would pull the images this node needs (as 'kadm config images pull' does)\n"});
-  if (report.fatal || std::ranges::all_of(later, [](const auto& g) { return g.empty(); })) return;
+  if (report.fatal || std::ranges::all_of(later, [](const auto& g) { return g.images.empty(); }))
+    return;
   deferred = std::make_shared<DeferredPull>(
       std::move(later),
       [node, probe, &host, ignore, pull = options.pull_images](

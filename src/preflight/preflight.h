@@ -34,7 +34,7 @@ struct PreflightOptions {
   // Groups of images later phases of this run wait for (Outcome::deferred) instead of preflight:
   // pulled in the background, group after group, once the others are in. Images not in the
   // image list are left out of their group.
-  std::vector<std::vector<std::string>> deferred_images;
+  std::vector<DeferredGroup> deferred_images;
   // Target Kubernetes version; default: the config's kubernetesVersion (init) or the newest
   // supported version (join).
   std::optional<config::KubeVersion> target;

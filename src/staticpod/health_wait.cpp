@@ -49,14 +49,17 @@ Outcome poll(const HealthEndpoint& ep, const WaitOptions& options,
   Outcome out;
   auto start = std::chrono::steady_clock::now();
   NetProbe probe;
+  bool answered = false;
   while (true) {
-    auto healthy = probe.health(ep.url);
-    if (healthy) {
+    auto answer = probe.answer(ep.url);
+    if (answer && !answered && options.answered) options.answered(ep.component);
+    answered |= answer.has_value();
+    if (answer && answer->status == 200) {
       out.healthy = true;
       out.took = std::chrono::steady_clock::now() - start;
       return out;
     }
-    out.last_error = healthy.error().text();
+    out.last_error = answer ? answer->describe() : answer.error().text();
     if (std::chrono::steady_clock::now() + options.interval > deadline) return out;
     std::this_thread::sleep_for(options.interval);
   }

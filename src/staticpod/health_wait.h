@@ -4,6 +4,7 @@
 // naming whoever is not healthy and its last error when the time runs out, with what the container
 // runtime knows about it (state, exit code, restarts, last log lines) when an explainer is given.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct WaitOptions {
   // Asked, after the time ran out, about each component that is not healthy; none: only the
   // last error is reported.
   ComponentExplainer explain;
+  // Told once per component, from its polling thread, when its endpoint first answers HTTP
+  // (whatever the status): the process serves, its start-up work is mostly done.
+  std::function<void(const std::string& component)> answered;
 };
 
 Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const WaitOptions& options);

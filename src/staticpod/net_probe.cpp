@@ -34,7 +34,17 @@ std::string openssl_error() {
 
 }  // namespace
 
+std::string NetProbe::Answer::describe() const {
+  return error.empty() ? "HTTP " + std::to_string(status) + ": " + body.substr(0, 300) : error;
+}
+
 Status NetProbe::health(const std::string& url) {
+  auto r = KADM_TRY(answer(url));
+  if (r.status != 200) return fail(ErrorKind::Api, r.describe());
+  return {};
+}
+
+Result<NetProbe::Answer> NetProbe::answer(const std::string& url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return fail(ErrorKind::Validation, "bad URL " + url);
   const auto path_start = url.find('/', scheme_end + 3);
@@ -49,12 +59,10 @@ Status NetProbe::health(const std::string& url) {
   req.method = "GET";
   req.path = path;
   auto r = client->send_raw(req);
+  if (!r && r.error().http_status() != 0)
+    return Answer{r.error().http_status(), "", r.error().text()};
   if (!r) return fail(ErrorKind::Api, r.error().text());
-  if (r->status != 200) {
-    return fail(ErrorKind::Api,
-                "HTTP " + std::to_string(r->status) + ": " + r->body.substr(0, 300));
-  }
-  return {};
+  return Answer{r->status, std::move(r->body), ""};
 }
 
 Result<std::string> NetProbe::served_serial(const std::string& host, int port,

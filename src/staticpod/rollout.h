@@ -84,6 +84,14 @@ class Probe {
 // The real network: health over libcurl, serials over an OpenSSL handshake (short timeouts).
 class NetProbe final : public Probe {
  public:
+  struct Answer {
+    int status = 0;
+    std::string body;
+    std::string error;             // the client's account of a status it retries (5xx, 429)
+    std::string describe() const;  // that account, or "HTTP 403: <the body's start>"
+  };
+  // Any HTTP answer (health() wants 200); an error when none came (refused, TLS, timeout).
+  Result<Answer> answer(const std::string& url);
   Status health(const std::string& url) override;
   Result<std::string> served_serial(const std::string& host, int port, const std::string& ca_file,
                                     const std::string& client_cert_file,

@@ -473,8 +473,8 @@ TEST(PreflightImagePull, DeferredImagesArePulledAfterPreflightReturns) {
   const std::string scheduler = "127.0.0.1:5000/k8s/kube-scheduler:v1.37.2";
   const std::string proxy = "127.0.0.1:5000/k8s/kube-proxy:v1.37.2";
   const std::string coredns = "127.0.0.1:5000/k8s/coredns:v1.14.6";
-  o.deferred_images = {{scheduler, manager},
-                       {coredns, proxy, "127.0.0.1:5000/k8s/not-in-the-list:v1"}};
+  o.deferred_images = {{{scheduler, manager}},
+                       {{coredns, proxy, "127.0.0.1:5000/k8s/not-in-the-list:v1"}}};
   f.state->held = {manager};
   auto outcome = preflight_init(cfg, f.host, effects, o);
   ASSERT_TRUE(outcome.status) << out.str();

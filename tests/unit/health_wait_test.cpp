@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 
 #include "config/defaults.h"
 #include "lib/fake_runtime.h"
@@ -297,4 +298,30 @@ TEST(WaitForHealthy, WaitsUntilReadyzPasses) {
   o.interval = std::chrono::milliseconds(20);
   ASSERT_TRUE(wait_for_healthy(endpoints, o));
   EXPECT_GE(asked.load(), 3);
+}
+
+// init starts pulling the addons' images once the API server answers at all (issue 13): each
+// component is reported once, at its first HTTP answer, whatever the status; one that never
+// answers is never reported.
+TEST(WaitForHealthy, ToldOnceWhenEachComponentFirstAnswers) {
+  std::atomic<int> asked = 0;
+  test::HttpTestServer server([&](const test::HttpRequest&) {
+    ++asked;
+    return test::HttpResponse::json(500, "[-]poststarthook/rbac/bootstrap-roles failed");
+  });
+  std::vector<HealthEndpoint> endpoints = {{"kube-apiserver", server.url() + "/readyz"},
+                                           {"kube-scheduler", "https://127.0.0.1:1/livez"}};
+  std::mutex mu;
+  std::vector<std::string> answered;
+  WaitOptions o;
+  o.timeout = std::chrono::milliseconds(600);
+  o.interval = std::chrono::milliseconds(50);
+  o.answered = [&](const std::string& component) {
+    std::lock_guard lock(mu);
+    answered.push_back(component);
+  };
+  ASSERT_FALSE(wait_for_healthy(endpoints, o));  // neither is healthy
+  EXPECT_GE(asked.load(), 2);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(answered, std::vector<std::string>{"kube-apiserver"});
 }

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 using namespace kadm;
 using namespace kadm::preflight;
@@ -18,7 +19,7 @@ TEST(DeferredPull, GroupsRunInOrderAndAStoppedRunStartsNoFurtherGroup) {
   bool released = false;
   std::vector<std::string> pulled;
   std::promise<void> first_started;
-  DeferredPull d({{"a"}, {}, {"b"}},
+  DeferredPull d({{{"a"}}, {}, {{"b"}}},
                  [&](const std::vector<std::string>& images, std::ostream& out, Report& report) {
                    if (images[0] == "a") {
                      first_started.set_value();
@@ -47,4 +48,50 @@ TEST(DeferredPull, GroupsRunInOrderAndAStoppedRunStartsNoFurtherGroup) {
   EXPECT_TRUE(d.wait(1, out));  // an empty group needs no pull
   std::lock_guard lock(mu);
   EXPECT_EQ(pulled, std::vector<std::string>{"a"});
+}
+
+// An on_release group (init's addon images) begins only once released, or once awaited when no
+// one released it; stopping wakes a pull still waiting for its release.
+TEST(DeferredPull, AnOnReleaseGroupBeginsWhenReleasedOrAwaited) {
+  std::mutex mu;
+  std::vector<std::string> pulled;
+  std::condition_variable cv;
+  auto record = [&](const std::vector<std::string>& images, std::ostream&, Report&) {
+    std::lock_guard lock(mu);
+    pulled.push_back(images[0]);
+    cv.notify_all();
+  };
+  auto pulled_now = [&] {
+    std::lock_guard lock(mu);
+    return pulled;
+  };
+  {
+    DeferredPull d({{{"a"}}, {{"b"}, true}, {{"c"}}}, record);
+    std::ostringstream out;
+    ASSERT_TRUE(d.wait(0, out));
+    // Given time, the thread would have begun "b" by now if it did not wait for its release.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(pulled_now(), std::vector<std::string>{"a"});
+    d.release(1);
+    {
+      std::unique_lock lock(mu);
+      ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return pulled.size() == 3; }));
+    }
+    EXPECT_EQ(pulled_now(), (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_TRUE(d.wait(2, out));
+  }
+  pulled.clear();
+  {
+    DeferredPull d({{{"a"}}, {{"b"}, true}}, record);
+    std::ostringstream out;
+    EXPECT_TRUE(d.wait(1, out));  // nobody released it: awaiting it is enough
+    EXPECT_EQ(pulled_now(), (std::vector<std::string>{"a", "b"}));
+  }
+  pulled.clear();
+  {
+    DeferredPull d({{{"a"}}, {{"b"}, true}}, record);
+    std::ostringstream out;
+    ASSERT_TRUE(d.wait(0, out));
+  }  // the destructor stops the run: were a held group deaf to that, it would hang here
+  EXPECT_EQ(pulled_now(), std::vector<std::string>{"a"});
 }
