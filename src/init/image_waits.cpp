@@ -19,8 +19,8 @@ void defer(InitData& d, ImageWait group, std::string image) {
 }  // namespace
 
 void defer_controller_images(InitData& d) {
-  for (std::string_view c : {"kube-controller-manager", "kube-scheduler"}) {
-    defer(d, ImageWait::ControlPlane, manifests::kubernetes_image(d.cfg.cluster, c));
+  for (auto& image : manifests::controller_images(d.cfg.cluster)) {
+    defer(d, ImageWait::ControlPlane, std::move(image));
   }
 }
 
@@ -39,14 +39,12 @@ void defer_kube_proxy_image(InitData& d) {
 }
 
 void release_images(InitData& d, ImageWait group) {
-  const auto i = static_cast<size_t>(group);
-  if (d.deferred_pull && i < d.deferred_images.size()) d.deferred_pull->release(i);
+  if (d.deferred_pull) d.deferred_pull->release(static_cast<size_t>(group));
 }
 
 Status await_images(InitData& d, ImageWait group) {
-  const auto i = static_cast<size_t>(group);
-  if (!d.deferred_pull || i >= d.deferred_images.size()) return {};
-  return d.deferred_pull->wait(i, d.out ? *d.out : std::cout);
+  if (!d.deferred_pull) return {};
+  return d.deferred_pull->wait(static_cast<size_t>(group), d.out ? *d.out : std::cout);
 }
 
 }  // namespace kadm::init

@@ -42,6 +42,9 @@ Phase preflight_phase() {
     o.pull_images = d.connect.pull_images;
     o.check_set.planned_kubelet_cgroup_driver = KADM_TRY(planned_cgroup_driver(d));
     o.deferred_images = d.deferred_images;
+    o.deferred_failure_hint =
+        "the control plane is up: once the images can be pulled, run the same command again "
+        "with --skip-phases=preflight";
     auto outcome = preflight::preflight_init(d.cfg, *d.host, *d.effects, o);
     d.deferred_pull = std::move(outcome.deferred);
     return outcome.status;

@@ -16,6 +16,7 @@
 #include "join/discovery.h"
 #include "patches/patches.h"
 #include "plan/effects.h"
+#include "preflight/deferred_pull.h"
 #include "runenv/environment.h"
 
 namespace kadm::join {
@@ -58,6 +59,15 @@ struct JoinData {
   // so each phase applies its patches before it writes (static Pods: when the control-plane
   // configuration is first built).
   std::optional<patches::PatchSet> patches;
+
+  // Control-plane join: the later images the selected steps wait for (join/later_images.h, their
+  // prepare hooks); preflight pulls them in the background, into deferred_pull.
+  struct {
+    bool controllers = false;
+    bool addons = false;
+  } later_images_wanted;
+  // Last member: its destructor waits for the pull, which uses `host`.
+  std::shared_ptr<preflight::DeferredPull> deferred_pull;
 
   const patches::PatchSet* patch_set() const { return patches ? &*patches : nullptr; }
 

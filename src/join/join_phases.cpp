@@ -2,6 +2,7 @@
 
 #include "join/control_plane_join.h"
 #include "join/kubelet_start.h"
+#include "join/later_images.h"
 #include "preflight/control_plane_join_ready.h"
 #include "preflight/cri_checks.h"
 #include "preflight/preflight.h"
@@ -40,8 +41,14 @@ Phase preflight_phase() {
     start_control_plane_keys(d);  // made during the checks and image pulls below
     bool download_certs = !d.cfg.control_plane->certificate_key.empty();
     KADM_TRY(preflight::ready_for_control_plane_join(node->cluster, download_certs, *d.host));
-    return preflight::preflight_control_plane_join(*node, download_certs, *d.host, *d.effects, o)
-        .status;
+    o.deferred_images = later_image_groups(d, *node);
+    o.deferred_failure_hint =
+        "the kubelet keeps trying to pull them: make the registry serve them, or pull them on "
+        "this node with 'kadm config images pull'";
+    auto outcome =
+        preflight::preflight_control_plane_join(*node, download_certs, *d.host, *d.effects, o);
+    d.deferred_pull = std::move(outcome.deferred);
+    return outcome.status;
   };
   return p;
 }
@@ -57,6 +64,15 @@ Phase control_plane_step(std::string name, std::string help, Status (*run)(JoinD
 Phase wants_keys(Phase p) {
   p.prepare = [](JoinData& d) {
     if (is_control_plane(d)) d.control_plane_keys_wanted = true;
+  };
+  return p;
+}
+
+// Start early: a step that waits for later images names them, so preflight leaves them to the
+// background (join/later_images.h).
+Phase awaits_images(Phase p, std::vector<void (*)(JoinData&)> wants) {
+  p.prepare = [wants = std::move(wants)](JoinData& d) {
+    for (auto want : wants) want(d);
   };
   return p;
 }
@@ -84,11 +100,13 @@ Phase control_plane_join_phase() {
   return workflow::group<JoinData>(
       "control-plane-join", "Join a machine as a control plane instance",
       "Join a machine as a control plane instance",
-      {control_plane_step("etcd",
-                          "Add a new local etcd member and wait for the local control plane",
-                          run_etcd_join),
-       control_plane_step("mark-control-plane", "Mark a node as a control-plane",
-                          run_join_mark_control_plane),
+      {awaits_images(control_plane_step(
+                         "etcd", "Add a new local etcd member and wait for the local control plane",
+                         run_etcd_join),
+                     {want_controller_images}),
+       awaits_images(control_plane_step("mark-control-plane", "Mark a node as a control-plane",
+                                        run_join_mark_control_plane),
+                     {want_controller_images, want_addon_images}),
        control_plane_step("approve-serving-cert",
                           "Approve this node's kubelet serving certificate request "
                           "(serverTLSBootstrap) after checking its names",

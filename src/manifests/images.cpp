@@ -74,4 +74,18 @@ Result<std::vector<std::string>> images(const config::InitConfiguration& cfg) {
   return out;
 }
 
+std::vector<std::string> controller_images(const config::ClusterConfiguration& cluster) {
+  return {kubernetes_image(cluster, "kube-controller-manager"),
+          kubernetes_image(cluster, "kube-scheduler")};
+}
+
+std::vector<std::string> addon_images(const config::ClusterConfiguration& cluster,
+                                      const config::KubeVersion& version) {
+  std::vector<std::string> out;
+  if (!cluster.proxy.disabled) out.push_back(kubernetes_image(cluster, "kube-proxy"));
+  auto row = version_row(version);
+  if (!cluster.dns.disabled && row) out.push_back(coredns_image(cluster, *row));
+  return out;
+}
+
 }  // namespace kadm::manifests

@@ -26,4 +26,11 @@ std::string pause_image(const config::ClusterConfiguration& cluster, const Versi
 // Every image `kadm init` needs, in kubeadm's order for the version (`kadm config images list`).
 Result<std::vector<std::string>> images(const config::InitConfiguration& cfg);
 
+// The images of what starts after kube-apiserver, which init and a control-plane join may pull
+// while it starts: kube-controller-manager and kube-scheduler; the addons not disabled (none for
+// a version without a row: preflight fails on it first).
+std::vector<std::string> controller_images(const config::ClusterConfiguration& cluster);
+std::vector<std::string> addon_images(const config::ClusterConfiguration& cluster,
+                                      const config::KubeVersion& version);
+
 }  // namespace kadm::manifests

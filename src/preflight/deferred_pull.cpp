@@ -7,7 +7,8 @@
 
 namespace kadm::preflight {
 
-DeferredPull::DeferredPull(std::vector<DeferredGroup> groups, Pull pull) {
+DeferredPull::DeferredPull(std::vector<DeferredGroup> groups, Pull pull, std::string failure_hint)
+    : m_failure_hint(std::move(failure_hint)) {
   for (auto& group : groups) {
     auto g = std::make_unique<Group>();
     g->images = std::move(group.images);
@@ -33,9 +34,10 @@ DeferredPull::DeferredPull(std::vector<DeferredGroup> groups, Pull pull) {
 }
 
 void DeferredPull::release(size_t group) {
+  if (group >= m_groups.size()) return;
   {
     std::lock_guard lock(m_mu);
-    m_groups.at(group)->held = false;
+    m_groups[group]->held = false;
   }
   m_cv.notify_all();
 }
@@ -58,7 +60,8 @@ const std::vector<std::string>& DeferredPull::images(size_t group) const {
 }
 
 Status DeferredPull::wait(size_t group, std::ostream& out) {
-  Group& g = *m_groups.at(group);
+  if (group >= m_groups.size()) return {};
+  Group& g = *m_groups[group];
   if (g.verdict) return *g.verdict;
   release(group);
   g.done.get();
@@ -71,9 +74,8 @@ Status DeferredPull::wait(size_t group, std::ostream& out) {
   g.verdict = g.report.fatal
                   ? fail(ErrorKind::Preflight,
                          "pulling " + str::join(g.images, ", ") +
-                             " while the control plane started: preflight checks failed (the "
-                             "control plane is up: once the images can be pulled, run the same "
-                             "command again with --skip-phases=preflight)")
+                             " while the control plane started: preflight checks failed (" +
+                             m_failure_hint + ")")
                   : Status{};
   return *g.verdict;
 }

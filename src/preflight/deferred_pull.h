@@ -35,8 +35,9 @@ class DeferredPull {
   // Pulls one group, writing kubeadm-style lines to `out` and findings to `report`.
   using Pull = std::function<void(const std::vector<std::string>& images, std::ostream& out,
                                   Report& report)>;
-  // Starts pulling `groups` in order; an empty group is done at once.
-  DeferredPull(std::vector<DeferredGroup> groups, Pull pull);
+  // Starts pulling `groups` in order; an empty group is done at once. `failure_hint` ends the
+  // error of a failed group: what the user does next, the run being past its preflight.
+  DeferredPull(std::vector<DeferredGroup> groups, Pull pull, std::string failure_hint);
   // stop(), then waits for the group being pulled: a run that ends early (a failed phase) does
   // not wait for pulls it no longer needs.
   ~DeferredPull();
@@ -45,7 +46,8 @@ class DeferredPull {
 
   const std::vector<std::string>& images(size_t group) const;
 
-  // Lets an on_release group begin once the groups before it are done. Any thread.
+  // Lets an on_release group begin once the groups before it are done. Any thread. A group
+  // index past the last names an empty group.
   void release(size_t group);
 
   // Waits for `group` (releasing it). The first call prints its lines to `out`; every call
@@ -67,6 +69,7 @@ class DeferredPull {
     std::optional<Status> verdict;
   };
   std::vector<std::unique_ptr<Group>> m_groups;
+  std::string m_failure_hint;
   std::mutex m_mu;
   std::condition_variable m_cv;
   bool m_stop = false;  // guarded by m_mu

@@ -56,7 +56,8 @@ void pull_after_checks(const std::vector<std::string>& images, const config::Nod
         spdlog::debug("[preflight] pulling {} while the control plane starts",
                       str::join(group, ", "));
         pull(ImagePullStep{group, node, probe, host, ignore, lines, findings, "", ""});
-      });
+      },
+      options.deferred_failure_hint);
 }
 
 // `heading` other than kHeading: a second run of the same command, whose ignore list was already

@@ -35,6 +35,8 @@ struct PreflightOptions {
   // pulled in the background, group after group, once the others are in. Images not in the
   // image list are left out of their group.
   std::vector<DeferredGroup> deferred_images;
+  // What a failed deferred pull's error tells the user to do, the run being past its preflight.
+  std::string deferred_failure_hint;
   // Target Kubernetes version; default: the config's kubernetesVersion (init) or the newest
   // supported version (join).
   std::optional<config::KubeVersion> target;

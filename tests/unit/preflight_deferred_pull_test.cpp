@@ -19,19 +19,21 @@ TEST(DeferredPull, GroupsRunInOrderAndAStoppedRunStartsNoFurtherGroup) {
   bool released = false;
   std::vector<std::string> pulled;
   std::promise<void> first_started;
-  DeferredPull d({{{"a"}}, {}, {{"b"}}},
-                 [&](const std::vector<std::string>& images, std::ostream& out, Report& report) {
-                   if (images[0] == "a") {
-                     first_started.set_value();
-                     std::unique_lock lock(mu);
-                     // Bounded, so a test that went wrong fails instead of hanging.
-                     cv.wait_for(lock, std::chrono::seconds(20), [&] { return released; });
-                   }
-                   std::lock_guard lock(mu);
-                   pulled.push_back(images[0]);
-                   out << "pulled " << images[0] << "\n";
-                   report.results.push_back({});
-                 });
+  DeferredPull d(
+      {{{"a"}}, {}, {{"b"}}},
+      [&](const std::vector<std::string>& images, std::ostream& out, Report& report) {
+        if (images[0] == "a") {
+          first_started.set_value();
+          std::unique_lock lock(mu);
+          // Bounded, so a test that went wrong fails instead of hanging.
+          cv.wait_for(lock, std::chrono::seconds(20), [&] { return released; });
+        }
+        std::lock_guard lock(mu);
+        pulled.push_back(images[0]);
+        out << "pulled " << images[0] << "\n";
+        report.results.push_back({});
+      },
+      "the hint");
   first_started.get_future().wait();
   d.stop();
   {
@@ -66,7 +68,7 @@ TEST(DeferredPull, AnOnReleaseGroupBeginsWhenReleasedOrAwaited) {
     return pulled;
   };
   {
-    DeferredPull d({{{"a"}}, {{"b"}, true}, {{"c"}}}, record);
+    DeferredPull d({{{"a"}}, {{"b"}, true}, {{"c"}}}, record, "the hint");
     std::ostringstream out;
     ASSERT_TRUE(d.wait(0, out));
     // Given time, the thread would have begun "b" by now if it did not wait for its release.
@@ -82,14 +84,14 @@ TEST(DeferredPull, AnOnReleaseGroupBeginsWhenReleasedOrAwaited) {
   }
   pulled.clear();
   {
-    DeferredPull d({{{"a"}}, {{"b"}, true}}, record);
+    DeferredPull d({{{"a"}}, {{"b"}, true}}, record, "the hint");
     std::ostringstream out;
     EXPECT_TRUE(d.wait(1, out));  // nobody released it: awaiting it is enough
     EXPECT_EQ(pulled_now(), (std::vector<std::string>{"a", "b"}));
   }
   pulled.clear();
   {
-    DeferredPull d({{{"a"}}, {{"b"}, true}}, record);
+    DeferredPull d({{{"a"}}, {{"b"}, true}}, record, "the hint");
     std::ostringstream out;
     ASSERT_TRUE(d.wait(0, out));
   }  // the destructor stops the run: were a held group deaf to that, it would hang here

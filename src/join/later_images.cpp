@@ -1,0 +1,40 @@
+#include "join/later_images.h"
+
+#include <iostream>
+
+#include "manifests/images.h"
+
+namespace kadm::join {
+
+void want_controller_images(JoinData& d) {
+  if (d.cfg.control_plane) d.later_images_wanted.controllers = true;
+}
+
+void want_addon_images(JoinData& d) {
+  if (d.cfg.control_plane) d.later_images_wanted.addons = true;
+}
+
+std::vector<preflight::DeferredGroup> later_image_groups(const JoinData& d,
+                                                         const config::InitConfiguration& node) {
+  std::vector<preflight::DeferredGroup> groups(2);
+  if (d.later_images_wanted.controllers) {
+    groups[0].images = manifests::controller_images(node.cluster);
+  }
+  auto version = config::parse_kube_version(node.cluster.kubernetes_version);
+  if (d.later_images_wanted.addons && version) {
+    groups[1].images = manifests::addon_images(node.cluster, *version);
+  }
+  groups[1].on_release = true;
+  return groups;
+}
+
+void release_images(JoinData& d, LaterImages group) {
+  if (d.deferred_pull) d.deferred_pull->release(static_cast<size_t>(group));
+}
+
+Status await_images(JoinData& d, LaterImages group) {
+  if (!d.deferred_pull) return {};
+  return d.deferred_pull->wait(static_cast<size_t>(group), d.out ? *d.out : std::cout);
+}
+
+}  // namespace kadm::join
