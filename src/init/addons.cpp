@@ -56,7 +56,7 @@ Result<std::vector<nlohmann::json>> kube_proxy_addon_objects(const InitData& d, 
 }
 
 Status run_addon_coredns(InitData& d) {
-  KADM_TRY(await_images(d, ImageWait::Addons));
+  KADM_TRY(preflight::await_images(d, LaterImages::Addons));
   if (d.cfg.cluster.dns.disabled) {
     spdlog::info("[addons] CoreDNS is disabled in the configuration (dns.disabled); skipping it");
     return {};
@@ -69,7 +69,7 @@ Status run_addon_coredns(InitData& d) {
 }
 
 Status run_addon_kube_proxy(InitData& d) {
-  KADM_TRY(await_images(d, ImageWait::Addons));
+  KADM_TRY(preflight::await_images(d, LaterImages::Addons));
   if (d.cfg.cluster.proxy.disabled) {
     spdlog::info(
         "[addons] kube-proxy is disabled in the configuration (proxy.disabled); skipping it");

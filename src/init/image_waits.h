@@ -7,25 +7,18 @@
 // images wait until the API server answers: on a small machine, unpacking them while it starts
 // delays it by about as long as they take.
 
-#include "common/error.h"
 #include "init/init_data.h"
+#include "preflight/deferred_pull.h"
 
 namespace kadm::init {
 
-enum class ImageWait : size_t {
-  ControlPlane,  // kube-controller-manager, kube-scheduler: awaited by wait-control-plane
-  Addons,        // kube-proxy, CoreDNS: released by wait-control-plane, awaited by the addons
-};
+// preflight::LaterImages::Controllers are awaited by wait-control-plane, which releases the
+// Addons, awaited by the addon phases (preflight::await_images).
+using preflight::LaterImages;
 
 // The phases' prepare hooks: each adds its images to data.deferred_images.
 void defer_controller_images(InitData& data);
 void defer_coredns_image(InitData& data);
 void defer_kube_proxy_image(InitData& data);
-
-// Lets the group's pull begin (it waits for nothing else then), when preflight deferred one.
-void release_images(InitData& data, ImageWait group);
-
-// Waits for the group's pull, when preflight deferred one.
-Status await_images(InitData& data, ImageWait group);
 
 }  // namespace kadm::init

@@ -53,9 +53,9 @@ struct InitData {
   // --patches / patches.directory, read (and checked against every target) before any phase.
   std::optional<patches::PatchSet> patches;
 
-  // Images later phases of this run need, by ImageWait (init/image_waits.h), filled by those
-  // phases' prepare hooks: preflight pulls them in the background, into deferred_pull, and each
-  // phase awaits its group.
+  // Images later phases of this run need, by preflight::LaterImages (init/image_waits.h), filled by
+  // those phases' prepare hooks: preflight pulls them in the background, into deferred_pull, and
+  // each phase awaits its group.
   std::vector<preflight::DeferredGroup> deferred_images;
   // Last member: its destructor waits for the pull, which uses `host`.
   std::shared_ptr<preflight::DeferredPull> deferred_pull;

@@ -170,7 +170,7 @@ Phase wait_control_plane_phase() {
   p.short_help = "Wait for the control plane to start";
   p.prepare = defer_controller_images;
   p.run = [](InitData& d) -> Status {
-    KADM_TRY(await_images(d, ImageWait::ControlPlane));
+    KADM_TRY(preflight::await_images(d, LaterImages::Controllers));
     spdlog::info(
         "[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods "
         "from directory \"{}\"",
@@ -181,9 +181,7 @@ Phase wait_control_plane_phase() {
     o.timeout = d.cfg.timeouts.control_plane_component_health_check;
     o.explain = staticpod::runtime_explainer(*d.host, d.cfg.node_registration.cri_socket,
                                              d.cfg.node_registration.name);
-    o.answered = [&d](const std::string& component) {
-      if (component == "kube-apiserver") release_images(d, ImageWait::Addons);
-    };
+    o.answered = preflight::addons_once_apiserver_answers(d);
     return d.connect.wait_healthy(endpoints, o);
   };
   return p;

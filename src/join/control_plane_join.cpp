@@ -256,7 +256,7 @@ Status run_etcd_join(JoinData& d) {
     spdlog::info("[etcd] The learner {} caught up and was promoted to a voting member", name);
   }
 
-  KADM_TRY(await_images(d, LaterImages::Controllers));
+  KADM_TRY(preflight::await_images(d, LaterImages::Controllers));
   spdlog::info("[wait-control-plane] Waiting for the local control plane components");
   auto endpoints =
       KADM_TRY(staticpod::control_plane_health_endpoints(*cfg, *d.host, d.patch_set()));
@@ -264,16 +264,14 @@ Status run_etcd_join(JoinData& d) {
   wo.timeout = or_default(cfg->timeouts.control_plane_component_health_check, Duration{240000});
   wo.explain = staticpod::runtime_explainer(*d.host, cfg->node_registration.cri_socket,
                                             cfg->node_registration.name);
-  wo.answered = [&d](const std::string& component) {
-    if (component == "kube-apiserver") release_images(d, LaterImages::Addons);
-  };
+  wo.answered = preflight::addons_once_apiserver_answers(d);
   return d.connect.wait_healthy(endpoints, wo);
 }
 
 Status run_join_mark_control_plane(JoinData& d) {
   auto* cfg = KADM_TRY(control_plane_config(d));
-  KADM_TRY(await_images(d, LaterImages::Controllers));
-  KADM_TRY(await_images(d, LaterImages::Addons));
+  KADM_TRY(preflight::await_images(d, LaterImages::Controllers));
+  KADM_TRY(preflight::await_images(d, LaterImages::Addons));
   const std::string& node = cfg->node_registration.name;
   auto version = KADM_TRY(config::parse_kube_version(cfg->cluster.kubernetes_version));
   auto rules = clusterobjects::object_rules(version);

@@ -1,7 +1,5 @@
 #include "join/later_images.h"
 
-#include <iostream>
-
 #include "manifests/images.h"
 
 namespace kadm::join {
@@ -26,15 +24,6 @@ std::vector<preflight::DeferredGroup> later_image_groups(const JoinData& d,
   }
   groups[1].on_release = true;
   return groups;
-}
-
-void release_images(JoinData& d, LaterImages group) {
-  if (d.deferred_pull) d.deferred_pull->release(static_cast<size_t>(group));
-}
-
-Status await_images(JoinData& d, LaterImages group) {
-  if (!d.deferred_pull) return {};
-  return d.deferred_pull->wait(static_cast<size_t>(group), d.out ? *d.out : std::cout);
 }
 
 }  // namespace kadm::join

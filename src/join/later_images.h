@@ -9,13 +9,12 @@
 
 #include <vector>
 
-#include "common/error.h"
 #include "join/join_data.h"
 #include "preflight/deferred_pull.h"
 
 namespace kadm::join {
 
-enum class LaterImages : size_t { Controllers, Addons };
+using preflight::LaterImages;
 
 // The steps' prepare hooks (a worker join wants nothing).
 void want_controller_images(JoinData& data);
@@ -24,8 +23,5 @@ void want_addon_images(JoinData& data);
 // The groups the selected steps want, from the cluster's configuration.
 std::vector<preflight::DeferredGroup> later_image_groups(const JoinData& data,
                                                          const config::InitConfiguration& node);
-
-void release_images(JoinData& data, LaterImages group);
-Status await_images(JoinData& data, LaterImages group);
 
 }  // namespace kadm::join

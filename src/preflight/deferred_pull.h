@@ -8,7 +8,7 @@
 #include <condition_variable>
 #include <functional>
 #include <future>
-#include <iosfwd>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -75,5 +75,32 @@ class DeferredPull {
   bool m_stop = false;  // guarded by m_mu
   std::thread m_thread;
 };
+
+// The groups init and a control-plane join leave to the background, in pull order: the
+// controllers' images (kube-controller-manager, kube-scheduler), awaited before the wait for the
+// control plane; the addons' (kube-proxy, CoreDNS), held until kube-apiserver answers.
+enum class LaterImages : size_t { Controllers, Addons };
+
+// For a run's data holding `deferred_pull` (null: nothing was deferred) and `out` (InitData,
+// JoinData).
+template <class Run>
+void release_images(Run& d, LaterImages group) {
+  if (d.deferred_pull) d.deferred_pull->release(static_cast<size_t>(group));
+}
+
+template <class Run>
+Status await_images(Run& d, LaterImages group) {
+  if (!d.deferred_pull) return {};
+  return d.deferred_pull->wait(static_cast<size_t>(group), d.out ? *d.out : std::cout);
+}
+
+// A control-plane wait's WaitOptions::answered: the addons' pull begins once kube-apiserver
+// answers.
+template <class Run>
+std::function<void(const std::string& component)> addons_once_apiserver_answers(Run& d) {
+  return [&d](const std::string& component) {
+    if (component == "kube-apiserver") release_images(d, LaterImages::Addons);
+  };
+}
 
 }  // namespace kadm::preflight

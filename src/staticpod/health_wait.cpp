@@ -5,6 +5,7 @@
 #include <chrono>
 #include <future>
 #include <thread>
+#include <utility>
 
 #include "manifests/pod_specs.h"
 #include "manifests/write.h"
@@ -52,8 +53,9 @@ Outcome poll(const HealthEndpoint& ep, const WaitOptions& options,
   bool answered = false;
   while (true) {
     auto answer = probe.answer(ep.url);
-    if (answer && !answered && options.answered) options.answered(ep.component);
-    answered |= answer.has_value();
+    if (answer && !std::exchange(answered, true) && options.answered) {
+      options.answered(ep.component);
+    }
     if (answer && answer->status == 200) {
       out.healthy = true;
       out.took = std::chrono::steady_clock::now() - start;
