@@ -265,6 +265,13 @@ Status remove_file(const stdfs::path& path) {
   return {};
 }
 
+Status remove_empty_dir(const stdfs::path& dir) {
+  if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) {
+    return std::unexpected(io_error("remove", dir, errno));
+  }
+  return {};
+}
+
 Status remove_contents(const stdfs::path& dir) {
   std::error_code ec;
   stdfs::directory_iterator it(dir, ec);

@@ -60,6 +60,8 @@ Status chown_dir(const stdfs::path& path, Owner owner);
 Result<std::optional<Owner>> owner_of(const stdfs::path& path);
 // Removes a file; a missing file is not an error.
 Status remove_file(const stdfs::path& path);
+// Removes an empty directory; a missing one is not an error, a non-empty one (or a file) is.
+Status remove_empty_dir(const stdfs::path& dir);
 // Removes everything inside `dir`, leaving `dir` itself.
 Status remove_contents(const stdfs::path& dir);
 Result<bool> dir_is_empty(const stdfs::path& dir);

@@ -1,20 +1,52 @@
 #include "init/image_waits.h"
 
+#include <algorithm>
+#include <utility>
+
+#include "common/strings.h"
 #include "manifests/images.h"
 #include "manifests/version_table.h"
+#include "plan/undoable_effects.h"
 
 namespace kadm::init {
 
 namespace {
 
+constexpr std::string_view kStartFailureHint =
+    "kadm took back what this run wrote after its checks and stopped the kubelet: once the images "
+    "can be pulled (imageRepository, kubernetesVersion, the etcd image), run the same command "
+    "again";
+
 void defer(InitData& d, LaterImages group, std::string image) {
   const auto i = static_cast<size_t>(group);
   if (d.deferred_images.size() <= i) d.deferred_images.resize(i + 1);
-  d.deferred_images[i].images.push_back(std::move(image));
-  d.deferred_images[i].on_release = group == LaterImages::Addons;
+  auto& g = d.deferred_images[i];
+  if (std::ranges::find(g.images, image) != g.images.end()) return;
+  g.images.push_back(std::move(image));
+  g.on_release = group == LaterImages::Addons;
+  if (group == LaterImages::Start) g.failure_hint = std::string(kStartFailureHint);
+}
+
+// Pods start from the pause image: pulled first.
+void defer_start(InitData& d, std::string image) {
+  if (auto row = manifests::version_row(d.version)) {
+    defer(d, LaterImages::Start, manifests::pause_image(d.cfg.cluster, *row));
+  }
+  defer(d, LaterImages::Start, std::move(image));
 }
 
 }  // namespace
+
+void defer_etcd_start_images(InitData& d) {
+  if (d.cfg.cluster.etcd.external) return;
+  if (auto row = manifests::version_row(d.version)) {
+    defer_start(d, manifests::etcd_image(d.cfg.cluster, *row));
+  }
+}
+
+void defer_apiserver_start_images(InitData& d) {
+  defer_start(d, manifests::kubernetes_image(d.cfg.cluster, "kube-apiserver"));
+}
 
 void defer_controller_images(InitData& d) {
   for (auto& image : manifests::controller_images(d.cfg.cluster)) {
@@ -34,6 +66,29 @@ void defer_kube_proxy_image(InitData& d) {
   if (!d.cfg.cluster.proxy.disabled) {
     defer(d, LaterImages::Addons, manifests::kubernetes_image(d.cfg.cluster, "kube-proxy"));
   }
+}
+
+void remember_until_started(InitData& d) {
+  if (!d.deferred_pull || d.effects->dry_run()) return;
+  if (d.deferred_pull->images(static_cast<size_t>(LaterImages::Start)).empty()) return;
+  auto undoable = std::make_unique<plan::UndoableEffects>(std::move(d.effects));
+  d.undo = undoable.get();
+  d.effects = std::move(undoable);
+}
+
+Status await_start_images(InitData& d) {
+  auto pulled = preflight::await_images(d, LaterImages::Start);
+  auto* undo = std::exchange(d.undo, nullptr);
+  if (!undo) return pulled;
+  if (pulled) {
+    undo->keep();
+    return {};
+  }
+  auto left = undo->undo();
+  if (left.empty()) return pulled;
+  return fail(pulled.error().kind(),
+              pulled.error().message() + "; and these could not be taken back: " +
+                  str::join(left, "; ") + " (run 'kadm reset' before kadm init again)");
 }
 
 }  // namespace kadm::init

@@ -17,6 +17,7 @@
 #include "host/host.h"
 #include "patches/patches.h"
 #include "plan/effects.h"
+#include "plan/undoable_effects.h"
 #include "preflight/deferred_pull.h"
 #include "runenv/environment.h"
 
@@ -57,6 +58,9 @@ struct InitData {
   // those phases' prepare hooks: preflight pulls them in the background, into deferred_pull, and
   // each phase awaits its group.
   std::vector<preflight::DeferredGroup> deferred_images;
+  // `effects` while it remembers how to take back what the run does: from preflight's end until
+  // LaterImages::Start is in (init/image_waits.h); null otherwise.
+  plan::UndoableEffects* undo = nullptr;
   // Last member: its destructor waits for the pull, which uses `host`.
   std::shared_ptr<preflight::DeferredPull> deferred_pull;
 

@@ -47,6 +47,7 @@ Phase preflight_phase() {
         "with --skip-phases=preflight";
     auto outcome = preflight::preflight_init(d.cfg, *d.host, *d.effects, o);
     d.deferred_pull = std::move(outcome.deferred);
+    if (outcome.status) remember_until_started(d);
     return outcome.status;
   };
   return p;
@@ -112,6 +113,7 @@ Phase etcd_phase() {
                      "Generate the static Pod manifest file for a local, single-node local etcd "
                      "instance",
                      [](InitData& d) -> Status {
+                       KADM_TRY(await_start_images(d));
                        if (!d.cfg.cluster.etcd.local) {
                          spdlog::info(
                              "[etcd] External etcd mode: skipping the creation of a manifest for "
@@ -121,6 +123,7 @@ Phase etcd_phase() {
                        return manifests::write_local_etcd_manifest(
                            d.cfg, d.manifests_dir(), *d.effects, d.patch_set(), *d.host, d.profile);
                      }));
+  p.children.back().prepare = defer_etcd_start_images;
   return p;
 }
 
@@ -143,6 +146,8 @@ Phase control_plane_phase() {
       "Generate all static Pod manifest files necessary to establish the control plane",
       "Generate all static Pod manifest files",
       workflow::leaves_from<InitData>(kComponents, [](const Component& c, InitData& d) -> Status {
+        // No pod starts before its images are in: a failed pull leaves nothing running.
+        KADM_TRY(await_start_images(d));
         return manifests::write_control_plane_manifests(
             d.cfg, d.manifests_dir(), std::string(c.pod), *d.effects, d.patch_set(), *d.host);
       }));
@@ -150,6 +155,9 @@ Phase control_plane_phase() {
     spdlog::info("[control-plane] Using manifest folder \"{}\"", d.manifests_dir().string());
     return {};
   };
+  for (auto& child : p.children) {
+    if (child.name == "apiserver") child.prepare = defer_apiserver_start_images;
+  }
   return p;
 }
 
@@ -170,6 +178,7 @@ Phase wait_control_plane_phase() {
   p.short_help = "Wait for the control plane to start";
   p.prepare = defer_controller_images;
   p.run = [](InitData& d) -> Status {
+    KADM_TRY(await_start_images(d));
     KADM_TRY(preflight::await_images(d, LaterImages::Controllers));
     spdlog::info(
         "[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods "
@@ -228,9 +237,11 @@ std::vector<workflow::Phase<InitData>> init_phases() {
   phases.push_back(preflight_phase());
   phases.push_back(certs_phase());
   phases.push_back(kubeconfig_phase());
+  // The kubelet starts (about a second) while the images the control plane starts from are
+  // pulled; the manifests follow once they are in (the order of kubeadm v1.20's phases).
+  phases.push_back(kubelet_start_phase());
   phases.push_back(etcd_phase());
   phases.push_back(control_plane_phase());
-  phases.push_back(kubelet_start_phase());
   phases.push_back(wait_control_plane_phase());
   phases.push_back(upload_config_phase());
   phases.push_back(leaf<InitData>(

@@ -7,6 +7,7 @@
 #include "kubelet/kubelet_service.h"
 #include "manifests/images.h"
 #include "manifests/version_table.h"
+#include "manifests/write.h"
 
 namespace kadm::init {
 
@@ -40,6 +41,9 @@ Status run_kubelet_start(InitData& d) {
   if (profile.restrict_kubelet_unit_files) {
     KADM_TRY(kubelet::restrict_kubelet_unit_files(*d.effects));
   }
+  // It may start before the first manifest is written: watched from its start, a manifest is
+  // seen at once (a missing directory is looked for again only every second).
+  KADM_TRY(manifests::make_manifests_dir(d.manifests_dir(), *d.effects));
   KADM_TRY(d.connect.start_kubelet(*d.host, *d.effects,
                                    "start a kubelet that reads \"" + d.manifests_dir().string() +
                                        "\" to run the control plane"));

@@ -41,7 +41,6 @@ constexpr std::string_view kHostKubeconfigs[] = {"admin", "controller-manager", 
 
 constexpr int kEtcdClientPort = 2379;
 constexpr int kEtcdPeerPort = 2380;
-constexpr mode_t kManifestsDirMode = 0700;
 constexpr mode_t kManifestMode = 0600;
 
 std::filesystem::path manifests_dir(const JoinData& d) {
@@ -244,7 +243,7 @@ Status run_etcd_join(JoinData& d) {
   auto pod = KADM_TRY(manifests::etcd_pod(*cfg, announced.initial_cluster, *d.host, run_as));
   spdlog::info("[etcd] Creating static Pod manifest for \"etcd\"");
   const std::string manifest = KADM_TRY(manifests::manifest_yaml(pod, d.patch_set()));
-  KADM_TRY(d.effects->apply(plan::MakeDir{manifests_dir(d), kManifestsDirMode}));
+  KADM_TRY(manifests::make_manifests_dir(manifests_dir(d), *d.effects));
   KADM_TRY(d.effects->apply(
       plan::WriteFile{manifests_dir(d) / (pod.name + ".yaml"), manifest, kManifestMode, false}));
   PromoteOptions po;

@@ -14,15 +14,18 @@ void want_addon_images(JoinData& d) {
 
 std::vector<preflight::DeferredGroup> later_image_groups(const JoinData& d,
                                                          const config::InitConfiguration& node) {
-  std::vector<preflight::DeferredGroup> groups(2);
+  constexpr auto controllers = static_cast<size_t>(LaterImages::Controllers);
+  constexpr auto addons = static_cast<size_t>(LaterImages::Addons);
+  // A join's preflight pulls what its control plane starts from (LaterImages::Start stays empty).
+  std::vector<preflight::DeferredGroup> groups(addons + 1);
   if (d.later_images_wanted.controllers) {
-    groups[0].images = manifests::controller_images(node.cluster);
+    groups[controllers].images = manifests::controller_images(node.cluster);
   }
   auto version = config::parse_kube_version(node.cluster.kubernetes_version);
   if (d.later_images_wanted.addons && version) {
-    groups[1].images = manifests::addon_images(node.cluster, *version);
+    groups[addons].images = manifests::addon_images(node.cluster, *version);
   }
-  groups[1].on_release = true;
+  groups[addons].on_release = true;
   return groups;
 }
 

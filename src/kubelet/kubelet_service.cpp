@@ -7,6 +7,8 @@ namespace kadm::kubelet {
 namespace {
 constexpr std::string_view kUnit = "kubelet";
 constexpr mode_t kKubeletDirMode = 0700;
+// The kubelet's --root-dir (its default; kubeadm's drop-in sets no other).
+const std::filesystem::path kKubeletStateDir = "/var/lib/kubelet";
 }  // namespace
 
 void stop_kubelet(const host::Host& host, plan::Effects& effects) {
@@ -66,8 +68,10 @@ Result<bool> start_kubelet(const host::Host& host, plan::Effects& effects,
     return false;
   }
   spdlog::info("[kubelet-start] Starting the kubelet");
-  KADM_TRY(effects.apply(
-      plan::RunCommand{{"systemctl", "restart", std::string(kUnit)}, "start the kubelet"}));
+  KADM_TRY(effects.apply(plan::RunCommand{{"systemctl", "restart", std::string(kUnit)},
+                                          "start the kubelet",
+                                          {"systemctl", "stop", std::string(kUnit)},
+                                          kKubeletStateDir}));
   return true;
 }
 

@@ -49,6 +49,10 @@ Result<std::string> manifest_yaml(const Pod& pod, const patches::PatchSet* patch
   return yaml::emit(KADM_TRY(patched_pod(pod, patches)));
 }
 
+Status make_manifests_dir(const std::filesystem::path& manifests_dir, plan::Effects& effects) {
+  return effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode});
+}
+
 Status write_control_plane_manifests(const config::InitConfiguration& cfg,
                                      const std::filesystem::path& manifests_dir,
                                      std::string_view component, plan::Effects& effects,
@@ -75,7 +79,7 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
   if (component.empty() || component == "kube-apiserver") {
     KADM_TRY(write_audit_files(cfg.cluster, effects));
   }
-  KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
+  KADM_TRY(make_manifests_dir(manifests_dir, effects));
   for (const auto& [name, text] : planned) {
     KADM_TRY(write_manifest(name, text, manifests_dir, effects));
   }
@@ -128,7 +132,7 @@ Status write_local_etcd_manifest(const config::InitConfiguration& cfg,
   if (run_as) KADM_TRY(write_etcd_tls(cfg.cluster, *run_as, effects, host));
   const Pod pod = KADM_TRY(etcd_pod(cfg, {}, host, run_as));
   const std::string text = KADM_TRY(manifest_yaml(pod, patches));
-  KADM_TRY(effects.apply(plan::MakeDir{manifests_dir, kManifestsDirMode}));
+  KADM_TRY(make_manifests_dir(manifests_dir, effects));
   KADM_TRY(write_manifest(pod.name, text, manifests_dir, effects));
   spdlog::info("[etcd] Creating static Pod manifest for local etcd in \"{}\"",
                manifests_dir.string());

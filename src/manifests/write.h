@@ -27,6 +27,10 @@ Status write_control_plane_manifests(const config::InitConfiguration& cfg,
                                      std::string_view component, plan::Effects& effects,
                                      const patches::PatchSet* patches, const host::Host& host);
 
+// The static Pod manifests' directory, made at 0700 with its missing parents (an existing one is
+// left as it is).
+Status make_manifests_dir(const std::filesystem::path& manifests_dir, plan::Effects& effects);
+
 // The local etcd's data directory (dataDir, /var/lib/etcd by default) at 0700, created before its
 // manifest so the kubelet does not make it 0755 (CIS 1.1.11); an existing one loses group and
 // other bits. With the cis profile it is owned by the system user and group etcd (made when

@@ -30,6 +30,9 @@ std::string describe(const Action& action) {
              (a.restrict_existing ? ", or restrict it to that" : "") + owned_by(a.owner) + ")";
     }
     std::string operator()(const RemoveFile& a) const { return "remove " + a.path.string(); }
+    std::string operator()(const RemoveDir& a) const {
+      return "remove the empty directory " + a.path.string();
+    }
     std::string operator()(const RemoveContents& a) const {
       return "delete the contents of " + a.path.string();
     }

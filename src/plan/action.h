@@ -38,6 +38,11 @@ struct RemoveFile {
   std::filesystem::path path;
 };
 
+// Removes an empty directory; a missing one is not an error, a non-empty one is.
+struct RemoveDir {
+  std::filesystem::path path;
+};
+
 // Deletes what is inside a directory, keeping the directory (kubeadm reset semantics).
 struct RemoveContents {
   std::filesystem::path path;
@@ -53,9 +58,17 @@ struct Symlink {
 struct RunCommand {
   std::vector<std::string> argv;
   std::string why;
+  // The command that takes this one back (UndoableEffects); empty: it leaves nothing to take
+  // back that matters (a stop, a stricter mode).
+  std::vector<std::string> undo{};
+  // Where what it starts writes (the kubelet: /var/lib/kubelet): taking it back also removes
+  // what appeared there after it ran (a kubelet started again would reuse its old client
+  // certificate).
+  std::filesystem::path writes_into{};
 };
 
-using Action = std::variant<WriteFile, MakeDir, RemoveFile, RemoveContents, Symlink, RunCommand>;
+using Action =
+    std::variant<WriteFile, MakeDir, RemoveFile, RemoveDir, RemoveContents, Symlink, RunCommand>;
 
 // One line describing the action for logs and dry-run ("write /etc/kubernetes/pki/ca.key (0600)").
 std::string describe(const Action& action);

@@ -62,6 +62,7 @@ Status RealEffects::apply_now(const Action& action) {
       return {};
     }
     Status operator()(const RemoveFile& a) const { return fs::remove_file(a.path); }
+    Status operator()(const RemoveDir& a) const { return fs::remove_empty_dir(a.path); }
     Status operator()(const RemoveContents& a) const { return fs::remove_contents(a.path); }
     Status operator()(const Symlink& a) const {
       if (auto s = fs::make_dirs(a.link.parent_path(), 0755); !s) return s;

@@ -7,11 +7,12 @@
 
 namespace kadm::preflight {
 
-DeferredPull::DeferredPull(std::vector<DeferredGroup> groups, Pull pull, std::string failure_hint)
-    : m_failure_hint(std::move(failure_hint)) {
+DeferredPull::DeferredPull(std::vector<DeferredGroup> groups, Pull pull,
+                           const std::string& failure_hint) {
   for (auto& group : groups) {
     auto g = std::make_unique<Group>();
     g->images = std::move(group.images);
+    g->failure_hint = group.failure_hint.value_or(failure_hint);
     g->held = group.on_release && !g->images.empty();
     g->done = g->pulled.get_future();
     m_groups.push_back(std::move(g));
@@ -56,7 +57,8 @@ DeferredPull::~DeferredPull() {
 }
 
 const std::vector<std::string>& DeferredPull::images(size_t group) const {
-  return m_groups.at(group)->images;
+  static const std::vector<std::string> none;
+  return group < m_groups.size() ? m_groups[group]->images : none;
 }
 
 Status DeferredPull::wait(size_t group, std::ostream& out) {
@@ -72,10 +74,9 @@ Status DeferredPull::wait(size_t group, std::ostream& out) {
     return *g.verdict;
   }
   g.verdict = g.report.fatal
-                  ? fail(ErrorKind::Preflight,
-                         "pulling " + str::join(g.images, ", ") +
-                             " while the control plane started: preflight checks failed (" +
-                             m_failure_hint + ")")
+                  ? fail(ErrorKind::Preflight, "pulling " + str::join(g.images, ", ") +
+                                                   " in the background: preflight checks failed (" +
+                                                   g.failure_hint + ")")
                   : Status{};
   return *g.verdict;
 }

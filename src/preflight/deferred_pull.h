@@ -28,6 +28,8 @@ struct DeferredGroup {
   // the run is waiting for meanwhile (on 2 cores, unpacking the addons' images slows the API
   // server's start by a second).
   bool on_release = false;
+  // What this group's error tells the user to do, instead of the pull's failure_hint.
+  std::optional<std::string> failure_hint{};
 };
 
 class DeferredPull {
@@ -36,14 +38,16 @@ class DeferredPull {
   using Pull = std::function<void(const std::vector<std::string>& images, std::ostream& out,
                                   Report& report)>;
   // Starts pulling `groups` in order; an empty group is done at once. `failure_hint` ends the
-  // error of a failed group: what the user does next, the run being past its preflight.
-  DeferredPull(std::vector<DeferredGroup> groups, Pull pull, std::string failure_hint);
+  // error of a failed group (unless it has its own): what the user does next, the run being past
+  // its preflight.
+  DeferredPull(std::vector<DeferredGroup> groups, Pull pull, const std::string& failure_hint);
   // stop(), then waits for the group being pulled: a run that ends early (a failed phase) does
   // not wait for pulls it no longer needs.
   ~DeferredPull();
   DeferredPull(const DeferredPull&) = delete;
   DeferredPull& operator=(const DeferredPull&) = delete;
 
+  // A group index past the last names an empty group.
   const std::vector<std::string>& images(size_t group) const;
 
   // Lets an on_release group begin once the groups before it are done. Any thread. A group
@@ -60,6 +64,7 @@ class DeferredPull {
  private:
   struct Group {
     std::vector<std::string> images;
+    std::string failure_hint;
     bool held = false;  // guarded by m_mu
     std::ostringstream lines;
     Report report;
@@ -69,17 +74,18 @@ class DeferredPull {
     std::optional<Status> verdict;
   };
   std::vector<std::unique_ptr<Group>> m_groups;
-  std::string m_failure_hint;
   std::mutex m_mu;
   std::condition_variable m_cv;
   bool m_stop = false;  // guarded by m_mu
   std::thread m_thread;
 };
 
-// The groups init and a control-plane join leave to the background, in pull order: the
-// controllers' images (kube-controller-manager, kube-scheduler), awaited before the wait for the
-// control plane; the addons' (kube-proxy, CoreDNS), held until kube-apiserver answers.
-enum class LaterImages : size_t { Controllers, Addons };
+// The groups init and a control-plane join leave to the background, in pull order: what the
+// control plane starts from (pause, etcd, kube-apiserver; init only), awaited before the first
+// static pod manifest is written; the controllers' images (kube-controller-manager,
+// kube-scheduler), awaited before the wait for the control plane; the addons' (kube-proxy,
+// CoreDNS), held until kube-apiserver answers.
+enum class LaterImages : size_t { Start, Controllers, Addons };
 
 // For a run's data holding `deferred_pull` (null: nothing was deferred) and `out` (InitData,
 // JoinData).

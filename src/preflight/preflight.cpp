@@ -30,7 +30,7 @@ void pull_after_checks(const std::vector<std::string>& images, const config::Nod
                    : make_cri_probe(node.cri_socket, options.check_set.cri_connector);
   std::vector<std::string> now;
   std::vector<DeferredGroup> later;
-  for (const auto& g : options.deferred_images) later.push_back({{}, g.on_release});
+  for (const auto& g : options.deferred_images) later.push_back({{}, g.on_release, g.failure_hint});
   for (const auto& image : images) {
     auto group = std::ranges::find_if(options.deferred_images, [&](const auto& g) {
       return std::ranges::find(g.images, image) != g.images.end();

@@ -110,7 +110,11 @@ Status wait_for_healthy(const std::vector<HealthEndpoint>& endpoints, const Wait
       }
       if (pending.empty()) break;
       progress.update(std::chrono::steady_clock::now() - start, pending);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      // Woken by the first pending poll's end, not a fixed sleep: the run goes on as soon as
+      // the last component is healthy (a 200 ms sleep cost 100 ms on average).
+      for (auto& p : polls) {
+        if (p.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) break;
+      }
     }
   }
   std::vector<std::string> unhealthy;

@@ -31,7 +31,9 @@ Result<std::vector<HealthEndpoint>> control_plane_health_endpoints(
 
 struct WaitOptions {
   Duration timeout{std::chrono::minutes(4)};
-  Duration interval{std::chrono::milliseconds(250)};
+  // Each poll is one local request; a component becomes healthy on average half an interval
+  // before it is seen.
+  Duration interval{std::chrono::milliseconds(100)};
   // Asked, after the time ran out, about each component that is not healthy; none: only the
   // last error is reported.
   ComponentExplainer explain;

@@ -36,14 +36,15 @@ TEST(JoinLaterImages, TheStepsThatWaitNameWhatPreflightLeavesToTheBackground) {
   d.cfg.control_plane = config::JoinControlPlane{};
   prepare(d, {"control-plane-join/etcd", "control-plane-join/mark-control-plane"});
   auto groups = later_image_groups(d, cluster_node());
-  ASSERT_EQ(groups.size(), 2u);
-  EXPECT_EQ(groups[0].images,
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_TRUE(groups[0].images.empty());  // preflight pulls what the control plane starts from
+  EXPECT_EQ(groups[1].images,
             (std::vector<std::string>{"10.213.0.2:5000/k8s/kube-controller-manager:v1.37.2",
                                       "10.213.0.2:5000/k8s/kube-scheduler:v1.37.2"}));
-  EXPECT_FALSE(groups[0].on_release);
-  EXPECT_EQ(groups[1].images, (std::vector<std::string>{"10.213.0.2:5000/k8s/kube-proxy:v1.37.2",
+  EXPECT_FALSE(groups[1].on_release);
+  EXPECT_EQ(groups[2].images, (std::vector<std::string>{"10.213.0.2:5000/k8s/kube-proxy:v1.37.2",
                                                         "10.213.0.2:5000/k8s/coredns:v1.14.6"}));
-  EXPECT_TRUE(groups[1].on_release);
+  EXPECT_TRUE(groups[2].on_release);
 }
 
 TEST(JoinLaterImages, NothingIsLeftWhenNoStepWaitsOrTheNodeIsAWorker) {
@@ -51,8 +52,8 @@ TEST(JoinLaterImages, NothingIsLeftWhenNoStepWaitsOrTheNodeIsAWorker) {
   only_etcd.cfg.control_plane = config::JoinControlPlane{};
   prepare(only_etcd, {"control-plane-join/etcd"});
   auto groups = later_image_groups(only_etcd, cluster_node());
-  EXPECT_EQ(groups[0].images.size(), 2u);
-  EXPECT_TRUE(groups[1].images.empty());  // preflight pulls kube-proxy and CoreDNS itself
+  EXPECT_EQ(groups[1].images.size(), 2u);
+  EXPECT_TRUE(groups[2].images.empty());  // preflight pulls kube-proxy and CoreDNS itself
 
   JoinData none;
   none.cfg.control_plane = config::JoinControlPlane{};
@@ -69,7 +70,7 @@ TEST(JoinLaterImages, NothingIsLeftWhenNoStepWaitsOrTheNodeIsAWorker) {
   JoinData d;
   d.cfg.control_plane = config::JoinControlPlane{};
   prepare(d, {"control-plane-join/mark-control-plane"});
-  EXPECT_TRUE(later_image_groups(d, no_addons)[1].images.empty());
+  EXPECT_TRUE(later_image_groups(d, no_addons)[2].images.empty());
 }
 
 }  // namespace

@@ -97,3 +97,24 @@ TEST(DeferredPull, AnOnReleaseGroupBeginsWhenReleasedOrAwaited) {
   }  // the destructor stops the run: were a held group deaf to that, it would hang here
   EXPECT_EQ(pulled_now(), std::vector<std::string>{"a"});
 }
+
+// A group's own failure hint (init's first group, whose failure takes the run back) replaces the
+// pull's; a group index past the last names an empty group.
+TEST(DeferredPull, AFailedGroupEndsWithItsOwnHintOrThePulls) {
+  auto fail_all = [](const std::vector<std::string>&, std::ostream&, Report& report) {
+    report.fatal = true;
+  };
+  DeferredPull d({{{"a"}, false, "its own hint"}, {{"b"}}}, fail_all, "the hint");
+  std::ostringstream out;
+  auto first = d.wait(0, out);
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().kind(), ErrorKind::Preflight);
+  EXPECT_EQ(first.error().text(),
+            "pulling a in the background: preflight checks failed (its own hint)");
+  auto second = d.wait(1, out);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().text(),
+            "pulling b in the background: preflight checks failed (the hint)");
+  EXPECT_TRUE(d.images(7).empty());
+  EXPECT_TRUE(d.wait(7, out));
+}

@@ -1,0 +1,53 @@
+#pragma once
+// An Effects that remembers how to take back each action it passes on: what kadm init does while
+// the images its control plane starts from are still being pulled (issue 13). If that pull
+// fails, undo() leaves the host as the run found it, as a failed preflight would have; once the
+// pull is in, keep() lets the writes stand.
+
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "plan/effects.h"
+
+namespace kadm::plan {
+
+class UndoableEffects final : public Effects {
+ public:
+  explicit UndoableEffects(std::unique_ptr<Effects> inner);
+
+  Status apply(const Action& action) override;
+  Status apply_all(const std::vector<Action>& actions) override;
+  bool dry_run() const override { return m_inner->dry_run(); }
+  void hold_writes() override { m_inner->hold_writes(); }
+  Status commit_writes() override { return m_inner->commit_writes(); }
+  void discard_held_writes() override { m_inner->discard_held_writes(); }
+
+  // Stops remembering; what was done stays.
+  void keep();
+  // Drops held writes, then takes back what was done, newest first: a file written is removed,
+  // or its old content, mode and owner restored; a directory made is removed while empty; a
+  // command with an `undo` runs it, then what appeared in its `writes_into` since it ran is
+  // removed. Stops remembering. Returns what could not be taken back, one line each.
+  std::vector<std::string> undo();
+
+ private:
+  struct Step {
+    Action action;
+    // RunCommand::writes_into and what it held before the command ran.
+    std::filesystem::path clean;
+    std::set<std::filesystem::path> kept;
+  };
+  void remember(const Action& action);
+  void remember_new_dirs(const std::filesystem::path& dir);
+  void remove_new_entries(const Step& step, std::vector<std::string>& left);
+
+  std::unique_ptr<Effects> m_inner;
+  bool m_remembering = true;
+  std::vector<Step> m_undo;           // taken back from the last
+  std::vector<std::string> m_cannot;  // actions with no way back
+};
+
+}  // namespace kadm::plan
