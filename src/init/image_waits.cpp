@@ -18,34 +18,35 @@ constexpr std::string_view kStartFailureHint =
     "again";
 
 void defer(InitData& d, LaterImages group, std::string image) {
-  const auto i = static_cast<size_t>(group);
-  if (d.deferred_images.size() <= i) d.deferred_images.resize(i + 1);
-  auto& g = d.deferred_images[i];
-  if (std::ranges::find(g.images, image) != g.images.end()) return;
-  g.images.push_back(std::move(image));
-  g.on_release = group == LaterImages::Addons;
-  if (group == LaterImages::Start) g.failure_hint = std::string(kStartFailureHint);
+  if (d.deferred_images.empty()) {
+    d.deferred_images = preflight::empty_later_groups();
+    d.deferred_images[static_cast<size_t>(LaterImages::Start)].failure_hint =
+        std::string(kStartFailureHint);
+  }
+  auto& images = d.deferred_images[static_cast<size_t>(group)].images;
+  if (std::ranges::find(images, image) == images.end()) images.push_back(std::move(image));
 }
 
-// Pods start from the pause image: pulled first.
-void defer_start(InitData& d, std::string image) {
-  if (auto row = manifests::version_row(d.version)) {
-    defer(d, LaterImages::Start, manifests::pause_image(d.cfg.cluster, *row));
-  }
+// Every pod's sandbox runs the pause image, so each phase that starts one needs it too.
+void defer_start(InitData& d, const manifests::VersionRow& row, std::string image) {
+  defer(d, LaterImages::Start, manifests::pause_image(d.cfg.cluster, row));
   defer(d, LaterImages::Start, std::move(image));
 }
 
 }  // namespace
 
+// A version kadm has no row for fails preflight itself; nothing to defer then.
 void defer_etcd_start_images(InitData& d) {
-  if (d.cfg.cluster.etcd.external) return;
-  if (auto row = manifests::version_row(d.version)) {
-    defer_start(d, manifests::etcd_image(d.cfg.cluster, *row));
+  auto row = manifests::version_row(d.version);
+  if (!d.cfg.cluster.etcd.external && row) {
+    defer_start(d, *row, manifests::etcd_image(d.cfg.cluster, *row));
   }
 }
 
 void defer_apiserver_start_images(InitData& d) {
-  defer_start(d, manifests::kubernetes_image(d.cfg.cluster, "kube-apiserver"));
+  if (auto row = manifests::version_row(d.version)) {
+    defer_start(d, *row, manifests::kubernetes_image(d.cfg.cluster, "kube-apiserver"));
+  }
 }
 
 void defer_controller_images(InitData& d) {

@@ -178,7 +178,6 @@ Phase wait_control_plane_phase() {
   p.short_help = "Wait for the control plane to start";
   p.prepare = defer_controller_images;
   p.run = [](InitData& d) -> Status {
-    KADM_TRY(await_start_images(d));
     KADM_TRY(preflight::await_images(d, LaterImages::Controllers));
     spdlog::info(
         "[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods "

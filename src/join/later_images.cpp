@@ -17,7 +17,7 @@ std::vector<preflight::DeferredGroup> later_image_groups(const JoinData& d,
   constexpr auto controllers = static_cast<size_t>(LaterImages::Controllers);
   constexpr auto addons = static_cast<size_t>(LaterImages::Addons);
   // A join's preflight pulls what its control plane starts from (LaterImages::Start stays empty).
-  std::vector<preflight::DeferredGroup> groups(addons + 1);
+  auto groups = preflight::empty_later_groups();
   if (d.later_images_wanted.controllers) {
     groups[controllers].images = manifests::controller_images(node.cluster);
   }
@@ -25,7 +25,6 @@ std::vector<preflight::DeferredGroup> later_image_groups(const JoinData& d,
   if (d.later_images_wanted.addons && version) {
     groups[addons].images = manifests::addon_images(node.cluster, *version);
   }
-  groups[addons].on_release = true;
   return groups;
 }
 

@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/constants.h"
+
 namespace kadm::kubelet {
 
 namespace {
 constexpr std::string_view kUnit = "kubelet";
 constexpr mode_t kKubeletDirMode = 0700;
-// The kubelet's --root-dir (its default; kubeadm's drop-in sets no other).
-const std::filesystem::path kKubeletStateDir = "/var/lib/kubelet";
 }  // namespace
 
 void stop_kubelet(const host::Host& host, plan::Effects& effects) {
@@ -71,7 +71,7 @@ Result<bool> start_kubelet(const host::Host& host, plan::Effects& effects,
   KADM_TRY(effects.apply(plan::RunCommand{{"systemctl", "restart", std::string(kUnit)},
                                           "start the kubelet",
                                           {"systemctl", "stop", std::string(kUnit)},
-                                          kKubeletStateDir}));
+                                          std::filesystem::path(constants::kKubeletDir)}));
   return true;
 }
 

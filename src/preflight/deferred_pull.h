@@ -87,6 +87,14 @@ class DeferredPull {
 // CoreDNS), held until kube-apiserver answers.
 enum class LaterImages : size_t { Start, Controllers, Addons };
 
+// One empty group per LaterImages, in its order, the Addons' held until released: what a run's
+// prepare hooks fill.
+inline std::vector<DeferredGroup> empty_later_groups() {
+  std::vector<DeferredGroup> groups(static_cast<size_t>(LaterImages::Addons) + 1);
+  groups[static_cast<size_t>(LaterImages::Addons)].on_release = true;
+  return groups;
+}
+
 // For a run's data holding `deferred_pull` (null: nothing was deferred) and `out` (InitData,
 // JoinData).
 template <class Run>
