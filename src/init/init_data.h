@@ -3,6 +3,7 @@
 // phase through a typed reference (no casts, no globals).
 
 #include <filesystem>
+#include <future>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -61,6 +62,9 @@ struct InitData {
   // `effects` while it remembers how to take back what the run does: from preflight's end until
   // LaterImages::Start is in (init/image_waits.h); null otherwise.
   plan::UndoableEffects* undo = nullptr;
+  // The controller-manager's ServiceAccounts being created (init/controller_accounts.h): what it
+  // did, in words. The task owns its client; this future's destructor waits for it.
+  std::future<std::string> controller_accounts;
   // Last member: its destructor waits for the pull, which uses `host`.
   std::shared_ptr<preflight::DeferredPull> deferred_pull;
 

@@ -4,7 +4,9 @@
 
 #include "certs/cert_table.h"
 #include "certs/phase.h"
+#include "init/api_client.h"
 #include "init/api_phases.h"
+#include "init/controller_accounts.h"
 #include "init/image_waits.h"
 #include "init/kubelet_start.h"
 #include "init/serving_csr_approval.h"
@@ -200,7 +202,12 @@ Phase upload_config_phase() {
       "upload-config", "Store the cluster and kubelet configuration in ConfigMaps",
       "Store both configurations",
       {leaf<InitData>("kubeadm", "Store the ClusterConfiguration in kube-system/kubeadm-config",
-                      run_upload_config_kubeadm),
+                      [](InitData& d) -> Status {
+                        // The first API phase: the controller-manager's accounts start here.
+                        KADM_TRY(api_client(d));
+                        start_controller_accounts(d);
+                        return run_upload_config_kubeadm(d);
+                      }),
        leaf<InitData>("kubelet", "Store the KubeletConfiguration for all kubelets of the cluster",
                       run_upload_config_kubelet)});
 }
@@ -257,7 +264,10 @@ std::vector<workflow::Phase<InitData>> init_phases() {
   phases.push_back(addon_phase());
   phases.push_back(leaf<InitData>("show-join-command",
                                   "Print how to use the cluster and how to join nodes to it",
-                                  run_show_join_command));
+                                  [](InitData& d) -> Status {
+                                    finish_controller_accounts(d);
+                                    return run_show_join_command(d);
+                                  }));
   return phases;
 }
 

@@ -21,6 +21,14 @@ token=$tid.$tsecret
 cfg=$(kadm_init_config cp1 "bootstrapTokens:
 - token: $token")
 kc() { harness_exec cp1 kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
+# The controller manager's service accounts: the subjects of the API server's system:controller:*
+# bindings (and the namespace's default).
+controller_accounts() {
+  { kc get clusterrolebindings -o 'jsonpath={range .items[*]}{.metadata.name} {.subjects[0].namespace} {.subjects[0].name}{"\n"}{end}'
+    kc -n kube-system get rolebindings -o 'jsonpath={range .items[*]}{.metadata.name} {.subjects[0].namespace} {.subjects[0].name}{"\n"}{end}'
+    echo "system:controller:default kube-system default"
+  } | awk '$1 ~ /^system:controller:/ && $2 == "kube-system" { print "ServiceAccount/" $3 }' | sort -u
+}
 
 harness_exec cp1 "$KADM" init --config "$cfg" "${KADM_PREFLIGHT_ARGS[@]}" --upload-certs \
   >"$logs/init.log" 2>&1 || { cat "$logs/init.log" >&2; fail "kadm init failed"; }
@@ -39,6 +47,19 @@ for line in '[upload-config] Storing the configuration used in ConfigMap "kubead
   'Your Kubernetes control-plane has initialized successfully!'; do
   grep -qF -- "$line" <<<"$out" || fail "init output lacks: $line"
 done
+# They exist when init returns: kadm creates them ahead of the controller manager, whose start
+# then reads each one instead of creating it through its 20 requests/s client (about 5 s).
+# (Not the namespace's default, which its service account controller makes, nor those of the
+# controllers it runs only with a cloud provider or when asked to: a cluster kubeadm starts has
+# none of these.)
+not_yet='ServiceAccount/(default|cloud-provider|route-controller|service-controller|selinux-warning-controller)'
+missing=$(kc -n kube-system get sa -o name | sed 's|^serviceaccount/|ServiceAccount/|' | sort |
+  comm -13 - <(controller_accounts | grep -Evx "$not_yet"))
+for a in cloud-provider route-controller service-controller selinux-warning-controller; do
+  kc -n kube-system get sa "$a" >/dev/null 2>&1 && fail "init created the unused service account $a"
+done
+[[ -z $missing ]] || fail "init returned before the controller manager's service accounts exist: $missing"
+echo "controller manager's service accounts: $(controller_accounts | grep -Evxc "$not_yet"), all there when init returns"
 hash=$(harness_exec cp1 sh -c 'openssl x509 -pubkey -in /etc/kubernetes/pki/ca.crt | openssl pkey -pubin -outform der | openssl dgst -sha256 -hex' | sed 's/.*= //')
 expected="kadm join $addr:6443 --token $token \\"$'\t'"--discovery-token-ca-cert-hash sha256:$hash "
 [[ $(tail -n 2 <<<"$out" | tr -d '\n') == "$expected" ]] ||
@@ -102,12 +123,6 @@ count_init_tokens() { kc -n kube-system get secrets --field-selector type=bootst
 # kadm's requests (field manager "kadm") wrote, and the service accounts that are neither the
 # controller manager's (the subjects of the API server's system:controller:* bindings) nor the
 # namespace's default (service accounts carry no managed fields).
-controller_accounts() {
-  { kc get clusterrolebindings -o 'jsonpath={range .items[*]}{.metadata.name} {.subjects[0].namespace} {.subjects[0].name}{"\n"}{end}'
-    kc -n kube-system get rolebindings -o 'jsonpath={range .items[*]}{.metadata.name} {.subjects[0].namespace} {.subjects[0].name}{"\n"}{end}'
-    echo "system:controller:default kube-system default"
-  } | awk '$1 ~ /^system:controller:/ && $2 == "kube-system" { print "ServiceAccount/" $3 }' | sort -u
-}
 kadm_objects() {
   kc -n kube-system get cm,role,rolebinding,svc,deploy,ds --show-managed-fields \
     -o 'jsonpath={range .items[*]}{.kind}/{.metadata.name} {.metadata.managedFields[*].manager}{"\n"}{end}' |
