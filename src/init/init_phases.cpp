@@ -115,15 +115,14 @@ Phase etcd_phase() {
                      "Generate the static Pod manifest file for a local, single-node local etcd "
                      "instance",
                      [](InitData& d) -> Status {
-                       KADM_TRY(await_start_images(d));
+                       KADM_TRY(await_etcd_images(d));
                        if (!d.cfg.cluster.etcd.local) {
                          spdlog::info(
                              "[etcd] External etcd mode: skipping the creation of a manifest for "
                              "local etcd");
                          return {};
                        }
-                       return manifests::write_local_etcd_manifest(
-                           d.cfg, d.manifests_dir(), *d.effects, d.patch_set(), *d.host, d.profile);
+                       return write_local_etcd(d);
                      }));
   p.children.back().prepare = defer_etcd_start_images;
   return p;

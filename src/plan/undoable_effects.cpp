@@ -18,9 +18,11 @@ bool exists_no_follow(const stdfs::path& path) {
   return stdfs::exists(stdfs::symlink_status(path, ec));
 }
 
-// Every path below `dir` (symlinks not followed); empty when it does not exist.
-std::set<stdfs::path> tree(const stdfs::path& dir) {
-  std::set<stdfs::path> out;
+}  // namespace
+
+// Symlinks not followed.
+UndoableEffects::Listing UndoableEffects::list_tree(const stdfs::path& dir) {
+  Listing out;
   std::error_code ec;
   stdfs::recursive_directory_iterator it(dir, stdfs::directory_options::skip_permission_denied, ec);
   // increment(ec), not ++: a tree changing underneath must not throw.
@@ -29,8 +31,6 @@ std::set<stdfs::path> tree(const stdfs::path& dir) {
   }
   return out;
 }
-
-}  // namespace
 
 UndoableEffects::UndoableEffects(std::unique_ptr<Effects> inner) : m_inner(std::move(inner)) {}
 
@@ -42,6 +42,13 @@ Status UndoableEffects::apply(const Action& action) {
 Status UndoableEffects::apply_all(const std::vector<Action>& actions) {
   for (const auto& a : actions) remember(a);
   return m_inner->apply_all(actions);
+}
+
+void UndoableEffects::remember_step(std::string what, std::function<Status(Effects&)> take_back,
+                                    stdfs::path clean, Listing before) {
+  if (!m_remembering) return;
+  m_undo.push_back(
+      {std::nullopt, std::move(what), std::move(take_back), std::move(clean), std::move(before)});
 }
 
 void UndoableEffects::keep() {
@@ -58,7 +65,7 @@ void UndoableEffects::remember_new_dirs(const stdfs::path& dir) {
     if (p == p.parent_path()) break;
   }
   for (auto it = missing.rbegin(); it != missing.rend(); ++it)
-    m_undo.push_back({RemoveDir{*it}, {}, {}});
+    m_undo.push_back({RemoveDir{*it}, {}, {}, {}, {}});
 }
 
 void UndoableEffects::remember(const Action& action) {
@@ -67,7 +74,7 @@ void UndoableEffects::remember(const Action& action) {
     remember_new_dirs(w->path.parent_path());
     struct stat st {};
     if (::lstat(w->path.c_str(), &st) != 0) {
-      m_undo.push_back({RemoveFile{w->path}, {}, {}});
+      m_undo.push_back({RemoveFile{w->path}, {}, {}, {}, {}});
       return;
     }
     auto old = S_ISREG(st.st_mode) ? fs::read_file(w->path) : fail("not a regular file");
@@ -78,14 +85,19 @@ void UndoableEffects::remember(const Action& action) {
     m_undo.push_back({WriteFile{w->path, std::move(*old), st.st_mode & 07777, true,
                                 fs::Owner{st.st_uid, st.st_gid}},
                       {},
+                      {},
+                      {},
                       {}});
   } else if (const auto* d = std::get_if<MakeDir>(&action)) {
     // A stricter mode given to an existing directory stays: it writes nothing.
     remember_new_dirs(d->path);
   } else if (const auto* c = std::get_if<RunCommand>(&action)) {
     if (c->undo.empty()) return;
-    m_undo.push_back({RunCommand{c->undo, "take back: " + c->why}, c->writes_into,
-                      c->writes_into.empty() ? std::set<stdfs::path>{} : tree(c->writes_into)});
+    m_undo.push_back({RunCommand{c->undo, "take back: " + c->why},
+                      {},
+                      {},
+                      c->writes_into,
+                      c->writes_into.empty() ? Listing{} : list_tree(c->writes_into)});
   } else {
     m_cannot.push_back(describe(action));
   }
@@ -97,13 +109,18 @@ std::vector<std::string> UndoableEffects::undo() {
   std::vector<std::string> left = std::exchange(m_cannot, {});
   auto steps = std::exchange(m_undo, {});
   for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
-    // A directory that now holds files the run did not write stays, with them.
-    if (const auto* dir = std::get_if<RemoveDir>(&it->action)) {
-      auto empty = fs::dir_is_empty(dir->path);
-      if (!empty || !*empty) continue;
-    }
-    if (auto s = m_inner->apply(it->action); !s) {
-      left.push_back(describe(it->action) + ": " + s.error().text());
+    if (it->action) {
+      // A directory that now holds files the run did not write stays, with them.
+      if (const auto* dir = std::get_if<RemoveDir>(&*it->action)) {
+        auto empty = fs::dir_is_empty(dir->path);
+        if (!empty || !*empty) continue;
+      }
+      if (auto s = m_inner->apply(*it->action); !s) {
+        left.push_back(describe(*it->action) + ": " + s.error().text());
+        continue;
+      }
+    } else if (auto s = it->take_back(*m_inner); !s) {
+      left.push_back(it->what + ": " + s.error().text());
       continue;
     }
     if (!it->clean.empty()) remove_new_entries(*it, left);
@@ -113,7 +130,7 @@ std::vector<std::string> UndoableEffects::undo() {
 
 // Deepest first (a path sorts after its directory), each through the inner Effects.
 void UndoableEffects::remove_new_entries(const Step& step, std::vector<std::string>& left) {
-  auto now = tree(step.clean);
+  auto now = list_tree(step.clean);
   for (auto p = now.rbegin(); p != now.rend(); ++p) {
     if (step.kept.contains(*p)) continue;
     std::error_code ec;

@@ -5,7 +5,9 @@
 // pull is in, keep() lets the writes stand.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,17 +27,31 @@ class UndoableEffects final : public Effects {
   Status commit_writes() override { return m_inner->commit_writes(); }
   void discard_held_writes() override { m_inner->discard_held_writes(); }
 
+  // What a directory holds (every path below it; empty when it does not exist).
+  using Listing = std::set<std::filesystem::path>;
+  static Listing list_tree(const std::filesystem::path& dir);
+
+  // A way back the actions do not show: something the run set going that writes on its own (the
+  // kubelet running a pod). Taken back in its place among the actions, newest first: `take_back`
+  // (through the inner Effects), then what appeared in `clean` since `before` was listed is
+  // removed. Nothing is remembered once keep() or undo() ran.
+  void remember_step(std::string what, std::function<Status(Effects& inner)> take_back,
+                     std::filesystem::path clean = {}, Listing before = {});
+
   // Stops remembering; what was done stays.
   void keep();
   // Drops held writes, then takes back what was done, newest first: a file written is removed,
   // or its old content, mode and owner restored; a directory made is removed while empty; a
   // command with an `undo` runs it, then what appeared in its `writes_into` since it ran is
-  // removed. Stops remembering. Returns what could not be taken back, one line each.
+  // removed; a remembered step is taken back. Stops remembering. Returns what could not be taken
+  // back, one line each.
   std::vector<std::string> undo();
 
  private:
   struct Step {
-    Action action;
+    std::optional<Action> action;
+    std::string what;  // of a remembered step
+    std::function<Status(Effects&)> take_back;
     // RunCommand::writes_into and what it held before the command ran.
     std::filesystem::path clean;
     std::set<std::filesystem::path> kept;

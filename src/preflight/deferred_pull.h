@@ -81,11 +81,11 @@ class DeferredPull {
 };
 
 // The groups init and a control-plane join leave to the background, in pull order: what the
-// control plane starts from (pause, etcd, kube-apiserver; init only), awaited before the first
-// static pod manifest is written; the controllers' images (kube-controller-manager,
-// kube-scheduler), awaited before the wait for the control plane; the addons' (kube-proxy,
-// CoreDNS), held until kube-apiserver answers.
-enum class LaterImages : size_t { Start, Controllers, Addons };
+// control plane starts from (init only): pause and etcd, awaited before etcd's manifest, then
+// kube-apiserver (and pause with external etcd), awaited before the others; the controllers' images
+// (kube-controller-manager, kube-scheduler), awaited before the wait for the control plane; the
+// addons' (kube-proxy, CoreDNS), held until kube-apiserver answers.
+enum class LaterImages : size_t { Etcd, Start, Controllers, Addons };
 
 // One empty group per LaterImages, in its order, the Addons' held until released: what a run's
 // prepare hooks fill.

@@ -4,9 +4,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "common/strings.h"
+#include "cri/sandbox_removal.h"
 
 namespace kadm::reset {
 
@@ -29,32 +29,6 @@ std::string describe(const cri::PodSandbox& p) {
 std::string describe(const cri::Container& c) {
   return "container " + (c.metadata.name.empty() ? std::string("<unnamed>") : c.metadata.name) +
          " (" + short_id(c.id) + ") of sandbox " + short_id(c.pod_sandbox_id);
-}
-
-// One sandbox: stop, then remove, up to `attempts` times. "" on success, else the last error.
-std::string stop_and_remove(const cri::Runtime& runtime, const cri::PodSandbox& sandbox,
-                            const SandboxRemovalOptions& options) {
-  std::string last_error = "not tried";
-  for (int attempt = 1; attempt <= options.attempts; ++attempt) {
-    if (attempt > 1 && options.pause.count() > 0) std::this_thread::sleep_for(options.pause);
-    // A sandbox gone since the list is not a failure: containerd 1.6 answers NOT_FOUND to
-    // stopping it (the CRI asks for success), and removing it then succeeds.
-    if (auto s = runtime.stop_pod_sandbox(sandbox.id);
-        !s && s.error().kind() != ErrorKind::NotFound) {
-      last_error = "stopping it: " + s.error().text();
-      spdlog::debug("[reset] Attempt {} on pod sandbox {}: {}", attempt, describe(sandbox),
-                    last_error);
-      continue;
-    }
-    if (auto s = runtime.remove_pod_sandbox(sandbox.id); !s) {
-      last_error = "removing it: " + s.error().text();
-      spdlog::debug("[reset] Attempt {} on pod sandbox {}: {}", attempt, describe(sandbox),
-                    last_error);
-      continue;
-    }
-    return "";
-  }
-  return last_error;
 }
 
 }  // namespace
@@ -139,7 +113,9 @@ SandboxRemovalReport remove_pod_sandboxes(const cri::Runtime& runtime,
   }
   for (const auto& sandbox : *listed) {
     spdlog::info("[reset]   {}", describe(sandbox));
-    if (auto error = stop_and_remove(runtime, sandbox, options); !error.empty()) {
+    if (auto error =
+            cri::stop_and_remove_sandbox(runtime, sandbox.id, options.attempts, options.pause);
+        !error.empty()) {
       spdlog::warn("[reset] Failed to remove the pod sandbox {} after {} attempt(s): {}",
                    describe(sandbox), options.attempts, error);
       report.failed.push_back(describe(sandbox) + ": " + error);

@@ -10,6 +10,14 @@
 #     /var/lib/kubelet (config.yaml, kubeadm-flags.env, instance-config.yaml, nor the client
 #     certificate the kubelet stored, which a kubelet started again would use), the kubelet is
 #     stopped and no container was started;
+#   - etcd's images come first, so that its pod starts while kube-apiserver's is pulled: with a
+#     kubernetesVersion whose kube-apiserver image the registry lacks (its etcd and pause are
+#     there), init fails in control-plane/apiserver (exit 2) after etcd/local wrote its manifest,
+#     and takes that back too, with whatever the kubelet started from it: no pod sandbox or
+#     container is left, /var/lib/etcd is as before, the kubelet is stopped. (The registry refuses
+#     the missing tag within milliseconds, usually before the kubelet has started etcd's sandbox;
+#     the test prints how many it started. Taking back a running etcd pod through the runtime is
+#     unit-tested: InitStartImages.EtcdsPodAndDataGoWhenKubeApiServersImageFails.)
 #   - the same init without the bad tag, preflight and all, then succeeds and the Node is Ready.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -19,43 +27,62 @@ harness_node_up cp1 10.213.0.38
 root=$(harness_host_root cp1)/fs
 logs=$(harness_host_root cp1)/logs
 repo=$(harness_image_repository)
+crictl() { harness_exec cp1 crictl --runtime-endpoint unix:///run/containerd/containerd.sock "$@"; }
+listing() { (cd "$root" && find etc/kubernetes var/lib/etcd -mindepth 1 2>/dev/null | sort); }
+
+# fails_taken_back CONFIG NAME IMAGE PHASE FINISHED: kadm init with CONFIG (a path in the host)
+# fails in PHASE with preflight's exit code 2 and ImagePull error naming IMAGE, after the phases
+# FINISHED (comma-separated), and takes back everything: /etc/kubernetes and /var/lib/etcd as
+# before, none of the kubelet's files, the kubelet stopped, no pod sandbox or container.
+fails_taken_back() {
+  local cfg=$1 name=$2 image=$3 phase=$4 finished=$5 before rc=0 f
+  before=$(listing)
+  harness_exec cp1 "$KADM" init --config "$cfg" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
+    >"$logs/$name.json" 2>"$logs/$name.err" || rc=$?
+  cat "$logs/$name.err"
+  ((rc == 2)) || fail "kadm init exited $rc, not 2 (preflight's code), with $image missing"
+  grep -qF "[ERROR ImagePull]: failed to pull image $image" "$logs/$name.err" ||
+    fail "no ImagePull error naming $image"
+  grep -qF "error execution phase $phase" "$logs/$name.err" || fail "the failure does not name $phase"
+  grep -qF "took back what this run wrote" "$logs/$name.err" || fail "the error does not say the run was taken back"
+  ! grep -qF "could not be taken back" "$logs/$name.err" || fail "something could not be taken back"
+  python3 - "$logs/$name.json" "$image" "$phase" "$finished" <<'PY' || fail "unexpected events: $(cat "$logs/$name.json")"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+done = [e["phase"] for e in ev if e.get("event") == "phase-finished"]
+assert done[0] == "preflight" and all(p in done for p in sys.argv[4].split(",")), done
+assert sys.argv[3] not in done and not any(p.startswith("control-plane/") for p in done), done
+err = ev[-1]
+assert err.get("event") == "error" and err["phase"] == sys.argv[3], err
+assert err["exitCode"] == 2 and sys.argv[2] in err["message"], err
+PY
+  [[ $(listing) == "$before" ]] ||
+    fail "left under /etc/kubernetes or /var/lib/etcd: $(diff <(echo "$before") <(listing) | grep '^>' | tr '\n' ' ')"
+  for f in config.yaml kubeadm-flags.env instance-config.yaml pki/kubelet-client-current.pem; do
+    [[ ! -e $root/var/lib/kubelet/$f ]] || fail "/var/lib/kubelet/$f was left"
+  done
+  ! harness_exec cp1 systemctl is-active kubelet >/dev/null || fail "the kubelet still runs"
+  [[ -z $(crictl ps -a -q) && -z $(crictl pods -q) ]] || fail "left in the runtime: $(crictl pods) $(crictl ps -a)"
+}
+
 missing=v0.0.0-not-in-the-mirror
 bad=$(kadm_init_config cp1 "" "etcd:
   local:
     imageTag: $missing")
 cp "$root$bad" "$root/etc/kubernetes/bad-etcd.yaml"
-good=$(kadm_init_config cp1)
-etc_before=$(cd "$root" && find etc/kubernetes -mindepth 1 | sort)
+# kube-apiserver's image missing, etcd's there: etcd/local writes its manifest and the kubelet may
+# start etcd before control-plane/apiserver fails.
+old_version=v1.37.1
+bad=$(KADM_E2E_K8S_VERSION=$old_version kadm_init_config cp1)
+cp "$root$bad" "$root/etc/kubernetes/bad-version.yaml"
+good=$(kadm_init_config cp1) # the same path: written again with the mirror's version
 
-rc=0
-harness_exec cp1 "$KADM" init --config /etc/kubernetes/bad-etcd.yaml "${KADM_PREFLIGHT_ARGS[@]}" \
-  --output json >"$logs/init1.json" 2>"$logs/init1.err" || rc=$?
-cat "$logs/init1.err"
-((rc == 2)) || fail "kadm init exited $rc, not 2 (preflight's code), with an etcd image the registry lacks"
-grep -qF "[ERROR ImagePull]: failed to pull image $repo/etcd:$missing" "$logs/init1.err" ||
-  fail "no ImagePull error naming $repo/etcd:$missing"
-grep -qF "error execution phase etcd/local" "$logs/init1.err" || fail "the failure does not name etcd/local"
-grep -qF "took back what this run wrote" "$logs/init1.err" || fail "the error does not say the run was taken back"
-python3 - "$logs/init1.json" "$missing" <<'PY' || fail "unexpected events: $(cat "$logs/init1.json")"
-import json, sys
-ev = [json.loads(l) for l in open(sys.argv[1])]
-done = [e["phase"] for e in ev if e.get("event") == "phase-finished"]
-assert done[0] == "preflight" and "kubelet-start" in done, done
-assert not any(p.startswith(("etcd", "control-plane")) for p in done), done
-err = ev[-1]
-assert err.get("event") == "error" and err["phase"] == "etcd/local", err
-assert err["exitCode"] == 2 and sys.argv[2] in err["message"], err
-PY
-etc_after=$(cd "$root" && find etc/kubernetes -mindepth 1 | sort)
-[[ $etc_after == "$etc_before" ]] ||
-  fail "left under /etc/kubernetes: $(diff <(echo "$etc_before") <(echo "$etc_after") | grep '^>' | tr '\n' ' ')"
-for f in config.yaml kubeadm-flags.env instance-config.yaml pki/kubelet-client-current.pem; do
-  [[ ! -e $root/var/lib/kubelet/$f ]] || fail "/var/lib/kubelet/$f was left"
-done
-! harness_exec cp1 systemctl is-active kubelet >/dev/null || fail "the kubelet still runs"
-containers=$(harness_exec cp1 crictl --runtime-endpoint unix:///run/containerd/containerd.sock ps -a -q | wc -l)
-((containers == 0)) || fail "$containers containers were started"
+fails_taken_back /etc/kubernetes/bad-etcd.yaml init1 "$repo/etcd:$missing" etcd/local kubelet-start
 echo "kadm init failed in etcd/local (exit 2) naming $repo/etcd:$missing; nothing it wrote is left, the kubelet is stopped"
+fails_taken_back /etc/kubernetes/bad-version.yaml init3 "$repo/kube-apiserver:$old_version" \
+  control-plane/apiserver kubelet-start,etcd/local
+started=$(harness_node_log cp1 containerd | grep -c 'RunPodSandbox for name:\\"etcd-cp1' || true)
+echo "kadm init failed in control-plane/apiserver (exit 2) after etcd/local; etcd's sandboxes started meanwhile: $started; all taken back"
 
 harness_exec cp1 "$KADM" init --config "$good" "${KADM_PREFLIGHT_ARGS[@]}" >"$logs/init2.log" 2>&1 ||
   { cat "$logs/init2.log" >&2; fail "init without the bad tag (preflight included) failed"; }

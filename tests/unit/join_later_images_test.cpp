@@ -31,20 +31,28 @@ config::InitConfiguration cluster_node() {
   return node;
 }
 
+constexpr auto kEtcd = static_cast<size_t>(LaterImages::Etcd);
+constexpr auto kStart = static_cast<size_t>(LaterImages::Start);
+constexpr auto kControllers = static_cast<size_t>(LaterImages::Controllers);
+constexpr auto kAddons = static_cast<size_t>(LaterImages::Addons);
+
 TEST(JoinLaterImages, TheStepsThatWaitNameWhatPreflightLeavesToTheBackground) {
   JoinData d;
   d.cfg.control_plane = config::JoinControlPlane{};
   prepare(d, {"control-plane-join/etcd", "control-plane-join/mark-control-plane"});
   auto groups = later_image_groups(d, cluster_node());
-  ASSERT_EQ(groups.size(), 3u);
-  EXPECT_TRUE(groups[0].images.empty());  // preflight pulls what the control plane starts from
-  EXPECT_EQ(groups[1].images,
+  ASSERT_EQ(groups.size(), 4u);
+  // preflight pulls what the control plane starts from
+  EXPECT_TRUE(groups[kEtcd].images.empty());
+  EXPECT_TRUE(groups[kStart].images.empty());
+  EXPECT_EQ(groups[kControllers].images,
             (std::vector<std::string>{"10.213.0.2:5000/k8s/kube-controller-manager:v1.37.2",
                                       "10.213.0.2:5000/k8s/kube-scheduler:v1.37.2"}));
-  EXPECT_FALSE(groups[1].on_release);
-  EXPECT_EQ(groups[2].images, (std::vector<std::string>{"10.213.0.2:5000/k8s/kube-proxy:v1.37.2",
-                                                        "10.213.0.2:5000/k8s/coredns:v1.14.6"}));
-  EXPECT_TRUE(groups[2].on_release);
+  EXPECT_FALSE(groups[kControllers].on_release);
+  EXPECT_EQ(groups[kAddons].images,
+            (std::vector<std::string>{"10.213.0.2:5000/k8s/kube-proxy:v1.37.2",
+                                      "10.213.0.2:5000/k8s/coredns:v1.14.6"}));
+  EXPECT_TRUE(groups[kAddons].on_release);
 }
 
 TEST(JoinLaterImages, NothingIsLeftWhenNoStepWaitsOrTheNodeIsAWorker) {
@@ -52,8 +60,8 @@ TEST(JoinLaterImages, NothingIsLeftWhenNoStepWaitsOrTheNodeIsAWorker) {
   only_etcd.cfg.control_plane = config::JoinControlPlane{};
   prepare(only_etcd, {"control-plane-join/etcd"});
   auto groups = later_image_groups(only_etcd, cluster_node());
-  EXPECT_EQ(groups[1].images.size(), 2u);
-  EXPECT_TRUE(groups[2].images.empty());  // preflight pulls kube-proxy and CoreDNS itself
+  EXPECT_EQ(groups[kControllers].images.size(), 2u);
+  EXPECT_TRUE(groups[kAddons].images.empty());  // preflight pulls kube-proxy and CoreDNS itself
 
   JoinData none;
   none.cfg.control_plane = config::JoinControlPlane{};
@@ -70,7 +78,7 @@ TEST(JoinLaterImages, NothingIsLeftWhenNoStepWaitsOrTheNodeIsAWorker) {
   JoinData d;
   d.cfg.control_plane = config::JoinControlPlane{};
   prepare(d, {"control-plane-join/mark-control-plane"});
-  EXPECT_TRUE(later_image_groups(d, no_addons)[2].images.empty());
+  EXPECT_TRUE(later_image_groups(d, no_addons)[kAddons].images.empty());
 }
 
 }  // namespace

@@ -107,3 +107,64 @@ TEST(UndoableEffects, WhatTheStartedProcessWroteGoesWithIt) {
   EXPECT_FALSE(present(state / "plugins"));
   EXPECT_FALSE(present(state / "cpu_manager_state"));
 }
+
+// etcd's pod: the data directory made, the manifest written, then the pod writes on its own. Its
+// step runs before the manifest's and the directory's are taken back, and what appeared in the
+// directory since it was listed goes with it, so the directory is empty when its turn comes.
+TEST(UndoableEffects, ARememberedStepRunsInItsPlaceAndCleansWhatAppeared) {
+  test::TempDir dir;
+  const auto data = dir.path() / "var" / "lib" / "etcd";
+  const auto manifest = dir.path() / "manifests" / "etcd.yaml";
+  ASSERT_TRUE(fs::make_dirs(data.parent_path(), 0755));
+  auto e = over_real_files();
+  ASSERT_TRUE(e.apply(MakeDir{data, 0700}));
+  auto before = UndoableEffects::list_tree(data);
+  ASSERT_TRUE(e.apply(WriteFile{manifest, "pod", 0600}));
+  std::vector<std::string> seen;
+  e.remember_step(
+      "take back the pod",
+      [&](Effects&) -> Status {
+        seen.push_back(present(manifest) ? "manifest still there" : "manifest gone");
+        return {};
+      },
+      data, before);
+  ASSERT_TRUE(fs::make_dirs(data / "member" / "wal", 0700));
+  ASSERT_TRUE(fs::write_file_atomic(data / "member" / "wal" / "0.wal", "w", 0600));
+
+  EXPECT_EQ(e.undo(), std::vector<std::string>{});
+  // Newest first: the step was remembered after the manifest was written.
+  EXPECT_EQ(seen, std::vector<std::string>{"manifest still there"});
+  EXPECT_FALSE(present(manifest));
+  EXPECT_FALSE(present(data));
+  EXPECT_TRUE(present(dir.path() / "var" / "lib"));
+}
+
+TEST(UndoableEffects, AFailedStepIsReportedAndItsDirectoryStays) {
+  test::TempDir dir;
+  const auto data = dir.path() / "etcd";
+  auto e = over_real_files();
+  ASSERT_TRUE(e.apply(MakeDir{data, 0700}));
+  e.remember_step(
+      "take back the pod", [](Effects&) -> Status { return fail("the runtime is gone"); }, data,
+      UndoableEffects::list_tree(data));
+  ASSERT_TRUE(fs::write_file_atomic(data / "db", "d", 0600));
+  auto left = e.undo();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_NE(left[0].find("take back the pod: the runtime is gone"), std::string::npos) << left[0];
+  // Not cleaned while its pod may still write there; the directory stays with it.
+  EXPECT_TRUE(present(data / "db"));
+
+  auto kept = over_real_files();
+  bool ran = false;
+  kept.remember_step("never", [&](Effects&) -> Status {
+    ran = true;
+    return {};
+  });
+  kept.keep();
+  kept.remember_step("after keep", [&](Effects&) -> Status {
+    ran = true;
+    return {};
+  });
+  EXPECT_EQ(kept.undo(), std::vector<std::string>{});
+  EXPECT_FALSE(ran);
+}
