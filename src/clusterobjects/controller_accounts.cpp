@@ -5,12 +5,15 @@
 #include <cctype>
 #include <string_view>
 
+#include "apiclient/json_access.h"
 #include "apiclient/objects.h"
 
 namespace kadm::clusterobjects {
 
 using apiclient::json;
 using apiclient::kKubeSystem;
+using apiclient::member;
+using apiclient::text_member;
 
 namespace {
 
@@ -22,29 +25,14 @@ constexpr std::string_view kControllerPrefix = "system:controller:";
 constexpr std::array<std::string_view, 4> kRunOnlyWhenConfigured = {
     "cloud-provider", "route-controller", "selinux-warning-controller", "service-controller"};
 
-const json& items_of(const json& list) {
-  static const json none = json::array();
-  if (!list.is_object()) return none;
-  auto it = list.find("items");
-  return it != list.end() && it->is_array() ? *it : none;
-}
-
-std::string string_at(const json& object, std::string_view key) {
-  if (!object.is_object()) return {};
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
 void add_bound_accounts(const json& bindings, std::vector<std::string>& out) {
-  for (const auto& binding : items_of(bindings)) {
-    const std::string name = string_at(binding.value("metadata", json::object()), "name");
+  for (const auto& binding : member(bindings, "items")) {
+    const std::string name = text_member(member(binding, "metadata"), "name");
     if (!name.starts_with(kControllerPrefix)) continue;
     const std::string account = name.substr(kControllerPrefix.size());
-    const json subjects = binding.value("subjects", json::array());
-    if (!subjects.is_array()) continue;
-    const bool bound = std::ranges::any_of(subjects, [&](const json& s) {
-      return string_at(s, "kind") == "ServiceAccount" && string_at(s, "namespace") == kKubeSystem &&
-             string_at(s, "name") == account;
+    const bool bound = std::ranges::any_of(member(binding, "subjects"), [&](const json& s) {
+      return text_member(s, "kind") == "ServiceAccount" &&
+             text_member(s, "namespace") == kKubeSystem && text_member(s, "name") == account;
     });
     if (bound && !account.empty() &&
         std::ranges::find(kRunOnlyWhenConfigured, account) == kRunOnlyWhenConfigured.end()) {
@@ -68,8 +56,8 @@ std::vector<std::string> controller_account_names(const json& cluster_role_bindi
 std::vector<std::string> missing_accounts(const std::vector<std::string>& names,
                                           const json& existing) {
   std::vector<std::string> have;
-  for (const auto& sa : items_of(existing)) {
-    have.push_back(string_at(sa.value("metadata", json::object()), "name"));
+  for (const auto& sa : member(existing, "items")) {
+    have.push_back(text_member(member(sa, "metadata"), "name"));
   }
   std::vector<std::string> missing;
   for (const auto& n : names) {
@@ -96,16 +84,17 @@ bool controller_manager_uses_accounts(const config::ClusterConfiguration& cluste
 
 apiclient::ApiResult<int> create_controller_accounts(apiclient::Client& client) {
   const std::string ns = "/namespaces/" + std::string(kKubeSystem);
+  const std::string accounts = "/api/v1" + ns + "/serviceaccounts";
   auto cluster_bindings = client.list("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings");
   if (!cluster_bindings) return std::unexpected(std::move(cluster_bindings).error());
   auto bindings = client.list("/apis/rbac.authorization.k8s.io/v1" + ns + "/rolebindings");
   if (!bindings) return std::unexpected(std::move(bindings).error());
-  auto existing = client.list("/api/v1" + ns + "/serviceaccounts");
+  auto existing = client.list(accounts);
   if (!existing) return std::unexpected(std::move(existing).error());
   int created = 0;
   for (const auto& name :
        missing_accounts(controller_account_names(*cluster_bindings, *bindings), *existing)) {
-    auto r = client.create("/api/v1" + ns + "/serviceaccounts", controller_account(name));
+    auto r = client.create(accounts, controller_account(name));
     if (r) {
       ++created;
     } else if (!r.error().is_already_exists()) {

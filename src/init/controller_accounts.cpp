@@ -19,13 +19,13 @@ void start_controller_accounts(InitData& d) {
   auto client = d.connect.api(d.admin_conf(), kCallTimeout);
   if (!client) {
     spdlog::debug("[init] not creating the controller-manager's ServiceAccounts: {}",
-                  client.error().message());
+                  client.error().text());
     return;
   }
   d.controller_accounts = std::async(std::launch::async, [c = std::move(*client)]() {
     auto created = clusterobjects::create_controller_accounts(*c);
     if (!created)
-      return "left the controller-manager's ServiceAccounts to it: " + created.error().message();
+      return "left the controller-manager's ServiceAccounts to it: " + created.error().text();
     return "created " + std::to_string(*created) + " ServiceAccounts of the controller-manager";
   });
 }

@@ -65,7 +65,7 @@ void UndoableEffects::remember_new_dirs(const stdfs::path& dir) {
     if (p == p.parent_path()) break;
   }
   for (auto it = missing.rbegin(); it != missing.rend(); ++it)
-    m_undo.push_back({RemoveDir{*it}, {}, {}, {}, {}});
+    m_undo.push_back(back(RemoveDir{*it}));
 }
 
 void UndoableEffects::remember(const Action& action) {
@@ -74,7 +74,7 @@ void UndoableEffects::remember(const Action& action) {
     remember_new_dirs(w->path.parent_path());
     struct stat st {};
     if (::lstat(w->path.c_str(), &st) != 0) {
-      m_undo.push_back({RemoveFile{w->path}, {}, {}, {}, {}});
+      m_undo.push_back(back(RemoveFile{w->path}));
       return;
     }
     auto old = S_ISREG(st.st_mode) ? fs::read_file(w->path) : fail("not a regular file");
@@ -82,22 +82,15 @@ void UndoableEffects::remember(const Action& action) {
       m_cannot.push_back("restore " + w->path.string() + ": " + old.error().text());
       return;
     }
-    m_undo.push_back({WriteFile{w->path, std::move(*old), st.st_mode & 07777, true,
-                                fs::Owner{st.st_uid, st.st_gid}},
-                      {},
-                      {},
-                      {},
-                      {}});
+    m_undo.push_back(back(WriteFile{w->path, std::move(*old), st.st_mode & 07777, true,
+                                    fs::Owner{st.st_uid, st.st_gid}}));
   } else if (const auto* d = std::get_if<MakeDir>(&action)) {
     // A stricter mode given to an existing directory stays: it writes nothing.
     remember_new_dirs(d->path);
   } else if (const auto* c = std::get_if<RunCommand>(&action)) {
     if (c->undo.empty()) return;
-    m_undo.push_back({RunCommand{c->undo, "take back: " + c->why},
-                      {},
-                      {},
-                      c->writes_into,
-                      c->writes_into.empty() ? Listing{} : list_tree(c->writes_into)});
+    m_undo.push_back(back(RunCommand{c->undo, "take back: " + c->why}, c->writes_into,
+                          c->writes_into.empty() ? Listing{} : list_tree(c->writes_into)));
   } else {
     m_cannot.push_back(describe(action));
   }

@@ -48,14 +48,18 @@ class UndoableEffects final : public Effects {
   std::vector<std::string> undo();
 
  private:
+  // An action's way back, or a remembered step's; then what appeared in `clean` since `kept`
+  // was listed goes (RunCommand::writes_into, remember_step's directory).
   struct Step {
     std::optional<Action> action;
     std::string what;  // of a remembered step
     std::function<Status(Effects&)> take_back;
-    // RunCommand::writes_into and what it held before the command ran.
     std::filesystem::path clean;
-    std::set<std::filesystem::path> kept;
+    Listing kept;
   };
+  static Step back(Action action, std::filesystem::path clean = {}, Listing kept = {}) {
+    return {std::move(action), {}, {}, std::move(clean), std::move(kept)};
+  }
   void remember(const Action& action);
   void remember_new_dirs(const std::filesystem::path& dir);
   void remove_new_entries(const Step& step, std::vector<std::string>& left);
