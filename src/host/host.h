@@ -76,6 +76,9 @@ class Host {
   /// Full path of `name` found on PATH, or nullopt.
   virtual std::optional<std::string> find_executable(const std::string& name) const = 0;
   virtual ServiceState service_state(const std::string& unit) const = 0;
+  /// Whether the init system knows `unit`: service_state's `exists` alone, which a live host
+  /// answers with one question instead of two.
+  virtual bool service_exists(const std::string& unit) const { return service_state(unit).exists; }
   virtual Result<std::string> hostname() const = 0;
   /// Addresses `name` resolves to; an error says why it does not.
   virtual Result<std::vector<std::string>> resolve(const std::string& name) const = 0;

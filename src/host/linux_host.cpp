@@ -178,18 +178,35 @@ std::optional<std::string> LinuxHost::find_executable(const std::string& name) c
   return std::nullopt;
 }
 
-ServiceState LinuxHost::service_state(const std::string& unit) const {
-  ServiceState state;
-  // A fixture tree has no init system to ask; only the live machine's systemctl is meaningful.
-  if (!live() || !find_executable("systemctl")) return state;
-  state.init_system_known = true;
-  auto enabled = m_options.runner->run({"systemctl", "is-enabled", unit});
-  if (!enabled) return state;
+namespace {
+
+// What `systemctl is-enabled UNIT` says about the unit; false when systemctl could not be run.
+bool read_enabled(const CommandRunner& runner, const std::string& unit, ServiceState& state) {
+  auto enabled = runner.run({"systemctl", "is-enabled", unit});
+  if (!enabled) return false;
   std::string answer = str::trim(enabled->output);
   // is-enabled prints the unit file state; a missing unit prints nothing useful and exits 1.
   state.exists = !answer.empty() && answer.find("No such file") == std::string::npos &&
                  answer.find("not-found") == std::string::npos;
   state.enabled = enabled->exit_code == 0;
+  return true;
+}
+
+}  // namespace
+
+bool LinuxHost::service_exists(const std::string& unit) const {
+  if (!live() || !find_executable("systemctl")) return false;
+  ServiceState state;
+  read_enabled(*m_options.runner, unit, state);
+  return state.exists;
+}
+
+ServiceState LinuxHost::service_state(const std::string& unit) const {
+  ServiceState state;
+  // A fixture tree has no init system to ask; only the live machine's systemctl is meaningful.
+  if (!live() || !find_executable("systemctl")) return state;
+  state.init_system_known = true;
+  if (!read_enabled(*m_options.runner, unit, state)) return state;
   auto active = m_options.runner->run({"systemctl", "is-active", unit});
   state.active = active && active->exit_code == 0;
   return state;

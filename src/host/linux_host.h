@@ -33,6 +33,7 @@ class LinuxHost : public Host {
   bool port_in_use(int port, const std::string& address) const override;
   std::optional<std::string> find_executable(const std::string& name) const override;
   ServiceState service_state(const std::string& unit) const override;
+  bool service_exists(const std::string& unit) const override;
   Result<std::string> hostname() const override;
   Result<std::vector<std::string>> resolve(const std::string& name) const override;
   std::optional<std::string> env(const std::string& name) const override;

@@ -52,6 +52,9 @@ struct InitData {
   std::unique_ptr<apiclient::Client> api;
   // The upload-certs key once resolved (flag/config or generated). Secret: never logged.
   std::string certificate_key;
+  // Whether systemd-resolved runs here (the kubelet's resolvConf), asked once per run: every
+  // phase that renders the KubeletConfiguration needs it.
+  std::optional<bool> systemd_resolved;
   // --patches / patches.directory, read (and checked against every target) before any phase.
   std::optional<patches::PatchSet> patches;
 

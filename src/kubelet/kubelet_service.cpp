@@ -12,7 +12,7 @@ constexpr mode_t kKubeletDirMode = 0700;
 }  // namespace
 
 void stop_kubelet(const host::Host& host, plan::Effects& effects) {
-  if (!host.service_state(std::string(kUnit)).exists) return;
+  if (!host.service_exists(std::string(kUnit))) return;
   if (auto stopped = effects.apply(
           plan::RunCommand{{"systemctl", "stop", std::string(kUnit)}, "stop the kubelet"});
       !stopped) {
@@ -63,7 +63,7 @@ Status restrict_kubelet_unit_files(plan::Effects& effects) {
 
 Result<bool> start_kubelet(const host::Host& host, plan::Effects& effects,
                            std::string_view no_service_hint) {
-  if (!host.service_state(std::string(kUnit)).exists) {
+  if (!host.service_exists(std::string(kUnit))) {
     spdlog::warn("[kubelet-start] WARNING: no kubelet service on this host; {}", no_service_hint);
     return false;
   }

@@ -42,6 +42,7 @@ std::shared_ptr<CriProbe> make_cri_probe(std::string endpoint, cri::Connector co
 }
 
 Result<std::string> CriProbe::endpoint(const host::Host& host) {
+  std::scoped_lock lock(m_mu);
   if (m_endpoint) return *m_endpoint;
   if (!m_configured.empty()) {
     m_endpoint = m_configured;
@@ -69,6 +70,7 @@ Result<std::string> CriProbe::endpoint(const host::Host& host) {
 }
 
 Result<const cri::Runtime*> CriProbe::runtime(const host::Host& host) {
+  std::scoped_lock lock(m_mu);
   if (!m_ready) {
     m_ready = [&]() -> Status {
       auto chosen = KADM_TRY(endpoint(host));
@@ -107,6 +109,7 @@ Result<const cri::Runtime*> CriProbe::runtime(const host::Host& host) {
 }
 
 Result<std::optional<cri::RuntimeConfigInfo>> CriProbe::runtime_config(const host::Host& host) {
+  std::scoped_lock lock(m_mu);
   if (!m_config) {
     auto rt = runtime(host);
     if (!rt) {

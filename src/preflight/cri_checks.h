@@ -4,6 +4,7 @@
 // question once per run however many checks need the answer.
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 
 namespace kadm::preflight {
 
+// Safe to share between checks running side by side: each question is asked under one lock.
 class CriProbe {
  public:
   /// `endpoint` as configured ("" = detect among known_cri_endpoints()); `connect` empty = the
@@ -33,6 +35,8 @@ class CriProbe {
   Result<std::optional<cri::RuntimeConfigInfo>> runtime_config(const host::Host& host);
 
  private:
+  // Recursive: runtime() asks endpoint(), runtime_config() asks runtime().
+  std::recursive_mutex m_mu;
   std::string m_configured;
   cri::Connector m_connect;
   std::optional<Result<std::string>> m_endpoint;

@@ -1,7 +1,14 @@
 #include "preflight/run_checks.h"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "common/strings.h"
 #include "common/yaml_emit.h"
@@ -18,10 +25,41 @@ struct Pending {
   std::string message;
 };
 
-// Runs one check, printing its warnings at once and collecting errors, as kubeadm does.
-void run_one(const Check& check, const host::Host& host, const IgnoreSet& ignore, std::ostream& out,
-             Report& report, std::vector<Pending>& errors) {
-  Findings f = check.run(host);
+// How many checks run at once: most wait on a process (systemctl, kubelet --version), a socket
+// or a file, so a few more than the cores finish the set in the time of its slowest member.
+constexpr size_t kSideBySide = 8;
+
+Findings findings_of(const Check& check, const host::Host& host) {
+  try {
+    return check.run(host);
+  } catch (const std::exception& e) {
+    // On a worker thread an escaping exception would end the process.
+    return error("the check could not run: " + std::string(e.what()));
+  }
+}
+
+// Every check's findings, in the order of `checks`, the checks run side by side.
+std::vector<Findings> run_side_by_side(const std::vector<const Check*>& checks,
+                                       const host::Host& host) {
+  std::vector<Findings> found(checks.size());
+  std::atomic<size_t> next{0};
+  {
+    std::vector<std::jthread> workers;
+    for (size_t w = 0; w < std::min(kSideBySide, checks.size()); ++w) {
+      workers.emplace_back([&] {
+        for (size_t i = next++; i < checks.size(); i = next++) {
+          found[i] = findings_of(*checks[i], host);
+        }
+      });
+    }
+  }
+  return found;
+}
+
+// Reports one check's findings: its warnings printed, its errors collected for the end, as
+// kubeadm does (in the set's order; the checks have all run by then).
+void report_one(const Check& check, Findings f, const IgnoreSet& ignore, std::ostream& out,
+                Report& report, std::vector<Pending>& errors) {
   if (f.ok()) {
     report.results.push_back({check.name, "ok", "", "", false});
     return;
@@ -92,7 +130,7 @@ Report run_checks(const std::vector<Check>& checks, const host::Host& host, cons
   // The root check runs first and alone: without root most other checks would report noise.
   for (const auto& c : checks) {
     if (c.name != kRootCheck) continue;
-    run_one(c, host, ignore, out, report, errors);
+    report_one(c, findings_of(c, host), ignore, out, report, errors);
     if (!errors.empty()) {
       print_errors(errors, out);
       report.fatal = true;
@@ -100,8 +138,14 @@ Report run_checks(const std::vector<Check>& checks, const host::Host& host, cons
     }
   }
   out << heading << "\n";
+  // Printed in the set's order whatever order they finish in.
+  std::vector<const Check*> rest;
   for (const auto& c : checks) {
-    if (c.name != kRootCheck) run_one(c, host, ignore, out, report, errors);
+    if (c.name != kRootCheck) rest.push_back(&c);
+  }
+  auto found = run_side_by_side(rest, host);
+  for (size_t i = 0; i < rest.size(); ++i) {
+    report_one(*rest[i], std::move(found[i]), ignore, out, report, errors);
   }
   if (!errors.empty()) {
     print_errors(errors, out);
@@ -113,7 +157,7 @@ Report run_checks(const std::vector<Check>& checks, const host::Host& host, cons
 void run_followup_checks(const std::vector<Check>& checks, const host::Host& host,
                          const IgnoreSet& ignore, std::ostream& out, Report& report) {
   std::vector<Pending> errors;
-  for (const auto& c : checks) run_one(c, host, ignore, out, report, errors);
+  for (const auto& c : checks) report_one(c, findings_of(c, host), ignore, out, report, errors);
   if (!errors.empty()) {
     print_errors(errors, out);
     report.fatal = true;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -15,8 +16,12 @@ namespace kadm::test {
 
 class FakeRunner final : public host::CommandRunner {
  public:
+  // Preflight runs checks side by side: calls are recorded under a lock.
   Result<host::CommandOutput> run(const std::vector<std::string>& argv) const override {
-    calls.push_back(argv);
+    {
+      std::scoped_lock lock(m_calls_mu);
+      calls.push_back(argv);
+    }
     auto name = std::filesystem::path(argv.at(0)).filename().string();
     auto it = outputs.find(name);
     if (it == outputs.end()) return fail("cannot execute " + argv[0]);
@@ -24,6 +29,9 @@ class FakeRunner final : public host::CommandRunner {
   }
   std::map<std::string, host::CommandOutput> outputs;  // by program name
   mutable std::vector<std::vector<std::string>> calls;
+
+ private:
+  mutable std::mutex m_calls_mu;
 };
 
 class FixtureHost final : public host::LinuxHost {
@@ -59,6 +67,7 @@ class FixtureHost final : public host::LinuxHost {
     auto it = services.find(unit);
     return it == services.end() ? host::ServiceState{true, false, false, false} : it->second;
   }
+  bool service_exists(const std::string& unit) const override { return service_state(unit).exists; }
   std::vector<host::InterfaceAddress> interface_addresses() const override { return addresses; }
   std::optional<std::string> env(const std::string& name) const override {
     auto it = env_vars.find(name);

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <yaml-cpp/yaml.h>
+#include <chrono>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -102,6 +104,51 @@ TEST(RunChecks, RootCheckRunsFirstAndAlone) {
   std::ostringstream out2;
   run_checks(checks, host, ignore({"IsPrivilegedUser"}), out2);
   EXPECT_EQ(others, 1);
+}
+
+// Most checks wait on a process or a socket: they run side by side, and their lines still come
+// in the set's order.
+TEST(RunChecks, ChecksRunSideBySideAndPrintInTheSetsOrder) {
+  test::TempDir dir;
+  test::FixtureHost host(dir.path());
+  std::promise<void> second_started;
+  auto started = second_started.get_future().share();
+  // The first check finishes only once the second has begun: run one after the other, it would
+  // give up after 10 s and report an error.
+  Check waits{"FirstWaits", Severity::Error,
+              [started](const host::Host&) {
+                if (started.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+                  return Findings{{}, {"the second check never started"}};
+                }
+                return Findings{{"first"}, {}};
+              },
+              std::nullopt, ""};
+  Check signals{"SecondSignals", Severity::Error,
+                [&second_started](const host::Host&) {
+                  second_started.set_value();
+                  return Findings{{"second"}, {}};
+                },
+                std::nullopt, ""};
+  std::ostringstream out;
+  auto report = run_checks({waits, signals}, host, {}, out);
+  EXPECT_FALSE(report.fatal) << out.str();
+  EXPECT_EQ(out.str(),
+            "[preflight] Running pre-flight checks\n"
+            "\t[WARNING FirstWaits]: first\n"
+            "\t[WARNING SecondSignals]: second\n");
+}
+
+TEST(RunChecks, ACheckThatThrowsIsAnErrorNotACrash) {
+  test::TempDir dir;
+  test::FixtureHost host(dir.path());
+  Check throws{"Throws", Severity::Error,
+               [](const host::Host&) -> Findings { throw std::runtime_error("boom"); },
+               std::nullopt, ""};
+  std::ostringstream out;
+  auto report = run_checks({throws, fixed("Mem", {}, {})}, host, {}, out);
+  EXPECT_TRUE(report.fatal);
+  EXPECT_NE(out.str().find("[ERROR Throws]: the check could not run: boom"), std::string::npos)
+      << out.str();
 }
 
 TEST(RunChecks, MachineReadableReport) {
