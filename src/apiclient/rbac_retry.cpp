@@ -25,6 +25,10 @@ RbacBootstrapRetry::RbacBootstrapRetry(std::unique_ptr<Client> inner, Duration t
       m_clock(clock ? clock : &real_clock()),
       m_interval(interval) {}
 
+ApiResult<bool> RbacBootstrapRetry::watch(const Request& request, const WatchHandler& on_event) {
+  return m_inner->watch(request, on_event);
+}
+
 ApiResult<json> RbacBootstrapRetry::send(const Request& request) {
   const auto deadline = m_clock->now() + m_timeout;
   bool said = false;

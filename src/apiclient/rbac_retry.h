@@ -25,6 +25,8 @@ class RbacBootstrapRetry final : public Client {
                      Duration interval = Duration{500});
 
   ApiResult<json> send(const Request& request) override;
+  // Passed through: a refused watch is the caller's to retry (it reads, then watches again).
+  ApiResult<bool> watch(const Request& request, const WatchHandler& on_event) override;
 
  private:
   std::unique_ptr<Client> m_inner;

@@ -81,26 +81,41 @@ ApiResult<json> watch_for_object(Client& client, std::string_view collection_pat
     return std::max(std::chrono::duration_cast<Duration>(deadline - clock.now()), Duration::zero());
   };
 
+  const std::string selector = "?fieldSelector=metadata.name%3D" + std::string(name);
   for (;;) {
     std::optional<Duration> server_wait;
     std::string rv;
+    bool watchable = false;
     auto got = client.get(object_path);
     if (got) {
       if (done(*got)) return got;
       rv = resource_version(*got);
+      watchable = true;
     } else {
       last_error = got.error().text();
       server_wait = got.error().retry_after();
+      if (got.error().is_not_found()) {
+        // Not there yet: the collection's version, read with the same selector, is where a
+        // watch sees it arrive (an object created in between is in the list itself).
+        auto listed = client.list(std::string(collection_path) + selector);
+        if (listed && listed->is_object()) {
+          for (const auto& item : listed->value("items", json::array())) {
+            if (done(item)) return item;
+          }
+          rv = resource_version(*listed);
+          watchable = !rv.empty();
+        }
+      }
     }
 
-    if (got && broken_watches < kMaxBrokenWatches && left() > Duration::zero()) {
+    if (watchable && broken_watches < kMaxBrokenWatches && left() > Duration::zero()) {
       Duration length = std::min(left(), options.watch_max);
       auto seconds =
           std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(length).count());
       Request w;
       w.method = "GET";
-      w.path = std::string(collection_path) + "?fieldSelector=metadata.name%3D" +
-               std::string(name) + "&watch=1&timeoutSeconds=" + std::to_string(seconds);
+      w.path = std::string(collection_path) + selector +
+               "&watch=1&timeoutSeconds=" + std::to_string(seconds);
       if (!rv.empty()) w.path += "&resourceVersion=" + rv + "&allowWatchBookmarks=false";
       // The server ends the stream after timeoutSeconds; the client's own bound is a little
       // longer, so that a dead connection cannot hold the wait past its deadline for long.

@@ -44,10 +44,12 @@ struct WatchWaitOptions {
 // Waits until `done(object)` holds for the object `name` in `collection_path` (e.g.
 // "/apis/certificates.k8s.io/v1/certificatesigningrequests"): reads it once, then watches it
 // from that resourceVersion (`?watch=1&fieldSelector=metadata.name=<name>`), so a waiter costs the
-// API server one open stream instead of a request every fraction of a second. When the watch
-// breaks (an error, an ERROR event such as 410 Gone, a stream that ends at once) the object is
-// read again after a pause; after a few broken watches, or with a client that cannot watch, it
-// is only polled (slowly). Errors and a missing object count as "not yet" until the timeout.
+// API server one open stream instead of a request every fraction of a second. An object not there
+// yet is watched from the resourceVersion of its collection read with the same selector, so its
+// creation ends the wait at once. When the watch breaks (an error, an ERROR event such as 410
+// Gone, a stream that ends at once) the object is read again after a pause; after a few broken
+// watches, or with a client that cannot watch, it is only polled (slowly). Errors and a missing
+// object count as "not yet" until the timeout.
 ApiResult<json> watch_for_object(Client& client, std::string_view collection_path,
                                  std::string_view name,
                                  const std::function<bool(const json&)>& done,

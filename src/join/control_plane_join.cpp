@@ -6,10 +6,9 @@
 #include <memory>
 
 #include "apiclient/json_access.h"
-#include "apiclient/objects.h"
-#include "apiclient/wait.h"
 #include "certs/phase.h"
 #include "clusterobjects/control_plane_node.h"
+#include "clusterobjects/mark_control_plane_node.h"
 #include "clusterobjects/upload_certs_objects.h"
 #include "common/net.h"
 #include "common/strings.h"
@@ -280,20 +279,8 @@ Status run_join_mark_control_plane(JoinData& d) {
     spdlog::info("[mark-control-plane] {}", clusterobjects::taints_message(node, marks));
   }
   auto client = KADM_TRY(admin_client(d, *cfg));
-  apiclient::WaitOptions w;
-  w.timeout = or_default(cfg->timeouts.kubernetes_api_call, Duration{60000});
-  w.what = "the Node \"" + node + "\" to be registered and marked as control-plane";
-  return apiclient::wait_for(
-      [&]() -> Result<bool> {
-        auto current = apiclient::get_node(*client, node);
-        if (!current) return std::unexpected(Error(std::move(current).error()));
-        auto patch = clusterobjects::control_plane_node_patch(*current, marks);
-        if (patch.is_null()) return true;
-        auto r = apiclient::patch_node(*client, node, patch, apiclient::PatchType::Merge);
-        if (!r) return std::unexpected(Error(std::move(r).error()));
-        return true;
-      },
-      w);
+  return clusterobjects::mark_control_plane_node(
+      *client, node, marks, or_default(cfg->timeouts.kubernetes_api_call, Duration{60000}));
 }
 
 Status run_join_approve_serving_cert(JoinData& d) {

@@ -297,6 +297,14 @@ apiclient::WatchWaitOptions watch_options(test::FakeClock& clock, Duration timeo
   return o;
 }
 
+// Waits (300 s on `clock`) for node-csr-1 to be issued, through a plain client of `server`.
+apiclient::ApiResult<json> wait_for_issued_csr(const HttpTestServer& server,
+                                               test::FakeClock& clock) {
+  auto client = plain_client(server, clock);
+  return apiclient::watch_for_object(*client, kCsrs, "node-csr-1", issued,
+                                     watch_options(clock, 300s));
+}
+
 TEST(CsrWatch, OneReadThenOneWatchFromItsResourceVersion) {
   HttpTestServer server([](const HttpRequest& r) {
     if (r.path == std::string(kCsrs) + "/node-csr-1")
@@ -310,9 +318,7 @@ TEST(CsrWatch, OneReadThenOneWatchFromItsResourceVersion) {
     return HttpResponse::json(404, "{}");
   });
   test::FakeClock clock;
-  auto client = plain_client(server, clock);
-  auto got =
-      apiclient::watch_for_object(*client, kCsrs, "node-csr-1", issued, watch_options(clock, 300s));
+  auto got = wait_for_issued_csr(server, clock);
   ASSERT_TRUE(got.has_value()) << got.error().text();
   EXPECT_EQ((*got)["metadata"]["resourceVersion"], "7");
   auto reqs = server.requests();
@@ -340,9 +346,7 @@ TEST(CsrWatch, BrokenWatchesFallBackToReadsWithPauses) {
     return HttpResponse::json(200, csr(std::to_string(n + 1), n >= 2).dump());
   });
   test::FakeClock clock;
-  auto client = plain_client(server, clock);
-  auto got =
-      apiclient::watch_for_object(*client, kCsrs, "node-csr-1", issued, watch_options(clock, 300s));
+  auto got = wait_for_issued_csr(server, clock);
   ASSERT_TRUE(got.has_value()) << got.error().text();
   EXPECT_EQ(reads.load(), 3);
   EXPECT_EQ(watches.load(), 2);
@@ -367,6 +371,55 @@ TEST(CsrWatch, ClientsWithoutWatchArePolledUntilTheTimeout) {
   EXPECT_LT(api.requests.size(), 40u);
   EXPECT_GT(api.requests.size(), 5u);
   for (const auto& r : api.requests) EXPECT_EQ(r.path.find("watch"), std::string::npos);
+}
+
+// An object not there yet (a Node its kubelet has still to register): the collection is read
+// with the same selector and watched from its resourceVersion, so the creation ends the wait
+// without a pause.
+TEST(CsrWatch, AnObjectNotYetThereIsWatchedFromItsCollectionsVersion) {
+  const std::string list_path = std::string(kCsrs) + "?fieldSelector=metadata.name%3Dnode-csr-1";
+  HttpTestServer server([&](const HttpRequest& r) {
+    if (r.path == list_path) {
+      return HttpResponse::json(
+          200,
+          json{{"kind", "List"}, {"metadata", {{"resourceVersion", "9"}}}, {"items", json::array()}}
+              .dump());
+    }
+    if (r.path.find("watch=1") != std::string::npos) {
+      auto resp = HttpResponse::json(200, events({{"ADDED", csr("10", true)}}));
+      resp.close_delimited = true;
+      return resp;
+    }
+    return HttpResponse::json(404, status_body(404, "NotFound"));
+  });
+  test::FakeClock clock;
+  auto got = wait_for_issued_csr(server, clock);
+  ASSERT_TRUE(got.has_value()) << got.error().text();
+  EXPECT_EQ((*got)["metadata"]["resourceVersion"], "10");
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_EQ(reqs[1].path, list_path);
+  EXPECT_NE(reqs[2].path.find("watch=1"), std::string::npos);
+  EXPECT_NE(reqs[2].path.find("resourceVersion=9"), std::string::npos);
+  EXPECT_TRUE(clock.sleeps().empty());
+}
+
+// Created between the read and the list: the list's item ends the wait.
+TEST(CsrWatch, AnObjectCreatedBeforeTheListIsTakenFromIt) {
+  HttpTestServer server([&](const HttpRequest& r) {
+    if (r.path.find("fieldSelector") != std::string::npos &&
+        r.path.find("watch=1") == std::string::npos) {
+      return HttpResponse::json(200, json{{"kind", "List"},
+                                          {"metadata", {{"resourceVersion", "11"}}},
+                                          {"items", json::array({csr("11", true)})}}
+                                         .dump());
+    }
+    return HttpResponse::json(404, status_body(404, "NotFound"));
+  });
+  test::FakeClock clock;
+  auto got = wait_for_issued_csr(server, clock);
+  ASSERT_TRUE(got.has_value()) << got.error().text();
+  EXPECT_EQ(server.requests().size(), 2u);
 }
 
 TEST(CsrWatch, OverloadedReadsHonourRetryAfter) {

@@ -41,8 +41,14 @@ class RefusingServer final : public Client {
     }
     return server.send(r);
   }
+  // One ADDED event for every watch.
+  ApiResult<bool> watch(const Request&, const WatchHandler& on_event) override {
+    ++watches;
+    return on_event({"ADDED", {{"metadata", {{"name", "n1"}}}}});
+  }
   test::FakeApiServer server;
   int calls = 0;
+  int watches = 0;
 
  private:
   int m_refusals;
@@ -124,6 +130,23 @@ TEST(RbacBootstrapRetry, GivesUpAtTheTimeoutKeepingThe403AndSayingWhy) {
   EXPECT_NE(text.find("cluster-admin\" not found"), std::string::npos) << text;
   EXPECT_NE(text.find("rbac/bootstrap-roles"), std::string::npos) << text;
   EXPECT_FALSE(t.server->server.objects.contains(std::string(kConfigMaps) + "/kubeadm-config"));
+}
+
+// A wait watches through the retrying client (mark-control-plane watches for its Node): the
+// watch reaches the server rather than "cannot watch", which would leave only slow polls.
+TEST(RbacBootstrapRetry, PassesWatchesThrough) {
+  Retrying t(0, kRolesMissing, Duration{2000});
+  Request w;
+  w.method = "GET";
+  w.path = "/api/v1/nodes?fieldSelector=metadata.name%3Dn1&watch=1";
+  std::string seen;
+  auto r = t.client.watch(w, [&](const WatchEvent& ev) {
+    seen = ev.type;
+    return true;
+  });
+  ASSERT_TRUE(r) << r.error().text();
+  EXPECT_EQ(seen, "ADDED");
+  EXPECT_EQ(t.server->watches, 1);
 }
 
 }  // namespace
