@@ -22,7 +22,7 @@ class RbacBootstrapRetry final : public Client {
  public:
   // `timeout` bounds the waiting of one call; `clock` null: the real clock.
   RbacBootstrapRetry(std::unique_ptr<Client> inner, Duration timeout, Clock* clock = nullptr,
-                     Duration interval = Duration{500});
+                     Duration interval = Duration{100});
 
   ApiResult<json> send(const Request& request) override;
   // Passed through: a refused watch is the caller's to retry (it reads, then watches again).

@@ -57,17 +57,35 @@ Status ensure_cluster_admins(InitData& d, apiclient::Client& admin) {
       w);
 }
 
-}  // namespace
-
-Result<apiclient::Client*> api_client(InitData& d) {
-  if (d.api) return d.api.get();
+Result<std::unique_ptr<apiclient::Client>> make_api_client(InitData& d) {
   std::unique_ptr<apiclient::Client> client =
       KADM_TRY(d.connect.api(d.admin_conf(), d.cfg.timeouts.kubernetes_api_call));
   if (clusterobjects::object_rules(d.version).cluster_admins_binding) {
     KADM_TRY_CTX(ensure_cluster_admins(d, *client),
                  "could not create the ClusterRoleBinding for admin.conf's group");
   }
-  d.api = std::move(client);
+  return client;
+}
+
+}  // namespace
+
+void start_api_client(InitData& d) {
+  if (!d.api_wanted || d.api || d.early_api.valid()) return;
+  d.early_api = std::async(std::launch::async, [&d] { return make_api_client(d); });
+}
+
+Result<apiclient::Client*> api_client(InitData& d) {
+  if (d.api) return d.api.get();
+  if (d.early_api.valid()) {
+    auto early = d.early_api.get();
+    if (early) {
+      d.api = std::move(*early);
+      return d.api.get();
+    }
+    spdlog::debug("[init] the API client made while kube-apiserver started failed ({}); again",
+                  early.error().text());
+  }
+  d.api = KADM_TRY(make_api_client(d));
   return d.api.get();
 }
 

@@ -65,6 +65,12 @@ struct InitData {
   // `effects` while it remembers how to take back what the run does: from preflight's end until
   // LaterImages::Start is in (init/image_waits.h); null otherwise.
   plan::UndoableEffects* undo = nullptr;
+  // Set by the first API phase's prepare hook: the run goes on to the API phases, so
+  // wait-control-plane may begin making `api` once kube-apiserver answers (init/api_client.h).
+  bool api_wanted = false;
+  // `api` being made meanwhile; api_client() takes it. Its destructor waits for the task, which
+  // reads the members above.
+  std::future<Result<std::unique_ptr<apiclient::Client>>> early_api;
   // The controller-manager's ServiceAccounts being created (init/controller_accounts.h): what it
   // did, in words. The task owns its client; this future's destructor waits for it.
   std::future<std::string> controller_accounts;

@@ -190,25 +190,33 @@ Phase wait_control_plane_phase() {
     o.timeout = d.cfg.timeouts.control_plane_component_health_check;
     o.explain = staticpod::runtime_explainer(*d.host, d.cfg.node_registration.cri_socket,
                                              d.cfg.node_registration.name);
-    o.answered = preflight::addons_once_apiserver_answers(d);
+    o.answered =
+        [&d, addons = preflight::addons_once_apiserver_answers(d)](const std::string& component) {
+          addons(component);
+          if (component == "kube-apiserver") start_api_client(d);
+        };
     return d.connect.wait_healthy(endpoints, o);
   };
   return p;
 }
 
 Phase upload_config_phase() {
-  return group<InitData>(
-      "upload-config", "Store the cluster and kubelet configuration in ConfigMaps",
-      "Store both configurations",
-      {leaf<InitData>("kubeadm", "Store the ClusterConfiguration in kube-system/kubeadm-config",
-                      [](InitData& d) -> Status {
-                        // The first API phase: the controller-manager's accounts start here.
-                        KADM_TRY(api_client(d));
-                        start_controller_accounts(d);
-                        return run_upload_config_kubeadm(d);
-                      }),
-       leaf<InitData>("kubelet", "Store the KubeletConfiguration for all kubelets of the cluster",
-                      run_upload_config_kubelet)});
+  Phase kubeadm =
+      leaf<InitData>("kubeadm", "Store the ClusterConfiguration in kube-system/kubeadm-config",
+                     [](InitData& d) -> Status {
+                       // The first API phase: the controller-manager's accounts start here.
+                       KADM_TRY(api_client(d));
+                       start_controller_accounts(d);
+                       return run_upload_config_kubeadm(d);
+                     });
+  kubeadm.prepare = [](InitData& d) { d.api_wanted = true; };
+  return group<InitData>("upload-config",
+                         "Store the cluster and kubelet configuration in ConfigMaps",
+                         "Store both configurations",
+                         {kubeadm, leaf<InitData>("kubelet",
+                                                  "Store the KubeletConfiguration for all kubelets "
+                                                  "of the cluster",
+                                                  run_upload_config_kubelet)});
 }
 
 Phase kubelet_finalize_phase() {

@@ -10,6 +10,7 @@
 #include "host/linux_host.h"
 #include "init/api_client.h"
 #include "init/api_phases.h"
+#include "lib/dry_run_init_data.h"
 #include "lib/fake_api_server.h"
 #include "lib/log_capture.h"
 #include "lib/temp_dir.h"
@@ -24,19 +25,10 @@ struct DryRunFixture {
   std::ostringstream out;
   InitData d;
   DryRunFixture() {
-    config::set_init_defaults(d.cfg);
-    d.cfg.cluster.kubernetes_version = "v1.37.2";
-    d.cfg.cluster.certificates_dir = (tmp.path() / "pki").string();
-    d.cfg.local_api_endpoint.advertise_address = "10.213.0.5";
-    d.cfg.node_registration.name = "cp1";
+    test::fill_dry_run_init_data(d, tmp.path());
     d.cfg.bootstrap_tokens[0].token = "abcdef.0123456789abcdef";
-    d.version = config::parse_kube_version("v1.37.2").value();
     d.options.upload_certs = true;
-    d.options.kubeconfig_dir = tmp.path();
     d.options.kubelet_dir = tmp.path() / "kubelet";
-    d.effects = std::make_unique<plan::DryRunEffects>();
-    d.host = std::make_unique<host::LinuxHost>();
-    d.connect = runenv::dry_run_connectors();
     d.out = &out;
   }
 };

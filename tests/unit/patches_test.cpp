@@ -9,6 +9,7 @@
 #include "init/init_patches.h"
 #include "kubelet/kubelet_config.h"
 #include "lib/control_plane_config.h"
+#include "lib/dry_run_init_data.h"
 #include "lib/log_capture.h"
 #include "lib/paths_host.h"
 #include "lib/temp_dir.h"
@@ -501,16 +502,7 @@ struct InitFixture {
   test::TempDir tmp;
   init::InitData d;
   InitFixture() {
-    config::set_init_defaults(d.cfg);
-    d.cfg.cluster.kubernetes_version = "v1.37.2";
-    d.cfg.cluster.certificates_dir = (tmp.path() / "pki").string();
-    d.cfg.local_api_endpoint.advertise_address = "10.213.0.5";
-    d.cfg.node_registration.name = "cp1";
-    d.version = config::parse_kube_version("v1.37.2").value();
-    d.options.kubeconfig_dir = tmp.path();
-    d.effects = std::make_unique<plan::DryRunEffects>();
-    d.host = std::make_unique<host::LinuxHost>();
-    d.connect = runenv::dry_run_connectors();
+    test::fill_dry_run_init_data(d, tmp.path());
     d.cfg.patches_directory = (tmp.path() / "patches").string();
     std::filesystem::create_directories(d.cfg.patches_directory);
   }
