@@ -13,11 +13,11 @@
 #   - etcd's images come first, so that its pod starts while kube-apiserver's is pulled: with a
 #     kubernetesVersion whose kube-apiserver image the registry lacks (its etcd and pause are
 #     there), init fails in control-plane/apiserver (exit 2) after etcd/local wrote its manifest,
-#     and takes that back too, with whatever the kubelet started from it: no pod sandbox or
-#     container is left, /var/lib/etcd is as before, the kubelet is stopped. (The registry refuses
-#     the missing tag within milliseconds, usually before the kubelet has started etcd's sandbox;
-#     the test prints how many it started. Taking back a running etcd pod through the runtime is
-#     unit-tested: InitStartImages.EtcdsPodAndDataGoWhenKubeApiServersImageFails.)
+#     and takes that back too, with everything the kubelet started from it: no pod sandbox or
+#     container is left, /var/lib/etcd is as before, the kubelet is stopped. The registry would
+#     refuse the missing tag within milliseconds, before the kubelet has started etcd; so this
+#     init pulls through a front (tests/e2e/lib/held_registry.py) that holds kube-apiserver's
+#     manifest until etcd's container runs, and the failure takes back a running etcd.
 #   - the same init without the bad tag, preflight and all, then succeeds and the Node is Ready.
 set -euo pipefail
 TESTS_DIR=${KADM_TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -34,11 +34,15 @@ listing() { (cd "$root" && find etc/kubernetes var/lib/etcd -mindepth 1 2>/dev/n
 # fails in PHASE with preflight's exit code 2 and ImagePull error naming IMAGE, after the phases
 # FINISHED (comma-separated), and takes back everything: /etc/kubernetes and /var/lib/etcd as
 # before, none of the kubelet's files, the kubelet stopped, no pod sandbox or container.
+# DURING, if given, is a command run while kadm init runs.
 fails_taken_back() {
-  local cfg=$1 name=$2 image=$3 phase=$4 finished=$5 before rc=0 f
+  local cfg=$1 name=$2 image=$3 phase=$4 finished=$5 during=${6:-} before rc=0 f pid
   before=$(listing)
   harness_exec cp1 "$KADM" init --config "$cfg" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
-    >"$logs/$name.json" 2>"$logs/$name.err" || rc=$?
+    >"$logs/$name.json" 2>"$logs/$name.err" &
+  pid=$!
+  [[ -z $during ]] || $during
+  wait "$pid" || rc=$?
   cat "$logs/$name.err"
   ((rc == 2)) || fail "kadm init exited $rc, not 2 (preflight's code), with $image missing"
   grep -qF "[ERROR ImagePull]: failed to pull image $image" "$logs/$name.err" ||
@@ -70,19 +74,50 @@ bad=$(kadm_init_config cp1 "" "etcd:
   local:
     imageTag: $missing")
 cp "$root$bad" "$root/etc/kubernetes/bad-etcd.yaml"
-# kube-apiserver's image missing, etcd's there: etcd/local writes its manifest and the kubelet may
-# start etcd before control-plane/apiserver fails.
+# kube-apiserver's image missing, etcd's there: etcd/local writes its manifest and the kubelet
+# starts etcd; the front holds kube-apiserver's manifest until etcd's container runs.
 old_version=v1.37.1
+front=$HARNESS_MIRROR_ADDR:$((HARNESS_MIRROR_PORT + 1))
+gate=$(harness_host_root mirror)/kube-apiserver-may-fail
+rm -f "$gate"
+harness_exec_bg mirror "$logs/held_registry.log" python3 "$TESTS_DIR/e2e/lib/held_registry.py" \
+  "$front" "http://$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT" /kube-apiserver/manifests/ "$gate" >/dev/null
+mkdir -p "$root/etc/containerd/certs.d/$front"
+cat >"$root/etc/containerd/certs.d/$front/hosts.toml" <<TOML
+server = "http://$front"
+
+[host."http://$front"]
+  capabilities = ["pull", "resolve"]
+TOML
 bad=$(KADM_E2E_K8S_VERSION=$old_version kadm_init_config cp1)
-cp "$root$bad" "$root/etc/kubernetes/bad-version.yaml"
+sed "s|^imageRepository: .*|imageRepository: $front/k8s|" "$root$bad" >"$root/etc/kubernetes/bad-version.yaml"
+grep -qF "imageRepository: $front/k8s" "$root/etc/kubernetes/bad-version.yaml" ||
+  fail "the configuration names no imageRepository to point at the front"
+for ((i = 0; i < 100; i++)); do
+  harness_exec cp1 curl -sf -o /dev/null "http://$front/v2/" && break
+  sleep 0.1
+done
+((i < 100)) || fail "the registry front did not start: $(cat "$logs/held_registry.log")"
+# While init runs: once etcd's container runs, kube-apiserver's manifest may be refused.
+release_when_etcd_runs() {
+  local j
+  for ((j = 0; j < 1200; j++)); do
+    if [[ -n $(crictl ps --name '^etcd$' --state running -q 2>/dev/null) ]]; then
+      touch "$gate"
+      return 0
+    fi
+    sleep 0.1
+  done
+  touch "$gate"
+  fail "etcd's container did not run within 120 s while kube-apiserver's image was held"
+}
 good=$(kadm_init_config cp1) # the same path: written again with the mirror's version
 
 fails_taken_back /etc/kubernetes/bad-etcd.yaml init1 "$repo/etcd:$missing" etcd/local kubelet-start
 echo "kadm init failed in etcd/local (exit 2) naming $repo/etcd:$missing; nothing it wrote is left, the kubelet is stopped"
-fails_taken_back /etc/kubernetes/bad-version.yaml init3 "$repo/kube-apiserver:$old_version" \
-  control-plane/apiserver kubelet-start,etcd/local
-started=$(harness_node_log cp1 containerd | grep -c 'RunPodSandbox for name:\\"etcd-cp1' || true)
-echo "kadm init failed in control-plane/apiserver (exit 2) after etcd/local; etcd's sandboxes started meanwhile: $started; all taken back"
+fails_taken_back /etc/kubernetes/bad-version.yaml init3 "$front/k8s/kube-apiserver:$old_version" \
+  control-plane/apiserver kubelet-start,etcd/local release_when_etcd_runs
+echo "kadm init failed in control-plane/apiserver (exit 2) after etcd/local, with etcd running; all taken back"
 
 harness_exec cp1 "$KADM" init --config "$good" "${KADM_PREFLIGHT_ARGS[@]}" >"$logs/init2.log" 2>&1 ||
   { cat "$logs/init2.log" >&2; fail "init without the bad tag (preflight included) failed"; }
