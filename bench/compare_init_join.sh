@@ -5,10 +5,14 @@
 #   - init: from the command's start until its control plane is healthy (the command's own
 #     wait) and its Node is Ready;
 #   - worker join: from the command's start until the worker's Node is Ready.
-# Both clusters run side by side in one run. kadm's phases come from its NDJSON events
-# (`--output json`): the table after the totals says where kadm's time goes.
+# Both tools run in one run, one after the other: the first one's cluster (control plane and
+# worker) is taken down before the second starts, so that neither init shares the two cores with
+# the other's running cluster. BENCH_FIRST=kubeadm runs kubeadm first (default: kadm); run both
+# orders. kadm's phases come from its NDJSON events (`--output json`): the table after the totals
+# says where kadm's time goes.
 #
 #   sudo bench/compare_init_join.sh
+#   sudo BENCH_FIRST=kubeadm bench/compare_init_join.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export KADM=${KADM:-$PWD/build-release/cmd/kadm}
@@ -45,39 +49,57 @@ node_ready_ms() {
 cfg_a=$(kadm_init_config a1)
 cfg_k=$(kadm_init_config k1)
 logs_a=$(harness_host_root a1)/logs logs_k=$(harness_host_root k1)/logs
+# kadm's events outlive its hosts (taken down with them).
+events=$(mktemp -d)
 
-# kadm init; its phase events on stdout.
-start=$(date +%s%N)
-harness_exec a1 "$KADM" init --config "$cfg_a" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
-  >"$logs_a/init.json" 2>"$logs_a/init.err" || { cat "$logs_a/init.err" >&2; fail "kadm init failed"; }
-kadm_init_cmd_ms=$(ms_since "$start")
-kadm_init_ms=$(node_ready_ms a1 a1 "$start")
-
-start=$(date +%s%N)
-harness_exec k1 kubeadm init --config "$cfg_k" "${KUBEADM_VM_PREFLIGHT_ARGS[@]}" \
-  >"$logs_k/init.log" 2>&1 || { cat "$logs_k/init.log" >&2; fail "kubeadm init failed"; }
-kubeadm_init_cmd_ms=$(ms_since "$start")
-kubeadm_init_ms=$(node_ready_ms k1 k1 "$start")
-
-# Worker joins, each with the command its own init printed.
-read -r -a kadm_join <<<"$(python3 -c 'import json,sys
+kadm_side() {
+  local start
+  # kadm init; its phase events on stdout.
+  start=$(date +%s%N)
+  harness_exec a1 "$KADM" init --config "$cfg_a" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
+    >"$logs_a/init.json" 2>"$logs_a/init.err" || { cat "$logs_a/init.err" >&2; fail "kadm init failed"; }
+  kadm_init_cmd_ms=$(ms_since "$start")
+  kadm_init_ms=$(node_ready_ms a1 a1 "$start")
+  # The worker joins with the command init printed.
+  read -r -a kadm_join <<<"$(python3 -c 'import json,sys
 for l in open(sys.argv[1]):
     e = json.loads(l)
     if e.get("event") == "result": print(e["joinCommand"])' "$logs_a/init.json")"
-read -r -a kubeadm_join <<<"$(harness_exec k1 kubeadm token create --print-join-command \
-  --kubeconfig /etc/kubernetes/admin.conf)"
-start=$(date +%s%N)
-harness_exec aw "$KADM" join "${kadm_join[@]:2}" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
-  >"$logs_a/join.json" 2>"$logs_a/join.err" || { cat "$logs_a/join.err" >&2; fail "kadm join failed"; }
-kadm_join_cmd_ms=$(ms_since "$start")
-kadm_join_ms=$(node_ready_ms a1 aw "$start")
+  start=$(date +%s%N)
+  harness_exec aw "$KADM" join "${kadm_join[@]:2}" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
+    >"$logs_a/join.json" 2>"$logs_a/join.err" || { cat "$logs_a/join.err" >&2; fail "kadm join failed"; }
+  kadm_join_cmd_ms=$(ms_since "$start")
+  kadm_join_ms=$(node_ready_ms a1 aw "$start")
+  cp "$logs_a/init.json" "$logs_a/join.json" "$events/"
+  harness_host_down aw
+  harness_host_down a1
+}
 
-start=$(date +%s%N)
-harness_exec kw kubeadm join "${kubeadm_join[@]:2}" "${KUBEADM_VM_PREFLIGHT_ARGS[@]}" \
-  --cri-socket unix:///var/run/containerd/containerd.sock >"$logs_k/join.log" 2>&1 ||
-  { cat "$logs_k/join.log" >&2; fail "kubeadm join failed"; }
-kubeadm_join_cmd_ms=$(ms_since "$start")
-kubeadm_join_ms=$(node_ready_ms k1 kw "$start")
+kubeadm_side() {
+  local start
+  start=$(date +%s%N)
+  harness_exec k1 kubeadm init --config "$cfg_k" "${KUBEADM_VM_PREFLIGHT_ARGS[@]}" \
+    >"$logs_k/init.log" 2>&1 || { cat "$logs_k/init.log" >&2; fail "kubeadm init failed"; }
+  kubeadm_init_cmd_ms=$(ms_since "$start")
+  kubeadm_init_ms=$(node_ready_ms k1 k1 "$start")
+  read -r -a kubeadm_join <<<"$(harness_exec k1 kubeadm token create --print-join-command \
+    --kubeconfig /etc/kubernetes/admin.conf)"
+  start=$(date +%s%N)
+  harness_exec kw kubeadm join "${kubeadm_join[@]:2}" "${KUBEADM_VM_PREFLIGHT_ARGS[@]}" \
+    --cri-socket unix:///var/run/containerd/containerd.sock >"$logs_k/join.log" 2>&1 ||
+    { cat "$logs_k/join.log" >&2; fail "kubeadm join failed"; }
+  kubeadm_join_cmd_ms=$(ms_since "$start")
+  kubeadm_join_ms=$(node_ready_ms k1 kw "$start")
+  harness_host_down kw
+  harness_host_down k1
+}
+
+case ${BENCH_FIRST:-kadm} in
+  kadm) kadm_side; kubeadm_side ;;
+  kubeadm) kubeadm_side; kadm_side ;;
+  *) fail "BENCH_FIRST is kadm or kubeadm, not ${BENCH_FIRST}" ;;
+esac
+echo "first: ${BENCH_FIRST:-kadm}"
 
 printf '%-34s %10s %10s %13s\n' step kadm_ms kubeadm_ms kubeadm/kadm
 row() { awk -v s="$1" -v a="$2" -v k="$3" 'BEGIN {printf "%-34s %10d %10d %13.2f\n", s, a, k, k / (a ? a : 1)}'; }
@@ -87,7 +109,7 @@ row "join: command returned" "$kadm_join_cmd_ms" "$kubeadm_join_cmd_ms"
 row "join: until the Node is Ready" "$kadm_join_ms" "$kubeadm_join_ms"
 
 # Where kadm's time goes: the leaf phases' durations (ms) from its NDJSON events.
-for f in "$logs_a/init.json" "$logs_a/join.json"; do
+for f in "$events/init.json" "$events/join.json"; do
   echo "kadm phases ($(basename "$f" .json)), slowest first:"
   python3 -c 'import json,sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
@@ -98,3 +120,4 @@ leaves = [e for e in fin if not any(n.startswith(e["phase"] + "/") for n in name
 for e in sorted(leaves, key=lambda e: -e["durationMs"])[:8]:
     print("  %-32s %6d ms" % (e["phase"], e["durationMs"]))' "$f"
 done
+rm -rf "$events"

@@ -279,7 +279,8 @@ harness_host_down() {
   local name=$1 dir ns pid i rc=0
   dir=$(_harness_host_dir "$name") ns=$(_harness_netns "$name")
   [[ -d $dir ]] || return 0
-  [[ -f $dir/cni.pid ]] && kill "$(cat "$dir/cni.pid")" 2>/dev/null
+  # The podCIDR watcher may have ended already.
+  if [[ -f $dir/cni.pid ]]; then kill "$(cat "$dir/cni.pid")" 2>/dev/null || true; fi
   pid=$(cat "$dir/pid" 2>/dev/null || true)
   if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"  # the host's init stops everyone in its PID namespace
