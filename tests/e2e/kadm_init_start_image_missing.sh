@@ -82,13 +82,7 @@ gate=$(harness_host_root mirror)/kube-apiserver-may-fail
 rm -f "$gate"
 harness_exec_bg mirror "$logs/held_registry.log" python3 "$TESTS_DIR/e2e/lib/held_registry.py" \
   "$front" "http://$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT" /kube-apiserver/manifests/ "$gate" >/dev/null
-mkdir -p "$root/etc/containerd/certs.d/$front"
-cat >"$root/etc/containerd/certs.d/$front/hosts.toml" <<TOML
-server = "http://$front"
-
-[host."http://$front"]
-  capabilities = ["pull", "resolve"]
-TOML
+harness_node_registry cp1 "$front"
 bad=$(KADM_E2E_K8S_VERSION=$old_version kadm_init_config cp1)
 sed "s|^imageRepository: .*|imageRepository: $front/k8s|" "$root$bad" >"$root/etc/kubernetes/bad-version.yaml"
 grep -qF "imageRepository: $front/k8s" "$root/etc/kubernetes/bad-version.yaml" ||

@@ -56,6 +56,20 @@ _harness_mirror_storage() {
   printf '%s\n' "$merged"
 }
 
+# harness_node_registry NAME ADDR:PORT: node NAME's containerd pulls from the plain-HTTP
+# registry at ADDR:PORT (a hosts.toml in its certs.d, which containerd reads at each pull).
+harness_node_registry() {
+  local certs
+  certs="$(_harness_host_dir "$1")/fs/etc/containerd/certs.d/$2"
+  mkdir -p "$certs"
+  cat >"$certs/hosts.toml" <<TOML
+server = "http://$2"
+
+[host."http://$2"]
+  capabilities = ["pull", "resolve"]
+TOML
+}
+
 # harness_mirror_up: builds the images once (cached, scripts/node-images.sh) and serves them from
 # Debian's docker-registry, read-only, on host `mirror`. Needs KADM (the image list is kadm's).
 # HARNESS_K8S_RELEASES names the releases to serve (default: one).
@@ -146,13 +160,7 @@ harness_node_up() {
   [[ -n ${HARNESS_KUBELET_VERSION:-} ]] && kv=(--kubernetes-version "$HARNESS_KUBELET_VERSION")
   pause=$("$KADM" config images list "${kv[@]}" --image-repository "$repo" 2>/dev/null | grep '/pause:') ||
     _harness_die "kadm config images list names no pause image" || return
-  mkdir -p "$dir/fs/etc/containerd/certs.d/$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT"
-  cat >"$dir/fs/etc/containerd/certs.d/$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT/hosts.toml" <<TOML
-server = "http://$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT"
-
-[host."http://$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT"]
-  capabilities = ["pull", "resolve"]
-TOML
+  harness_node_registry "$name" "$HARNESS_MIRROR_ADDR:$HARNESS_MIRROR_PORT"
   cat >"$dir/fs/etc/containerd/config.toml" <<TOML
 version = 3
 root = "/var/lib/containerd"
