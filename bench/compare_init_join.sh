@@ -9,10 +9,13 @@
 # worker) is taken down before the second starts, so that neither init shares the two cores with
 # the other's running cluster. BENCH_FIRST=kubeadm runs kubeadm first (default: kadm); run both
 # orders. kadm's phases come from its NDJSON events (`--output json`): the table after the totals
-# says where kadm's time goes.
+# says where kadm's time goes. BENCH_IMAGES=cached puts every image of the configuration into each
+# host's containerd before its tool starts, untimed: nodes made from a machine image that already
+# holds them (default: pulled, each run pulls from the mirror).
 #
 #   sudo bench/compare_init_join.sh
 #   sudo BENCH_FIRST=kubeadm bench/compare_init_join.sh
+#   sudo BENCH_IMAGES=cached bench/compare_init_join.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export KADM=${KADM:-$PWD/build-release/cmd/kadm}
@@ -49,11 +52,29 @@ node_ready_ms() {
 cfg_a=$(kadm_init_config a1)
 cfg_k=$(kadm_init_config k1)
 logs_a=$(harness_host_root a1)/logs logs_k=$(harness_host_root k1)/logs
-# kadm's events outlive its hosts (taken down with them).
-events=$(mktemp -d)
+# kadm's events outlive its hosts (taken down with them); the run's cleanup removes them.
+events=$HARNESS_RUN_DIR/bench-events
+mkdir -p "$events"
+
+# cache_images HOST...: with BENCH_IMAGES=cached, pulls every image of the configuration on each
+# HOST before the timed commands.
+cache_images() {
+  case ${BENCH_IMAGES:-pulled} in
+    pulled) return ;;
+    cached) ;;
+    *) fail "BENCH_IMAGES is pulled or cached, not ${BENCH_IMAGES}" ;;
+  esac
+  local host img
+  for host in "$@"; do
+    for img in $(harness_exec "$host" "$KADM" config images list --config "$cfg_a"); do
+      harness_exec "$host" crictl pull "$img" >/dev/null || fail "cannot pull $img on $host"
+    done
+  done
+}
 
 kadm_side() {
   local start
+  cache_images a1 aw
   # kadm init; its phase events on stdout.
   start=$(date +%s%N)
   harness_exec a1 "$KADM" init --config "$cfg_a" "${KADM_PREFLIGHT_ARGS[@]}" --output json \
@@ -77,6 +98,7 @@ for l in open(sys.argv[1]):
 
 kubeadm_side() {
   local start
+  cache_images k1 kw
   start=$(date +%s%N)
   harness_exec k1 kubeadm init --config "$cfg_k" "${KUBEADM_VM_PREFLIGHT_ARGS[@]}" \
     >"$logs_k/init.log" 2>&1 || { cat "$logs_k/init.log" >&2; fail "kubeadm init failed"; }
@@ -99,7 +121,7 @@ case ${BENCH_FIRST:-kadm} in
   kubeadm) kubeadm_side; kadm_side ;;
   *) fail "BENCH_FIRST is kadm or kubeadm, not ${BENCH_FIRST}" ;;
 esac
-echo "first: ${BENCH_FIRST:-kadm}"
+echo "first: ${BENCH_FIRST:-kadm}, images: ${BENCH_IMAGES:-pulled}"
 
 printf '%-34s %10s %10s %13s\n' step kadm_ms kubeadm_ms kubeadm/kadm
 row() { awk -v s="$1" -v a="$2" -v k="$3" 'BEGIN {printf "%-34s %10d %10d %13.2f\n", s, a, k, k / (a ? a : 1)}'; }
@@ -120,4 +142,3 @@ leaves = [e for e in fin if not any(n.startswith(e["phase"] + "/") for n in name
 for e in sorted(leaves, key=lambda e: -e["durationMs"])[:8]:
     print("  %-32s %6d ms" % (e["phase"], e["durationMs"]))' "$f"
 done
-rm -rf "$events"
