@@ -52,6 +52,9 @@ node_ready_ms() {
 cfg_a=$(kadm_init_config a1)
 cfg_k=$(kadm_init_config k1)
 logs_a=$(harness_host_root a1)/logs logs_k=$(harness_host_root k1)/logs
+# What BENCH_IMAGES=cached pulls: read on a1 while it holds the configuration file.
+images=$(harness_exec a1 "$KADM" config images list --config "$cfg_a")
+[[ -n $images ]] || fail "kadm config images list gave no images"
 # kadm's events outlive its hosts (taken down with them); the run's cleanup removes them.
 events=$HARNESS_RUN_DIR/bench-events
 mkdir -p "$events"
@@ -66,8 +69,8 @@ cache_images() {
   esac
   local host img
   for host in "$@"; do
-    for img in $(harness_exec "$host" "$KADM" config images list --config "$cfg_a"); do
-      harness_exec "$host" crictl pull "$img" >/dev/null || fail "cannot pull $img on $host"
+    for img in $images; do
+      harness_exec "$host" crictl pull "$img" >/dev/null 2>&1 || fail "cannot pull $img on $host"
     done
   done
 }
