@@ -16,8 +16,17 @@
 #   sudo bench/compare_init_join.sh
 #   sudo BENCH_FIRST=kubeadm bench/compare_init_join.sh
 #   sudo BENCH_IMAGES=cached bench/compare_init_join.sh
+# BENCH_RESULT=FILE also writes the four steps to FILE, one line each: step, kadm ms, kubeadm ms,
+# tab-separated (bench/compare_init_join_runs.sh reads them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Wrong settings fail before any host is made.
+case ${BENCH_FIRST:=kadm} in kadm | kubeadm) ;; *)
+  echo "BENCH_FIRST is kadm or kubeadm, not ${BENCH_FIRST}" >&2; exit 2 ;;
+esac
+case ${BENCH_IMAGES:=pulled} in pulled | cached) ;; *)
+  echo "BENCH_IMAGES is pulled or cached, not ${BENCH_IMAGES}" >&2; exit 2 ;;
+esac
 export KADM=${KADM:-$PWD/build-release/cmd/kadm}
 if [[ -z ${KADM_NO_BUILD:-} ]]; then
   # An optimised build of its own: the test build is unoptimised for compile speed.
@@ -53,20 +62,18 @@ cfg_a=$(kadm_init_config a1)
 cfg_k=$(kadm_init_config k1)
 logs_a=$(harness_host_root a1)/logs logs_k=$(harness_host_root k1)/logs
 # What BENCH_IMAGES=cached pulls: read on a1 while it holds the configuration file.
-images=$(harness_exec a1 "$KADM" config images list --config "$cfg_a")
-[[ -n $images ]] || fail "kadm config images list gave no images"
+images=""
+if [[ $BENCH_IMAGES == cached ]]; then
+  images=$(harness_exec a1 "$KADM" config images list --config "$cfg_a")
+  [[ -n $images ]] || fail "kadm config images list gave no images"
+fi
 # kadm's events outlive its hosts (taken down with them); the run's cleanup removes them.
 events=$HARNESS_RUN_DIR/bench-events
 mkdir -p "$events"
 
 # cache_images HOST...: with BENCH_IMAGES=cached, pulls every image of the configuration on each
-# HOST before the timed commands.
+# HOST before the timed commands (none otherwise: $images is empty).
 cache_images() {
-  case ${BENCH_IMAGES:-pulled} in
-    pulled) return ;;
-    cached) ;;
-    *) fail "BENCH_IMAGES is pulled or cached, not ${BENCH_IMAGES}" ;;
-  esac
   local host img
   for host in "$@"; do
     for img in $images; do
@@ -119,15 +126,15 @@ kubeadm_side() {
   harness_host_down k1
 }
 
-case ${BENCH_FIRST:-kadm} in
-  kadm) kadm_side; kubeadm_side ;;
-  kubeadm) kubeadm_side; kadm_side ;;
-  *) fail "BENCH_FIRST is kadm or kubeadm, not ${BENCH_FIRST}" ;;
-esac
-echo "first: ${BENCH_FIRST:-kadm}, images: ${BENCH_IMAGES:-pulled}"
+if [[ $BENCH_FIRST == kadm ]]; then kadm_side; kubeadm_side; else kubeadm_side; kadm_side; fi
+echo "first: $BENCH_FIRST, images: $BENCH_IMAGES"
 
 printf '%-34s %10s %10s %13s\n' step kadm_ms kubeadm_ms kubeadm/kadm
-row() { awk -v s="$1" -v a="$2" -v k="$3" 'BEGIN {printf "%-34s %10d %10d %13.2f\n", s, a, k, k / (a ? a : 1)}'; }
+[[ -z ${BENCH_RESULT:-} ]] || : >"$BENCH_RESULT"
+row() {
+  awk -v s="$1" -v a="$2" -v k="$3" 'BEGIN {printf "%-34s %10d %10d %13.2f\n", s, a, k, k / (a ? a : 1)}'
+  [[ -z ${BENCH_RESULT:-} ]] || printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$BENCH_RESULT"
+}
 row "init: command returned" "$kadm_init_cmd_ms" "$kubeadm_init_cmd_ms"
 row "init: until the Node is Ready" "$kadm_init_ms" "$kubeadm_init_ms"
 row "join: command returned" "$kadm_join_cmd_ms" "$kubeadm_join_cmd_ms"
