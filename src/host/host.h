@@ -79,6 +79,8 @@ class Host {
   /// Whether the init system knows `unit`: service_state's `exists` alone, which a live host
   /// answers with one question instead of two.
   virtual bool service_exists(const std::string& unit) const { return service_state(unit).exists; }
+  /// Whether `unit` runs: service_state's `active` alone (one question on a live host).
+  virtual bool service_active(const std::string& unit) const { return service_state(unit).active; }
   virtual Result<std::string> hostname() const = 0;
   /// Addresses `name` resolves to; an error says why it does not.
   virtual Result<std::vector<std::string>> resolve(const std::string& name) const = 0;

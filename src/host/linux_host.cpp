@@ -194,11 +194,37 @@ bool read_enabled(const CommandRunner& runner, const std::string& unit, ServiceS
 
 }  // namespace
 
+namespace {
+
+std::string_view unit_key(std::string_view unit) {
+  constexpr std::string_view kSuffix = ".service";
+  if (unit.ends_with(kSuffix)) unit.remove_suffix(kSuffix.size());
+  return unit;
+}
+
+}  // namespace
+
+void LinuxHost::remember_exists(const std::string& unit, bool exists) const {
+  std::scoped_lock lock(m_known_units->mu);
+  m_known_units->exists.insert_or_assign(std::string(unit_key(unit)), exists);
+}
+
 bool LinuxHost::service_exists(const std::string& unit) const {
   if (!live() || !find_executable("systemctl")) return false;
+  {
+    std::scoped_lock lock(m_known_units->mu);
+    if (auto it = m_known_units->exists.find(unit_key(unit)); it != m_known_units->exists.end())
+      return it->second;
+  }
   ServiceState state;
-  read_enabled(*m_options.runner, unit, state);
+  if (read_enabled(*m_options.runner, unit, state)) remember_exists(unit, state.exists);
   return state.exists;
+}
+
+bool LinuxHost::service_active(const std::string& unit) const {
+  if (!live() || !find_executable("systemctl")) return false;
+  auto active = m_options.runner->run({"systemctl", "is-active", unit});
+  return active && active->exit_code == 0;
 }
 
 ServiceState LinuxHost::service_state(const std::string& unit) const {
@@ -207,8 +233,8 @@ ServiceState LinuxHost::service_state(const std::string& unit) const {
   if (!live() || !find_executable("systemctl")) return state;
   state.init_system_known = true;
   if (!read_enabled(*m_options.runner, unit, state)) return state;
-  auto active = m_options.runner->run({"systemctl", "is-active", unit});
-  state.active = active && active->exit_code == 0;
+  remember_exists(unit, state.exists);
+  state.active = service_active(unit);
   return state;
 }
 

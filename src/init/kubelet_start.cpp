@@ -14,7 +14,7 @@ namespace kadm::init {
 Result<std::string> kubelet_config_for(InitData& d) {
   kubelet::KubeletConfigInputs in = KADM_TRY(kubelet::init_kubelet_inputs(d.cfg));
   in.static_pod_path = d.manifests_dir().string();
-  if (!d.systemd_resolved) d.systemd_resolved = d.host->service_state("systemd-resolved").active;
+  if (!d.systemd_resolved) d.systemd_resolved = d.host->service_active("systemd-resolved");
   in.systemd_resolved = *d.systemd_resolved;
   return kubelet::kubelet_config_yaml(in, d.version);
 }

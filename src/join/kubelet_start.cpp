@@ -105,9 +105,9 @@ Status run_kubelet_start(JoinData& d) {
   const std::string node = d.cfg.node_registration.name;
 
   const bool by_kubelet = d.options.tls_bootstrap == TlsBootstrapMode::Kubelet;
-  auto kubelet = d.host->service_state("kubelet");
   // Checked before anything is written: without a kubelet nobody would use bootstrap-kubelet.conf.
-  if (by_kubelet && !kubelet.exists) {
+  // Direct mode does not ask here: stopping and starting the kubelet below ask once.
+  if (by_kubelet && !d.host->service_exists("kubelet")) {
     return fail(ErrorKind::Validation,
                 "--tls-bootstrap=kubelet needs a kubelet service on this host (systemctl "
                 "is-enabled kubelet found none); install and enable the kubelet, or use the "

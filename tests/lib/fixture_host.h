@@ -68,6 +68,7 @@ class FixtureHost final : public host::LinuxHost {
     return it == services.end() ? host::ServiceState{true, false, false, false} : it->second;
   }
   bool service_exists(const std::string& unit) const override { return service_state(unit).exists; }
+  bool service_active(const std::string& unit) const override { return service_state(unit).active; }
   std::vector<host::InterfaceAddress> interface_addresses() const override { return addresses; }
   std::optional<std::string> env(const std::string& name) const override {
     auto it = env_vars.find(name);

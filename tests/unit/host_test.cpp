@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/fs.h"
@@ -65,6 +66,45 @@ TEST(LinuxHost, CgroupV2ThenV1) {
   ASSERT_TRUE(v2);
   EXPECT_EQ(v2->version, 2);
   EXPECT_TRUE(v2->enabled.contains("memory"));
+}
+
+// The live machine's systemctl (a fake one on PATH, answered by the runner): a unit's existence
+// is asked once per process, whether it is enabled or running every time.
+TEST(LinuxHost, AsksSystemctlOnceWhetherAUnitExists) {
+  test::TempDir bin;
+  put(bin.path(), "systemctl", "#!/bin/sh\n");
+  std::filesystem::permissions(bin.path() / "systemctl", std::filesystem::perms::owner_all);
+  auto runner = std::make_shared<test::FakeRunner>();
+  runner->outputs["systemctl"] = {0, "enabled\n"};
+  host::LinuxHost h({"/",
+                     [&](const std::string& name) -> std::optional<std::string> {
+                       if (name == "PATH") return bin.path().string();
+                       return std::nullopt;
+                     },
+                     runner});
+  auto asked = [&](std::string_view verb) {
+    return std::ranges::count_if(
+        runner->calls, [&](const auto& argv) { return argv.size() == 3 && argv[1] == verb; });
+  };
+  EXPECT_TRUE(h.service_exists("kubelet"));
+  EXPECT_TRUE(h.service_exists("kubelet.service"));
+  EXPECT_EQ(asked("is-enabled"), 1);
+  auto state = h.service_state("kubelet");
+  EXPECT_TRUE(state.init_system_known && state.exists && state.enabled && state.active);
+  EXPECT_EQ(asked("is-enabled"), 2);
+  EXPECT_EQ(asked("is-active"), 1);
+  EXPECT_TRUE(h.service_active("systemd-resolved"));
+  EXPECT_EQ(asked("is-active"), 2);
+  EXPECT_EQ(asked("is-enabled"), 2);
+
+  // A unit systemctl does not know: asked once too, and still unknown.
+  runner->outputs["systemctl"] = {1,
+                                  "Failed to get unit file state for crio.service: No such file "
+                                  "or directory\n"};
+  EXPECT_FALSE(h.service_exists("crio"));
+  EXPECT_FALSE(h.service_exists("crio.service"));
+  EXPECT_EQ(asked("is-enabled"), 3);
+  EXPECT_FALSE(h.service_active("crio"));
 }
 
 TEST(LinuxHost, PathLookupAndQueriesGoThroughRootAndRunner) {
