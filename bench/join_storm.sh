@@ -89,7 +89,10 @@ count_429() {
 }
 # For the CSRs created since $1 (ns): when the first and the last was approved (seconds after
 # $1), how many, and the median and largest lag between a CSR's creation and its approval
-# (1 s resolution: the API's timestamps). A growing lag means the controller-manager is behind.
+# (1 s resolution: the API's timestamps), and the approvals per second in between: with kubeadm's
+# controller-manager settings its approver cannot keep above 10/s (20 requests/s after a burst of
+# 30, two per CSR). A
+# growing lag means the controller-manager is behind.
 csr_times() {
   kadm_kubectl cp1 get csr -o json | python3 -c '
 import json, sys, datetime
@@ -105,11 +108,12 @@ for c in json.load(sys.stdin)["items"]:
             at.append(ts(cond["lastUpdateTime"]) - t0)
             lag.append(ts(cond["lastUpdateTime"]) - created)
 lag.sort()
-print("%.0f/%.0f,%d lag %.0f/%.0f" % (min(at), max(at), len(at), lag[len(lag) // 2], lag[-1]) if at else "-/-,0")' "$1"
+rate = len(at) / max(1, max(at) - min(at)) if at else 0
+print("%.0f/%.0f,%d %.1f/s lag %.0f/%.0f" % (min(at), max(at), len(at), rate, lag[len(lag) // 2], lag[-1]) if at else "-/-,0")' "$1"
 }
 
 printf '%-5s %9s %8s %8s %8s %8s %10s %8s %8s %8s %7s %s\n' N succeeded p50_s p99_s max_s wall_s \
-  client_cpu apisrv_s etcd_s kcm_s n429 "approved(first/last s, n) lag(p50/max s)"
+  client_cpu apisrv_s etcd_s kcm_s n429 "approved(first/last s, n, rate) lag(p50/max s)"
 for n in "${sizes[@]}"; do
   out=$work/n$n
   mkdir -p "$storm_root/fs$out"

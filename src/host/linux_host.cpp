@@ -192,10 +192,7 @@ bool read_enabled(const CommandRunner& runner, const std::string& unit, ServiceS
   return true;
 }
 
-}  // namespace
-
-namespace {
-
+// The name a unit's answers are remembered under: "kubelet" and "kubelet.service" are one unit.
 std::string_view unit_key(std::string_view unit) {
   constexpr std::string_view kSuffix = ".service";
   if (unit.ends_with(kSuffix)) unit.remove_suffix(kSuffix.size());
