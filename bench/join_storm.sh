@@ -89,10 +89,9 @@ count_429() {
 }
 # For the CSRs created since $1 (ns): when the first and the last was approved (seconds after
 # $1), how many, and the median and largest lag between a CSR's creation and its approval
-# (1 s resolution: the API's timestamps), and the approvals per second in between: with kubeadm's
+# (1 s resolution: the API's timestamps), and the approvals per second in between. With kubeadm's
 # controller-manager settings its approver cannot keep above 10/s (20 requests/s after a burst of
-# 30, two per CSR). A
-# growing lag means the controller-manager is behind.
+# 30, two per CSR); a growing lag means it is behind.
 csr_times() {
   kadm_kubectl cp1 get csr -o json | python3 -c '
 import json, sys, datetime
